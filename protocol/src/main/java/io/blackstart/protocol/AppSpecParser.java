@@ -1,0 +1,293 @@
+package io.blackstart.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Parses and validates one app spec document (the contract in DESIGN.md, "App spec"). Validation is strict:
+ * unknown fields, wrong JSON types (a number given as a string, a fraction where an integer is expected) and
+ * out-of-range values are errors. Cross-app rules (unknown dependency, cycles) are checked by
+ * {@link CatalogValidator}. Thread-safe.
+ */
+public final class AppSpecParser {
+
+    /** App ids: 1–63 chars of [a-z0-9-], starting with a letter. */
+    public static final Pattern APP_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+    // Docker's reference grammar (distribution/reference): [domain[:port]/]path-component(/path-component)*[:tag][@digest]
+    private static final String ALNUM = "[a-z0-9]+";
+    private static final String SEPARATOR = "(?:[._]|__|[-]+)";
+    private static final String PATH_COMPONENT = ALNUM + "(?:" + SEPARATOR + ALNUM + ")*";
+    private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+    private static final String DOMAIN = DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*(?::[0-9]+)?";
+    private static final String TAG = "[\\w][\\w.-]{0,127}";
+    private static final String DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+    private static final Pattern IMAGE = Pattern.compile(
+            "(?:" + DOMAIN + "/)?" + PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*(?::" + TAG + ")?(?:@" + DIGEST + ")?");
+    private static final int MAX_IMAGE_LENGTH = 255;
+
+    static final Set<String> FIELDS = Set.of("id", "image", "instances", "tier", "priority", "memoryMb", "cpus",
+            "dependsOn", "command", "env", "startTimeoutSeconds");
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /** The outcome of parsing one document: either a spec or at least one error. */
+    public record Result(Optional<AppSpec> spec, List<SpecError> errors) {
+        public Result {
+            errors = List.copyOf(errors);
+        }
+
+        public boolean valid() {
+            return spec.isPresent();
+        }
+    }
+
+    private AppSpecParser() {
+    }
+
+    /** True if {@code image} is a syntactically valid Docker image reference. */
+    public static boolean isValidImage(String image) {
+        return image != null && image.length() <= MAX_IMAGE_LENGTH && IMAGE.matcher(image).matches();
+    }
+
+    /**
+     * Parses one spec.
+     *
+     * @param key        where the document came from (etcd key or file), used in every error
+     * @param expectedId the id the key demands (the key's last segment), or {@code null} if the key implies none
+     * @param json       the document
+     */
+    public static Result parse(String key, String expectedId, String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json == null ? "" : json);
+        } catch (JsonProcessingException e) {
+            return invalid(new SpecError(key, SpecError.DOCUMENT, "not valid JSON: " + e.getOriginalMessage()));
+        }
+        if (root == null || root.isMissingNode()) {
+            return invalid(new SpecError(key, SpecError.DOCUMENT, "empty document"));
+        }
+        if (!root.isObject()) {
+            return invalid(new SpecError(key, SpecError.DOCUMENT, "expected a JSON object, got " + kind(root)));
+        }
+        return parse(key, expectedId, (ObjectNode) root);
+    }
+
+    /** Parses one spec already read as a JSON object (e.g. an element of an array file). */
+    public static Result parse(String key, String expectedId, ObjectNode root) {
+        Fields f = new Fields(key, root);
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!FIELDS.contains(name)) {
+                f.error(name, "unknown field (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+            }
+        }
+        String id = f.requiredString("id");
+        if (id != null) {
+            if (!APP_ID.matcher(id).matches()) {
+                f.error("id", "'" + id + "' is not a valid app id (1-63 chars of [a-z0-9-], starting with a letter)");
+            } else if (expectedId != null && !expectedId.equals(id)) {
+                f.error("id", "'" + id + "' does not match its key (expected '" + expectedId + "')");
+            }
+        }
+        String image = f.requiredString("image");
+        if (image != null && !isValidImage(image)) {
+            f.error("image", "'" + image + "' is not a valid Docker image reference");
+        }
+        long instances = f.integer("instances", 1, 0, 10_000);
+        Tier tier = Tier.APP;
+        JsonNode tierNode = root.get("tier");
+        if (tierNode != null) {
+            if (!tierNode.isTextual()) {
+                f.error("tier", "expected a string, got " + kind(tierNode));
+            } else {
+                Optional<Tier> t = Tier.fromWireName(tierNode.textValue());
+                if (t.isEmpty()) {
+                    f.error("tier", "'" + tierNode.textValue() + "' is not one of platform, database, app");
+                } else {
+                    tier = t.get();
+                }
+            }
+        }
+        long priority = f.integer("priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        long memoryMb = f.integer("memoryMb", AppSpec.DEFAULT_MEMORY_MB, 1, 1L << 30);
+        double cpus = f.positiveNumber("cpus", AppSpec.DEFAULT_CPUS, 1024);
+        long timeout = f.integer("startTimeoutSeconds", AppSpec.DEFAULT_START_TIMEOUT_SECONDS, 1, 86_400);
+        List<String> dependsOn = f.stringList("dependsOn");
+        for (String dep : dependsOn) {
+            if (!APP_ID.matcher(dep).matches()) {
+                f.error("dependsOn", "'" + dep + "' is not a valid app id");
+            } else if (dep.equals(id)) {
+                f.error("dependsOn", "an app cannot depend on itself");
+            }
+        }
+        if (dependsOn.size() != dependsOn.stream().distinct().count()) {
+            f.error("dependsOn", "lists an app more than once");
+        }
+        List<String> command = f.stringList("command");
+        Map<String, String> env = f.stringMap("env");
+        if (!f.errors.isEmpty()) {
+            return new Result(Optional.empty(), f.errors);
+        }
+        return new Result(Optional.of(new AppSpec(id, image, (int) instances, tier, (int) priority, memoryMb, cpus,
+                dependsOn, command, env, (int) timeout)), List.of());
+    }
+
+    /** Writes a spec back to its JSON form (for {@code catalog export} and tests). */
+    public static String toJson(AppSpec spec) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", spec.id());
+        n.put("image", spec.image());
+        n.put("instances", spec.instances());
+        n.put("tier", spec.tier().wireName());
+        n.put("priority", spec.priority());
+        n.put("memoryMb", spec.memoryMb());
+        n.put("cpus", spec.cpus());
+        spec.dependsOn().forEach(n.putArray("dependsOn")::add);
+        spec.command().forEach(n.putArray("command")::add);
+        ObjectNode env = n.putObject("env");
+        spec.env().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> env.put(e.getKey(), e.getValue()));
+        n.put("startTimeoutSeconds", spec.startTimeoutSeconds());
+        return n.toString();
+    }
+
+    private static Result invalid(SpecError e) {
+        return new Result(Optional.empty(), List.of(e));
+    }
+
+    static String kind(JsonNode n) {
+        return switch (n.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT, POJO -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> n.isIntegralNumber() ? "an integer" : "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> n.getNodeType().toString().toLowerCase();
+        };
+    }
+
+    /** Typed field access that records an error per bad field instead of throwing. */
+    private static final class Fields {
+        final String key;
+        final ObjectNode root;
+        final List<SpecError> errors = new ArrayList<>();
+
+        Fields(String key, ObjectNode root) {
+            this.key = key;
+            this.root = root;
+        }
+
+        void error(String field, String message) {
+            errors.add(new SpecError(key, field, message));
+        }
+
+        String requiredString(String field) {
+            JsonNode n = root.get(field);
+            if (n == null || n.isNull()) {
+                error(field, "is required");
+                return null;
+            }
+            if (!n.isTextual()) {
+                error(field, "expected a string, got " + kind(n));
+                return null;
+            }
+            return n.textValue();
+        }
+
+        long integer(String field, long dflt, long min, long max) {
+            JsonNode n = root.get(field);
+            if (n == null) {
+                return dflt;
+            }
+            if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+                error(field, "expected an integer, got " + kind(n));
+                return dflt;
+            }
+            long v = n.longValue();
+            if (v < min || v > max) {
+                error(field, v + " is out of range [" + min + ", " + max + "]");
+                return dflt;
+            }
+            return v;
+        }
+
+        double positiveNumber(String field, double dflt, double max) {
+            JsonNode n = root.get(field);
+            if (n == null) {
+                return dflt;
+            }
+            if (!n.isNumber()) {
+                error(field, "expected a number, got " + kind(n));
+                return dflt;
+            }
+            double v = n.doubleValue();
+            if (!(v > 0) || v > max || Double.isInfinite(v)) {
+                error(field, n.asText() + " is out of range (0, " + (long) max + "]");
+                return dflt;
+            }
+            return v;
+        }
+
+        List<String> stringList(String field) {
+            JsonNode n = root.get(field);
+            if (n == null) {
+                return List.of();
+            }
+            if (!n.isArray()) {
+                error(field, "expected an array of strings, got " + kind(n));
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < n.size(); i++) {
+                JsonNode e = n.get(i);
+                if (!e.isTextual()) {
+                    error(field, "element " + i + ": expected a string, got " + kind(e));
+                    return List.of();
+                }
+                out.add(e.textValue());
+            }
+            return out;
+        }
+
+        Map<String, String> stringMap(String field) {
+            JsonNode n = root.get(field);
+            if (n == null) {
+                return Map.of();
+            }
+            if (!n.isObject()) {
+                error(field, "expected an object of strings, got " + kind(n));
+                return Map.of();
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual()) {
+                    error(field, "'" + e.getKey() + "': expected a string, got " + kind(e.getValue()));
+                    return Map.of();
+                }
+                if (e.getKey().isEmpty() || e.getKey().contains("=")) {
+                    error(field, "'" + e.getKey() + "' is not a valid variable name");
+                    return Map.of();
+                }
+                out.put(e.getKey(), e.getValue().textValue());
+            }
+            return out;
+        }
+    }
+}
