@@ -1,0 +1,24 @@
+package io.blackstart.scheduler;
+
+import io.blackstart.protocol.wire.ContainerInfo;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the ledger knows of a host from its latest agent report.
+ *
+ * @param nodeId            the agent's node id
+ * @param credits           starts the agent can take now beyond those in flight (its own view)
+ * @param startsInFlight    starts the agent is executing
+ * @param memoryAvailableMb memory available for new containers, MiB
+ * @param images            images present on the host
+ * @param containers        every managed container of the host
+ */
+public record HostReport(String nodeId, int credits, int startsInFlight, long memoryAvailableMb, Set<String> images,
+                         List<ContainerInfo> containers) {
+    public HostReport {
+        images = Set.copyOf(images);
+        containers = List.copyOf(containers);
+    }
+}

@@ -1,0 +1,29 @@
+package io.blackstart.scheduler;
+
+/**
+ * Tunables of the {@link Ledger}. All durations in milliseconds.
+ *
+ * @param maxAttempts          attempts before an instance is {@link InstanceState#FAILED}
+ * @param backoffBaseMillis    delay before the 2nd attempt; doubles per attempt (with jitter)
+ * @param backoffMaxMillis     upper bound of the retry delay
+ * @param outcomeGraceMillis   added to an instance's start timeout before a start with no outcome counts as timed out
+ * @param hostPenaltyFailures  failures within {@code hostPenaltyWindowMillis} after which a host gets no new starts
+ * @param hostPenaltyWindowMillis window for counting a host's failures
+ * @param hostPenaltyMillis    how long a penalised host is skipped
+ */
+public record LedgerSettings(int maxAttempts, long backoffBaseMillis, long backoffMaxMillis, long outcomeGraceMillis,
+                             int hostPenaltyFailures, long hostPenaltyWindowMillis, long hostPenaltyMillis) {
+
+    public static LedgerSettings defaults() {
+        return new LedgerSettings(5, 1_000, 60_000, 10_000, 5, 300_000, 60_000);
+    }
+
+    public LedgerSettings {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be >= 1");
+        }
+        if (backoffBaseMillis < 0 || backoffMaxMillis < backoffBaseMillis) {
+            throw new IllegalArgumentException("backoff must satisfy 0 <= base <= max");
+        }
+    }
+}
