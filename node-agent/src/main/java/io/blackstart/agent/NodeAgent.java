@@ -123,7 +123,15 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         this.runtime = runtime;
         this.timers = timers;
         this.loadChange = new LoadChange(settings.pressureStep(), settings.memoryStepMb());
-        this.commandRef = context.messageAdapter(AgentCommand.class, Wrapped::new);
+        // A real child actor, not a message adapter: an actor's adapters share one ref, which the receptionist
+        // must not see both as a registered service and as a subscriber; a child is also plainly remote-addressable.
+        ActorRef<Command> self = context.getSelf();
+        this.commandRef = context.spawn(Behaviors.receive(AgentCommand.class)
+                .onAnyMessage(command -> {
+                    self.tell(new Wrapped(command));
+                    return Behaviors.same();
+                })
+                .build(), "commands");
         this.credits = decide().credits();
 
         SupervisorStrategy restart = SupervisorStrategy.restartWithBackoff(
