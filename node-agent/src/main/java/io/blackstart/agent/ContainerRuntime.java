@@ -25,6 +25,12 @@ public interface ContainerRuntime extends AutoCloseable {
     /** Every managed container of {@code nodeId}, whatever its state. */
     CompletionStage<List<ContainerInfo>> list(String nodeId);
 
+    /**
+     * One container by id, read from the engine's authoritative state (a list may lag behind an event for a few
+     * milliseconds, an inspection does not). Empty if it no longer exists or does not belong to {@code nodeId}.
+     */
+    CompletionStage<Optional<ContainerInfo>> inspect(String nodeId, String containerId);
+
     /** The container of one instance on {@code nodeId}, if there is one. */
     CompletionStage<Optional<ContainerInfo>> find(String nodeId, String instanceId);
 

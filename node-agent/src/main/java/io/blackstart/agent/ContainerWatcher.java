@@ -17,15 +17,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
 
 /**
  * Knows which managed containers of this node exist and in which state, and tells the {@link NodeAgent} the complete
  * list whenever it may have changed.
  *
  * <p><b>Responsibility.</b> Checks that the engine answers, subscribes to its container events for this node id
- * <em>before</em> listing (so no change between the list and the subscription is missed), then re-lists after
- * events (coalesced: at most one list in flight and one pending) and every {@code resync-interval}. It keeps when it
- * first saw each container in its current state ({@code stateSinceMillis}; 0 for what the first list found).
+ * <em>before</em> listing (so no change between the list and the subscription is missed), lists, and then inspects
+ * each container an event names (the engine's list can lag behind its own events, an inspection cannot); it
+ * re-lists every {@code resync-interval} to repair anything missed. At most one inspection per container and one
+ * list are in flight; an event arriving meanwhile is served after. It keeps when it first saw each container in its
+ * current state ({@code stateSinceMillis}; 0 for what the first list found).
  *
  * <p><b>States.</b> Disconnected (retrying every {@code events-retry-interval}) or subscribed. A broken event stream
  * sends it back to disconnected.
@@ -53,6 +58,10 @@ public final class ContainerWatcher extends AbstractBehavior<ContainerWatcher.Co
     private record Listed(List<ContainerInfo> containers, Throwable error) implements Command {
     }
 
+    private record Inspected(String containerId, Optional<ContainerInfo> container, Throwable error)
+            implements Command {
+    }
+
     private enum Reconnect implements Command { INSTANCE }
 
     private enum Resync implements Command { INSTANCE }
@@ -74,6 +83,9 @@ public final class ContainerWatcher extends AbstractBehavior<ContainerWatcher.Co
     private boolean listedOnce;
     private boolean outageLogged;
     private Map<String, ContainerInfo> known = new HashMap<>();
+    private final Set<String> inspecting = new HashSet<>();
+    private final Set<String> inspectAgain = new HashSet<>();
+    private final Set<String> touchedDuringList = new HashSet<>();
 
     private ContainerWatcher(ActorContext<Command> context, TimerScheduler<Command> timers, AgentSettings settings,
                              ContainerRuntime runtime, ActorRef<NodeAgent.Command> agent) {
@@ -91,9 +103,10 @@ public final class ContainerWatcher extends AbstractBehavior<ContainerWatcher.Co
         return newReceiveBuilder()
                 .onMessage(Connected.class, this::onConnected)
                 .onMessage(Subscribed.class, this::onSubscribed)
-                .onMessage(EventSeen.class, e -> relist())
+                .onMessage(EventSeen.class, this::onEvent)
                 .onMessage(StreamFailed.class, this::onStreamFailed)
                 .onMessage(Listed.class, this::onListed)
+                .onMessage(Inspected.class, this::onInspected)
                 .onMessageEquals(Reconnect.INSTANCE, this::connect)
                 .onMessageEquals(Resync.INSTANCE, this::onResync)
                 .onSignal(PostStop.class, signal -> unsubscribe())
@@ -132,6 +145,52 @@ public final class ContainerWatcher extends AbstractBehavior<ContainerWatcher.Co
         }
         subscription = subscribed.handle();
         return relist();
+    }
+
+    private Behavior<Command> onEvent(EventSeen seen) {
+        String id = seen.event().containerId();
+        if (id == null) {
+            return relist();
+        }
+        if (listing) {
+            touchedDuringList.add(id);
+        }
+        return inspect(id);
+    }
+
+    private Behavior<Command> inspect(String containerId) {
+        if (!inspecting.add(containerId)) {
+            inspectAgain.add(containerId);
+            return this;
+        }
+        getContext().pipeToSelf(runtime.inspect(settings.nodeId(), containerId),
+                (container, error) -> new Inspected(containerId, container, error));
+        return this;
+    }
+
+    private Behavior<Command> onInspected(Inspected inspected) {
+        String id = inspected.containerId();
+        inspecting.remove(id);
+        if (!listedOnce) {
+            // the first list, still running, comes with the complete picture and re-inspects what changed meanwhile
+            touchedDuringList.add(id);
+        } else if (inspected.error() != null) {
+            getContext().getLog().warn("cannot inspect container {}: {}", id, StartExecutor.describe(inspected.error()));
+            relist();
+        } else {
+            List<ContainerInfo> next = new ArrayList<>();
+            for (ContainerInfo c : known.values()) {
+                if (!c.containerId().equals(id)) {
+                    next.add(c);
+                }
+            }
+            inspected.container().ifPresent(next::add);
+            publish(next);
+        }
+        if (inspectAgain.remove(id)) {
+            inspect(id);
+        }
+        return this;
     }
 
     private Behavior<Command> onStreamFailed(StreamFailed failed) {
@@ -173,7 +232,11 @@ public final class ContainerWatcher extends AbstractBehavior<ContainerWatcher.Co
             getContext().getLog().warn("cannot list containers: {}", StartExecutor.describe(listed.error()));
         } else {
             publish(listed.containers());
+            // the list may predate events that arrived while it ran: ask the engine about those again
+            List<String> touched = new ArrayList<>(touchedDuringList);
+            touched.forEach(this::inspect);
         }
+        touchedDuringList.clear();
         if (relistWanted) {
             relistWanted = false;
             relist();
@@ -182,6 +245,7 @@ public final class ContainerWatcher extends AbstractBehavior<ContainerWatcher.Co
     }
 
     private void publish(List<ContainerInfo> containers) {
+        // an instance has one container; should the engine hold two (never created by an agent), the last wins
         long now = System.currentTimeMillis();
         Map<String, ContainerInfo> next = new HashMap<>();
         List<ContainerInfo> out = new ArrayList<>(containers.size());

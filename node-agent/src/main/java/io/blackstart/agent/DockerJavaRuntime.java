@@ -72,7 +72,7 @@ public final class DockerJavaRuntime implements ContainerRuntime {
         this.eventsClient = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
-                .maxConnections(2)
+                .maxConnections(settings.dockerMaxConnections())
                 .connectionTimeout(settings.dockerConnectTimeout())
                 .build());
         this.executor = executor;
@@ -82,6 +82,27 @@ public final class DockerJavaRuntime implements ContainerRuntime {
     @Override
     public CompletionStage<List<ContainerInfo>> list(String nodeId) {
         return async(() -> listWithLabels(Map.of(ContainerLabels.NODE, nodeId)));
+    }
+
+    @Override
+    public CompletionStage<Optional<ContainerInfo>> inspect(String nodeId, String containerId) {
+        return async(() -> {
+            InspectContainerResponse c;
+            try {
+                c = client.inspectContainerCmd(containerId).exec();
+            } catch (NotFoundException gone) {
+                return Optional.empty();
+            }
+            Map<String, String> labels = c.getConfig() == null || c.getConfig().getLabels() == null ? Map.of()
+                    : c.getConfig().getLabels();
+            if (!nodeId.equals(labels.get(ContainerLabels.NODE))) {
+                return Optional.empty();
+            }
+            String status = c.getState() == null ? null : c.getState().getStatus();
+            return Optional.of(new ContainerInfo(labels.getOrDefault(ContainerLabels.INSTANCE, ""),
+                    labels.getOrDefault(ContainerLabels.APP, ""), c.getId(), c.getConfig().getImage(), state(status),
+                    0));
+        });
     }
 
     @Override

@@ -333,6 +333,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
     private void sendReport() {
         AgentEvent.AgentReport report = report();
+        getContext().getLog().debug("report {} to {}: {} container(s), {} credit(s), {} start(s) in flight",
+                report.seq(), gateway.path(), report.containers().size(), report.credits(), report.startsInFlight());
         gateway.tell(report);
         reportedLoad = report.load();
         dirty = false;

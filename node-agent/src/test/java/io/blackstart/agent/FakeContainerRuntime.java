@@ -96,6 +96,13 @@ final class FakeContainerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public CompletionStage<Optional<ContainerInfo>> inspect(String nodeId, String containerId) {
+        return CompletableFuture.supplyAsync(() -> containers.values().stream()
+                .filter(e -> e.nodeId().equals(nodeId) && e.info().containerId().equals(containerId))
+                .map(Entry::info).findFirst(), executor);
+    }
+
+    @Override
     public CompletionStage<Optional<ContainerInfo>> find(String nodeId, String instanceId) {
         return CompletableFuture.supplyAsync(() -> Optional.ofNullable(containers.get(instanceId))
                 .filter(e -> e.nodeId().equals(nodeId)).map(Entry::info), executor);
