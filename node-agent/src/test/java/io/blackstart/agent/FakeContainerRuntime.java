@@ -30,7 +30,7 @@ final class FakeContainerRuntime implements ContainerRuntime {
     private record Entry(String nodeId, ContainerInfo info) {
     }
 
-    private record Listener(String nodeId, Consumer<ContainerEvent> onEvent) {
+    private record Listener(String nodeId, Consumer<ContainerEvent> onEvent, Consumer<Throwable> onFailure) {
     }
 
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
@@ -49,6 +49,10 @@ final class FakeContainerRuntime implements ContainerRuntime {
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
     final AtomicInteger lists = new AtomicInteger();
+    final AtomicInteger subscriptions = new AtomicInteger();
+    final AtomicInteger pulls = new AtomicInteger();
+    final java.util.Set<String> missingImages = ConcurrentHashMap.newKeySet();
+    volatile CompletableFuture<Void> pullGate = CompletableFuture.completedFuture(null);
     final List<String> removedImages = new CopyOnWriteArrayList<>();
     volatile List<String> images = List.of("blackstart/testapp:1");
     volatile List<String> unused = List.of();
@@ -59,6 +63,22 @@ final class FakeContainerRuntime implements ContainerRuntime {
         String app = instanceId.substring(0, instanceId.lastIndexOf('-'));
         containers.put(instanceId, new Entry(nodeId, new ContainerInfo(instanceId, app, id, "img", state, 0)));
         return id;
+    }
+
+    /** Changes a container's state without an event, as a change during a broken event stream would. */
+    void setStateQuietly(String instanceId, ContainerState state) {
+        Entry e = containers.get(instanceId);
+        ContainerInfo i = e.info();
+        containers.put(instanceId, new Entry(e.nodeId(),
+                new ContainerInfo(i.instanceId(), i.appId(), i.containerId(), i.image(), state, 0)));
+    }
+
+    /** Breaks every event stream, as an engine restart would. */
+    void breakStreams() {
+        for (Listener l : listeners) {
+            listeners.remove(l);
+            l.onFailure().accept(new java.io.IOException("engine went away"));
+        }
     }
 
     /** Changes a container's state, with an event, as a crash or {@code docker kill} would. */
@@ -111,6 +131,10 @@ final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public CompletionStage<String> createAndStart(String nodeId, String instanceId, String appId, ContainerSpec spec) {
         enter();
+        if (missingImages.contains(spec.image())) {
+            inFlight.decrementAndGet();
+            return CompletableFuture.failedFuture(new ImageMissingException(spec.image(), null));
+        }
         return gateFor(instanceId).thenApplyAsync(ignored -> {
             Entry existing = containers.get(instanceId);
             String id;
@@ -168,14 +192,16 @@ final class FakeContainerRuntime implements ContainerRuntime {
 
     @Override
     public CompletionStage<Void> pull(String image) {
-        return CompletableFuture.completedFuture(null);
+        pulls.incrementAndGet();
+        return pullGate.thenRunAsync(() -> missingImages.remove(image), executor);
     }
 
     @Override
     public CompletionStage<Closeable> subscribe(String nodeId, Consumer<ContainerEvent> onEvent,
                                                 Consumer<Throwable> onFailure) {
-        Listener listener = new Listener(nodeId, onEvent);
+        Listener listener = new Listener(nodeId, onEvent, onFailure);
         listeners.add(listener);
+        subscriptions.incrementAndGet();
         return CompletableFuture.completedFuture(() -> listeners.remove(listener));
     }
 

@@ -309,4 +309,36 @@ class NodeAgentTest {
         assertEquals(List.of(), runtime.removedImages);
     }
 
+
+    @Test
+    void aBrokenEventStreamIsReconnectedAndTheStateRepaired() {
+        runtime.put(NODE, "web-0", ContainerState.RUNNING);
+        spawnAgent("");
+        settled();
+        int before = runtime.subscriptions.get();
+        runtime.breakStreams();
+        runtime.setStateQuietly("web-0", ContainerState.STOPPED);
+        AgentReport repaired = awaitReport(gateway, r -> find(r, "web-0").state() == ContainerState.STOPPED);
+        assertTrue(runtime.subscriptions.get() > before, "subscribed again");
+        assertEquals(1, repaired.containers().size());
+    }
+
+    @Test
+    void aMissingImageIsPulledAndThePullCountsAgainstCredits() {
+        runtime.missingImages.add("blackstart/testapp:1");
+        runtime.pullGate = new java.util.concurrent.CompletableFuture<>();
+        spawnAgent("");
+        ActorRef<AgentCommand> agent = settled().agent();
+        TestProbe<AgentEvent> replies = testKit.createTestProbe(AgentEvent.class);
+        agent.tell(start("new-0", 1, 30, replies.ref()));
+        AgentReport pulling = awaitReport(gateway, r -> r.load().pullsInFlight() == 1);
+        assertEquals(1, pulling.startsInFlight());
+        assertEquals(2, pulling.credits(), "a start that pulls takes two of four slots");
+        runtime.pullGate.complete(null);
+        StartOutcome o = (StartOutcome) replies.receiveMessage(WAIT);
+        assertEquals(StartResult.STARTED, o.result(), o.toString());
+        assertEquals(1, runtime.pulls.get());
+        assertEquals(1, runtime.creates.get());
+        awaitReport(gateway, r -> r.load().pullsInFlight() == 0 && r.startsInFlight() == 0);
+    }
 }
