@@ -6,10 +6,11 @@ import com.typesafe.config.ConfigValueFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -55,14 +56,13 @@ public final class AgentNode {
             Executor docker = context.getSystem().dispatchers()
                     .lookup(DispatcherSelector.fromConfig(AgentSettings.DOCKER_DISPATCHER));
             DockerJavaRuntime runtime = new DockerJavaRuntime(settings, docker);
-            context.spawn(NodeAgent.create(settings, runtime, new ProcfsHostProbe(settings.procRoot()),
-                    new FileStoreDiskProbe(settings.dockerDataRoot())), "agent");
-            return Behaviors.<Void>receive(Void.class)
-                    .onSignal(PostStop.class, signal -> {
-                        runtime.close();
-                        return Behaviors.same();
-                    })
-                    .build();
+            // closing sockets is I/O: done once the system is gone, not on an actor thread
+            context.getSystem().getWhenTerminated().thenRun(runtime::close);
+            Behavior<NodeAgent.Command> agent = NodeAgent.create(settings, runtime,
+                    new ProcfsHostProbe(settings.procRoot()), new FileStoreDiskProbe(settings.dockerDataRoot()));
+            context.spawn(Behaviors.supervise(agent).onFailure(SupervisorStrategy.restartWithBackoff(
+                    Duration.ofMillis(500), Duration.ofSeconds(30), 0.2)), "agent");
+            return Behaviors.empty();
         });
     }
 }

@@ -40,6 +40,10 @@ import java.util.TreeMap;
  * <p><b>States.</b> Before the first container listing it sends no report (an empty list would read as "nothing
  * runs here") and holds {@code RequestReport}s; after it, it is fully active. Recovery mode (GC held) is a flag.
  *
+ * <p>Coordinators address it through its child {@code commands}, the ref registered with the receptionist and sent
+ * in every report. A {@code StopInstance} is executed at once, even while a start of the same instance is in flight
+ * (the coordinator, which owns assignments, does not send both).
+ *
  * <p><b>Never.</b> It never calls Docker or reads /proc itself (the workers do, off the actor threads), never
  * blocks, and never answers a start on behalf of the executor except for an instance it sees running.
  */
