@@ -1,5 +1,7 @@
 package io.blackstart.coordinator;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.blackstart.coordinator.DesiredStateStore.AssignmentRecord;
 import io.blackstart.coordinator.DesiredStateStore.AssignmentValue;
 import io.blackstart.coordinator.DesiredStateStore.CasResult;
@@ -68,8 +70,17 @@ public final class RecoveryManager {
     public interface Command {
     }
 
-    /** An agent event forwarded by a gateway (or received as the reply address of a start or stop). */
-    public record AgentEventReceived(AgentEvent event) implements Command, CborSerializable {
+    /**
+     * An agent event forwarded by a gateway (or received as the reply address of a start or stop). The event is
+     * typed by name on the wire, as {@link AgentEvent} itself carries no type information.
+     */
+    public record AgentEventReceived(
+            @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+            @JsonSubTypes({
+                    @JsonSubTypes.Type(value = AgentEvent.AgentReport.class, name = "report"),
+                    @JsonSubTypes.Type(value = AgentEvent.StartOutcome.class, name = "start-outcome"),
+                    @JsonSubTypes.Type(value = AgentEvent.StopOutcome.class, name = "stop-outcome")})
+            AgentEvent event) implements Command, CborSerializable {
     }
 
     /** Operator command: enter ({@code recovery = true}) or leave recovery mode. */

@@ -279,7 +279,7 @@ class RecoveryManagerTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("mode in store is not " + recovery + ": " + store.modeNow());
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll the condition, bounded by the deadline
         }
     }
 }
