@@ -227,11 +227,7 @@ public final class RecoveryManager {
                 .onMessage(CatalogChanged.class, m -> { latestCatalog = m.update(); return maybeRun(); })
                 .onMessage(AgentsListed.class, m -> { onListed(m.agents()); return maybeRun(); })
                 .onMessage(Tick.class, m -> { publishStatus(false); return Behaviors.same(); })
-                .onMessage(SetMode.class, m -> {
-                    m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy,
-                            "rebuilding: the recovery manager is still reading etcd and the agents' reports; retry"));
-                    return Behaviors.same();
-                })
+                .onMessage(SetMode.class, this::onSetModeWhileRebuilding)
                 .onMessage(CasDone.class, m -> Behaviors.same())
                 .onMessage(ModeWritten.class, this::onModeWritten)
                 .build();
@@ -303,6 +299,17 @@ public final class RecoveryManager {
                 workSinceRecoveryOn = r.recovery(); // stored on: a recovery was under way
             });
         }
+        return maybeRun();
+    }
+
+    private Behavior<Command> onSetModeWhileRebuilding(SetMode m) {
+        if (m.allowStaleCatalog()) {
+            // the cached catalog may be used; assignments still need etcd (compare-and-set before every start)
+            allowStaleCatalog = true;
+        }
+        m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy,
+                "rebuilding: the recovery manager is still reading etcd and the agents' reports; retry"
+                        + (m.allowStaleCatalog() ? " (stale catalog allowed)" : "")));
         return maybeRun();
     }
 
