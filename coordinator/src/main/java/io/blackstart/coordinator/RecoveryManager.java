@@ -11,6 +11,7 @@ import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.CborSerializable;
 import io.blackstart.protocol.wire.ContainerState;
+import io.blackstart.protocol.wire.StartResult;
 import io.blackstart.scheduler.Assignment;
 import io.blackstart.scheduler.HostReport;
 import io.blackstart.scheduler.Ledger;
@@ -205,7 +206,9 @@ public final class RecoveryManager {
 
         // one adapter per message class: a second messageAdapter for Listing would replace the first
         ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class,
-                l -> l.isForKey(AGENT_KEY) ? new AgentsListed(l.getServiceInstances(AGENT_KEY))
+                // all instances, reachable or not: an agent is lost when it is removed from the cluster (or stops
+                // reporting), not on a moment of unreachability that would re-place everything it runs
+                l -> l.isForKey(AGENT_KEY) ? new AgentsListed(l.getAllServiceInstances(AGENT_KEY))
                         : new ReplicasListed(l.getServiceInstances(StatusBoard.SERVICE_KEY)));
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(AGENT_KEY, listings));
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(StatusBoard.SERVICE_KEY, listings));
@@ -422,7 +425,12 @@ public final class RecoveryManager {
         } else if (m.event() instanceof AgentEvent.StartOutcome o) {
             ctx.getLog().debug("start of {} on {} (attempt {}): {} {}", o.instanceId(), o.nodeId(), o.attempt(),
                     o.result(), o.detail() == null ? "" : o.detail());
-            stop(ledger.startOutcome(o.nodeId(), o.instanceId(), o.attempt(), o.result(), o.detail(), now));
+            if (o.result() != StartResult.STARTED && o.assignment() != book.expectedRevision(o.instanceId())) {
+                // the failure of a start this incarnation did not send (an earlier one did): not ours to count
+                ctx.getLog().debug("ignoring stale outcome of {} (assignment {})", o.instanceId(), o.assignment());
+            } else {
+                stop(ledger.startOutcome(o.nodeId(), o.instanceId(), o.attempt(), o.result(), o.detail(), now));
+            }
         } else if (m.event() instanceof AgentEvent.StopOutcome o) {
             ctx.getLog().debug("stop of {} on {}: {} {}", o.instanceId(), o.nodeId(), o.stopped(), o.detail());
         }

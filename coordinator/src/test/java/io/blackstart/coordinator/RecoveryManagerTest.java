@@ -215,6 +215,27 @@ class RecoveryManagerTest {
     }
 
     @Test
+    void failureOfAStartSentByAnEarlierIncarnationIsNotCountedAgainstTheNewOne() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        long oldRevision = store.seedAssignment("web-0",
+                new DesiredStateStore.AssignmentValue("host-a", 1, "old/1", System.currentTimeMillis()));
+        AgentProbe a = agent("host-a");
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 1, "app")),
+                TestFixtures.recovery(1, Duration.ofMillis(300)));
+        a.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 1, 0, false));
+        AgentCommand.StartInstance s = a.expectStart(WAIT); // same host as the old record: allowed
+        assertTrue(s.assignment() > oldRevision);
+        send(m, new AgentEvent.StartOutcome("host-a", "web-0", oldRevision, 1, StartResult.FAILED, null, "old", 1));
+        a.expectNoStart(Duration.ofMillis(300));
+        assertEquals("starting", status(m).instances().get(0).state(), "max-attempts 1, yet not failed by the stale outcome");
+        started(m, "host-a", s);
+        a.expectNoStart(Duration.ofMillis(200));
+        assertEquals(1, status(m).total().running());
+        kit.stop(m);
+    }
+
+    @Test
     void recoveryModeEnteredAboveThresholdAndLeftWhenConverged() {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
         AgentProbe a = agent("host-a");
