@@ -1,0 +1,171 @@
+package io.blackstart.coordinator;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a coordinator node: the actor system {@code blackstart} with the cluster role {@code coordinator}, the
+ * {@link CatalogKeeper}, the {@link RecoveryManager} singleton (role {@code coordinator}), the
+ * {@link AgentGateway}, the {@link StatusBoard} replica and the {@link HttpApi}.
+ *
+ * <p>The caller's config must set {@code pekko.actor.provider = cluster}, the Artery address
+ * ({@code pekko.remote.artery.canonical.hostname/port}) and {@code pekko.cluster.seed-nodes} (or join
+ * programmatically); everything else has defaults in this module's {@code reference.conf}
+ * ({@code blackstart.coordinator.*}, split brain resolver and failure detector timings).
+ */
+public final class CoordinatorNode {
+
+    /** The cluster role of coordinator nodes. */
+    public static final String ROLE = "coordinator";
+    /** The actor system name every Blackstart node uses. */
+    public static final String SYSTEM_NAME = "blackstart";
+
+    private static final Map<ActorSystem<?>, Node> NODES = new ConcurrentHashMap<>();
+
+    private record Node(StatusBoard board, CompletableFuture<InetSocketAddress> http,
+                        ActorRef<RecoveryManager.Command> recoveryManager) {
+    }
+
+    private CoordinatorNode() {
+    }
+
+    /** Starts a coordinator node against the etcd of {@code blackstart.coordinator.etcd}. */
+    public static ActorSystem<?> start(Config config) {
+        Config resolved = withRole(config);
+        CoordinatorSettings settings = CoordinatorSettings.fromConfig(resolved);
+        EtcdDesiredStateStore store = EtcdDesiredStateStore.create(settings.etcd());
+        try {
+            return start(resolved, store, true);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a coordinator node on the given store (tests use an in-memory one).
+     *
+     * @param closeStore close the store when the actor system terminates
+     */
+    public static ActorSystem<Void> start(Config config, DesiredStateStore store, boolean closeStore) {
+        Config resolved = withRole(config);
+        CoordinatorSettings settings = CoordinatorSettings.fromConfig(resolved);
+        StatusBoard board = new StatusBoard();
+        CompletableFuture<InetSocketAddress> http = new CompletableFuture<>();
+        CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef = new CompletableFuture<>();
+        ActorSystem<Void> system = ActorSystem.create(guardian(store, settings, board, http, managerRef), SYSTEM_NAME, resolved);
+        system.log().info("coordinator node starting: etcd {} prefix {}, api {}", settings.etcd().endpoints(),
+                settings.etcd().prefix(), settings.api());
+        ActorRef<RecoveryManager.Command> manager;
+        try {
+            manager = managerRef.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            system.terminate();
+            throw new IllegalStateException("coordinator node did not start: " + e, e);
+        }
+        NODES.put(system, new Node(board, http, manager));
+        system.getWhenTerminated().whenComplete((d, e) -> {
+            NODES.remove(system);
+            if (closeStore) {
+                store.close();
+            }
+        });
+        return system;
+    }
+
+    /** The address the HTTP API is bound to (fails if the API is disabled or could not bind). */
+    public static CompletionStage<InetSocketAddress> httpAddress(ActorSystem<?> system) {
+        Node n = NODES.get(system);
+        return n == null ? CompletableFuture.failedFuture(new IllegalStateException("not a coordinator node")) : n.http();
+    }
+
+    /** This node's status board (the latest snapshot of the recovery manager). */
+    public static StatusBoard statusBoard(ActorSystem<?> system) {
+        Node n = NODES.get(system);
+        if (n == null) {
+            throw new IllegalStateException("not a coordinator node");
+        }
+        return n.board();
+    }
+
+    /** The local proxy of the recovery manager singleton. */
+    public static ActorRef<RecoveryManager.Command> recoveryManager(ActorSystem<?> system) {
+        Node n = NODES.get(system);
+        if (n == null) {
+            throw new IllegalStateException("not a coordinator node");
+        }
+        return n.recoveryManager();
+    }
+
+    private static Config withRole(Config config) {
+        List<String> roles = new ArrayList<>(config.hasPath("pekko.cluster.roles")
+                ? config.getStringList("pekko.cluster.roles") : List.of());
+        if (!roles.contains(ROLE)) {
+            roles.add(ROLE);
+        }
+        return ConfigFactory.load(ConfigFactory.empty()
+                .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
+                .withFallback(config));
+    }
+
+    private static Behavior<Void> guardian(DesiredStateStore store, CoordinatorSettings settings, StatusBoard board,
+                                           CompletableFuture<InetSocketAddress> http,
+                                           CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef) {
+        return Behaviors.setup(ctx -> {
+            ActorSystem<Void> system = ctx.getSystem();
+            ActorRef<CatalogKeeper.Command> catalog = ctx.spawn(
+                    Behaviors.supervise(CatalogKeeper.create(store, settings.catalog()))
+                            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
+                    "catalog");
+            Behavior<RecoveryManager.Command> manager = Behaviors.supervise(
+                            RecoveryManager.create(store, catalog, settings.recovery()))
+                    .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+            ActorRef<RecoveryManager.Command> proxy = ClusterSingleton.get(system).init(
+                    SingletonActor.of(manager, "recovery-manager")
+                            .withSettings(ClusterSingletonSettings.create(system).withRole(ROLE)));
+            managerRef.complete(proxy);
+            ctx.spawn(AgentGateway.create(proxy), "agent-gateway");
+            ctx.spawn(StatusBoard.replica(board), "status-replica");
+            if (settings.api().enabled()) {
+                HttpApi api = new HttpApi(board, proxy, settings.api(), system);
+                Http.get(system).newServerAt(settings.api().host(), settings.api().port()).bind(api.route())
+                        .whenComplete((ServerBinding b, Throwable err) -> {
+                            if (err != null) {
+                                system.log().error("HTTP API could not bind {}:{}: {}", settings.api().host(),
+                                        settings.api().port(), err.toString());
+                                http.completeExceptionally(err);
+                            } else {
+                                b.addToCoordinatedShutdown(Duration.ofSeconds(3), system);
+                                system.log().info("HTTP API on http://{}:{}", b.localAddress().getHostString(),
+                                        b.localAddress().getPort());
+                                http.complete(b.localAddress());
+                            }
+                        });
+            } else {
+                http.completeExceptionally(new IllegalStateException("HTTP API disabled"));
+            }
+            return Behaviors.empty();
+        });
+    }
+}

@@ -1,0 +1,89 @@
+package io.blackstart.coordinator;
+
+import com.typesafe.config.Config;
+import io.blackstart.scheduler.LedgerSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every setting of the coordinator, read once from {@code blackstart.coordinator} (see {@code reference.conf},
+ * which documents each key) and passed into the actors' {@code create(...)} factories.
+ */
+public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, Recovery recovery) {
+
+    /** The etcd client: endpoints, key prefix, and the bounds of every call. */
+    public record Etcd(List<String> endpoints, String prefix, Duration callTimeout, Duration connectTimeout,
+                       Duration keepaliveTime, Duration keepaliveTimeout) {
+        public Etcd {
+            endpoints = List.copyOf(endpoints);
+            if (endpoints.isEmpty()) {
+                throw new IllegalArgumentException("blackstart.coordinator.etcd.endpoints is empty");
+            }
+            prefix = normalizePrefix(prefix);
+        }
+    }
+
+    /** The catalog keeper: retry backoff while etcd is unreachable, revalidation debounce, on-disk cache. */
+    public record CatalogSettings(Path cacheFile, Duration retryBackoffMin, Duration retryBackoffMax,
+                                  Duration validateDebounce, Duration probeInterval) {
+    }
+
+    /** The HTTP API. An empty token disables the mutating endpoints. */
+    public record Api(boolean enabled, String host, int port, String token, Duration askTimeout) {
+        @Override
+        public String toString() {
+            // never print the token
+            return "Api[enabled=" + enabled + ", host=" + host + ", port=" + port + ", token="
+                    + (token.isEmpty() ? "<none>" : "<set>") + ", askTimeout=" + askTimeout + "]";
+        }
+    }
+
+    /** The recovery manager. */
+    public record Recovery(double autoThreshold, Duration settleTime, Duration hostTimeout, Duration tickInterval,
+                           Duration statusInterval, Duration storeRetryBackoffMin, Duration storeRetryBackoffMax,
+                           Duration assignmentClockSkew, LedgerSettings ledger) {
+    }
+
+    /** Reads {@code blackstart.coordinator} from a resolved config that includes this module's reference.conf. */
+    public static CoordinatorSettings fromConfig(Config root) {
+        Config c = root.getConfig("blackstart.coordinator");
+        Config e = c.getConfig("etcd");
+        Etcd etcd = new Etcd(e.getStringList("endpoints"), e.getString("prefix"), e.getDuration("call-timeout"),
+                e.getDuration("connect-timeout"), e.getDuration("keepalive-time"), e.getDuration("keepalive-timeout"));
+        Config k = c.getConfig("catalog");
+        String cache = k.getString("cache-file");
+        CatalogSettings catalog = new CatalogSettings(cache.isBlank() ? null : Path.of(cache),
+                k.getDuration("retry-backoff-min"), k.getDuration("retry-backoff-max"),
+                k.getDuration("validate-debounce"), k.getDuration("probe-interval"));
+        Config a = c.getConfig("api");
+        Api api = new Api(a.getBoolean("enabled"), a.getString("host"), a.getInt("port"), a.getString("token"),
+                a.getDuration("ask-timeout"));
+        Config r = c.getConfig("recovery");
+        LedgerSettings ledger = new LedgerSettings(r.getInt("max-attempts"),
+                r.getDuration("retry-backoff-base").toMillis(), r.getDuration("retry-backoff-max").toMillis(),
+                r.getDuration("outcome-grace").toMillis(), r.getInt("host-penalty-failures"),
+                r.getDuration("host-penalty-window").toMillis(), r.getDuration("host-penalty").toMillis());
+        double threshold = r.getDouble("auto-threshold");
+        if (threshold < 0 || threshold > 1) {
+            throw new IllegalArgumentException("blackstart.coordinator.recovery.auto-threshold must be in [0, 1]");
+        }
+        Recovery recovery = new Recovery(threshold, r.getDuration("settle-time"), r.getDuration("host-timeout"),
+                r.getDuration("tick-interval"), r.getDuration("status-interval"),
+                r.getDuration("store-retry-backoff-min"), r.getDuration("store-retry-backoff-max"),
+                r.getDuration("assignment-clock-skew"), ledger);
+        return new CoordinatorSettings(etcd, catalog, api, recovery);
+    }
+
+    static String normalizePrefix(String prefix) {
+        String p = prefix == null ? "" : prefix.trim();
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        if (p.isEmpty() || !p.startsWith("/")) {
+            throw new IllegalArgumentException("etcd prefix must start with '/' and not be '/': '" + prefix + "'");
+        }
+        return p;
+    }
+}

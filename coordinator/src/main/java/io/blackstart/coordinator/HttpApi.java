@@ -1,0 +1,263 @@
+package io.blackstart.coordinator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.blackstart.protocol.SpecError;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The coordinator's HTTP API (DESIGN.md "HTTP API"). Reads go to this node's {@link StatusBoard} (no actor is
+ * asked per request); {@code POST /api/v1/recovery} needs {@code Authorization: Bearer <token>} and asks the
+ * recovery manager singleton. Every error is JSON {@code {"error": "..."}}; bad input is always a 4xx. The token
+ * is compared in constant time and never logged.
+ */
+public final class HttpApi extends AllDirectives {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> STATES = Set.of("pending", "assigned", "starting", "running", "failed");
+    private static final Set<String> RECOVERY_FIELDS = Set.of("action", "allowStaleCatalog");
+
+    private final StatusBoard board;
+    private final ActorRef<RecoveryManager.Command> manager;
+    private final CoordinatorSettings.Api settings;
+    private final ActorSystem<?> system;
+
+    public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
+                   ActorSystem<?> system) {
+        this.board = board;
+        this.manager = manager;
+        this.settings = settings;
+        this.system = system;
+    }
+
+    /** The sealed route: JSON errors for rejections (404, 405, ...) and for unexpected exceptions. */
+    public Route route() {
+        Route api = pathPrefix("api", () -> pathPrefix("v1", () -> concat(
+                path("status", () -> only(HttpMethods.GET, this::status)),
+                path("nodes", () -> only(HttpMethods.GET, this::nodes)),
+                path("apps", () -> only(HttpMethods.GET, () -> parameterOptional("state", this::apps))),
+                path("recovery", () -> only(HttpMethods.POST, this::recovery)))));
+        RejectionHandler rejections = RejectionHandler.defaultHandler().mapRejectionResponse(r -> {
+            if (r.entity() instanceof HttpEntity.Strict strict
+                    && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
+                return r.withEntity(ContentTypes.APPLICATION_JSON, error(strict.getData().utf8String()));
+            }
+            return r;
+        });
+        ExceptionHandler exceptions = ExceptionHandler.newBuilder()
+                .matchAny(t -> {
+                    system.log().error("HTTP API failure", t);
+                    return json(StatusCodes.INTERNAL_SERVER_ERROR, error("internal error"));
+                })
+                .build();
+        return concat(api, extractUnmatchedPath(p -> json(StatusCodes.NOT_FOUND, error("no such resource: " + p))))
+                .seal(rejections, exceptions);
+    }
+
+    private Route only(HttpMethod method, Supplier<Route> inner) {
+        return extractMethod(m -> m.equals(method) ? inner.get()
+                : complete(HttpResponse.create().withStatus(StatusCodes.METHOD_NOT_ALLOWED)
+                        .addHeader(RawHeader.create("Allow", method.name()))
+                        .withEntity(ContentTypes.APPLICATION_JSON, error("method " + m.name() + " not allowed; use " + method.name()))));
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    private Route status() {
+        Optional<StatusSnapshot> s = board.latest();
+        if (s.isEmpty()) {
+            return notYet();
+        }
+        return json(StatusCodes.OK, statusJson(s.get()).toString());
+    }
+
+    static ObjectNode statusJson(StatusSnapshot s) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("mode", s.mode());
+        n.put("modeBy", s.modeBy());
+        n.put("since", Instant.ofEpochMilli(s.modeSince()).toString());
+        n.put("sinceMillis", s.modeSince());
+        n.put("phase", s.phase());
+        putCounts(n, s.total());
+        ObjectNode tiers = n.putObject("tiers");
+        for (String t : new String[]{"platform", "database", "app"}) {
+            putCounts(tiers.putObject(t), s.tiers().getOrDefault(t, StatusSnapshot.Counts.ZERO));
+        }
+        putRejected(n.putArray("rejected"), s);
+        n.put("etcd", s.etcdOk() ? "ok" : "degraded");
+        if (!s.etcdOk()) {
+            n.put("etcdDetail", s.etcdDetail());
+        }
+        n.put("catalogSource", s.catalogSource());
+        n.put("hosts", s.hosts().size());
+        n.put("throughputPerSecond", Math.round(s.throughputPerSecond() * 100) / 100.0);
+        n.put("etaSeconds", s.etaSeconds());
+        n.put("generatedAt", Instant.ofEpochMilli(s.generatedAt()).toString());
+        return n;
+    }
+
+    private static void putCounts(ObjectNode n, StatusSnapshot.Counts c) {
+        n.put("desired", c.desired());
+        n.put("running", c.running());
+        n.put("starting", c.starting());
+        n.put("pending", c.pending());
+        n.put("failed", c.failed());
+    }
+
+    private static void putRejected(ArrayNode a, StatusSnapshot s) {
+        for (SpecError e : s.rejected()) {
+            a.addObject().put("key", e.key()).put("field", e.field()).put("message", e.message());
+        }
+    }
+
+    private Route nodes() {
+        Optional<StatusSnapshot> s = board.latest();
+        if (s.isEmpty()) {
+            return notYet();
+        }
+        ObjectNode n = JSON.createObjectNode();
+        ArrayNode a = n.putArray("nodes");
+        for (StatusSnapshot.HostStatus h : s.get().hosts()) {
+            a.add(JSON.valueToTree(h));
+        }
+        return json(StatusCodes.OK, n.toString());
+    }
+
+    private Route apps(Optional<String> state) {
+        Optional<String> wanted = state.map(x -> x.trim().toLowerCase(Locale.ROOT));
+        if (wanted.isPresent() && !STATES.contains(wanted.get()) && !wanted.get().equals("rejected")) {
+            return json(StatusCodes.BAD_REQUEST, error("unknown state '" + state.get()
+                    + "' (one of pending, assigned, starting, running, failed, rejected)"));
+        }
+        Optional<StatusSnapshot> s = board.latest();
+        if (s.isEmpty()) {
+            return notYet();
+        }
+        ObjectNode n = JSON.createObjectNode();
+        ArrayNode a = n.putArray("instances");
+        if (wanted.isEmpty() || !wanted.get().equals("rejected")) {
+            for (StatusSnapshot.InstanceStatus i : s.get().instances()) {
+                if (wanted.isEmpty() || wanted.get().equals(i.state())) {
+                    a.add(JSON.valueToTree(i));
+                }
+            }
+        }
+        putRejected(n.putArray("rejected"), s.get());
+        return json(StatusCodes.OK, n.toString());
+    }
+
+    // ---------------------------------------------------------------- recovery mode
+
+    private Route recovery() {
+        return optionalHeaderValueByName("Authorization", auth -> {
+            if (settings.token().isEmpty()) {
+                return json(StatusCodes.FORBIDDEN, error("mutating calls are disabled: no API token is configured "
+                        + "(blackstart.coordinator.api.token or BLACKSTART_TOKEN)"));
+            }
+            if (auth.isEmpty() || !tokenMatches(auth.get())) {
+                return complete(HttpResponse.create().withStatus(StatusCodes.UNAUTHORIZED)
+                        .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"blackstart\""))
+                        .withEntity(ContentTypes.APPLICATION_JSON, error("missing or wrong bearer token")));
+            }
+            return entity(Unmarshaller.entityToString(), this::recoveryBody);
+        });
+    }
+
+    private boolean tokenMatches(String header) {
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, settings.token().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Route recoveryBody(String body) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            return json(StatusCodes.BAD_REQUEST, error("body is not valid JSON: " + e.getOriginalMessage()));
+        }
+        if (n == null || !n.isObject()) {
+            return json(StatusCodes.BAD_REQUEST, error("body must be a JSON object like {\"action\":\"start\"}"));
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!RECOVERY_FIELDS.contains(f)) {
+                return json(StatusCodes.BAD_REQUEST, error("unknown field '" + f + "' (known: action, allowStaleCatalog)"));
+            }
+        }
+        JsonNode action = n.get("action");
+        if (action == null || !action.isTextual() || !Set.of("start", "stop").contains(action.textValue())) {
+            return json(StatusCodes.BAD_REQUEST, error("'action' must be \"start\" or \"stop\""));
+        }
+        JsonNode stale = n.get("allowStaleCatalog");
+        if (stale != null && !stale.isBoolean()) {
+            return json(StatusCodes.BAD_REQUEST, error("'allowStaleCatalog' must be a boolean"));
+        }
+        boolean on = action.textValue().equals("start");
+        boolean allowStale = stale != null && stale.booleanValue();
+        CompletionStage<RecoveryManager.ModeReply> reply = AskPattern.ask(manager,
+                replyTo -> new RecoveryManager.SetMode(on, allowStale, replyTo), settings.askTimeout(), system.scheduler());
+        return completeWithFuture(reply.handle((r, err) -> {
+            if (err != null) {
+                return response(StatusCodes.SERVICE_UNAVAILABLE,
+                        error("the recovery manager did not answer within " + settings.askTimeout().toMillis() + " ms"));
+            }
+            ObjectNode out = JSON.createObjectNode();
+            out.put("mode", r.mode());
+            out.put("by", r.by());
+            out.put("since", Instant.ofEpochMilli(r.since()).toString());
+            out.put("message", r.message());
+            boolean applied = r.mode().equals(on ? "recovery" : "normal");
+            return response(applied ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, out.toString());
+        }));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Route notYet() {
+        return json(StatusCodes.SERVICE_UNAVAILABLE,
+                error("no status yet: the recovery manager has not published one (starting or moving)"));
+    }
+
+    private Route json(StatusCode status, String body) {
+        return complete(response(status, body));
+    }
+
+    private static HttpResponse response(StatusCode status, String body) {
+        return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, body);
+    }
+
+    static String error(String message) {
+        return JSON.createObjectNode().put("error", message).toString();
+    }
+}

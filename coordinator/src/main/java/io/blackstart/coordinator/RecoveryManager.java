@@ -1,0 +1,681 @@
+package io.blackstart.coordinator;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.blackstart.coordinator.DesiredStateStore.AssignmentRecord;
+import io.blackstart.coordinator.DesiredStateStore.AssignmentValue;
+import io.blackstart.coordinator.DesiredStateStore.CasResult;
+import io.blackstart.coordinator.DesiredStateStore.ModeRecord;
+import io.blackstart.protocol.Catalog;
+import io.blackstart.protocol.wire.AgentCommand;
+import io.blackstart.protocol.wire.AgentEvent;
+import io.blackstart.protocol.wire.CborSerializable;
+import io.blackstart.protocol.wire.ContainerState;
+import io.blackstart.protocol.wire.StartResult;
+import io.blackstart.scheduler.Assignment;
+import io.blackstart.scheduler.HostReport;
+import io.blackstart.scheduler.Ledger;
+import io.blackstart.scheduler.StopOrder;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Map.Entry;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * The recovery manager: one per coordinator cluster (a cluster singleton on the role {@code coordinator}).
+ *
+ * <p><b>Responsibility.</b> Owns the {@link Ledger} and is the only writer of placement decisions. It feeds the
+ * ledger with the catalog (from the local {@link CatalogKeeper}), the agents' full reports and start outcomes
+ * (through the {@link AgentGateway}s) and time; it carries out what the ledger decides: every {@link Assignment}
+ * is first recorded in etcd by compare-and-set (see {@link DesiredStateStore} and {@link AssignmentBook}) and
+ * only then sent as {@link AgentCommand.StartInstance} to the host's agent; every {@link StopOrder} becomes a
+ * {@link AgentCommand.StopInstance}. It also owns the recovery mode (entered by itself when more than
+ * auto-threshold of the desired instances is down at start or after losing hosts, left when the ledger has
+ * converged, or switched by an operator), stores it in etcd and tells every agent. It publishes a
+ * {@link StatusSnapshot} to every coordinator node's {@link StatusBoard}.
+ *
+ * <p><b>States.</b> <i>rebuilding</i>: loads the assignment records and the mode from etcd (retrying with
+ * backoff), asks every agent known to the receptionist for a full report and waits until all of them reported
+ * or settle-time passed, and until a catalog is there — it assigns nothing meanwhile, so a new incarnation after
+ * a failover first learns which containers exist. <i>running</i>: re-plans after every catalog update, report,
+ * outcome and tick. A host whose agent left the receptionist or sent no report for host-timeout is lost.
+ *
+ * <p><b>Never</b> blocks (etcd results come back through {@code pipeToSelf}), never sends a start whose
+ * assignment was not recorded, never decides placement itself (that is the ledger's policy), never talks to
+ * Docker.
+ */
+public final class RecoveryManager {
+
+    /** Receptionist key agents register under. */
+    public static final ServiceKey<AgentCommand> AGENT_KEY =
+            ServiceKey.create(AgentCommand.class, AgentCommand.SERVICE_KEY_ID);
+
+    /** Messages of the recovery manager. */
+    public interface Command {
+    }
+
+    /**
+     * An agent event forwarded by a gateway (or received as the reply address of a start or stop). The event is
+     * typed by name on the wire, as {@link AgentEvent} itself carries no type information.
+     */
+    public record AgentEventReceived(
+            @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+            @JsonSubTypes({
+                    @JsonSubTypes.Type(value = AgentEvent.AgentReport.class, name = "report"),
+                    @JsonSubTypes.Type(value = AgentEvent.StartOutcome.class, name = "start-outcome"),
+                    @JsonSubTypes.Type(value = AgentEvent.StopOutcome.class, name = "stop-outcome")})
+            AgentEvent event) implements Command, CborSerializable {
+    }
+
+    /** Operator command: enter ({@code recovery = true}) or leave recovery mode. */
+    public record SetMode(boolean recovery, boolean allowStaleCatalog, ActorRef<ModeReply> replyTo)
+            implements Command, CborSerializable {
+    }
+
+    /** Answer to {@link SetMode}. */
+    public record ModeReply(String mode, long since, String by, String message) implements CborSerializable {
+    }
+
+    /** Reply with a fresh status snapshot (tests, tools; the HTTP API reads the {@link StatusBoard}). */
+    public record GetStatus(ActorRef<StatusSnapshot> replyTo) implements Command, CborSerializable {
+    }
+
+    private record CatalogChanged(CatalogKeeper.CatalogUpdate update) implements Command {
+    }
+
+    private record AgentsListed(Set<ActorRef<AgentCommand>> agents) implements Command {
+    }
+
+    private record ReplicasListed(Set<ActorRef<StatusSnapshot>> replicas) implements Command {
+    }
+
+    private record AssignmentsLoaded(Map<String, AssignmentRecord> records, Throwable error) implements Command {
+    }
+
+    private record ModeLoaded(Optional<ModeRecord> mode, Throwable error) implements Command {
+    }
+
+    private enum LoadAgain implements Command { INSTANCE }
+
+    private enum SettleTimeout implements Command { INSTANCE }
+
+    private enum Tick implements Command { INSTANCE }
+
+    private record CasDone(Assignment assignment, AssignmentValue value, CasResult result, Throwable error)
+            implements Command {
+    }
+
+    private record ModeWritten(ModeRecord mode, Throwable error) implements Command {
+    }
+
+    private record AgentSession(ActorRef<AgentCommand> ref, AgentEvent.AgentReport report, long lastSeenMillis) {
+    }
+
+    /**
+     * The behavior of the singleton.
+     *
+     * @param store        the desired-state store
+     * @param catalog      the catalog keeper of the node this incarnation runs on
+     * @param settings     recovery settings
+     * @param clock        epoch millis (tests may drive it)
+     */
+    public static Behavior<Command> create(DesiredStateStore store, ActorRef<CatalogKeeper.Command> catalog,
+                                           CoordinatorSettings.Recovery settings, LongSupplier clock) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new RecoveryManager(ctx, timers, store, catalog, settings, clock).rebuilding()));
+    }
+
+    public static Behavior<Command> create(DesiredStateStore store, ActorRef<CatalogKeeper.Command> catalog,
+                                           CoordinatorSettings.Recovery settings) {
+        return create(store, catalog, settings, System::currentTimeMillis);
+    }
+
+    private final ActorContext<Command> ctx;
+    private final TimerScheduler<Command> timers;
+    private final DesiredStateStore store;
+    private final CoordinatorSettings.Recovery settings;
+    private final LongSupplier clock;
+    private final String incarnation;
+    private final Ledger ledger;
+    private final AssignmentBook book;
+    private final ActorRef<AgentEvent> replyAddress;
+    private final Map<String, AgentSession> agents = new LinkedHashMap<>();
+    private final Set<ActorRef<AgentCommand>> listed = new HashSet<>();
+    private final Set<ActorRef<AgentCommand>> reportedRefs = new HashSet<>();
+    private Set<ActorRef<StatusSnapshot>> replicas = Set.of();
+    private final ThroughputMeter throughput = new ThroughputMeter(30_000);
+
+    // rebuilding
+    private boolean assignmentsLoaded;
+    private boolean modeLoaded;
+    private boolean settled;
+    private Duration loadBackoff;
+
+    // catalog
+    private CatalogKeeper.CatalogUpdate latestCatalog;
+    private boolean catalogApplied;
+    private boolean allowStaleCatalog;
+
+    // mode
+    private boolean recovery;
+    private long modeSince;
+    private String modeBy = ModeRecord.AUTO;
+    private boolean modeDirty;
+    private boolean modeWriteInFlight;
+    // recovery mode is left by itself only after it had something to recover (an operator's "start" on a
+    // converged platform stays on until there was work, or until "stop")
+    private boolean workSinceRecoveryOn;
+
+    // store health as seen by this actor's own calls
+    private boolean storeOk = true;
+    private String storeDetail = "";
+    private long lastPublished;
+
+    private RecoveryManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, DesiredStateStore store,
+                            ActorRef<CatalogKeeper.Command> catalog, CoordinatorSettings.Recovery settings,
+                            LongSupplier clock) {
+        this.ctx = ctx;
+        this.timers = timers;
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.incarnation = ctx.getSystem().address().hostPort() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.ledger = new Ledger(settings.ledger(), new SplittableRandom());
+        this.book = new AssignmentBook(incarnation, settings.assignmentClockSkew().toMillis());
+        this.replyAddress = ctx.messageAdapter(AgentEvent.class, AgentEventReceived::new);
+        this.loadBackoff = settings.storeRetryBackoffMin();
+        this.modeSince = clock.getAsLong();
+        ctx.getLog().info("recovery manager {} starting: rebuilding from etcd and agent reports", incarnation);
+
+        // one adapter per message class: a second messageAdapter for Listing would replace the first
+        ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class,
+                // all instances, reachable or not: an agent is lost when it is removed from the cluster (or stops
+                // reporting), not on a moment of unreachability that would re-place everything it runs
+                l -> l.isForKey(AGENT_KEY) ? new AgentsListed(l.getAllServiceInstances(AGENT_KEY))
+                        : new ReplicasListed(l.getServiceInstances(StatusBoard.SERVICE_KEY)));
+        ctx.getSystem().receptionist().tell(Receptionist.subscribe(AGENT_KEY, listings));
+        ctx.getSystem().receptionist().tell(Receptionist.subscribe(StatusBoard.SERVICE_KEY, listings));
+        catalog.tell(new CatalogKeeper.Subscribe(ctx.messageAdapter(CatalogKeeper.CatalogUpdate.class, CatalogChanged::new)));
+        loadFromStore();
+        timers.startSingleTimer(SettleTimeout.INSTANCE, settings.settleTime());
+        timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
+    }
+
+    // ---------------------------------------------------------------- behaviors
+
+    private Behavior<Command> rebuilding() {
+        return common(Behaviors.receive(Command.class))
+                .onMessage(AgentEventReceived.class, this::onAgentEventWhileRebuilding)
+                .onMessage(AssignmentsLoaded.class, this::onAssignmentsLoaded)
+                .onMessage(ModeLoaded.class, this::onModeLoaded)
+                .onMessage(LoadAgain.class, m -> { loadFromStore(); return Behaviors.same(); })
+                .onMessage(SettleTimeout.class, m -> { settled = true; return maybeRun(); })
+                .onMessage(CatalogChanged.class, m -> { latestCatalog = m.update(); return maybeRun(); })
+                .onMessage(AgentsListed.class, m -> { onListed(m.agents()); return maybeRun(); })
+                .onMessage(Tick.class, m -> { publishStatus(false); return Behaviors.same(); })
+                .onMessage(SetMode.class, this::onSetModeWhileRebuilding)
+                .onMessage(CasDone.class, m -> Behaviors.same())
+                .onMessage(ModeWritten.class, this::onModeWritten)
+                .build();
+    }
+
+    private Behavior<Command> running() {
+        return common(Behaviors.receive(Command.class))
+                .onMessage(AgentEventReceived.class, this::onAgentEvent)
+                .onMessage(CatalogChanged.class, this::onCatalogChanged)
+                .onMessage(AgentsListed.class, this::onAgentsListedRunning)
+                .onMessage(Tick.class, this::onTick)
+                .onMessage(CasDone.class, this::onCasDone)
+                .onMessage(SetMode.class, this::onSetMode)
+                .onMessage(ModeWritten.class, this::onModeWritten)
+                .onMessage(AssignmentsLoaded.class, m -> Behaviors.same())
+                .onMessage(ModeLoaded.class, m -> Behaviors.same())
+                .onMessage(LoadAgain.class, m -> Behaviors.same())
+                .onMessage(SettleTimeout.class, m -> Behaviors.same())
+                .build();
+    }
+
+    private BehaviorBuilder<Command> common(BehaviorBuilder<Command> b) {
+        return b.onMessage(GetStatus.class, m -> { m.replyTo().tell(snapshot()); return Behaviors.same(); })
+                .onMessage(ReplicasListed.class, m -> {
+                    replicas = m.replicas();
+                    publishStatus(true);
+                    return Behaviors.same();
+                });
+    }
+
+    // ---------------------------------------------------------------- rebuilding
+
+    private void loadFromStore() {
+        if (!assignmentsLoaded) {
+            ctx.pipeToSelf(store.loadAssignments(), AssignmentsLoaded::new);
+        }
+        if (!modeLoaded) {
+            ctx.pipeToSelf(store.readMode(), ModeLoaded::new);
+        }
+    }
+
+    private Behavior<Command> onAssignmentsLoaded(AssignmentsLoaded m) {
+        if (m.error() != null) {
+            storeFailed("loading assignments: " + CatalogKeeper.describe(m.error()));
+            retryLoad();
+            return Behaviors.same();
+        }
+        if (!assignmentsLoaded) {
+            assignmentsLoaded = true;
+            storeOk();
+            book.loaded(m.records(), clock.getAsLong());
+            ctx.getLog().info("loaded {} assignment records", m.records().size());
+        }
+        return maybeRun();
+    }
+
+    private Behavior<Command> onModeLoaded(ModeLoaded m) {
+        if (m.error() != null) {
+            storeFailed("reading mode: " + CatalogKeeper.describe(m.error()));
+            retryLoad();
+            return Behaviors.same();
+        }
+        if (!modeLoaded) {
+            modeLoaded = true;
+            m.mode().ifPresent(r -> {
+                recovery = r.recovery();
+                modeSince = r.sinceMillis();
+                modeBy = r.by();
+                workSinceRecoveryOn = r.recovery(); // stored on: a recovery was under way
+            });
+        }
+        return maybeRun();
+    }
+
+    private Behavior<Command> onSetModeWhileRebuilding(SetMode m) {
+        if (m.allowStaleCatalog()) {
+            // the cached catalog may be used; assignments still need etcd (compare-and-set before every start)
+            allowStaleCatalog = true;
+        }
+        m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy,
+                "rebuilding: the recovery manager is still reading etcd and the agents' reports; retry"
+                        + (m.allowStaleCatalog() ? " (stale catalog allowed)" : "")));
+        return maybeRun();
+    }
+
+    private void retryLoad() {
+        if (!timers.isTimerActive(LoadAgain.INSTANCE)) {
+            timers.startSingleTimer(LoadAgain.INSTANCE, loadBackoff);
+            loadBackoff = Duration.ofMillis(Math.min(settings.storeRetryBackoffMax().toMillis(),
+                    Math.max(1, loadBackoff.toMillis() * 2)));
+        }
+    }
+
+    private Behavior<Command> onAgentEventWhileRebuilding(AgentEventReceived m) {
+        if (m.event() instanceof AgentEvent.AgentReport r) {
+            boolean fresh = !agents.containsKey(r.nodeId());
+            agents.put(r.nodeId(), new AgentSession(r.agent(), r, clock.getAsLong()));
+            reportedRefs.add(r.agent());
+            if (fresh) {
+                ctx.getLog().info("rebuild: report from {} ({} containers)", r.nodeId(), r.containers().size());
+            }
+            return maybeRun();
+        }
+        // outcomes of an earlier incarnation's starts: the next full report shows their containers
+        ctx.getLog().debug("rebuild: ignoring {}", m.event());
+        return Behaviors.same();
+    }
+
+    private void onListed(Set<ActorRef<AgentCommand>> now) {
+        for (ActorRef<AgentCommand> ref : now) {
+            if (listed.add(ref)) {
+                ref.tell(new AgentCommand.RequestReport(replyAddress));
+            }
+        }
+        listed.retainAll(now);
+    }
+
+    /** Early end of the settle time: agents are known and each of them reported. */
+    private boolean everyListedAgentReported() {
+        return !listed.isEmpty() && reportedRefs.containsAll(listed);
+    }
+
+    private Behavior<Command> maybeRun() {
+        Optional<Catalog> catalog = usableCatalog();
+        if (!assignmentsLoaded || !modeLoaded || catalog.isEmpty() || !(settled || everyListedAgentReported())) {
+            return Behaviors.same();
+        }
+        long now = clock.getAsLong();
+        timers.cancel(SettleTimeout.INSTANCE);
+        applyCatalog(catalog.get(), now);
+        for (AgentSession s : List.copyOf(agents.values())) {
+            stop(ledger.hostReported(toHostReport(s.report()), now));
+        }
+        ctx.getLog().info("rebuild done: {} desired instances, {} hosts, down share {}", ledger.instances().size(),
+                agents.size(), String.format("%.2f", ledger.downShare()));
+        if (!recovery && ledger.downShare() > settings.autoThreshold()) {
+            switchMode(true, ModeRecord.AUTO, now, "down share " + String.format("%.2f", ledger.downShare())
+                    + " > " + settings.autoThreshold() + " at start");
+        } else {
+            broadcastMode();
+        }
+        replan(now);
+        publishStatus(true);
+        return running();
+    }
+
+    // ---------------------------------------------------------------- running
+
+    private Behavior<Command> onCatalogChanged(CatalogChanged m) {
+        latestCatalog = m.update();
+        usableCatalog().ifPresent(c -> {
+            long now = clock.getAsLong();
+            applyCatalog(c, now);
+            replan(now);
+        });
+        publishStatus(false);
+        return Behaviors.same();
+    }
+
+    private Optional<Catalog> usableCatalog() {
+        if (latestCatalog == null) {
+            return Optional.empty();
+        }
+        if (latestCatalog.source() == CatalogKeeper.Source.CACHE && !allowStaleCatalog) {
+            return Optional.empty();
+        }
+        return Optional.of(latestCatalog.catalog());
+    }
+
+    private void applyCatalog(Catalog catalog, long now) {
+        Set<String> before = new HashSet<>();
+        ledger.instances().forEach(v -> before.add(v.instanceId()));
+        stop(ledger.setCatalog(catalog, now));
+        catalogApplied = true;
+        Set<String> after = new HashSet<>();
+        ledger.instances().forEach(v -> after.add(v.instanceId()));
+        before.removeAll(after);
+        for (String gone : before) {
+            // the instance is no longer desired: its record would only block a future instance of that id
+            long expected = book.expectedRevision(gone);
+            if (expected != 0) {
+                book.forget(gone);
+                store.deleteAssignment(gone);
+            }
+        }
+    }
+
+    private Behavior<Command> onAgentEvent(AgentEventReceived m) {
+        long now = clock.getAsLong();
+        if (m.event() instanceof AgentEvent.AgentReport r) {
+            onReport(r, now);
+        } else if (m.event() instanceof AgentEvent.StartOutcome o) {
+            ctx.getLog().debug("start of {} on {} (attempt {}): {} {}", o.instanceId(), o.nodeId(), o.attempt(),
+                    o.result(), o.detail() == null ? "" : o.detail());
+            if (o.result() != StartResult.STARTED && o.assignment() != book.expectedRevision(o.instanceId())) {
+                // the failure of a start this incarnation did not send (an earlier one did): not ours to count
+                ctx.getLog().debug("ignoring stale outcome of {} (assignment {})", o.instanceId(), o.assignment());
+            } else {
+                stop(ledger.startOutcome(o.nodeId(), o.instanceId(), o.attempt(), o.result(), o.detail(), now));
+            }
+        } else if (m.event() instanceof AgentEvent.StopOutcome o) {
+            ctx.getLog().debug("stop of {} on {}: {} {}", o.instanceId(), o.nodeId(), o.stopped(), o.detail());
+        }
+        replan(now);
+        publishStatus(false);
+        return Behaviors.same();
+    }
+
+    private void onReport(AgentEvent.AgentReport r, long now) {
+        AgentSession previous = agents.put(r.nodeId(), new AgentSession(r.agent(), r, now));
+        reportedRefs.add(r.agent());
+        if (previous == null || !previous.ref().equals(r.agent())) {
+            ctx.getLog().info("host {} reporting (credits {}, {} containers)", r.nodeId(), r.credits(), r.containers().size());
+            r.agent().tell(new AgentCommand.SetRecoveryMode(recovery));
+        } else if (r.gcHeld() != recovery) {
+            r.agent().tell(new AgentCommand.SetRecoveryMode(recovery));
+        }
+        stop(ledger.hostReported(toHostReport(r), now));
+    }
+
+    private Behavior<Command> onAgentsListedRunning(AgentsListed m) {
+        Set<ActorRef<AgentCommand>> added = new HashSet<>(m.agents());
+        added.removeAll(listed);
+        onListed(m.agents());
+        added.forEach(ref -> ref.tell(new AgentCommand.SetRecoveryMode(recovery)));
+        long now = clock.getAsLong();
+        boolean lost = false;
+        for (Entry<String, AgentSession> e : List.copyOf(agents.entrySet())) {
+            if (!m.agents().contains(e.getValue().ref())) {
+                lost |= loseHost(e.getKey(), "its agent left the cluster", now);
+            }
+        }
+        afterHostsLost(lost, now);
+        replan(now);
+        return Behaviors.same();
+    }
+
+    private boolean loseHost(String nodeId, String why, long now) {
+        AgentSession s = agents.remove(nodeId);
+        if (s == null) {
+            return false;
+        }
+        reportedRefs.remove(s.ref());
+        ctx.getLog().warn("host {} lost: {}", nodeId, why);
+        ledger.hostLost(nodeId, now);
+        return true;
+    }
+
+    private void afterHostsLost(boolean lost, long now) {
+        if (lost && !recovery && ledger.downShare() > settings.autoThreshold()) {
+            switchMode(true, ModeRecord.AUTO, now, "down share " + String.format("%.2f", ledger.downShare())
+                    + " > " + settings.autoThreshold() + " after losing hosts");
+        }
+    }
+
+    private Behavior<Command> onTick(Tick m) {
+        long now = clock.getAsLong();
+        boolean lost = false;
+        for (Entry<String, AgentSession> e : List.copyOf(agents.entrySet())) {
+            if (now - e.getValue().lastSeenMillis() > settings.hostTimeout().toMillis()) {
+                lost |= loseHost(e.getKey(), "no report for " + (now - e.getValue().lastSeenMillis()) + " ms", now);
+            }
+        }
+        afterHostsLost(lost, now);
+        ledger.tick(now);
+        boolean converged = ledger.converged();
+        if (recovery && !converged) {
+            workSinceRecoveryOn = true;
+        }
+        if (recovery && catalogApplied && converged && workSinceRecoveryOn) {
+            switchMode(false, ModeRecord.AUTO, now, "converged: every desired instance is running or failed");
+        }
+        if (modeDirty && !modeWriteInFlight) {
+            writeMode();
+        }
+        replan(now);
+        publishStatus(false);
+        return Behaviors.same();
+    }
+
+    private void replan(long now) {
+        for (Assignment a : ledger.plan(now)) {
+            long hold = a.container().startTimeoutSeconds() * 1000L + settings.ledger().outcomeGraceMillis();
+            String why = book.holdBack(a.instanceId(), a.nodeId(), hold, now);
+            if (why != null) {
+                ledger.assignmentConflict(a.instanceId(), a.nodeId(), why, now);
+                continue;
+            }
+            AssignmentValue value = new AssignmentValue(a.nodeId(), a.attempt(), incarnation, now);
+            ctx.pipeToSelf(store.recordAssignment(a.instanceId(), value, book.expectedRevision(a.instanceId())),
+                    (res, err) -> new CasDone(a, value, res, err));
+        }
+    }
+
+    private Behavior<Command> onCasDone(CasDone m) {
+        long now = clock.getAsLong();
+        Assignment a = m.assignment();
+        if (m.error() != null) {
+            storeFailed("recording assignment: " + CatalogKeeper.describe(m.error()));
+            ledger.assignmentConflict(a.instanceId(), a.nodeId(), "etcd: " + CatalogKeeper.describe(m.error()), now);
+        } else if (m.result() instanceof CasResult.Recorded r) {
+            storeOk();
+            book.recorded(a.instanceId(), m.value(), r.modRevision(), now);
+            AgentSession s = agents.get(a.nodeId());
+            if (s == null) {
+                // the host went away while the record was written: the ledger already made the instance pending
+                ledger.assignmentConflict(a.instanceId(), a.nodeId(), "host gone", now);
+            } else {
+                ledger.assignmentRecorded(a.instanceId(), a.nodeId(), r.modRevision(), now);
+                s.ref().tell(new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(), r.modRevision(),
+                        a.attempt(), replyAddress));
+            }
+        } else if (m.result() instanceof CasResult.Conflict c) {
+            storeOk();
+            book.conflicted(a.instanceId(), c.current(), now);
+            ledger.assignmentConflict(a.instanceId(), a.nodeId(), "assignment record changed"
+                    + c.current().map(r -> " (now " + r.value().node() + " by " + r.value().coordinator() + ")").orElse(""), now);
+        }
+        replan(now);
+        publishStatus(false);
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onSetMode(SetMode m) {
+        long now = clock.getAsLong();
+        if (m.allowStaleCatalog() && !allowStaleCatalog) {
+            allowStaleCatalog = true;
+            usableCatalog().ifPresent(c -> applyCatalog(c, now));
+        }
+        if (m.recovery() != recovery || !ModeRecord.OPERATOR.equals(modeBy)) {
+            switchMode(m.recovery(), ModeRecord.OPERATOR, now, "operator command");
+        }
+        m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "ok"));
+        replan(now);
+        publishStatus(true);
+        return Behaviors.same();
+    }
+
+    // ---------------------------------------------------------------- mode
+
+    private void switchMode(boolean on, String by, long now, String why) {
+        boolean changed = on != recovery;
+        recovery = on;
+        modeBy = by;
+        if (changed) {
+            modeSince = now;
+            workSinceRecoveryOn = on && catalogApplied && !ledger.converged();
+            ctx.getLog().info("recovery mode {} ({}: {})", on ? "ON" : "OFF", by, why);
+        }
+        modeDirty = true;
+        if (!modeWriteInFlight) {
+            writeMode();
+        }
+        broadcastMode();
+    }
+
+    private void writeMode() {
+        ModeRecord record = new ModeRecord(recovery, modeSince, modeBy);
+        modeDirty = false;
+        modeWriteInFlight = true;
+        ctx.pipeToSelf(store.writeMode(record), (ok, err) -> new ModeWritten(record, err));
+    }
+
+    private Behavior<Command> onModeWritten(ModeWritten m) {
+        modeWriteInFlight = false;
+        if (m.error() != null) {
+            storeFailed("writing mode: " + CatalogKeeper.describe(m.error()));
+            modeDirty = true; // retried on the next tick
+        } else {
+            storeOk();
+            if (m.mode().recovery() != recovery || !m.mode().by().equals(modeBy)) {
+                modeDirty = true;
+            }
+        }
+        return Behaviors.same();
+    }
+
+    private void broadcastMode() {
+        Set<ActorRef<AgentCommand>> all = new HashSet<>(listed);
+        agents.values().forEach(s -> all.add(s.ref()));
+        AgentCommand.SetRecoveryMode cmd = new AgentCommand.SetRecoveryMode(recovery);
+        all.forEach(ref -> ref.tell(cmd));
+    }
+
+    private String modeName() {
+        return recovery ? "recovery" : "normal";
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void stop(List<StopOrder> orders) {
+        for (StopOrder o : orders) {
+            AgentSession s = agents.get(o.nodeId());
+            if (s != null) {
+                ctx.getLog().info("stopping {} on {}: {}", o.instanceId(), o.nodeId(), o.reason());
+                s.ref().tell(new AgentCommand.StopInstance(o.instanceId(), o.reason(), replyAddress));
+            }
+        }
+    }
+
+    private void storeFailed(String why) {
+        if (storeOk) {
+            ctx.getLog().warn("etcd degraded: {}", why);
+        }
+        storeOk = false;
+        storeDetail = why;
+    }
+
+    private void storeOk() {
+        storeOk = true;
+        storeDetail = "";
+    }
+
+    static HostReport toHostReport(AgentEvent.AgentReport r) {
+        return new HostReport(r.nodeId(), r.credits(), r.startsInFlight(), r.load().memoryAvailableMb(),
+                new HashSet<>(r.load().images()), r.containers());
+    }
+
+    private void publishStatus(boolean force) {
+        long now = clock.getAsLong();
+        if (!force && now - lastPublished < settings.statusInterval().toMillis()) {
+            return;
+        }
+        lastPublished = now;
+        StatusSnapshot s = snapshot();
+        replicas.forEach(r -> r.tell(s));
+    }
+
+    private StatusSnapshot snapshot() {
+        long now = clock.getAsLong();
+        boolean rebuilding = !catalogApplied;
+        Map<String, StatusSnapshot.HostStatus> hosts = new HashMap<>();
+        Map<String, Ledger.HostView> views = new HashMap<>();
+        ledger.hosts().forEach(h -> views.put(h.nodeId(), h));
+        for (AgentSession s : agents.values()) {
+            AgentEvent.AgentReport r = s.report();
+            Ledger.HostView v = views.get(r.nodeId());
+            int running = (int) r.containers().stream().filter(c -> c.state() == ContainerState.RUNNING).count();
+            hosts.put(r.nodeId(), new StatusSnapshot.HostStatus(r.nodeId(), r.credits(), r.startsInFlight(),
+                    r.maxCredits(), v == null ? r.credits() + r.startsInFlight() : v.granted(),
+                    v == null ? 0 : v.outstanding(), r.load().memoryAvailableMb(), r.load().cpuPressure(),
+                    r.containers().size(), running, r.gcHeld(), s.lastSeenMillis(),
+                    v == null ? 0 : v.penalisedUntilMillis()));
+        }
+        return StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", modeName(), modeSince, modeBy, now,
+                ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);
+    }
+}

@@ -1,0 +1,68 @@
+package io.blackstart.coordinator;
+
+import io.blackstart.protocol.Tier;
+import io.blackstart.scheduler.InstanceState;
+import io.blackstart.scheduler.Ledger;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds a {@link StatusSnapshot} from the ledger's queries. Pure; called by the recovery manager only. */
+final class StatusAssembler {
+
+    private StatusAssembler() {
+    }
+
+    static StatusSnapshot assemble(String phase, String mode, long modeSince, String modeBy, long now, Ledger ledger,
+                                   Collection<StatusSnapshot.HostStatus> hosts, CatalogKeeper.CatalogUpdate catalog,
+                                   boolean storeOk, String storeDetail, ThroughputMeter meter) {
+        Map<Tier, int[]> perTier = new EnumMap<>(Tier.class);
+        for (Tier t : Tier.values()) {
+            perTier.put(t, new int[5]);
+        }
+        List<StatusSnapshot.InstanceStatus> instances = new ArrayList<>();
+        for (Ledger.InstanceView v : ledger.instances()) {
+            int[] c = perTier.get(v.tier());
+            c[0]++;
+            switch (v.state()) {
+                case RUNNING -> c[1]++;
+                case ASSIGNED, STARTING -> c[2]++;
+                case PENDING -> c[3]++;
+                case FAILED -> c[4]++;
+                default -> { }
+            }
+            instances.add(new StatusSnapshot.InstanceStatus(v.instanceId(), v.appId(), v.tier().wireName(),
+                    stateName(v.state()), v.nodeId(), v.attempt(), v.failure()));
+        }
+        int[] total = new int[5];
+        Map<String, StatusSnapshot.Counts> tiers = new LinkedHashMap<>();
+        perTier.forEach((t, c) -> {
+            tiers.put(t.wireName(), counts(c));
+            for (int i = 0; i < 5; i++) {
+                total[i] += c[i];
+            }
+        });
+        meter.sample(now, total[1]);
+        boolean etcdOk = storeOk && (catalog == null || catalog.etcdOk());
+        String detail = !storeOk ? storeDetail : catalog != null && !catalog.etcdOk() ? catalog.etcdDetail() : "";
+        List<StatusSnapshot.HostStatus> hostList = new ArrayList<>(hosts);
+        hostList.sort(Comparator.comparing(StatusSnapshot.HostStatus::nodeId));
+        return new StatusSnapshot(phase, mode, modeSince, modeBy, now, counts(total), tiers,
+                catalog == null ? List.of() : catalog.catalog().rejected(), etcdOk, detail,
+                catalog == null ? "none" : catalog.source().name().toLowerCase(), hostList, instances,
+                meter.perSecond(now), meter.etaSeconds(now, total[0] - total[1] - total[4]));
+    }
+
+    static String stateName(InstanceState s) {
+        return s.name().toLowerCase();
+    }
+
+    private static StatusSnapshot.Counts counts(int[] c) {
+        return new StatusSnapshot.Counts(c[0], c[1], c[2], c[3], c[4]);
+    }
+}

@@ -1,0 +1,61 @@
+package io.blackstart.coordinator;
+
+import io.blackstart.protocol.SpecError;
+import io.blackstart.protocol.wire.CborSerializable;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the coordinator knows, as one immutable value published by the recovery manager to every coordinator
+ * node (see {@link StatusBoard}); the HTTP API reads it without asking any actor.
+ *
+ * @param phase       {@code rebuilding} (a new recovery manager waits for agents' reports) or {@code running}
+ * @param mode        {@code recovery} or {@code normal}
+ * @param modeSince   epoch millis the mode was entered
+ * @param modeBy      {@code auto} or {@code operator}
+ * @param generatedAt epoch millis of this snapshot
+ * @param total       counts over every desired instance
+ * @param tiers       counts per tier ({@code platform}, {@code database}, {@code app})
+ * @param rejected    rejected app documents with reasons
+ * @param etcdOk      false while etcd is unreachable (degraded)
+ * @param etcdDetail  why etcd is considered degraded
+ * @param catalogSource {@code etcd} or {@code cache}
+ * @param hosts       every reporting host
+ * @param instances   every desired instance
+ * @param throughputPerSecond instances that came up per second over the last half minute
+ * @param etaSeconds  estimated seconds until every desired instance is up, -1 if unknown
+ */
+public record StatusSnapshot(String phase, String mode, long modeSince, String modeBy, long generatedAt, Counts total,
+                             Map<String, Counts> tiers, List<SpecError> rejected, boolean etcdOk, String etcdDetail,
+                             String catalogSource, List<HostStatus> hosts, List<InstanceStatus> instances,
+                             double throughputPerSecond, long etaSeconds) implements CborSerializable {
+
+    public StatusSnapshot {
+        tiers = Map.copyOf(tiers);
+        rejected = List.copyOf(rejected);
+        hosts = List.copyOf(hosts);
+        instances = List.copyOf(instances);
+    }
+
+    /** Instance counts; {@code starting} includes instances whose assignment is being recorded. */
+    public record Counts(int desired, int running, int starting, int pending, int failed) {
+        public static final Counts ZERO = new Counts(0, 0, 0, 0, 0);
+    }
+
+    /**
+     * One host as its agent last reported it, plus the coordinator's outstanding starts on it.
+     *
+     * @param granted     credits + starts in flight of the latest report
+     * @param outstanding starts the coordinator has assigned or sent and not yet seen finish
+     */
+    public record HostStatus(String nodeId, int credits, int startsInFlight, int maxCredits, int granted,
+                             int outstanding, long memoryAvailableMb, double cpuPressure, int containers,
+                             int runningContainers, boolean gcHeld, long lastReportMillis, long penalisedUntilMillis) {
+    }
+
+    /** One desired instance; {@code failure} is the reason of the last failed attempt (or why it failed). */
+    public record InstanceStatus(String instanceId, String appId, String tier, String state, String nodeId, int attempt,
+                                 String failure) {
+    }
+}

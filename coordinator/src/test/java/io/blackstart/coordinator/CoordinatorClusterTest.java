@@ -1,0 +1,151 @@
+package io.blackstart.coordinator;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.blackstart.protocol.wire.AgentCommand;
+import io.blackstart.protocol.wire.AgentEvent;
+import io.blackstart.protocol.wire.StartResult;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static io.blackstart.coordinator.TestFixtures.report;
+import static io.blackstart.coordinator.TestFixtures.spec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two coordinator nodes in one JVM (Artery on port 0, joined programmatically, one shared in-memory store): the
+ * singleton runs on the first; an agent on the second talks only to the second's gateway, which forwards to the
+ * singleton; the status reaches the second node's board and HTTP API.
+ */
+@Timeout(120)
+class CoordinatorClusterTest {
+
+    private final List<ActorSystem<?>> systems = new ArrayList<>();
+
+    @AfterEach
+    void shutdown() throws Exception {
+        for (ActorSystem<?> s : systems) {
+            s.terminate();
+        }
+        for (ActorSystem<?> s : systems) {
+            s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Config nodeConfig() {
+        return ConfigFactory.parseString("""
+                pekko.actor.provider = cluster
+                pekko.remote.artery.canonical.hostname = "127.0.0.1"
+                pekko.remote.artery.canonical.port = 0
+                pekko.cluster.seed-nodes = []
+                pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                pekko.coordinated-shutdown.exit-jvm = off
+                blackstart.coordinator.api.port = 0
+                blackstart.coordinator.recovery.settle-time = 1s
+                blackstart.coordinator.recovery.tick-interval = 100ms
+                blackstart.coordinator.recovery.status-interval = 100ms
+                """);
+    }
+
+    private static void await(String what, Duration max, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll the condition, bounded by the deadline
+        }
+    }
+
+    @Test
+    void agentOnTheOtherNodeIsServedByTheSingletonThroughItsLocalGateway() throws Exception {
+        org.slf4j.LoggerFactory.getILoggerFactory();
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        store.putApp("web", spec("web", 1, "app")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        ActorSystem<Void> a = CoordinatorNode.start(nodeConfig(), store, false);
+        systems.add(a);
+        Cluster.get(a).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
+        await("first node up", Duration.ofSeconds(20), () -> Cluster.get(a).selfMember().status() == MemberStatus.up());
+        ActorSystem<Void> b = CoordinatorNode.start(nodeConfig(), store, false);
+        systems.add(b);
+        Cluster.get(b).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
+        await("second node up", Duration.ofSeconds(30), () -> Cluster.get(b).selfMember().status() == MemberStatus.up());
+        assertTrue(Cluster.get(b).selfMember().hasRole("coordinator"));
+
+        // an agent living on node b, registered with the (cluster) receptionist
+        TestProbe<AgentCommand> agent = TestProbe.create(b);
+        b.receptionist().tell(Receptionist.register(RecoveryManager.AGENT_KEY, agent.ref()));
+
+        // it sends to the gateway of its own node
+        TestProbe<Receptionist.Listing> listing = TestProbe.create(b);
+        ActorRef<AgentEvent> gatewayB = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (gatewayB == null && System.nanoTime() < deadline) {
+            b.receptionist().tell(Receptionist.find(AgentGateway.SERVICE_KEY, listing.ref()));
+            for (ActorRef<AgentEvent> g : listing.receiveMessage(Duration.ofSeconds(5)).getServiceInstances(AgentGateway.SERVICE_KEY)) {
+                if (g.path().address().hasLocalScope()) {
+                    gatewayB = g;
+                }
+            }
+        }
+        assertTrue(gatewayB != null, "gateway on node b registered");
+
+        ActorRef<AgentEvent> gateway = gatewayB;
+        gateway.tell(report("local-1", agent.ref(), 1, 2, 0, false));
+        AgentCommand.StartInstance start = null;
+        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (start == null) {
+            AgentCommand c = agent.receiveMessage(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (c instanceof AgentCommand.RequestReport rr) {
+                rr.replyTo().tell(report("local-1", agent.ref(), 2, 2, 0, false));
+            } else if (c instanceof AgentCommand.StartInstance s) {
+                start = s;
+            }
+        }
+        assertEquals("web-0", start.instanceId());
+        // the singleton runs on node a: the reply address is remote from node b
+        assertTrue(!start.replyTo().path().address().hasLocalScope(), start.replyTo().path().toString());
+        start.replyTo().tell(new AgentEvent.StartOutcome("local-1", "web-0", start.assignment(), start.attempt(),
+                StartResult.STARTED, "c1", null, 10));
+
+        StatusBoard boardB = CoordinatorNode.statusBoard(b);
+        await("status on node b shows web-0 running", Duration.ofSeconds(20), () -> boardB.latest()
+                .map(s -> s.total().running() == 1).orElse(false));
+
+        InetSocketAddress api = CoordinatorNode.httpAddress(b).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + api.getPort() + "/api/v1/status")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("\"running\":1"), r.body());
+
+        // a GetStatus from node b crosses to the singleton and back
+        StatusSnapshot direct = AskPattern.<RecoveryManager.Command, StatusSnapshot>ask(CoordinatorNode.recoveryManager(b),
+                RecoveryManager.GetStatus::new, Duration.ofSeconds(10), b.scheduler()).toCompletableFuture()
+                .get(15, TimeUnit.SECONDS);
+        assertEquals(1, direct.total().desired());
+        assertEquals("local-1", direct.hosts().get(0).nodeId());
+    }
+}

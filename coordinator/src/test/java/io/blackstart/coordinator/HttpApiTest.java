@@ -1,0 +1,206 @@
+package io.blackstart.coordinator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.blackstart.protocol.SpecError;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The HTTP API on a real server (port 0), a filled status board and a probe as the recovery manager. */
+@Timeout(60)
+class HttpApiTest {
+
+    private static final String TOKEN = "s3cret-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static ActorTestKit kit;
+    private static TestProbe<RecoveryManager.Command> manager;
+    private static StatusBoard board;
+    private static String base;
+    private static String baseNoToken;
+    private static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        org.slf4j.LoggerFactory.getILoggerFactory();
+        kit = ActorTestKit.create(TestFixtures.localConfig());
+        manager = kit.createTestProbe(RecoveryManager.Command.class);
+        board = new StatusBoard();
+        base = bind(new CoordinatorSettings.Api(true, "127.0.0.1", 0, TOKEN, Duration.ofSeconds(2)));
+        baseNoToken = bind(new CoordinatorSettings.Api(true, "127.0.0.1", 0, "", Duration.ofSeconds(2)));
+    }
+
+    private static String bind(CoordinatorSettings.Api api) throws Exception {
+        HttpApi routes = new HttpApi(board, manager.ref(), api, kit.system());
+        ServerBinding b = Http.get(kit.system()).newServerAt("127.0.0.1", 0).bind(routes.route())
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return "http://127.0.0.1:" + b.localAddress().getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        kit.shutdownTestKit();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static CompletableFuture<HttpResponse<String>> post(String root, String path, String token, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(root + path)).timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.headers().toString());
+        return JSON.readTree(r.body());
+    }
+
+    private static StatusSnapshot snapshot() {
+        StatusSnapshot.Counts tier = new StatusSnapshot.Counts(2, 1, 0, 0, 1);
+        return new StatusSnapshot("running", "recovery", 1_700_000_000_000L, "auto", 1_700_000_001_000L,
+                new StatusSnapshot.Counts(3, 2, 0, 0, 1),
+                Map.of("platform", new StatusSnapshot.Counts(1, 1, 0, 0, 0), "app", tier),
+                List.of(new SpecError("/blackstart/apps/bad", "instances", "expected an integer, got a string")),
+                true, "", "etcd",
+                List.of(new StatusSnapshot.HostStatus("local-1", 3, 1, 4, 4, 1, 2048, 0.1, 3, 2, true, 1, 0)),
+                List.of(new StatusSnapshot.InstanceStatus("core-0", "core", "platform", "running", "local-1", 1, null),
+                        new StatusSnapshot.InstanceStatus("web-0", "web", "app", "running", "local-1", 1, null),
+                        new StatusSnapshot.InstanceStatus("web-1", "web", "app", "failed", null, 5, "failed: boom")),
+                0.5, 0);
+    }
+
+    @Test
+    void statusIsJsonWithCountsPerTierRejectedSpecsAndMode() throws Exception {
+        board.set(snapshot());
+        HttpResponse<String> r = get("/api/v1/status");
+        assertEquals(200, r.statusCode());
+        JsonNode n = json(r);
+        assertEquals("recovery", n.get("mode").asText());
+        assertEquals(3, n.get("desired").asInt());
+        assertEquals(2, n.get("running").asInt());
+        assertEquals(0, n.get("starting").asInt());
+        assertEquals(0, n.get("pending").asInt());
+        assertEquals(1, n.get("failed").asInt());
+        for (String t : List.of("platform", "database", "app")) {
+            for (String f : List.of("desired", "running", "starting", "pending", "failed")) {
+                assertTrue(n.get("tiers").get(t).has(f), t + "." + f);
+            }
+        }
+        assertEquals(2, n.get("tiers").get("app").get("desired").asInt());
+        assertEquals(0, n.get("tiers").get("database").get("desired").asInt());
+        JsonNode rej = n.get("rejected").get(0);
+        assertEquals("/blackstart/apps/bad", rej.get("key").asText());
+        assertEquals("instances", rej.get("field").asText());
+        assertFalse(rej.get("message").asText().isEmpty());
+        assertEquals("ok", n.get("etcd").asText());
+        assertEquals("2023-11-14T22:13:20Z", n.get("since").asText());
+    }
+
+    @Test
+    void nodesAndAppsFilteredByState() throws Exception {
+        board.set(snapshot());
+        JsonNode nodes = json(get("/api/v1/nodes"));
+        assertEquals("local-1", nodes.get("nodes").get(0).get("nodeId").asText());
+        assertEquals(3, nodes.get("nodes").get(0).get("credits").asInt());
+
+        JsonNode failed = json(get("/api/v1/apps?state=failed"));
+        assertEquals(1, failed.get("instances").size());
+        assertEquals("web-1", failed.get("instances").get(0).get("instanceId").asText());
+        assertEquals("failed: boom", failed.get("instances").get(0).get("failure").asText());
+        assertEquals(1, failed.get("rejected").size());
+        assertEquals(3, json(get("/api/v1/apps")).get("instances").size());
+
+        HttpResponse<String> bad = get("/api/v1/apps?state=sleeping");
+        assertEquals(400, bad.statusCode());
+        assertTrue(json(bad).get("error").asText().contains("sleeping"));
+    }
+
+    @Test
+    void unknownPathsAndMethodsAreJsonErrors() throws Exception {
+        HttpResponse<String> r = get("/api/v1/nope");
+        assertEquals(404, r.statusCode());
+        assertTrue(json(r).has("error"));
+        HttpResponse<String> m = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/status"))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, m.statusCode());
+        assertTrue(json(m).has("error"));
+        HttpResponse<String> g = get("/api/v1/recovery");
+        assertEquals(405, g.statusCode());
+    }
+
+    @Test
+    void recoveryCommandNeedsTheBearerToken() throws Exception {
+        HttpResponse<String> none = post(base, "/api/v1/recovery", null, "{\"action\":\"start\"}").get(5, TimeUnit.SECONDS);
+        assertEquals(401, none.statusCode());
+        assertTrue(json(none).has("error"));
+        assertFalse(none.body().contains(TOKEN));
+        HttpResponse<String> wrong = post(base, "/api/v1/recovery", "guess", "{\"action\":\"start\"}").get(5, TimeUnit.SECONDS);
+        assertEquals(401, wrong.statusCode());
+        HttpResponse<String> disabled = post(baseNoToken, "/api/v1/recovery", "", "{\"action\":\"start\"}").get(5, TimeUnit.SECONDS);
+        assertEquals(403, disabled.statusCode());
+        manager.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void badBodiesAre400NeverServerErrors() throws Exception {
+        for (String body : List.of("", "not json", "[]", "{\"action\":\"jump\"}", "{\"action\":1}",
+                "{\"action\":\"start\",\"force\":true}", "{\"action\":\"start\",\"allowStaleCatalog\":\"yes\"}", "{")) {
+            HttpResponse<String> r = post(base, "/api/v1/recovery", TOKEN, body).get(5, TimeUnit.SECONDS);
+            assertEquals(400, r.statusCode(), "body " + body + " -> " + r.body());
+            assertTrue(json(r).has("error"));
+        }
+        manager.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void recoveryCommandReachesTheRecoveryManager() throws Exception {
+        CompletableFuture<HttpResponse<String>> pending = post(base, "/api/v1/recovery", TOKEN, "{\"action\":\"start\"}");
+        RecoveryManager.SetMode cmd = manager.expectMessageClass(RecoveryManager.SetMode.class, Duration.ofSeconds(5));
+        assertTrue(cmd.recovery());
+        assertFalse(cmd.allowStaleCatalog());
+        cmd.replyTo().tell(new RecoveryManager.ModeReply("recovery", 1000, "operator", "ok"));
+        HttpResponse<String> r = pending.get(5, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode());
+        assertEquals("recovery", json(r).get("mode").asText());
+        assertEquals("operator", json(r).get("by").asText());
+    }
+
+    @Test
+    void statusBeforeAnySnapshotIs503Json() throws Exception {
+        StatusBoard empty = new StatusBoard();
+        HttpApi routes = new HttpApi(empty, manager.ref(), new CoordinatorSettings.Api(true, "127.0.0.1", 0, TOKEN,
+                Duration.ofSeconds(1)), kit.system());
+        ServerBinding b = Http.get(kit.system()).newServerAt("127.0.0.1", 0).bind(routes.route())
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + b.localAddress().getPort() + "/api/v1/status")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, r.statusCode());
+        assertTrue(json(r).has("error"));
+        b.unbind();
+    }
+}

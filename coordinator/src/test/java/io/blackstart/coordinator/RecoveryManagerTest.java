@@ -1,0 +1,307 @@
+package io.blackstart.coordinator;
+
+import io.blackstart.protocol.Catalog;
+import io.blackstart.protocol.wire.AgentCommand;
+import io.blackstart.protocol.wire.AgentEvent;
+import io.blackstart.protocol.wire.StartResult;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static io.blackstart.coordinator.TestFixtures.catalog;
+import static io.blackstart.coordinator.TestFixtures.report;
+import static io.blackstart.coordinator.TestFixtures.running;
+import static io.blackstart.coordinator.TestFixtures.spec;
+import static io.blackstart.coordinator.TestFixtures.stopped;
+import static io.blackstart.coordinator.TestFixtures.update;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The recovery manager with an in-memory store, a probe as catalog keeper and probes as agents. */
+@Timeout(120)
+class RecoveryManagerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static ActorTestKit kit;
+    private final List<AgentProbe> agents = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        org.slf4j.LoggerFactory.getILoggerFactory();
+        kit = ActorTestKit.create(TestFixtures.localConfig());
+    }
+
+    @AfterAll
+    static void stop() {
+        kit.shutdownTestKit();
+    }
+
+    @AfterEach
+    void deregister() {
+        for (AgentProbe a : agents) {
+            kit.system().receptionist().tell(Receptionist.deregister(RecoveryManager.AGENT_KEY, a.ref()));
+        }
+        agents.clear();
+    }
+
+    private AgentProbe agent(String node) {
+        AgentProbe a = new AgentProbe(node, kit.createTestProbe(AgentCommand.class));
+        kit.system().receptionist().tell(Receptionist.register(RecoveryManager.AGENT_KEY, a.ref()));
+        agents.add(a);
+        return a;
+    }
+
+    /** A manager whose catalog keeper is a probe; returns the manager after handing it {@code catalog}. */
+    private ActorRef<RecoveryManager.Command> manager(InMemoryDesiredStateStore store, Catalog catalog,
+                                                      CoordinatorSettings.Recovery settings) {
+        TestProbe<CatalogKeeper.Command> keeper = kit.createTestProbe(CatalogKeeper.Command.class);
+        ActorRef<RecoveryManager.Command> m = kit.spawn(RecoveryManager.create(store, keeper.ref(), settings));
+        CatalogKeeper.Subscribe sub = keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT);
+        sub.subscriber().tell(update(catalog));
+        return m;
+    }
+
+    private static void send(ActorRef<RecoveryManager.Command> m, AgentEvent e) {
+        m.tell(new RecoveryManager.AgentEventReceived(e));
+    }
+
+    private static void started(ActorRef<RecoveryManager.Command> m, String node, AgentCommand.StartInstance s) {
+        send(m, new AgentEvent.StartOutcome(node, s.instanceId(), s.assignment(), s.attempt(), StartResult.STARTED,
+                "c-" + s.instanceId(), null, 5));
+    }
+
+    private StatusSnapshot status(ActorRef<RecoveryManager.Command> m) {
+        TestProbe<StatusSnapshot> p = kit.createTestProbe(StatusSnapshot.class);
+        m.tell(new RecoveryManager.GetStatus(p.ref()));
+        return p.receiveMessage(WAIT);
+    }
+
+    @Test
+    void neverMoreOutstandingStartsThanGrantedCredits() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        AgentProbe a = agent("host-a");
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 5, "app")), TestFixtures.recovery());
+        a.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 2, 0, false));
+
+        AgentCommand.StartInstance s1 = a.expectStart(WAIT);
+        AgentCommand.StartInstance s2 = a.expectStart(WAIT);
+        a.expectNoStart(Duration.ofMillis(600)); // 2 credits granted, 2 outstanding: nothing more, tick after tick
+        assertEquals(2, store.assignmentsNow().size(), "each start was recorded before it was sent");
+        assertTrue(store.assignmentsNow().containsKey(s1.instanceId()));
+
+        // the agent confirms what it is doing: still no room
+        send(m, report("host-a", a.ref(), 2, 0, 2, false));
+        a.expectNoStart(Duration.ofMillis(300));
+
+        // one finishes: exactly one more
+        started(m, "host-a", s1);
+        AgentCommand.StartInstance s3 = a.expectStart(WAIT);
+        a.expectNoStart(Duration.ofMillis(300));
+        assertEquals(3, Set.of(s1.instanceId(), s2.instanceId(), s3.instanceId()).size());
+        kit.stop(m);
+    }
+
+    @Test
+    void platformTierFirstThenDatabaseThenDependants() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        AgentProbe a = agent("host-a");
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("core", 1, "platform"),
+                spec("db", 1, "database"), spec("web", 1, "app", "db")), TestFixtures.recovery());
+        a.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 5, 0, false));
+
+        AgentCommand.StartInstance first = a.expectStart(WAIT);
+        assertEquals("core-0", first.instanceId());
+        a.expectNoStart(Duration.ofMillis(400)); // platform gate: nothing else while core-0 is not running
+        started(m, "host-a", first);
+
+        AgentCommand.StartInstance second = a.expectStart(WAIT);
+        assertEquals("db-0", second.instanceId());
+        a.expectNoStart(Duration.ofMillis(400)); // web depends on db
+        started(m, "host-a", second);
+
+        assertEquals("web-0", a.expectStart(WAIT).instanceId());
+        kit.stop(m);
+    }
+
+    @Test
+    void failedStartsAreRetriedThenTheInstanceFailsWithItsReason() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        AgentProbe a = agent("host-a");
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("flaky", 1, "app")),
+                TestFixtures.recovery(2, Duration.ofMillis(300)));
+        a.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 1, 0, false));
+
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            AgentCommand.StartInstance s = a.expectStart(WAIT);
+            assertEquals(attempt, s.attempt());
+            send(m, new AgentEvent.StartOutcome("host-a", s.instanceId(), s.assignment(), s.attempt(),
+                    StartResult.FAILED, null, "image exploded", 3));
+        }
+        a.expectNoStart(Duration.ofMillis(500));
+        StatusSnapshot st = status(m);
+        assertEquals(1, st.total().failed());
+        StatusSnapshot.InstanceStatus i = st.instances().get(0);
+        assertEquals("failed", i.state());
+        assertTrue(i.failure().contains("image exploded"), i.failure());
+        kit.stop(m);
+    }
+
+    @Test
+    void newIncarnationRebuildsFromReportsAndStartsNothingTwice() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        Catalog cat = catalog(spec("web", 2, "app"));
+        AgentProbe a = agent("host-a");
+        ActorRef<RecoveryManager.Command> first = manager(store, cat, TestFixtures.recovery());
+        a.expectReportRequest(WAIT);
+        send(first, report("host-a", a.ref(), 1, 2, 0, false));
+        AgentCommand.StartInstance s1 = a.expectStart(WAIT);
+        AgentCommand.StartInstance s2 = a.expectStart(WAIT);
+        started(first, "host-a", s1);
+        started(first, "host-a", s2);
+        kit.stop(first); // the singleton's node dies
+
+        a.reportRequests = 0;
+        int recordedByFirst = store.casCalls.get();
+        ActorRef<RecoveryManager.Command> second = manager(store, cat, TestFixtures.recovery());
+        a.expectReportRequest(WAIT);
+        send(second, report("host-a", a.ref(), 7, 2, 0, false, running("web-0"), running("web-1")));
+        a.expectNoStart(Duration.ofSeconds(1));
+        StatusSnapshot st = status(second);
+        assertEquals(2, st.total().running());
+        assertEquals(recordedByFirst, store.casCalls.get(), "the second incarnation recorded nothing");
+        kit.stop(second);
+    }
+
+    @Test
+    void startStillInFlightOnAnotherHostIsNotDuplicated() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        // an earlier incarnation sent web-0 to host-a a moment ago; host-a has not got the container up yet
+        store.seedAssignment("web-0", new DesiredStateStore.AssignmentValue("host-a", 1, "old/1", System.currentTimeMillis()));
+        AgentProbe a = agent("host-a");
+        AgentProbe b = agent("host-b");
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 2, "app")), TestFixtures.recovery());
+        a.expectReportRequest(WAIT);
+        b.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 0, 0, false));   // busy: no credit
+        send(m, report("host-b", b.ref(), 1, 5, 0, false));
+
+        Set<String> startedOnB = new HashSet<>();
+        startedOnB.add(b.expectStart(WAIT).instanceId());
+        b.expectNoStart(Duration.ofMillis(1500));
+        assertEquals(Set.of("web-1"), startedOnB, "web-0 may still be starting on host-a");
+        assertEquals("host-a", store.assignmentsNow().get("web-0").value().node());
+
+        // host-a reports the container running: web-0 is running there, nothing else happens
+        send(m, report("host-a", a.ref(), 2, 1, 0, false, running("web-0")));
+        a.expectNoStart(Duration.ofMillis(300));
+        b.expectNoStart(Duration.ofMillis(300));
+        kit.stop(m);
+    }
+
+    @Test
+    void failureOfAStartSentByAnEarlierIncarnationIsNotCountedAgainstTheNewOne() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        long oldRevision = store.seedAssignment("web-0",
+                new DesiredStateStore.AssignmentValue("host-a", 1, "old/1", System.currentTimeMillis()));
+        AgentProbe a = agent("host-a");
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 1, "app")),
+                TestFixtures.recovery(1, Duration.ofMillis(300)));
+        a.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 1, 0, false));
+        AgentCommand.StartInstance s = a.expectStart(WAIT); // same host as the old record: allowed
+        assertTrue(s.assignment() > oldRevision);
+        send(m, new AgentEvent.StartOutcome("host-a", "web-0", oldRevision, 1, StartResult.FAILED, null, "old", 1));
+        a.expectNoStart(Duration.ofMillis(300));
+        assertEquals("starting", status(m).instances().get(0).state(), "max-attempts 1, yet not failed by the stale outcome");
+        started(m, "host-a", s);
+        a.expectNoStart(Duration.ofMillis(200));
+        assertEquals(1, status(m).total().running());
+        kit.stop(m);
+    }
+
+    @Test
+    void recoveryModeEnteredAboveThresholdAndLeftWhenConverged() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        AgentProbe a = agent("host-a");
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 2, "app")), TestFixtures.recovery());
+        a.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 2, 0, false, stopped("web-0")));
+
+        a.expectMode(true, WAIT);
+        awaitMode(store, true);
+        assertEquals("auto", store.modeNow().orElseThrow().by());
+        AgentCommand.StartInstance s1 = a.expectStart(WAIT);
+        AgentCommand.StartInstance s2 = a.expectStart(WAIT);
+        started(m, "host-a", s1);
+        a.expectNoStart(Duration.ofMillis(200));
+        assertTrue(a.modes.stream().allMatch(AgentCommand.SetRecoveryMode::recovery), "still recovering");
+        started(m, "host-a", s2);
+        a.expectMode(false, WAIT);
+        awaitMode(store, false);
+        assertEquals("normal", status(m).mode());
+        kit.stop(m);
+    }
+
+    @Test
+    void operatorCommandsAndLosingHostsSwitchTheMode() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        AgentProbe a = agent("host-a");
+        AgentProbe b = agent("host-b");
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 4, "app")), TestFixtures.recovery());
+        a.expectReportRequest(WAIT);
+        b.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 2, 0, false, running("web-0"), running("web-1")));
+        send(m, report("host-b", b.ref(), 1, 2, 0, false, running("web-2"), running("web-3")));
+        a.expectMode(false, WAIT); // all up: normal mode, told to every agent
+        assertFalse(status(m).mode().equals("recovery"));
+
+        // an operator starts recovery mode on a converged platform: it stays on
+        TestProbe<RecoveryManager.ModeReply> reply = kit.createTestProbe(RecoveryManager.ModeReply.class);
+        m.tell(new RecoveryManager.SetMode(true, false, reply.ref()));
+        assertEquals("recovery", reply.receiveMessage(WAIT).mode());
+        a.expectMode(true, WAIT);
+        b.expectMode(true, WAIT);
+        a.expectNoStart(Duration.ofMillis(300));
+        assertEquals("recovery", status(m).mode());
+        assertEquals("operator", store.modeNow().orElseThrow().by());
+        m.tell(new RecoveryManager.SetMode(false, false, reply.ref()));
+        assertEquals("normal", reply.receiveMessage(WAIT).mode());
+        a.expectMode(false, WAIT);
+
+        // host-b leaves: half of the instances are down -> recovery mode by itself, web-2/3 restarted on host-a
+        kit.system().receptionist().tell(Receptionist.deregister(RecoveryManager.AGENT_KEY, b.ref()));
+        a.expectMode(true, WAIT);
+        Set<String> restarted = new HashSet<>();
+        restarted.add(a.expectStart(WAIT).instanceId());
+        restarted.add(a.expectStart(WAIT).instanceId());
+        assertEquals(Set.of("web-2", "web-3"), restarted);
+        assertEquals("auto", store.modeNow().orElseThrow().by());
+        kit.stop(m);
+    }
+
+    private static void awaitMode(InMemoryDesiredStateStore store, boolean recovery) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (store.modeNow().map(DesiredStateStore.ModeRecord::recovery).orElse(!recovery) != recovery) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("mode in store is not " + recovery + ": " + store.modeNow());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll the condition, bounded by the deadline
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.blackstart.coordinator;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.blackstart.protocol.AppSpec;
+import io.blackstart.protocol.Catalog;
+import io.blackstart.protocol.CatalogValidator;
+import io.blackstart.protocol.wire.AgentCommand;
+import io.blackstart.protocol.wire.AgentEvent;
+import io.blackstart.protocol.wire.ContainerInfo;
+import io.blackstart.protocol.wire.ContainerState;
+import io.blackstart.protocol.wire.HostLoad;
+import io.blackstart.scheduler.LedgerSettings;
+import org.apache.pekko.actor.typed.ActorRef;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Shared test infrastructure: configs, settings with short timings, specs, agent reports. */
+final class TestFixtures {
+
+    private TestFixtures() {
+    }
+
+    /** A local (non-cluster) actor system config with the coordinator's reference.conf. */
+    static Config localConfig() {
+        return ConfigFactory.parseString("""
+                pekko.actor.provider = local
+                pekko.loglevel = INFO
+                """).withFallback(ConfigFactory.load());
+    }
+
+    static CoordinatorSettings.Recovery recovery(int maxAttempts, Duration settle) {
+        return new CoordinatorSettings.Recovery(0.30, settle, Duration.ofSeconds(30), Duration.ofMillis(50),
+                Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(2),
+                new LedgerSettings(maxAttempts, 20, 100, 10_000, 100, 300_000, 60_000));
+    }
+
+    static CoordinatorSettings.Recovery recovery() {
+        return recovery(3, Duration.ofMillis(300));
+    }
+
+    static String spec(String id, int instances, String tier, String... dependsOn) {
+        StringBuilder deps = new StringBuilder();
+        for (String d : dependsOn) {
+            deps.append(deps.isEmpty() ? "" : ",").append('"').append(d).append('"');
+        }
+        return "{\"id\":\"" + id + "\",\"image\":\"busybox:1\",\"instances\":" + instances + ",\"tier\":\"" + tier
+                + "\",\"memoryMb\":64,\"dependsOn\":[" + deps + "],\"startTimeoutSeconds\":60}";
+    }
+
+    static Catalog catalog(String... specs) {
+        List<CatalogValidator.Document> docs = new ArrayList<>();
+        for (String s : specs) {
+            String id = s.substring(s.indexOf("\"id\":\"") + 6);
+            id = id.substring(0, id.indexOf('"'));
+            docs.add(new CatalogValidator.Document("/blackstart/apps/" + id, id, s));
+        }
+        Catalog c = CatalogValidator.validate(docs);
+        if (!c.rejected().isEmpty()) {
+            throw new IllegalArgumentException(c.rejected().toString());
+        }
+        return c;
+    }
+
+    static CatalogKeeper.CatalogUpdate update(Catalog c) {
+        return new CatalogKeeper.CatalogUpdate(c, 1, CatalogKeeper.Source.ETCD, true, "");
+    }
+
+    static ContainerInfo running(String instanceId) {
+        String app = instanceId.substring(0, instanceId.lastIndexOf('-'));
+        return new ContainerInfo(instanceId, app, "c-" + instanceId, "busybox:1", ContainerState.RUNNING, 1);
+    }
+
+    static ContainerInfo stopped(String instanceId) {
+        String app = instanceId.substring(0, instanceId.lastIndexOf('-'));
+        return new ContainerInfo(instanceId, app, "c-" + instanceId, "busybox:1", ContainerState.STOPPED, 1);
+    }
+
+    static AgentEvent.AgentReport report(String node, ActorRef<AgentCommand> agent, long seq, int credits,
+                                         int inFlight, boolean gcHeld, ContainerInfo... containers) {
+        return new AgentEvent.AgentReport(node, agent, seq, List.of(containers),
+                new HostLoad(2, 8192, 8192, 0.0, 0.0, 0.1, 0, List.of("busybox:1")), credits, inFlight, 4, gcHeld);
+    }
+
+    static AppSpec app(Catalog c, String id) {
+        return c.apps().get(id);
+    }
+}
