@@ -16,7 +16,10 @@ package io.blackstart.agent;
  *   memoryCredits  = floor((memAvailableMb - memoryReserveMb - pendingStartMemoryMb) / memoryPerStartMb)
  *                    (unbounded when memory is unknown, i.e. memTotalMb = 0)
  *   credits        = clamp(min(slotCredits, memoryCredits), 0, maxCredits)
+ *   credits        = max(credits, 1)  when nothing is in flight and memoryCredits &ge; 1   (progress floor)
  * </pre>
+ * The progress floor keeps recovery moving on a host whose pressure comes from elsewhere (after a blackout every
+ * host is busy booting; PSI counts any stalled task): such a host starts one container at a time instead of none.
  * Pressures are shares 0..1 (PSI "some avg10" / 100, or load average per core when PSI is absent). A pull counts
  * as one more start in flight because it loads the same disk and network; a start that pulls is thus counted twice.
  * {@code pendingStartMemoryMb} is the memory limits of starts in flight, which MemAvailable does not show yet.
@@ -37,7 +40,7 @@ public record CreditPolicy(int maxCredits, double cpuPressureLow, double cpuPres
                            double ioPressureHigh, long memoryReserveMb, long memoryPerStartMb, int startsPerCore) {
 
     /** What limited a decision, for logs and tests. */
-    public enum Limit { MAX_CREDITS, PRESSURE, CORES, IN_FLIGHT, MEMORY }
+    public enum Limit { MAX_CREDITS, PRESSURE, CORES, IN_FLIGHT, MEMORY, PROGRESS_FLOOR }
 
     /**
      * A credit decision with its intermediate terms, so each decision can be explained.
@@ -71,6 +74,10 @@ public record CreditPolicy(int maxCredits, double cpuPressureLow, double cpuPres
         }
         int credits = Math.max(0, Math.min(maxCredits, Math.min(slotCredits, memoryCredits)));
         Limit limit = memoryCredits < slotCredits && memoryCredits < maxCredits ? Limit.MEMORY : slotLimit;
+        if (credits == 0 && startsInFlight <= 0 && pullsInFlight <= 0 && memoryCredits >= 1) {
+            credits = 1;
+            limit = Limit.PROGRESS_FLOOR;
+        }
         return new Decision(credits, capacity, slotCredits, memoryCredits, limit);
     }
 
