@@ -85,6 +85,12 @@ public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnec
         if (policy.ioPressureLow() >= policy.ioPressureHigh()) {
             throw new IllegalArgumentException(PATH + ".credits.io-pressure-low must be below io-pressure-high");
         }
+        int maxConcurrentStarts = r.positiveInt("max-concurrent-starts");
+        if (policy.maxCredits() > maxConcurrentStarts) {
+            // a credit is a promise to take a start: never promise more than the executor accepts
+            throw new IllegalArgumentException(PATH + ".max-credits (" + policy.maxCredits()
+                    + ") must not exceed " + PATH + ".max-concurrent-starts (" + maxConcurrentStarts + ")");
+        }
         int threshold = r.positiveInt("image-gc.threshold-percent");
         if (threshold > 100) {
             throw new IllegalArgumentException(PATH + ".image-gc.threshold-percent must be 1..100, got " + threshold);
@@ -92,7 +98,7 @@ public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnec
         return new AgentSettings(nodeId, dockerHost,
                 r.duration("docker-connect-timeout"), r.duration("docker-response-timeout"),
                 r.positiveInt("docker-max-connections"),
-                r.positiveInt("max-concurrent-starts"), policy.maxCredits(),
+                maxConcurrentStarts, policy.maxCredits(),
                 r.duration("default-start-timeout"), r.duration("stop-timeout"), r.duration("pull-timeout"),
                 r.duration("report-min-interval"), r.duration("heartbeat-interval"), r.duration("sample-interval"),
                 r.duration("resync-interval"), r.duration("events-retry-interval"),

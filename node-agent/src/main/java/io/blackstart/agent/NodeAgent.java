@@ -129,13 +129,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         this.loadChange = new LoadChange(settings.pressureStep(), settings.memoryStepMb());
         // A real child actor, not a message adapter: an actor's adapters share one ref, which the receptionist
         // must not see both as a registered service and as a subscriber; a child is also plainly remote-addressable.
-        ActorRef<Command> self = context.getSelf();
-        this.commandRef = context.spawn(Behaviors.receive(AgentCommand.class)
-                .onAnyMessage(command -> {
-                    self.tell(new Wrapped(command));
-                    return Behaviors.same();
-                })
-                .build(), "commands");
+        this.commandRef = context.spawn(forwarder(context.getSelf()), "commands");
         this.credits = decide().credits();
 
         SupervisorStrategy restart = SupervisorStrategy.restartWithBackoff(
@@ -156,6 +150,15 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         timers.startSingleTimer(Heartbeat.INSTANCE, Heartbeat.INSTANCE, settings.heartbeatInterval());
         context.getLog().info("node agent {} started (max {} concurrent starts, max {} credits)",
                 settings.nodeId(), settings.maxConcurrentStarts(), settings.maxCredits());
+    }
+
+    private static Behavior<AgentCommand> forwarder(ActorRef<Command> agent) {
+        return Behaviors.receive(AgentCommand.class).onAnyMessage(command -> forward(agent, command)).build();
+    }
+
+    private static Behavior<AgentCommand> forward(ActorRef<Command> agent, AgentCommand command) {
+        agent.tell(new Wrapped(command));
+        return Behaviors.same();
     }
 
     @Override

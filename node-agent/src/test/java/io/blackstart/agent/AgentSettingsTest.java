@@ -48,6 +48,10 @@ class AgentSettingsTest {
                 .withFallback(ConfigFactory.defaultReference()).resolve()));
         assertTrue(e.getMessage().contains("blackstart.agent.image-gc.threshold-percent"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> AgentSettings.fromConfig(ConfigFactory.parseString(
+                "blackstart.agent { node-id = h, max-credits = 8, max-concurrent-starts = 4 }")
+                .withFallback(ConfigFactory.defaultReference()).resolve()));
+        assertTrue(e.getMessage().contains("blackstart.agent.max-credits"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> AgentSettings.fromConfig(ConfigFactory.parseString(
                 "blackstart.agent { node-id = \"bad id\" }").withFallback(ConfigFactory.defaultReference()).resolve()));
         assertTrue(e.getMessage().contains("blackstart.agent.node-id"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> AgentSettings.fromConfig(ConfigFactory.parseString(

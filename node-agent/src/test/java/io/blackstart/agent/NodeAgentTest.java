@@ -113,7 +113,7 @@ class NodeAgentTest {
 
     @Test
     void startsAreBoundedAndExcessIsRejected() {
-        spawnAgent("max-concurrent-starts = 2");
+        spawnAgent("max-concurrent-starts = 2\nmax-credits = 2");
         ActorRef<AgentCommand> agent = settled().agent();
         TestProbe<AgentEvent> replies = testKit.createTestProbe(AgentEvent.class);
         runtime.hold();
@@ -126,7 +126,8 @@ class NodeAgentTest {
         }
         assertTrue(rejected.stream().allMatch(o -> o.result() == StartResult.REJECTED), rejected.toString());
         AgentReport busy = awaitReport(gateway, r -> r.startsInFlight() == 2);
-        assertEquals(2, busy.credits(), "two of four slots are taken");
+        assertEquals(0, busy.credits(), "both slots are taken");
+        assertEquals(2, busy.maxCredits());
 
         runtime.release();
         Set<String> started = new HashSet<>();
@@ -189,7 +190,7 @@ class NodeAgentTest {
 
     @Test
     void aStartBeyondItsTimeoutIsTimedOutAndKeepsItsSlot() {
-        spawnAgent("max-concurrent-starts = 1");
+        spawnAgent("max-concurrent-starts = 1\nmax-credits = 1");
         ActorRef<AgentCommand> agent = settled().agent();
         TestProbe<AgentEvent> replies = testKit.createTestProbe(AgentEvent.class);
         runtime.hang("slow-0");
