@@ -70,7 +70,7 @@ public final class Doctor {
             EtcdAssessment assessment = new EtcdAssessment(
                     o.expectedClusterId().map(id -> Long.parseUnsignedLong(id, 16)), o.etcdQuotaBytes(),
                     o.etcdMaxRaftLag());
-            tasks.add(new EtcdCheck(o.etcdEndpoints(), o.etcdPeers(), () -> new JetcdMemberPort(o.etcdCallTimeout()),
+            tasks.add(new EtcdCheck(o.etcdEndpoints(), o.etcdPeers(), () -> new JetcdMemberPort(o.etcdCallTimeout(), pool),
                     assessment, pool));
         }
         for (String name : o.dnsNames()) {

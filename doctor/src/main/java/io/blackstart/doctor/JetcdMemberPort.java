@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -44,12 +45,19 @@ public final class JetcdMemberPort implements EtcdMemberPort {
     private static final ByteSequence PROBE_KEY = ByteSequence.from("blackstart/doctor/probe", StandardCharsets.UTF_8);
 
     private final Duration callTimeout;
+    private final Executor executor;
     private final HttpFetch peerHttp;
 
-    /** A port whose every call ends within {@code callTimeout} (plus scheduling slack). */
-    public JetcdMemberPort(Duration callTimeout) {
+    /**
+     * A port whose every call ends within {@code callTimeout} (plus scheduling slack).
+     *
+     * @param callTimeout deadline of each call
+     * @param executor    runs the two reads of a member concurrently (they block up to the deadline)
+     */
+    public JetcdMemberPort(Duration callTimeout, Executor executor) {
         GRPC_LOG.setLevel(Level.WARNING);
         this.callTimeout = callTimeout;
+        this.executor = executor;
         this.peerHttp = new HttpFetch(Duration.ofMillis(Math.min(1000, callTimeout.toMillis())), callTimeout);
     }
 
@@ -70,9 +78,9 @@ public final class JetcdMemberPort implements EtcdMemberPort {
                     s.getLeader(), s.getRaftIndex(), s.getRaftAppliedIndex(), s.getDbSize(), s.getDbSizeInUse(),
                     s.getErrorList(), s.getVersion());
             CompletableFuture<CallOutcome> serializable = CompletableFuture.supplyAsync(() -> timed(() ->
-                    client.getKVClient().get(PROBE_KEY, GetOption.builder().withSerializable(true).build())));
+                    client.getKVClient().get(PROBE_KEY, GetOption.builder().withSerializable(true).build())), executor);
             CompletableFuture<CallOutcome> linearizable = CompletableFuture.supplyAsync(() -> timed(() ->
-                    client.getKVClient().get(PROBE_KEY)));
+                    client.getKVClient().get(PROBE_KEY)), executor);
             List<EtcdMember> members = new ArrayList<>();
             try {
                 for (Member m : await(() -> client.getClusterClient().listMember()).getMembers()) {

@@ -56,7 +56,13 @@ public final class ProbeCheck implements CheckTask {
         }
         String where = target.host() + ":" + target.port();
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(target.host(), target.port()), (int) connectTimeout.toMillis());
+            try {
+                socket.connect(new InetSocketAddress(target.host(), target.port()), (int) connectTimeout.toMillis());
+            } catch (SocketTimeoutException e) {
+                return List.of(Check.fail(GROUP, name, "cannot connect to " + where + ": connect timed out after "
+                                + connectTimeout.toMillis() + " ms",
+                        "the host is unreachable or a firewall drops the packets", HttpFetch.millisSince(t0)));
+            }
             long connectMs = HttpFetch.millisSince(t0);
             socket.setSoTimeout((int) readTimeout.toMillis());
             Handshakes.Verdict v = switch (target.scheme()) {
@@ -93,8 +99,9 @@ public final class ProbeCheck implements CheckTask {
             return List.of(Check.fail(GROUP, name, "cannot resolve " + target.host(),
                     "check the name (see the dns checks)", HttpFetch.millisSince(t0)));
         } catch (ConnectException | NoRouteToHostException e) {
-            String why = e instanceof ConnectException && String.valueOf(e.getMessage()).contains("timed out")
-                    ? "connect timed out after " + connectTimeout.toMillis() + " ms" : HttpFetch.describe(e);
+            String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            String why = message.contains("timed out") ? "connect timed out after " + connectTimeout.toMillis() + " ms"
+                    : message.contains("refused") ? "connection refused" : HttpFetch.describe(e);
             return List.of(Check.fail(GROUP, name, "cannot connect to " + where + ": " + why,
                     "start the service on that host or fix host/port in the configuration",
                     HttpFetch.millisSince(t0)));

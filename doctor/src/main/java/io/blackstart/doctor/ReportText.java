@@ -35,8 +35,10 @@ public final class ReportText {
             for (String name : report.rootCauses()) {
                 Check c = report.check(name).orElseThrow();
                 line(sb, c);
-                for (String consequence : report.impacts().getOrDefault(name, List.of())) {
-                    sb.append("    ").append(consequence).append(": ").append(c.finding()).append('\n');
+                List<String> consequences = report.impacts().getOrDefault(name, List.of());
+                if (!consequences.isEmpty()) {
+                    sb.append("    ").append(String.join("; ", consequences)).append(": ").append(c.finding())
+                            .append('\n');
                 }
                 if (!c.blocks().isEmpty()) {
                     sb.append("    blocks: ").append(String.join(", ", c.blocks())).append('\n');

@@ -170,6 +170,19 @@ final class EtcdCluster implements AutoCloseable {
         }
     }
 
+    /** True when member {@code i} answers {@code GET /members} on its peer port. */
+    boolean peerAnswers(int i) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(peerUrls().get(i) + "/members"))
+                    .timeout(Duration.ofMillis(1000)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Override
     public void close() {
         for (int i = 0; i < processes.size(); i++) {

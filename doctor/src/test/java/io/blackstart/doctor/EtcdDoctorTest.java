@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The doctor against a real 3-member etcd cluster on loopback: healthy, one member down, two members down
- * (quorum lost) and one member re-bootstrapped into a foreign cluster. One cluster serves every test and is
+ * (quorum lost), a power loss after which only one member came back (not serving), and one member
+ * re-bootstrapped into a foreign cluster. One cluster serves every test and is
  * restored after each.
  */
 @Tag("etcd")
@@ -103,9 +104,13 @@ class EtcdDoctorTest {
     void twoMembersDownIsQuorumLostAsTheRootCause() throws IOException {
         cluster.stop(1);
         cluster.stop(2);
+        long t0 = System.nanoTime();
         Await.until("e1 to lose its leader", SETTLE, () -> !cluster.healthy(0));
+        long t1 = System.nanoTime();
 
         DoctorReport r = Doctor.run(options(true));
+        System.out.printf("leader lost after %d ms, doctor ran %d ms%n", (t1 - t0) / 1_000_000,
+                (System.nanoTime() - t1) / 1_000_000);
         Files.writeString(Path.of("target", "two-members-down.txt"), r.toText());
         System.out.println(r.toText());
 
@@ -133,6 +138,24 @@ class EtcdDoctorTest {
 
         assertEquals(List.of(EtcdAssessment.QUORUM), r.rootCauses(), r.toText());
         assertTrue(member(r, 2).finding().contains("peer port: connection refused"), member(r, 2).finding());
+    }
+
+    @Test
+    void afterAPowerLossAMemberWaitingForQuorumIsRunningButNotServing() {
+        cluster.stop(0);
+        cluster.stop(1);
+        cluster.stop(2);
+        cluster.restart(0);
+        Await.until("e1 listening on its peer port", SETTLE, () -> cluster.peerAnswers(0));
+
+        DoctorReport r = Doctor.run(options(true));
+
+        Check e1 = member(r, 0);
+        assertEquals(Status.WARN, e1.status(), r.toText());
+        assertTrue(e1.finding().startsWith("e1 is running but not serving clients"), e1.finding());
+        assertTrue(e1.finding().contains("its peer port answers"), e1.finding());
+        assertEquals(List.of(EtcdAssessment.QUORUM), r.rootCauses(), r.toText());
+        assertTrue(r.check(EtcdAssessment.QUORUM).orElseThrow().finding().contains("e1 not ready"), r.toText());
     }
 
     @Test
