@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,12 +37,17 @@ import java.util.logging.Logger;
  * <p>Every jetcd client is built for one endpoint with the settings measured in {@code ETCD.md}:
  * {@code waitForReady(false)}, a 1 s connect timeout, no retries, and a gRPC deadline on every unary call,
  * so that a dead, frozen or not-ready member ends each call within the deadline and leaks no channel.
+ * Until one Status call in this JVM has succeeded, Status calls get 3 s more, because the first gRPC
+ * call of a fresh JVM spends 0.6-2.2 s loading classes inside its deadline; a hung member then costs
+ * that much more on a cold start only.
  */
 public final class JetcdMemberPort implements EtcdMemberPort {
 
     // grpc logs through java.util.logging; keep a strong reference or the level is lost with the logger.
     private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long COLD_START_ALLOWANCE_MILLIS = 3000;
+    private static final AtomicBoolean WARM = new AtomicBoolean();
     private static final ByteSequence PROBE_KEY = ByteSequence.from("blackstart/doctor/probe", StandardCharsets.UTF_8);
 
     private final Duration callTimeout;
@@ -63,14 +69,18 @@ public final class JetcdMemberPort implements EtcdMemberPort {
 
     @Override
     public EtcdClientView clientSide(String clientUrl) {
-        try (Client client = client(clientUrl)) {
+        // the first gRPC call of a JVM loads Netty and gRPC classes inside its deadline (measured 0.6-2.2 s),
+        // so until one Status call has succeeded, Status calls get a longer deadline
+        long statusDeadline = callTimeout.toMillis() + (WARM.get() ? 0 : COLD_START_ALLOWANCE_MILLIS);
+        try (Client statusClient = client(clientUrl, statusDeadline); Client client = client(clientUrl,
+                callTimeout.toMillis())) {
             long t0 = System.nanoTime();
             StatusResponse s;
             try {
-                s = await(() -> client.getMaintenanceClient().statusMember(clientUrl));
+                s = await(() -> statusClient.getMaintenanceClient().statusMember(clientUrl), statusDeadline);
+                WARM.set(true);
             } catch (Exception e) {
-                CallOutcome failed = classify(e, t0);
-                return new EtcdClientView(clientUrl, failed, Optional.empty(), CallOutcome.skipped(),
+                return new EtcdClientView(clientUrl, classify(e, t0), Optional.empty(), CallOutcome.skipped(),
                         CallOutcome.skipped(), List.of());
             }
             CallOutcome statusCall = CallOutcome.ok(HttpFetch.millisSince(t0));
@@ -83,7 +93,8 @@ public final class JetcdMemberPort implements EtcdMemberPort {
                     client.getKVClient().get(PROBE_KEY)), executor);
             List<EtcdMember> members = new ArrayList<>();
             try {
-                for (Member m : await(() -> client.getClusterClient().listMember()).getMembers()) {
+                for (Member m : await(() -> client.getClusterClient().listMember(), callTimeout.toMillis())
+                        .getMembers()) {
                     members.add(new EtcdMember(m.getId(), m.getName(), urls(m.getPeerURIs()), urls(m.getClientURIs())));
                 }
             } catch (Exception e) {
@@ -129,19 +140,19 @@ public final class JetcdMemberPort implements EtcdMemberPort {
         // clients are per call; nothing is held between calls
     }
 
-    private Client client(String endpoint) {
+    private Client client(String endpoint, long deadlineMillis) {
         return Client.builder()
                 .endpoints(endpoint)
                 .waitForReady(false)
                 .connectTimeout(Duration.ofMillis(Math.min(1000, callTimeout.toMillis())))
                 .retryMaxAttempts(0)
-                .interceptor(new Deadline(callTimeout.toMillis()))
+                .interceptor(new Deadline(deadlineMillis))
                 .build();
     }
 
-    private <T> T await(Supplier<CompletableFuture<T>> call) throws Exception {
+    private static <T> T await(Supplier<CompletableFuture<T>> call, long deadlineMillis) throws Exception {
         // the gRPC deadline ends the call; orTimeout only guards against a call that was never sent
-        return call.get().orTimeout(callTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS).get();
+        return call.get().orTimeout(deadlineMillis + 1000, TimeUnit.MILLISECONDS).get();
     }
 
     private CallOutcome timed(Supplier<? extends CompletableFuture<?>> call) {
