@@ -109,6 +109,17 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     /**
+     * Member {@code i} is restarted with a wiped data dir and another token but the full member listing: it
+     * cannot join (cluster id mismatch), never gets a leader, and serves nothing on its client port.
+     */
+    void rebootstrapWithWrongToken(int i, String wrongToken) {
+        stop(i);
+        TempDirs.delete(dataDir(i));
+        launch(i, initialCluster(), wrongToken, "new");
+        Await.until(names.get(i) + " answering on its peer port", START_TIMEOUT, () -> peerAnswers(i));
+    }
+
+    /**
      * Repairs a wrongly re-bootstrapped member the way the doctor's hint says: stop it, wipe it, remove it
      * from the cluster and add it again, start it with {@code --initial-cluster-state existing}.
      */

@@ -180,6 +180,23 @@ class EtcdDoctorTest {
     }
 
     @Test
+    void memberWipedWithWrongTokenThatCannotJoinIsIdentifiedThroughItsPeerPort() {
+        cluster.rebootstrapWithWrongToken(2, "wrong-token");
+        try {
+            DoctorReport r = Doctor.run(options(true));
+
+            Check e3 = member(r, 2);
+            assertEquals(Status.FAIL, e3.status(), r.toText());
+            assertTrue(e3.finding().startsWith("misconfigured: e3 belongs to another cluster"), e3.finding());
+            assertTrue(e3.finding().endsWith("never joined a cluster (not_decided), not serving clients"),
+                    e3.finding());
+            assertEquals(List.of(e3.name()), r.rootCauses(), r.toText());
+        } finally {
+            cluster.repair(2);
+        }
+    }
+
+    @Test
     void standaloneMainPrintsJsonAndExitsZeroWhenHealthy() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<String> args = new ArrayList<>(List.of("--json", "--no-api", "--no-docker",
