@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 NodesCommand.class,
                 AppsCommand.class,
                 RecoveryCommand.class,
+                DoctorCommand.class,
                 CatalogCommand.class,
                 CommandLine.HelpCommand.class
         })
