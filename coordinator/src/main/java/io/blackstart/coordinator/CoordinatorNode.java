@@ -74,6 +74,7 @@ public final class CoordinatorNode {
         StatusBoard board = new StatusBoard();
         CompletableFuture<InetSocketAddress> http = new CompletableFuture<>();
         CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef = new CompletableFuture<>();
+        org.slf4j.LoggerFactory.getILoggerFactory(); // initialise logback before Pekko logs from other threads
         ActorSystem<Void> system = ActorSystem.create(guardian(store, settings, board, http, managerRef), SYSTEM_NAME, resolved);
         system.log().info("coordinator node starting: etcd {} prefix {}, api {}", settings.etcd().endpoints(),
                 settings.etcd().prefix(), settings.api());
