@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two coordinator nodes in one JVM (Artery on port 0, joined programmatically, one shared in-memory store): the
  * singleton runs on the first; an agent on the second talks only to the second's gateway, which forwards to the
- * singleton; the status reaches the second node's board and HTTP API.
+ * singleton; the status reaches the second node's board and HTTP API. Then the first node leaves: the singleton
+ * moves and rebuilds without starting the running instance again.
  */
 @Timeout(120)
 class CoordinatorClusterTest {
@@ -147,5 +148,34 @@ class CoordinatorClusterTest {
                 .get(15, TimeUnit.SECONDS);
         assertEquals(1, direct.total().desired());
         assertEquals("local-1", direct.hosts().get(0).nodeId());
+
+        // node a leaves: the singleton moves to b, rebuilds from the store and the agent's report, starts nothing
+        a.terminate();
+        a.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        boolean asked = false;
+        long quietUntil = Long.MAX_VALUE;
+        deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+            AgentCommand c;
+            try {
+                c = agent.receiveMessage(Duration.ofMillis(200));
+            } catch (AssertionError quiet) {
+                continue;
+            }
+            if (c instanceof AgentCommand.RequestReport rr) {
+                asked = true;
+                quietUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                rr.replyTo().tell(report("local-1", agent.ref(), 3, 2, 0, false, TestFixtures.running("web-0")));
+            } else if (c instanceof AgentCommand.StartInstance s) {
+                throw new AssertionError("duplicate start after failover: " + s.instanceId());
+            }
+        }
+        assertTrue(asked, "the new singleton on b asked the agent for its report");
+        StatusSnapshot afterFailover = AskPattern.<RecoveryManager.Command, StatusSnapshot>ask(
+                CoordinatorNode.recoveryManager(b), RecoveryManager.GetStatus::new, Duration.ofSeconds(10),
+                b.scheduler()).toCompletableFuture().get(15, TimeUnit.SECONDS);
+        assertEquals("running", afterFailover.phase());
+        assertEquals(1, afterFailover.total().running());
+        assertEquals(1, store.assignmentsNow().size());
     }
 }
