@@ -454,12 +454,16 @@ public final class RecoveryManager {
     private Behavior<Command> onAgentsListedRunning(AgentsListed m) {
         Set<ActorRef<AgentCommand>> added = new HashSet<>(m.agents());
         added.removeAll(listed);
+        Set<ActorRef<AgentCommand>> removed = new HashSet<>(listed);
+        removed.removeAll(m.agents());
         onListed(m.agents());
         added.forEach(ref -> ref.tell(new AgentCommand.SetRecoveryMode(recovery)));
         long now = clock.getAsLong();
         boolean lost = false;
         for (Entry<String, AgentSession> e : List.copyOf(agents.entrySet())) {
-            if (!m.agents().contains(e.getValue().ref())) {
+            // only a registration seen before and gone now counts: a report may arrive before the registration
+            // has spread to this node
+            if (removed.contains(e.getValue().ref())) {
                 lost |= loseHost(e.getKey(), "its agent left the cluster", now);
             }
         }

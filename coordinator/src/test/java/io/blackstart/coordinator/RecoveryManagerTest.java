@@ -295,6 +295,25 @@ class RecoveryManagerTest {
         kit.stop(m);
     }
 
+    @Test
+    void hostThatStopsReportingIsLostAndItsInstancesArePendingAgain() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        AgentProbe a = agent("host-a");
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 2, "app")),
+                TestFixtures.recovery(3, Duration.ofMillis(300), Duration.ofMillis(600)));
+        a.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 2, 0, false, running("web-0"), running("web-1")));
+        a.expectMode(false, WAIT);
+        assertEquals(2, status(m).total().running());
+        // no more reports: lost after the host timeout, everything is down -> recovery mode by itself
+        a.expectMode(true, WAIT);
+        StatusSnapshot st = status(m);
+        assertEquals(0, st.total().running());
+        assertEquals(2, st.total().pending());
+        assertTrue(st.hosts().isEmpty());
+        kit.stop(m);
+    }
+
     private static void awaitMode(InMemoryDesiredStateStore store, boolean recovery) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (store.modeNow().map(DesiredStateStore.ModeRecord::recovery).orElse(!recovery) != recovery) {
