@@ -314,6 +314,28 @@ class RecoveryManagerTest {
         kit.stop(m);
     }
 
+    @Test
+    void cachedCatalogIsUsedOnlyAfterAnOperatorAllowsIt() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        AgentProbe a = agent("host-a");
+        TestProbe<CatalogKeeper.Command> keeper = kit.createTestProbe(CatalogKeeper.Command.class);
+        ActorRef<RecoveryManager.Command> m = kit.spawn(RecoveryManager.create(store, keeper.ref(), TestFixtures.recovery()));
+        CatalogKeeper.Subscribe sub = keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT);
+        sub.subscriber().tell(new CatalogKeeper.CatalogUpdate(catalog(spec("web", 1, "app")), 9,
+                CatalogKeeper.Source.CACHE, false, "etcd unreachable"));
+        a.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 1, 0, false));
+        a.expectNoStart(Duration.ofMillis(600));
+        assertEquals("rebuilding", status(m).phase());
+
+        TestProbe<RecoveryManager.ModeReply> reply = kit.createTestProbe(RecoveryManager.ModeReply.class);
+        m.tell(new RecoveryManager.SetMode(true, true, reply.ref()));
+        assertTrue(reply.receiveMessage(WAIT).message().contains("stale catalog allowed"));
+        assertEquals("web-0", a.expectStart(WAIT).instanceId());
+        assertEquals("cache", status(m).catalogSource());
+        kit.stop(m);
+    }
+
     private static void awaitMode(InMemoryDesiredStateStore store, boolean recovery) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (store.modeNow().map(DesiredStateStore.ModeRecord::recovery).orElse(!recovery) != recovery) {
