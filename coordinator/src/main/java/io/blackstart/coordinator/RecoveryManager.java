@@ -14,6 +14,7 @@ import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.StartResult;
 import io.blackstart.scheduler.Assignment;
 import io.blackstart.scheduler.HostReport;
+import io.blackstart.scheduler.InstanceState;
 import io.blackstart.scheduler.Ledger;
 import io.blackstart.scheduler.StopOrder;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -544,8 +545,15 @@ public final class RecoveryManager {
                 ledger.assignmentConflict(a.instanceId(), a.nodeId(), "host gone", now);
             } else {
                 ledger.assignmentRecorded(a.instanceId(), a.nodeId(), r.modRevision(), now);
-                s.ref().tell(new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(), r.modRevision(),
-                        a.attempt(), replyAddress));
+                Ledger.InstanceView v = ledger.instance(a.instanceId());
+                if (v != null && v.state() == InstanceState.STARTING && a.nodeId().equals(v.nodeId())
+                        && v.attempt() == a.attempt()) {
+                    s.ref().tell(new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(),
+                            r.modRevision(), a.attempt(), replyAddress));
+                } else {
+                    // meanwhile no longer desired, or already running elsewhere: the record stays, no start is sent
+                    ctx.getLog().debug("not starting {}: {}", a.instanceId(), v == null ? "no longer desired" : v.state());
+                }
             }
         } else if (m.result() instanceof CasResult.Conflict c) {
             storeOk();
