@@ -15,7 +15,7 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
 
     /** The etcd client: endpoints, key prefix, and the bounds of every call. */
     public record Etcd(List<String> endpoints, String prefix, Duration callTimeout, Duration connectTimeout,
-                       Duration keepaliveTime, Duration keepaliveTimeout) {
+                       Duration keepaliveTime, Duration keepaliveTimeout, int maxInboundMessageBytes) {
         public Etcd {
             endpoints = List.copyOf(endpoints);
             if (endpoints.isEmpty()) {
@@ -51,7 +51,8 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         Config c = root.getConfig("blackstart.coordinator");
         Config e = c.getConfig("etcd");
         Etcd etcd = new Etcd(e.getStringList("endpoints"), e.getString("prefix"), e.getDuration("call-timeout"),
-                e.getDuration("connect-timeout"), e.getDuration("keepalive-time"), e.getDuration("keepalive-timeout"));
+                e.getDuration("connect-timeout"), e.getDuration("keepalive-time"), e.getDuration("keepalive-timeout"),
+                (int) Math.min(Integer.MAX_VALUE, e.getBytes("max-inbound-message-size")));
         Config k = c.getConfig("catalog");
         String cache = k.getString("cache-file");
         CatalogSettings catalog = new CatalogSettings(cache.isBlank() ? null : Path.of(cache),

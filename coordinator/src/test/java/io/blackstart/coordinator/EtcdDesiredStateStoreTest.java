@@ -53,7 +53,7 @@ class EtcdDesiredStateStoreTest {
 
     static CoordinatorSettings.Etcd etcd(String prefix, String endpoint) {
         return new CoordinatorSettings.Etcd(List.of(endpoint), prefix, Duration.ofSeconds(3), Duration.ofSeconds(1),
-                Duration.ofSeconds(10), Duration.ofSeconds(3));
+                Duration.ofSeconds(10), Duration.ofSeconds(3), 64 << 20);
     }
 
     @BeforeEach
