@@ -25,7 +25,10 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         }
     }
 
-    /** The catalog keeper: retry backoff while etcd is unreachable, revalidation debounce, on-disk cache. */
+    /**
+     * The catalog keeper: on-disk cache ({@code catalog-cache-file}), reload backoff and probe interval while etcd
+     * is unreachable ({@code etcd.retry-backoff-min/max}, {@code etcd.probe-interval}), revalidation debounce.
+     */
     public record CatalogSettings(Path cacheFile, Duration retryBackoffMin, Duration retryBackoffMax,
                                   Duration validateDebounce, Duration probeInterval) {
     }
@@ -53,11 +56,10 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         Etcd etcd = new Etcd(e.getStringList("endpoints"), e.getString("prefix"), e.getDuration("call-timeout"),
                 e.getDuration("connect-timeout"), e.getDuration("keepalive-time"), e.getDuration("keepalive-timeout"),
                 (int) Math.min(Integer.MAX_VALUE, e.getBytes("max-inbound-message-size")));
-        Config k = c.getConfig("catalog");
-        String cache = k.getString("cache-file");
+        String cache = c.getString("catalog-cache-file");
         CatalogSettings catalog = new CatalogSettings(cache.isBlank() ? null : Path.of(cache),
-                k.getDuration("retry-backoff-min"), k.getDuration("retry-backoff-max"),
-                k.getDuration("validate-debounce"), k.getDuration("probe-interval"));
+                e.getDuration("retry-backoff-min"), e.getDuration("retry-backoff-max"),
+                c.getDuration("catalog.validate-debounce"), e.getDuration("probe-interval"));
         Config a = c.getConfig("api");
         Api api = new Api(a.getBoolean("enabled"), a.getString("host"), a.getInt("port"), a.getString("token"),
                 a.getDuration("ask-timeout"));
