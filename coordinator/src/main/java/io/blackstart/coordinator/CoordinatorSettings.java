@@ -46,7 +46,7 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
     /** The recovery manager. */
     public record Recovery(double autoThreshold, Duration settleTime, Duration hostTimeout, Duration tickInterval,
                            Duration statusInterval, Duration storeRetryBackoffMin, Duration storeRetryBackoffMax,
-                           Duration assignmentClockSkew, LedgerSettings ledger) {
+                           Duration assignmentClockSkew, Duration reportGrace, LedgerSettings ledger) {
     }
 
     /** Reads {@code blackstart.coordinator} from a resolved config that includes this module's reference.conf. */
@@ -75,7 +75,7 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         Recovery recovery = new Recovery(threshold, r.getDuration("settle-time"), r.getDuration("host-timeout"),
                 r.getDuration("tick-interval"), r.getDuration("status-interval"),
                 r.getDuration("store-retry-backoff-min"), r.getDuration("store-retry-backoff-max"),
-                r.getDuration("assignment-clock-skew"), ledger);
+                r.getDuration("assignment-clock-skew"), r.getDuration("report-grace"), ledger);
         return new CoordinatorSettings(etcd, catalog, api, recovery);
     }
 

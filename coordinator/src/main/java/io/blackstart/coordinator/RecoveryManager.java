@@ -162,6 +162,7 @@ public final class RecoveryManager {
     private final Set<ActorRef<AgentCommand>> reportedRefs = new HashSet<>();
     private Set<ActorRef<StatusSnapshot>> replicas = Set.of();
     private final ThroughputMeter throughput = new ThroughputMeter(30_000);
+    private final RecentStarts recentStarts;
 
     // rebuilding
     private boolean assignmentsLoaded;
@@ -200,6 +201,7 @@ public final class RecoveryManager {
         this.incarnation = ctx.getSystem().address().hostPort() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.ledger = new Ledger(settings.ledger(), new SplittableRandom());
         this.book = new AssignmentBook(incarnation, settings.assignmentClockSkew().toMillis());
+        this.recentStarts = new RecentStarts(settings.reportGrace().toMillis());
         this.replyAddress = ctx.messageAdapter(AgentEvent.class, AgentEventReceived::new);
         this.loadBackoff = settings.storeRetryBackoffMin();
         this.modeSince = clock.getAsLong();
@@ -430,6 +432,13 @@ public final class RecoveryManager {
                 // the failure of a start this incarnation did not send (an earlier one did): not ours to count
                 ctx.getLog().debug("ignoring stale outcome of {} (assignment {})", o.instanceId(), o.assignment());
             } else {
+                if (o.result() == StartResult.STARTED) {
+                    Ledger.InstanceView v = ledger.instance(o.instanceId());
+                    if (v != null) {
+                        recentStarts.started(o.nodeId(), o.instanceId(), v.appId(), o.containerId(),
+                                imageOf(v.appId()), now);
+                    }
+                }
                 stop(ledger.startOutcome(o.nodeId(), o.instanceId(), o.attempt(), o.result(), o.detail(), now));
             }
         } else if (m.event() instanceof AgentEvent.StopOutcome o) {
@@ -449,7 +458,16 @@ public final class RecoveryManager {
         } else if (r.gcHeld() != recovery) {
             r.agent().tell(new AgentCommand.SetRecoveryMode(recovery));
         }
-        stop(ledger.hostReported(toHostReport(r), now));
+        stop(ledger.hostReported(toHostReport(r, recentStarts.containers(r.nodeId(), r.containers(), now)), now));
+    }
+
+    private String imageOf(String appId) {
+        for (var app : ledger.apps()) {
+            if (app.id().equals(appId)) {
+                return app.image();
+            }
+        }
+        return "";
     }
 
     private Behavior<Command> onAgentsListedRunning(AgentsListed m) {
@@ -479,6 +497,7 @@ public final class RecoveryManager {
             return false;
         }
         reportedRefs.remove(s.ref());
+        recentStarts.forget(nodeId);
         ctx.getLog().warn("host {} lost: {}", nodeId, why);
         ledger.hostLost(nodeId, now);
         return true;
@@ -657,8 +676,12 @@ public final class RecoveryManager {
     }
 
     static HostReport toHostReport(AgentEvent.AgentReport r) {
+        return toHostReport(r, r.containers());
+    }
+
+    static HostReport toHostReport(AgentEvent.AgentReport r, List<io.blackstart.protocol.wire.ContainerInfo> containers) {
         return new HostReport(r.nodeId(), r.credits(), r.startsInFlight(), r.load().memoryAvailableMb(),
-                new HashSet<>(r.load().images()), r.containers());
+                new HashSet<>(r.load().images()), containers);
     }
 
     private void publishStatus(boolean force) {

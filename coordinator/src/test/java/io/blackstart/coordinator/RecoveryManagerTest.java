@@ -336,6 +336,31 @@ class RecoveryManagerTest {
         kit.stop(m);
     }
 
+    @Test
+    void reportOlderThanAConfirmedStartDoesNotCauseASecondStart() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        AgentProbe a = agent("host-a");
+        AgentProbe b = agent("host-b");
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 1, "app")), TestFixtures.recovery());
+        a.expectReportRequest(WAIT);
+        b.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 1, 0, false));
+        send(m, report("host-b", b.ref(), 1, 0, 0, false));
+        AgentCommand.StartInstance s = a.expectStart(WAIT);
+        send(m, report("host-b", b.ref(), 2, 1, 0, false)); // b has room now
+        started(m, "host-a", s);
+        // written before the container came up, delivered after the outcome (it took the gateway's path)
+        send(m, report("host-a", a.ref(), 2, 0, 1, false));
+        b.expectNoStart(Duration.ofMillis(500));
+        a.expectNoStart(Duration.ofMillis(100));
+        assertEquals(1, status(m).total().running());
+        // after the grace, reports are the truth again
+        send(m, report("host-a", a.ref(), 3, 1, 0, false, running("web-0")));
+        b.expectNoStart(Duration.ofMillis(900));
+        assertEquals(1, status(m).total().running());
+        kit.stop(m);
+    }
+
     private static void awaitMode(InMemoryDesiredStateStore store, boolean recovery) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (store.modeNow().map(DesiredStateStore.ModeRecord::recovery).orElse(!recovery) != recovery) {
