@@ -80,6 +80,25 @@ class CoordinatorClusterTest {
     }
 
     @Test
+    void largeStatusReachesTheOtherNode() throws Exception {
+        org.slf4j.LoggerFactory.getILoggerFactory();
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        store.putApp("bulk", spec("bulk", 8000, "app")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        ActorSystem<Void> a = CoordinatorNode.start(nodeConfig(), store, false);
+        systems.add(a);
+        Cluster.get(a).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
+        await("first node up", Duration.ofSeconds(20), () -> Cluster.get(a).selfMember().status() == MemberStatus.up());
+        ActorSystem<Void> b = CoordinatorNode.start(nodeConfig(), store, false);
+        systems.add(b);
+        Cluster.get(b).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
+        await("second node up", Duration.ofSeconds(30), () -> Cluster.get(b).selfMember().status() == MemberStatus.up());
+        // 8000 instances: far beyond Artery's ordinary 256 KiB frame
+        StatusBoard boardB = CoordinatorNode.statusBoard(b);
+        await("8000 desired instances on node b's board", Duration.ofSeconds(30), () -> boardB.latest()
+                .map(s -> s.total().desired() == 8000 && s.instances().size() == 8000).orElse(false));
+    }
+
+    @Test
     void agentOnTheOtherNodeIsServedByTheSingletonThroughItsLocalGateway() throws Exception {
         org.slf4j.LoggerFactory.getILoggerFactory();
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
