@@ -184,6 +184,7 @@ public final class RecoveryManager {
     // recovery mode is left by itself only after it had something to recover (an operator's "start" on a
     // converged platform stays on until there was work, or until "stop")
     private boolean workSinceRecoveryOn;
+    private final List<ActorRef<ModeReply>> pendingModeReplies = new java.util.ArrayList<>();
 
     // store health as seen by this actor's own calls
     private boolean storeOk = true;
@@ -594,7 +595,11 @@ public final class RecoveryManager {
         if (m.recovery() != recovery || !ModeRecord.OPERATOR.equals(modeBy)) {
             switchMode(m.recovery(), ModeRecord.OPERATOR, now, "operator command");
         }
-        m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "ok"));
+        if (modeDirty || modeWriteInFlight) {
+            pendingModeReplies.add(m.replyTo()); // answered once the mode is stored in etcd
+        } else {
+            m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "ok"));
+        }
         replan(now);
         publishStatus(true);
         return Behaviors.same();
@@ -630,13 +635,26 @@ public final class RecoveryManager {
         if (m.error() != null) {
             storeFailed("writing mode: " + CatalogKeeper.describe(m.error()));
             modeDirty = true; // retried on the next tick
+            answerModeReplies("in force, but not yet stored in etcd (" + CatalogKeeper.describe(m.error())
+                    + "); retrying");
         } else {
             storeOk();
             if (m.mode().recovery() != recovery || !m.mode().by().equals(modeBy)) {
                 modeDirty = true;
             }
+            if (modeDirty) {
+                writeMode(); // a newer mode came while this one was written
+            } else {
+                answerModeReplies("ok");
+            }
         }
         return Behaviors.same();
+    }
+
+    private void answerModeReplies(String message) {
+        ModeReply reply = new ModeReply(modeName(), modeSince, modeBy, message);
+        pendingModeReplies.forEach(r -> r.tell(reply));
+        pendingModeReplies.clear();
     }
 
     private void broadcastMode() {
