@@ -57,6 +57,8 @@ import java.util.function.LongSupplier;
  * or settle-time passed, and until a catalog is there — it assigns nothing meanwhile, so a new incarnation after
  * a failover first learns which containers exist. <i>running</i>: re-plans after every catalog update, report,
  * outcome and tick. A host whose agent left the receptionist or sent no report for host-timeout is lost.
+ * Outcomes arrive straight from agents and reports through gateways, so for report-grace after a confirmed start
+ * a report that misses the container is read as older than the start ({@link RecentStarts}).
  *
  * <p><b>Never</b> blocks (etcd results come back through {@code pipeToSelf}), never sends a start whose
  * assignment was not recorded, never decides placement itself (that is the ledger's policy), never talks to
