@@ -165,6 +165,7 @@ public final class RecoveryManager {
     private Set<ActorRef<StatusSnapshot>> replicas = Set.of();
     private final ThroughputMeter throughput = new ThroughputMeter(30_000);
     private final RecentStarts recentStarts;
+    private final Map<String, int[]> peaks = new HashMap<>(); // node -> {outstanding, starts in flight}
 
     // rebuilding
     private boolean assignmentsLoaded;
@@ -454,6 +455,8 @@ public final class RecoveryManager {
 
     private void onReport(AgentEvent.AgentReport r, long now) {
         AgentSession previous = agents.put(r.nodeId(), new AgentSession(r.agent(), r, now));
+        int[] p = peaks.computeIfAbsent(r.nodeId(), n -> new int[2]);
+        p[1] = Math.max(p[1], r.startsInFlight());
         reportedRefs.add(r.agent());
         if (previous == null || !previous.ref().equals(r.agent())) {
             ctx.getLog().info("host {} reporting (credits {}, {} containers)", r.nodeId(), r.credits(), r.containers().size());
@@ -539,7 +542,14 @@ public final class RecoveryManager {
     }
 
     private void replan(long now) {
-        for (Assignment a : ledger.plan(now)) {
+        List<Assignment> plan = ledger.plan(now);
+        if (!plan.isEmpty()) {
+            for (Ledger.HostView h : ledger.hosts()) {
+                int[] p = peaks.computeIfAbsent(h.nodeId(), n -> new int[2]);
+                p[0] = Math.max(p[0], h.outstanding());
+            }
+        }
+        for (Assignment a : plan) {
             long hold = a.container().startTimeoutSeconds() * 1000L + settings.ledger().outcomeGraceMillis();
             String why = book.holdBack(a.instanceId(), a.nodeId(), hold, now);
             if (why != null) {
@@ -728,7 +738,8 @@ public final class RecoveryManager {
                     r.maxCredits(), v == null ? r.credits() + r.startsInFlight() : v.granted(),
                     v == null ? 0 : v.outstanding(), r.load().memoryAvailableMb(), r.load().cpuPressure(),
                     r.containers().size(), running, r.gcHeld(), s.lastSeenMillis(),
-                    v == null ? 0 : v.penalisedUntilMillis()));
+                    v == null ? 0 : v.penalisedUntilMillis(), peaks.getOrDefault(r.nodeId(), new int[2])[0],
+                    peaks.getOrDefault(r.nodeId(), new int[2])[1]));
         }
         return StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", modeName(), modeSince, modeBy, now,
                 ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);

@@ -112,6 +112,9 @@ class RecoveryManagerTest {
         AgentCommand.StartInstance s3 = a.expectStart(WAIT);
         a.expectNoStart(Duration.ofMillis(300));
         assertEquals(3, Set.of(s1.instanceId(), s2.instanceId(), s3.instanceId()).size());
+        StatusSnapshot.HostStatus h = status(m).hosts().get(0);
+        assertEquals(2, h.peakOutstanding(), "never more outstanding than granted");
+        assertEquals(2, h.peakStartsInFlight());
         kit.stop(m);
     }
 
