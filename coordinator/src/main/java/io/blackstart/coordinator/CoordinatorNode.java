@@ -17,11 +17,12 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,7 +42,8 @@ public final class CoordinatorNode {
     /** The actor system name every Blackstart node uses. */
     public static final String SYSTEM_NAME = "blackstart";
 
-    private static final Map<ActorSystem<?>, Node> NODES = new ConcurrentHashMap<>();
+    // by identity: a typed ActorSystem is also an ActorRef, equal to any other system with the same name
+    private static final Map<ActorSystem<?>, Node> NODES = Collections.synchronizedMap(new IdentityHashMap<>());
 
     private record Node(StatusBoard board, CompletableFuture<InetSocketAddress> http,
                         ActorRef<RecoveryManager.Command> recoveryManager) {
@@ -74,6 +76,7 @@ public final class CoordinatorNode {
         StatusBoard board = new StatusBoard();
         CompletableFuture<InetSocketAddress> http = new CompletableFuture<>();
         CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef = new CompletableFuture<>();
+        org.slf4j.LoggerFactory.getILoggerFactory(); // initialise logback before Pekko logs from other threads
         ActorSystem<Void> system = ActorSystem.create(guardian(store, settings, board, http, managerRef), SYSTEM_NAME, resolved);
         system.log().info("coordinator node starting: etcd {} prefix {}, api {}", settings.etcd().endpoints(),
                 settings.etcd().prefix(), settings.api());

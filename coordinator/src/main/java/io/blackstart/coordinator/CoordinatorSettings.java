@@ -15,7 +15,7 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
 
     /** The etcd client: endpoints, key prefix, and the bounds of every call. */
     public record Etcd(List<String> endpoints, String prefix, Duration callTimeout, Duration connectTimeout,
-                       Duration keepaliveTime, Duration keepaliveTimeout) {
+                       Duration keepaliveTime, Duration keepaliveTimeout, int maxInboundMessageBytes) {
         public Etcd {
             endpoints = List.copyOf(endpoints);
             if (endpoints.isEmpty()) {
@@ -25,7 +25,10 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         }
     }
 
-    /** The catalog keeper: retry backoff while etcd is unreachable, revalidation debounce, on-disk cache. */
+    /**
+     * The catalog keeper: on-disk cache ({@code catalog-cache-file}), reload backoff and probe interval while etcd
+     * is unreachable ({@code etcd.retry-backoff-min/max}, {@code etcd.probe-interval}), revalidation debounce.
+     */
     public record CatalogSettings(Path cacheFile, Duration retryBackoffMin, Duration retryBackoffMax,
                                   Duration validateDebounce, Duration probeInterval) {
     }
@@ -43,7 +46,7 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
     /** The recovery manager. */
     public record Recovery(double autoThreshold, Duration settleTime, Duration hostTimeout, Duration tickInterval,
                            Duration statusInterval, Duration storeRetryBackoffMin, Duration storeRetryBackoffMax,
-                           Duration assignmentClockSkew, LedgerSettings ledger) {
+                           Duration assignmentClockSkew, Duration reportGrace, LedgerSettings ledger) {
     }
 
     /** Reads {@code blackstart.coordinator} from a resolved config that includes this module's reference.conf. */
@@ -51,12 +54,12 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         Config c = root.getConfig("blackstart.coordinator");
         Config e = c.getConfig("etcd");
         Etcd etcd = new Etcd(e.getStringList("endpoints"), e.getString("prefix"), e.getDuration("call-timeout"),
-                e.getDuration("connect-timeout"), e.getDuration("keepalive-time"), e.getDuration("keepalive-timeout"));
-        Config k = c.getConfig("catalog");
-        String cache = k.getString("cache-file");
+                e.getDuration("connect-timeout"), e.getDuration("keepalive-time"), e.getDuration("keepalive-timeout"),
+                (int) Math.min(Integer.MAX_VALUE, e.getBytes("max-inbound-message-size")));
+        String cache = c.getString("catalog-cache-file");
         CatalogSettings catalog = new CatalogSettings(cache.isBlank() ? null : Path.of(cache),
-                k.getDuration("retry-backoff-min"), k.getDuration("retry-backoff-max"),
-                k.getDuration("validate-debounce"), k.getDuration("probe-interval"));
+                e.getDuration("retry-backoff-min"), e.getDuration("retry-backoff-max"),
+                c.getDuration("catalog.validate-debounce"), e.getDuration("probe-interval"));
         Config a = c.getConfig("api");
         Api api = new Api(a.getBoolean("enabled"), a.getString("host"), a.getInt("port"), a.getString("token"),
                 a.getDuration("ask-timeout"));
@@ -72,7 +75,7 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         Recovery recovery = new Recovery(threshold, r.getDuration("settle-time"), r.getDuration("host-timeout"),
                 r.getDuration("tick-interval"), r.getDuration("status-interval"),
                 r.getDuration("store-retry-backoff-min"), r.getDuration("store-retry-backoff-max"),
-                r.getDuration("assignment-clock-skew"), ledger);
+                r.getDuration("assignment-clock-skew"), r.getDuration("report-grace"), ledger);
         return new CoordinatorSettings(etcd, catalog, api, recovery);
     }
 

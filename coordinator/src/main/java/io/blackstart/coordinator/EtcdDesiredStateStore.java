@@ -64,6 +64,7 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
                 .retryMaxAttempts(0)                        // default retries turn 7 s into 29.5 s under quorum loss
                 .keepaliveTime(settings.keepaliveTime())
                 .keepaliveTimeout(settings.keepaliveTimeout())
+                .maxInboundMessageSize(settings.maxInboundMessageBytes()) // a whole catalog is read in one response
                 .interceptor(new UnaryDeadline(deadline))   // frozen / not-ready members: only a deadline helps
                 .build();
         return new EtcdDesiredStateStore(client, settings.prefix(), settings.callTimeout().toMillis());

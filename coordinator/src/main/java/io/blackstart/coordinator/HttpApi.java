@@ -121,6 +121,8 @@ public final class HttpApi extends AllDirectives {
         n.put("throughputPerSecond", Math.round(s.throughputPerSecond() * 100) / 100.0);
         n.put("etaSeconds", s.etaSeconds());
         n.put("generatedAt", Instant.ofEpochMilli(s.generatedAt()).toString());
+        // how old this node's copy is: grows while the singleton moves (a crash failover takes ~15 s)
+        n.put("ageMillis", Math.max(0, System.currentTimeMillis() - s.generatedAt()));
         return n;
     }
 

@@ -14,6 +14,7 @@ import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.StartResult;
 import io.blackstart.scheduler.Assignment;
 import io.blackstart.scheduler.HostReport;
+import io.blackstart.scheduler.InstanceState;
 import io.blackstart.scheduler.Ledger;
 import io.blackstart.scheduler.StopOrder;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -56,6 +57,8 @@ import java.util.function.LongSupplier;
  * or settle-time passed, and until a catalog is there — it assigns nothing meanwhile, so a new incarnation after
  * a failover first learns which containers exist. <i>running</i>: re-plans after every catalog update, report,
  * outcome and tick. A host whose agent left the receptionist or sent no report for host-timeout is lost.
+ * Outcomes arrive straight from agents and reports through gateways, so for report-grace after a confirmed start
+ * a report that misses the container is read as older than the start ({@link RecentStarts}).
  *
  * <p><b>Never</b> blocks (etcd results come back through {@code pipeToSelf}), never sends a start whose
  * assignment was not recorded, never decides placement itself (that is the ledger's policy), never talks to
@@ -161,6 +164,8 @@ public final class RecoveryManager {
     private final Set<ActorRef<AgentCommand>> reportedRefs = new HashSet<>();
     private Set<ActorRef<StatusSnapshot>> replicas = Set.of();
     private final ThroughputMeter throughput = new ThroughputMeter(30_000);
+    private final RecentStarts recentStarts;
+    private final Map<String, int[]> peaks = new HashMap<>(); // node -> {outstanding, starts in flight}
 
     // rebuilding
     private boolean assignmentsLoaded;
@@ -182,6 +187,7 @@ public final class RecoveryManager {
     // recovery mode is left by itself only after it had something to recover (an operator's "start" on a
     // converged platform stays on until there was work, or until "stop")
     private boolean workSinceRecoveryOn;
+    private final List<ActorRef<ModeReply>> pendingModeReplies = new java.util.ArrayList<>();
 
     // store health as seen by this actor's own calls
     private boolean storeOk = true;
@@ -199,6 +205,7 @@ public final class RecoveryManager {
         this.incarnation = ctx.getSystem().address().hostPort() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.ledger = new Ledger(settings.ledger(), new SplittableRandom());
         this.book = new AssignmentBook(incarnation, settings.assignmentClockSkew().toMillis());
+        this.recentStarts = new RecentStarts(settings.reportGrace().toMillis());
         this.replyAddress = ctx.messageAdapter(AgentEvent.class, AgentEventReceived::new);
         this.loadBackoff = settings.storeRetryBackoffMin();
         this.modeSince = clock.getAsLong();
@@ -429,6 +436,13 @@ public final class RecoveryManager {
                 // the failure of a start this incarnation did not send (an earlier one did): not ours to count
                 ctx.getLog().debug("ignoring stale outcome of {} (assignment {})", o.instanceId(), o.assignment());
             } else {
+                if (o.result() == StartResult.STARTED) {
+                    Ledger.InstanceView v = ledger.instance(o.instanceId());
+                    if (v != null) {
+                        recentStarts.started(o.nodeId(), o.instanceId(), v.appId(), o.containerId(),
+                                imageOf(v.appId()), now);
+                    }
+                }
                 stop(ledger.startOutcome(o.nodeId(), o.instanceId(), o.attempt(), o.result(), o.detail(), now));
             }
         } else if (m.event() instanceof AgentEvent.StopOutcome o) {
@@ -441,6 +455,8 @@ public final class RecoveryManager {
 
     private void onReport(AgentEvent.AgentReport r, long now) {
         AgentSession previous = agents.put(r.nodeId(), new AgentSession(r.agent(), r, now));
+        int[] p = peaks.computeIfAbsent(r.nodeId(), n -> new int[2]);
+        p[1] = Math.max(p[1], r.startsInFlight());
         reportedRefs.add(r.agent());
         if (previous == null || !previous.ref().equals(r.agent())) {
             ctx.getLog().info("host {} reporting (credits {}, {} containers)", r.nodeId(), r.credits(), r.containers().size());
@@ -448,18 +464,31 @@ public final class RecoveryManager {
         } else if (r.gcHeld() != recovery) {
             r.agent().tell(new AgentCommand.SetRecoveryMode(recovery));
         }
-        stop(ledger.hostReported(toHostReport(r), now));
+        stop(ledger.hostReported(toHostReport(r, recentStarts.containers(r.nodeId(), r.containers(), now)), now));
+    }
+
+    private String imageOf(String appId) {
+        for (var app : ledger.apps()) {
+            if (app.id().equals(appId)) {
+                return app.image();
+            }
+        }
+        return "";
     }
 
     private Behavior<Command> onAgentsListedRunning(AgentsListed m) {
         Set<ActorRef<AgentCommand>> added = new HashSet<>(m.agents());
         added.removeAll(listed);
+        Set<ActorRef<AgentCommand>> removed = new HashSet<>(listed);
+        removed.removeAll(m.agents());
         onListed(m.agents());
         added.forEach(ref -> ref.tell(new AgentCommand.SetRecoveryMode(recovery)));
         long now = clock.getAsLong();
         boolean lost = false;
         for (Entry<String, AgentSession> e : List.copyOf(agents.entrySet())) {
-            if (!m.agents().contains(e.getValue().ref())) {
+            // only a registration seen before and gone now counts: a report may arrive before the registration
+            // has spread to this node
+            if (removed.contains(e.getValue().ref())) {
                 lost |= loseHost(e.getKey(), "its agent left the cluster", now);
             }
         }
@@ -474,6 +503,7 @@ public final class RecoveryManager {
             return false;
         }
         reportedRefs.remove(s.ref());
+        recentStarts.forget(nodeId);
         ctx.getLog().warn("host {} lost: {}", nodeId, why);
         ledger.hostLost(nodeId, now);
         return true;
@@ -512,7 +542,14 @@ public final class RecoveryManager {
     }
 
     private void replan(long now) {
-        for (Assignment a : ledger.plan(now)) {
+        List<Assignment> plan = ledger.plan(now);
+        if (!plan.isEmpty()) {
+            for (Ledger.HostView h : ledger.hosts()) {
+                int[] p = peaks.computeIfAbsent(h.nodeId(), n -> new int[2]);
+                p[0] = Math.max(p[0], h.outstanding());
+            }
+        }
+        for (Assignment a : plan) {
             long hold = a.container().startTimeoutSeconds() * 1000L + settings.ledger().outcomeGraceMillis();
             String why = book.holdBack(a.instanceId(), a.nodeId(), hold, now);
             if (why != null) {
@@ -540,8 +577,15 @@ public final class RecoveryManager {
                 ledger.assignmentConflict(a.instanceId(), a.nodeId(), "host gone", now);
             } else {
                 ledger.assignmentRecorded(a.instanceId(), a.nodeId(), r.modRevision(), now);
-                s.ref().tell(new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(), r.modRevision(),
-                        a.attempt(), replyAddress));
+                Ledger.InstanceView v = ledger.instance(a.instanceId());
+                if (v != null && v.state() == InstanceState.STARTING && a.nodeId().equals(v.nodeId())
+                        && v.attempt() == a.attempt()) {
+                    s.ref().tell(new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(),
+                            r.modRevision(), a.attempt(), replyAddress));
+                } else {
+                    // meanwhile no longer desired, or already running elsewhere: the record stays, no start is sent
+                    ctx.getLog().debug("not starting {}: {}", a.instanceId(), v == null ? "no longer desired" : v.state());
+                }
             }
         } else if (m.result() instanceof CasResult.Conflict c) {
             storeOk();
@@ -563,7 +607,11 @@ public final class RecoveryManager {
         if (m.recovery() != recovery || !ModeRecord.OPERATOR.equals(modeBy)) {
             switchMode(m.recovery(), ModeRecord.OPERATOR, now, "operator command");
         }
-        m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "ok"));
+        if (modeDirty || modeWriteInFlight) {
+            pendingModeReplies.add(m.replyTo()); // answered once the mode is stored in etcd
+        } else {
+            m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "ok"));
+        }
         replan(now);
         publishStatus(true);
         return Behaviors.same();
@@ -599,13 +647,26 @@ public final class RecoveryManager {
         if (m.error() != null) {
             storeFailed("writing mode: " + CatalogKeeper.describe(m.error()));
             modeDirty = true; // retried on the next tick
+            answerModeReplies("in force, but not yet stored in etcd (" + CatalogKeeper.describe(m.error())
+                    + "); retrying");
         } else {
             storeOk();
             if (m.mode().recovery() != recovery || !m.mode().by().equals(modeBy)) {
                 modeDirty = true;
             }
+            if (modeDirty) {
+                writeMode(); // a newer mode came while this one was written
+            } else {
+                answerModeReplies("ok");
+            }
         }
         return Behaviors.same();
+    }
+
+    private void answerModeReplies(String message) {
+        ModeReply reply = new ModeReply(modeName(), modeSince, modeBy, message);
+        pendingModeReplies.forEach(r -> r.tell(reply));
+        pendingModeReplies.clear();
     }
 
     private void broadcastMode() {
@@ -645,8 +706,12 @@ public final class RecoveryManager {
     }
 
     static HostReport toHostReport(AgentEvent.AgentReport r) {
+        return toHostReport(r, r.containers());
+    }
+
+    static HostReport toHostReport(AgentEvent.AgentReport r, List<io.blackstart.protocol.wire.ContainerInfo> containers) {
         return new HostReport(r.nodeId(), r.credits(), r.startsInFlight(), r.load().memoryAvailableMb(),
-                new HashSet<>(r.load().images()), r.containers());
+                new HashSet<>(r.load().images()), containers);
     }
 
     private void publishStatus(boolean force) {
@@ -673,7 +738,8 @@ public final class RecoveryManager {
                     r.maxCredits(), v == null ? r.credits() + r.startsInFlight() : v.granted(),
                     v == null ? 0 : v.outstanding(), r.load().memoryAvailableMb(), r.load().cpuPressure(),
                     r.containers().size(), running, r.gcHeld(), s.lastSeenMillis(),
-                    v == null ? 0 : v.penalisedUntilMillis()));
+                    v == null ? 0 : v.penalisedUntilMillis(), peaks.getOrDefault(r.nodeId(), new int[2])[0],
+                    peaks.getOrDefault(r.nodeId(), new int[2])[1]));
         }
         return StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", modeName(), modeSince, modeBy, now,
                 ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);

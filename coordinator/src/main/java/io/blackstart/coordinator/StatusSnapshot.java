@@ -48,10 +48,13 @@ public record StatusSnapshot(String phase, String mode, long modeSince, String m
      *
      * @param granted     credits + starts in flight of the latest report
      * @param outstanding starts the coordinator has assigned or sent and not yet seen finish
+     * @param peakOutstanding    the most outstanding starts this recovery manager ever had on the host
+     * @param peakStartsInFlight the most starts in flight the agent ever reported to this recovery manager
      */
     public record HostStatus(String nodeId, int credits, int startsInFlight, int maxCredits, int granted,
                              int outstanding, long memoryAvailableMb, double cpuPressure, int containers,
-                             int runningContainers, boolean gcHeld, long lastReportMillis, long penalisedUntilMillis) {
+                             int runningContainers, boolean gcHeld, long lastReportMillis, long penalisedUntilMillis,
+                             int peakOutstanding, int peakStartsInFlight) {
     }
 
     /** One desired instance; {@code failure} is the reason of the last failed attempt (or why it failed). */

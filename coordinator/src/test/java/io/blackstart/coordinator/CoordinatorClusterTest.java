@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two coordinator nodes in one JVM (Artery on port 0, joined programmatically, one shared in-memory store): the
  * singleton runs on the first; an agent on the second talks only to the second's gateway, which forwards to the
- * singleton; the status reaches the second node's board and HTTP API.
+ * singleton; the status reaches the second node's board and HTTP API. Then the first node leaves: the singleton
+ * moves and rebuilds without starting the running instance again.
  */
 @Timeout(120)
 class CoordinatorClusterTest {
@@ -76,6 +77,25 @@ class CoordinatorClusterTest {
             }
             java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll the condition, bounded by the deadline
         }
+    }
+
+    @Test
+    void largeStatusReachesTheOtherNode() throws Exception {
+        org.slf4j.LoggerFactory.getILoggerFactory();
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        store.putApp("bulk", spec("bulk", 8000, "app")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        ActorSystem<Void> a = CoordinatorNode.start(nodeConfig(), store, false);
+        systems.add(a);
+        Cluster.get(a).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
+        await("first node up", Duration.ofSeconds(20), () -> Cluster.get(a).selfMember().status() == MemberStatus.up());
+        ActorSystem<Void> b = CoordinatorNode.start(nodeConfig(), store, false);
+        systems.add(b);
+        Cluster.get(b).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
+        await("second node up", Duration.ofSeconds(30), () -> Cluster.get(b).selfMember().status() == MemberStatus.up());
+        // 8000 instances: far beyond Artery's ordinary 256 KiB frame
+        StatusBoard boardB = CoordinatorNode.statusBoard(b);
+        await("8000 desired instances on node b's board", Duration.ofSeconds(30), () -> boardB.latest()
+                .map(s -> s.total().desired() == 8000 && s.instances().size() == 8000).orElse(false));
     }
 
     @Test
@@ -147,5 +167,34 @@ class CoordinatorClusterTest {
                 .get(15, TimeUnit.SECONDS);
         assertEquals(1, direct.total().desired());
         assertEquals("local-1", direct.hosts().get(0).nodeId());
+
+        // node a leaves: the singleton moves to b, rebuilds from the store and the agent's report, starts nothing
+        a.terminate();
+        a.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        boolean asked = false;
+        long quietUntil = Long.MAX_VALUE;
+        deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+            AgentCommand c;
+            try {
+                c = agent.receiveMessage(Duration.ofMillis(200));
+            } catch (AssertionError quiet) {
+                continue;
+            }
+            if (c instanceof AgentCommand.RequestReport rr) {
+                asked = true;
+                quietUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                rr.replyTo().tell(report("local-1", agent.ref(), 3, 2, 0, false, TestFixtures.running("web-0")));
+            } else if (c instanceof AgentCommand.StartInstance s) {
+                throw new AssertionError("duplicate start after failover: " + s.instanceId());
+            }
+        }
+        assertTrue(asked, "the new singleton on b asked the agent for its report");
+        StatusSnapshot afterFailover = AskPattern.<RecoveryManager.Command, StatusSnapshot>ask(
+                CoordinatorNode.recoveryManager(b), RecoveryManager.GetStatus::new, Duration.ofSeconds(10),
+                b.scheduler()).toCompletableFuture().get(15, TimeUnit.SECONDS);
+        assertEquals("running", afterFailover.phase());
+        assertEquals(1, afterFailover.total().running());
+        assertEquals(1, store.assignmentsNow().size());
     }
 }

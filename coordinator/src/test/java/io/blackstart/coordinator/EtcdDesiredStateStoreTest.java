@@ -53,7 +53,7 @@ class EtcdDesiredStateStoreTest {
 
     static CoordinatorSettings.Etcd etcd(String prefix, String endpoint) {
         return new CoordinatorSettings.Etcd(List.of(endpoint), prefix, Duration.ofSeconds(3), Duration.ofSeconds(1),
-                Duration.ofSeconds(10), Duration.ofSeconds(3));
+                Duration.ofSeconds(10), Duration.ofSeconds(3), 64 << 20);
     }
 
     @BeforeEach
@@ -81,7 +81,7 @@ class EtcdDesiredStateStoreTest {
         assertEquals(prefix + "/apps/before", snap.apps().get(0).key());
 
         LinkedBlockingQueue<AppChange> seen = new LinkedBlockingQueue<>();
-        try (DesiredStateStore.Subscription sub = store.watchApps(snap.revision() + 1, new DesiredStateStore.WatchListener() {
+        DesiredStateStore.Subscription sub = store.watchApps(snap.revision() + 1, new DesiredStateStore.WatchListener() {
             @Override
             public void onChanges(List<AppChange> changes) {
                 seen.addAll(changes);
@@ -91,7 +91,8 @@ class EtcdDesiredStateStoreTest {
             public void onError(Throwable error) {
                 seen.add(new AppChange.Delete("error:" + error, -1));
             }
-        })) {
+        });
+        try {
             long rev = await(store.putApp("web", spec("web", 2, "app")));
             assertTrue(await(store.deleteApp("web")));
             AppChange put = seen.poll(5, TimeUnit.SECONDS);
@@ -104,6 +105,8 @@ class EtcdDesiredStateStoreTest {
             assertInstanceOf(AppChange.Delete.class, del);
             assertEquals("web", del.appId());
             assertEquals(0, seen.size(), "the put before the loaded revision is not replayed");
+        } finally {
+            sub.close();
         }
     }
 

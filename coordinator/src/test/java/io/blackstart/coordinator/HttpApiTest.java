@@ -87,7 +87,7 @@ class HttpApiTest {
                 Map.of("platform", new StatusSnapshot.Counts(1, 1, 0, 0, 0), "app", tier),
                 List.of(new SpecError("/blackstart/apps/bad", "instances", "expected an integer, got a string")),
                 true, "", "etcd",
-                List.of(new StatusSnapshot.HostStatus("local-1", 3, 1, 4, 4, 1, 2048, 0.1, 3, 2, true, 1, 0)),
+                List.of(new StatusSnapshot.HostStatus("local-1", 3, 1, 4, 4, 1, 2048, 0.1, 3, 2, true, 1, 0, 4, 3)),
                 List.of(new StatusSnapshot.InstanceStatus("core-0", "core", "platform", "running", "local-1", 1, null),
                         new StatusSnapshot.InstanceStatus("web-0", "web", "app", "running", "local-1", 1, null),
                         new StatusSnapshot.InstanceStatus("web-1", "web", "app", "failed", null, 5, "failed: boom")),
@@ -127,6 +127,8 @@ class HttpApiTest {
         JsonNode nodes = json(get("/api/v1/nodes"));
         assertEquals("local-1", nodes.get("nodes").get(0).get("nodeId").asText());
         assertEquals(3, nodes.get("nodes").get(0).get("credits").asInt());
+        assertEquals(4, nodes.get("nodes").get(0).get("peakOutstanding").asInt());
+        assertEquals(3, nodes.get("nodes").get(0).get("peakStartsInFlight").asInt());
 
         JsonNode failed = json(get("/api/v1/apps?state=failed"));
         assertEquals(1, failed.get("instances").size());

@@ -112,6 +112,9 @@ class RecoveryManagerTest {
         AgentCommand.StartInstance s3 = a.expectStart(WAIT);
         a.expectNoStart(Duration.ofMillis(300));
         assertEquals(3, Set.of(s1.instanceId(), s2.instanceId(), s3.instanceId()).size());
+        StatusSnapshot.HostStatus h = status(m).hosts().get(0);
+        assertEquals(2, h.peakOutstanding(), "never more outstanding than granted");
+        assertEquals(2, h.peakStartsInFlight());
         kit.stop(m);
     }
 
@@ -292,6 +295,72 @@ class RecoveryManagerTest {
         restarted.add(a.expectStart(WAIT).instanceId());
         assertEquals(Set.of("web-2", "web-3"), restarted);
         assertEquals("auto", store.modeNow().orElseThrow().by());
+        kit.stop(m);
+    }
+
+    @Test
+    void hostThatStopsReportingIsLostAndItsInstancesArePendingAgain() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        AgentProbe a = agent("host-a");
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 2, "app")),
+                TestFixtures.recovery(3, Duration.ofMillis(300), Duration.ofMillis(600)));
+        a.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 2, 0, false, running("web-0"), running("web-1")));
+        a.expectMode(false, WAIT);
+        assertEquals(2, status(m).total().running());
+        // no more reports: lost after the host timeout, everything is down -> recovery mode by itself
+        a.expectMode(true, WAIT);
+        StatusSnapshot st = status(m);
+        assertEquals(0, st.total().running());
+        assertEquals(2, st.total().pending());
+        assertTrue(st.hosts().isEmpty());
+        kit.stop(m);
+    }
+
+    @Test
+    void cachedCatalogIsUsedOnlyAfterAnOperatorAllowsIt() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        AgentProbe a = agent("host-a");
+        TestProbe<CatalogKeeper.Command> keeper = kit.createTestProbe(CatalogKeeper.Command.class);
+        ActorRef<RecoveryManager.Command> m = kit.spawn(RecoveryManager.create(store, keeper.ref(), TestFixtures.recovery()));
+        CatalogKeeper.Subscribe sub = keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT);
+        sub.subscriber().tell(new CatalogKeeper.CatalogUpdate(catalog(spec("web", 1, "app")), 9,
+                CatalogKeeper.Source.CACHE, false, "etcd unreachable"));
+        a.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 1, 0, false));
+        a.expectNoStart(Duration.ofMillis(600));
+        assertEquals("rebuilding", status(m).phase());
+
+        TestProbe<RecoveryManager.ModeReply> reply = kit.createTestProbe(RecoveryManager.ModeReply.class);
+        m.tell(new RecoveryManager.SetMode(true, true, reply.ref()));
+        assertTrue(reply.receiveMessage(WAIT).message().contains("stale catalog allowed"));
+        assertEquals("web-0", a.expectStart(WAIT).instanceId());
+        assertEquals("cache", status(m).catalogSource());
+        kit.stop(m);
+    }
+
+    @Test
+    void reportOlderThanAConfirmedStartDoesNotCauseASecondStart() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        AgentProbe a = agent("host-a");
+        AgentProbe b = agent("host-b");
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 1, "app")), TestFixtures.recovery());
+        a.expectReportRequest(WAIT);
+        b.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 1, 0, false));
+        send(m, report("host-b", b.ref(), 1, 0, 0, false));
+        AgentCommand.StartInstance s = a.expectStart(WAIT);
+        send(m, report("host-b", b.ref(), 2, 1, 0, false)); // b has room now
+        started(m, "host-a", s);
+        // written before the container came up, delivered after the outcome (it took the gateway's path)
+        send(m, report("host-a", a.ref(), 2, 0, 1, false));
+        b.expectNoStart(Duration.ofMillis(500));
+        a.expectNoStart(Duration.ofMillis(100));
+        assertEquals(1, status(m).total().running());
+        // after the grace, reports are the truth again
+        send(m, report("host-a", a.ref(), 3, 1, 0, false, running("web-0")));
+        b.expectNoStart(Duration.ofMillis(900));
+        assertEquals(1, status(m).total().running());
         kit.stop(m);
     }
 

@@ -49,7 +49,7 @@ class WireSerializationTest {
                 new StatusSnapshot("running", "normal", 1, "auto", 2, new StatusSnapshot.Counts(1, 1, 0, 0, 0),
                         Map.of("app", new StatusSnapshot.Counts(1, 1, 0, 0, 0)),
                         List.of(new SpecError("/k", "id", "bad")), false, "down", "etcd",
-                        List.of(new StatusSnapshot.HostStatus("n1", 1, 0, 4, 1, 0, 100, 0.2, 1, 1, false, 5, 0)),
+                        List.of(new StatusSnapshot.HostStatus("n1", 1, 0, 4, 1, 0, 100, 0.2, 1, 1, false, 5, 0, 2, 2)),
                         List.of(new StatusSnapshot.InstanceStatus("web-0", "web", "app", "running", "n1", 1, null)),
                         1.5, 3));
         for (Object m : messages) {

@@ -1,0 +1,43 @@
+package io.blackstart.coordinator;
+
+import io.blackstart.protocol.wire.ContainerInfo;
+import io.blackstart.protocol.wire.ContainerState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+
+import static io.blackstart.coordinator.TestFixtures.running;
+import static io.blackstart.coordinator.TestFixtures.stopped;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/** How reports are read right after a confirmed start. */
+@Timeout(10)
+class RecentStartsTest {
+
+    @Test
+    void withinTheGraceAMissingOrNotRunningContainerIsShownRunning() {
+        RecentStarts r = new RecentStarts(1000);
+        r.started("a", "web-0", "web", "c0", "img", 100);
+        r.started("a", "web-1", "web", "c1", "img", 100);
+        List<ContainerInfo> out = r.containers("a", List.of(stopped("web-1"), running("db-0")), 500);
+        assertEquals(3, out.size());
+        assertEquals(List.of(ContainerState.RUNNING, ContainerState.RUNNING, ContainerState.RUNNING),
+                out.stream().map(ContainerInfo::state).toList());
+        assertEquals("c0", out.stream().filter(c -> c.instanceId().equals("web-0")).findFirst().orElseThrow().containerId());
+    }
+
+    @Test
+    void afterTheGraceOrOnOtherHostsReportsAreTakenAsTheyAre() {
+        RecentStarts r = new RecentStarts(1000);
+        r.started("a", "web-0", "web", "c0", "img", 100);
+        List<ContainerInfo> other = List.of(stopped("web-0"));
+        assertSame(other, r.containers("b", other, 200));
+        List<ContainerInfo> late = List.of(stopped("web-0"));
+        assertSame(late, r.containers("a", late, 1100));
+        r.started("a", "web-0", "web", "c0", "img", 2000);
+        r.forget("a");
+        assertSame(late, r.containers("a", late, 2001));
+    }
+}
