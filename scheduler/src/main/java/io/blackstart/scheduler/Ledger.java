@@ -70,7 +70,7 @@ public final class Ledger {
     private static final byte PARKED = 4;
     private static final int HISTORY = 16;
     /** Bound on candidates examined per decision, feasible or not. */
-    private static final int SCAN_LIMIT = 4 * PlacementPolicy.WINDOW;
+    private static final int SCAN_LIMIT = 2 * PlacementPolicy.WINDOW;
 
     /** Start order: band (tier, then priority, higher first), then catalog order (app id, index). */
     private static final Comparator<Entry> ORDER = (a, b) -> a.band != b.band ? Long.compare(a.band, b.band)
@@ -91,6 +91,10 @@ public final class Ledger {
     private final Set<Host> homeHosts = new LinkedHashSet<>();
     private final int[][] counts = new int[Tier.values().length][InstanceState.values().length];
     private int platformNotUp;
+    /** Grows when the ready set may offer a host something it could not take before (an addition, a new band). */
+    private long readyEpoch;
+    private long lastLeadBand = -1;
+    private boolean gateWasOpen;
     private int nextSeq;
     private long timedSeq;
 
@@ -217,7 +221,7 @@ public final class Ledger {
             boolean fresh = e.containers.put(node, c) == null;
             if (fresh) {
                 e.cand = null;
-                if (e.where == READY && homeEligible(host, e)) {
+                if (e.where == READY && host != e.refusedBy && homeEligible(host, e)) {
                     dequeue(e);
                     enqueue(e, now);
                 }
@@ -256,7 +260,9 @@ public final class Ledger {
             }
         }
         host.containerKeys = seen;
-        host.reportedRunning = running;
+        host.outstandingApps.forEach((k, v) -> running.merge(k, v, Integer::sum));
+        host.appCount = running;
+        host.stateVersion++;
         updateOpen(host);
         return stops;
     }
@@ -378,8 +384,20 @@ public final class Ledger {
             return List.of();
         }
         List<Host> round = new ArrayList<>();
-        if (leadingReady() != null) {
-            round.addAll(openHosts);
+        Entry lead = leadingReady();
+        long leadBand = lead == null ? -1 : lead.band;
+        if (leadBand != lastLeadBand || platformNotUp == 0 && !gateWasOpen) {
+            readyEpoch++;
+            lastLeadBand = leadBand;
+            gateWasOpen = platformNotUp == 0;
+        }
+        if (lead != null) {
+            for (Host h : openHosts) {
+                // a host that found nothing to take is asked again only when it or the ready set changed
+                if (h.noFitEpoch != readyEpoch || h.noFitVersion != h.stateVersion || !h.home.isEmpty()) {
+                    round.add(h);
+                }
+            }
         } else {
             for (Host h : homeHosts) {
                 if (h.open) {
@@ -392,7 +410,10 @@ public final class Ledger {
             int w = 0;
             for (Host h : round) {
                 Assignment a = h.open ? placeOne(h, now) : null;
-                if (a != null) {
+                if (a == null) {
+                    h.noFitEpoch = readyEpoch;
+                    h.noFitVersion = h.stateVersion;
+                } else {
                     out.add(a);
                     if (h.open) {
                         round.set(w++, h);
@@ -408,11 +429,17 @@ public final class Ledger {
     private Assignment placeOne(Host h, long now) {
         PlacementPolicy.HostState hs = h.state();
         Entry home = leadingHome(h);
+        while (home != null && policy.rejectedBy(home.candidate(), hs) != null) {
+            // its own host cannot take it (memory): the reservation would be a black hole, so it may go elsewhere
+            dequeue(home);
+            home.refusedBy = h;
+            enqueue(home, now);
+            home = leadingHome(h);
+        }
         Entry lead = leadingReady();
         Entry chosen = null;
         String leadingRule = null;
-        if (home != null && (lead == null || home.band <= lead.band)
-                && policy.rejectedBy(home.candidate(), hs) == null) {
+        if (home != null && (lead == null || home.band <= lead.band)) {
             chosen = home;
             leadingRule = "restart-in-place";
         } else if (lead != null) {
@@ -430,6 +457,7 @@ public final class Ledger {
         h.outstanding++;
         h.outstandingMemoryMb += chosen.app.spec.memoryMb();
         h.outstandingApps.merge(chosen.app.spec.id(), 1, Integer::sum);
+        h.appCount.merge(chosen.app.spec.id(), 1, Integer::sum);
         updateOpen(h);
         chosen.history(now, "assigned to " + h.nodeId + " (" + why + ")");
         return new Assignment(chosen.key, chosen.app.spec.id(), h.nodeId, chosen.attempt,
@@ -525,6 +553,7 @@ public final class Ledger {
             Host h = penalties.poll().host;
             if (!h.lost && h.penalised && h.penalisedUntilMillis <= now) {
                 h.penalised = false;
+                h.stateVersion++;
                 updateOpen(h);
             }
         }
@@ -683,6 +712,7 @@ public final class Ledger {
             } else {
                 e.where = READY;
                 ready.add(e);
+                readyEpoch++;
             }
         }
     }
@@ -706,7 +736,7 @@ public final class Ledger {
         }
         for (String node : e.containers.keySet()) {
             Host h = hosts.get(node);
-            if (h != null && homeEligible(h, e)) {
+            if (h != null && h != e.refusedBy && homeEligible(h, e)) {
                 return h;
             }
         }
@@ -842,6 +872,8 @@ public final class Ledger {
                 h.outstanding = Math.max(0, h.outstanding - 1);
                 h.outstandingMemoryMb = Math.max(0, h.outstandingMemoryMb - e.app.spec.memoryMb());
                 h.outstandingApps.computeIfPresent(e.app.spec.id(), (k, v) -> v > 1 ? v - 1 : null);
+                h.appCount.computeIfPresent(e.app.spec.id(), (k, v) -> v > 1 ? v - 1 : null);
+                h.stateVersion++;
                 updateOpen(h);
             }
         }
@@ -989,6 +1021,8 @@ public final class Ledger {
         Set<String> failedOn;
         byte where;
         Host homeHost;
+        /** A home host whose memory could not take it: not reserved for that host again. */
+        Host refusedBy;
         PlacementPolicy.Candidate cand;
         final List<String> history = new ArrayList<>(4);
 
@@ -1035,7 +1069,12 @@ public final class Ledger {
         boolean lost;
         final ArrayDeque<Long> failures = new ArrayDeque<>();
         final Map<String, Integer> outstandingApps = new HashMap<>();
-        Map<String, Integer> reportedRunning = Map.of();
+        /** Instances per app on this host: running as last reported, plus outstanding starts. */
+        Map<String, Integer> appCount = new HashMap<>();
+        /** Changes whenever what the host can take may have grown (report, released start, penalty over). */
+        long stateVersion;
+        long noFitEpoch = -1;
+        long noFitVersion = -1;
         Set<String> containerKeys = Set.of();
         final TreeSet<Entry> home = new TreeSet<>(ORDER);
         final Set<Entry> members = new HashSet<>();
@@ -1057,15 +1096,8 @@ public final class Ledger {
         }
 
         PlacementPolicy.HostState state() {
-            Map<String, Integer> apps;
-            if (outstandingApps.isEmpty()) {
-                apps = reportedRunning;
-            } else {
-                apps = new HashMap<>(reportedRunning);
-                outstandingApps.forEach((k, v) -> apps.merge(k, v, Integer::sum));
-            }
             return new PlacementPolicy.HostState(nodeId, freeCredit(), freeMemoryMb(),
-                    report == null ? Set.of() : report.images(), Collections.unmodifiableMap(apps));
+                    report == null ? Set.of() : report.images(), Collections.unmodifiableMap(appCount));
         }
 
         HostView viewForQuery() {

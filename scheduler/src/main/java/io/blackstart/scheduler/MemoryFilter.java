@@ -12,10 +12,13 @@ public final class MemoryFilter implements PlacementFilter {
     }
 
     @Override
-    public String reject(PlacementPolicy.Candidate c, PlacementPolicy.HostState h) {
-        return c.memoryMb() > h.freeMemoryMb()
-                ? "needs " + c.memoryMb() + " MiB, host has " + h.freeMemoryMb() + " MiB free"
-                : null;
+    public boolean passes(PlacementPolicy.Candidate c, PlacementPolicy.HostState h) {
+        return c.memoryMb() <= h.freeMemoryMb();
+    }
+
+    @Override
+    public String reason(PlacementPolicy.Candidate c, PlacementPolicy.HostState h) {
+        return "needs " + c.memoryMb() + " MiB, host has " + h.freeMemoryMb() + " MiB free";
     }
 
     @Override

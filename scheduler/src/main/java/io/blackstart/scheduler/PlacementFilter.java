@@ -9,10 +9,18 @@ public interface PlacementFilter {
     /** Stable rule name used in explanations, e.g. {@code "memory"}. */
     String name();
 
+    /** True when the candidate may be placed on the host. The hot path: must not allocate. */
+    boolean passes(PlacementPolicy.Candidate candidate, PlacementPolicy.HostState host);
+
+    /** Why the candidate does not pass, for explanations (only called when {@link #passes} is false). */
+    String reason(PlacementPolicy.Candidate candidate, PlacementPolicy.HostState host);
+
     /**
      * @return null when the candidate may be placed on the host, otherwise a human-readable reason
      */
-    String reject(PlacementPolicy.Candidate candidate, PlacementPolicy.HostState host);
+    default String reject(PlacementPolicy.Candidate candidate, PlacementPolicy.HostState host) {
+        return passes(candidate, host) ? null : reason(candidate, host);
+    }
 
     /**
      * True if a rejection may pass later without the candidate changing (e.g. memory frees up), false if it never

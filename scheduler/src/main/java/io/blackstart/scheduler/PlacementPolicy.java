@@ -65,7 +65,7 @@ public class PlacementPolicy {
     /** The first filter rejecting the candidate on this host, or null if every filter passes. */
     public PlacementFilter rejectedBy(Candidate c, HostState h) {
         for (PlacementFilter f : filters) {
-            if (f.reject(c, h) != null) {
+            if (!f.passes(c, h)) {
                 return f;
             }
         }
