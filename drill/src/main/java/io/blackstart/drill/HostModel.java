@@ -6,7 +6,8 @@ package io.blackstart.drill;
  * latency grows (processor sharing: 16 in flight ≈ 2 s each); an image missing on a host costs a pull of its size
  * through the host's link and a registry whose bandwidth every pulling host shares.
  *
- * @param registryMBps       aggregate registry bandwidth shared by every pull in progress, MB/s
+ * @param registryMBpsPerHost registry bandwidth per host of the platform, MB/s: the registry (replicas, pull-through
+ *                           caches) is sized with the fleet; every pull in progress shares the total
  * @param hostLinkMBps       bandwidth of one host's link to the registry, MB/s (one pull at a time per host, as
  *                           kubelet's default {@code serializeImagePulls: true})
  * @param degradedFraction   share of hosts that are degraded (failing disk, noisy neighbour): 4× slower starts, knee 1
@@ -16,11 +17,19 @@ package io.blackstart.drill;
  *                           containers left on them
  * @param memoryHeadroom     total memory of the hosts that come back ÷ total memory of all instances
  */
-public record HostModel(double registryMBps, double hostLinkMBps, double degradedFraction, int imageCacheImages,
+public record HostModel(double registryMBpsPerHost, double hostLinkMBps, double degradedFraction, int imageCacheImages,
                         double gcFraction, double memoryHeadroom) {
 
-    /** 40 Gb/s registry, 10 GbE hosts, 3% degraded hosts, 150 cached images, 5% of hosts GC'd, 1.6× memory. */
+    /**
+     * 10 MB/s of registry per host (5 GB/s, 40 Gb/s, for 500 hosts), 10 GbE hosts, 3% degraded hosts, 150 cached
+     * images per host, 5% of hosts GC'd, 1.6× memory.
+     */
     public static HostModel defaults() {
-        return new HostModel(5_000, 1_250, 0.03, 150, 0.05, 1.6);
+        return new HostModel(10, 1_250, 0.03, 150, 0.05, 1.6);
+    }
+
+    /** Total registry bandwidth for a platform of {@code hosts} hosts, MB/s. */
+    public double registryMBps(int hosts) {
+        return registryMBpsPerHost * hosts;
     }
 }

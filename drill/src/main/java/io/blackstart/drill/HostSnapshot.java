@@ -21,6 +21,21 @@ final class HostSnapshot {
         this.freeMemoryMb = freeMemoryMb;
     }
 
+    /** How many hosts of the snapshot show at least {@code need} MiB free: they are {@code hosts[0..result)}. */
+    int fitting(long need) {
+        int lo = 0;
+        int hi = hosts.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (freeMemoryMb[hosts[mid]] >= need) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     static HostSnapshot take(Simulation sim) {
         World w = sim.world;
         List<Integer> up = new ArrayList<>();

@@ -151,7 +151,7 @@ public record LowerBound(double platformSeconds, double restSeconds, double tota
             }
         }
         double pullWindow = t - firstReturn;
-        return bytes / w.model.registryMBps() <= pullWindow && largest / w.model.hostLinkMBps() <= pullWindow;
+        return bytes / w.model.registryMBps(w.hosts()) <= pullWindow && largest / w.model.hostLinkMBps() <= pullWindow;
     }
 
     /** Longest chain of (fastest solo start + boot) along dependencies within the group. */

@@ -30,32 +30,12 @@ final class RandomPolicy extends BaselineScheduler {
         return pick(snapshot, w.memory(instance), random);
     }
 
-    /** A uniformly random host of the snapshot with enough free memory in it, or -1. */
+    /** A uniformly random host of the snapshot with enough free memory in it, or -1. O(log hosts). */
     static int pick(HostSnapshot snapshot, long need, java.util.SplittableRandom random) {
-        if (snapshot == null || snapshot.hosts.length == 0) {
+        if (snapshot == null) {
             return -1;
         }
-        for (int tries = 0; tries < 16; tries++) {
-            int h = snapshot.hosts[random.nextInt(snapshot.hosts.length)];
-            if (snapshot.freeMemoryMb[h] >= need) {
-                return h;
-            }
-        }
-        int fits = 0;
-        for (int h : snapshot.hosts) {
-            if (snapshot.freeMemoryMb[h] >= need) {
-                fits++;
-            }
-        }
-        if (fits == 0) {
-            return -1;
-        }
-        int k = random.nextInt(fits);
-        for (int h : snapshot.hosts) {
-            if (snapshot.freeMemoryMb[h] >= need && k-- == 0) {
-                return h;
-            }
-        }
-        return -1;
+        int fits = snapshot.fitting(need);
+        return fits == 0 ? -1 : snapshot.hosts[random.nextInt(fits)];
     }
 }

@@ -122,7 +122,7 @@ final class Simulation {
                 containers[world.home[i]].put(i, Boolean.FALSE);
             }
         }
-        double registryMBps = world.model.registryMBps();
+        double registryMBps = world.model.registryMBps(world.hosts());
         double link = world.model.hostLinkMBps();
         registry = new ProcessorSharing(n -> Math.min(link, registryMBps / n));
         firstUp = new double[world.instances()];

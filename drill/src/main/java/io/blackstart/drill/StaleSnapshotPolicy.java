@@ -33,12 +33,11 @@ final class StaleSnapshotPolicy extends BaselineScheduler {
         if (snapshot == null) {
             return -1;
         }
-        long need = w.memory(instance);
-        for (int h : snapshot.hosts) {
-            if (snapshot.freeMemoryMb[h] >= need) {
-                return h;
-            }
+        // the snapshot is sorted by free memory: the top host is the only candidate that can fit
+        if (snapshot.hosts.length == 0) {
+            return -1;
         }
-        return -1;
+        int top = snapshot.hosts[0];
+        return snapshot.freeMemoryMb[top] >= w.memory(instance) ? top : -1;
     }
 }

@@ -7,7 +7,7 @@ package io.blackstart.scheduler;
  * @param state        its state
  * @param rule         the deciding rule: {@code running}, {@code failed}, {@code assigned}, {@code starting},
  *                     {@code backoff}, {@code platform-gate}, {@code dependency}, {@code restart-in-place},
- *                     {@code no-credit}, {@code memory}, {@code queued}
+ *                     {@code no-credit}, {@code memory}, {@code pull-budget}, {@code queued}
  * @param detail       human-readable detail (which dependency, until when, which host...)
  * @param mayPassLater false only for terminal states (running, failed); true when waiting
  */

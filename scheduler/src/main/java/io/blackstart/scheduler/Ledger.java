@@ -89,8 +89,13 @@ public final class Ledger {
     private final PriorityQueue<Timed> penalties = new PriorityQueue<>();
     private final Set<Host> openHosts = new LinkedHashSet<>();
     private final Set<Host> homeHosts = new LinkedHashSet<>();
+    /** Hosts that found nothing but pull-needing work while the pull budget was spent, oldest first. */
+    private final Set<Host> pullWaiters = new LinkedHashSet<>();
+    private boolean blockedByPulls;
     private final int[][] counts = new int[Tier.values().length][InstanceState.values().length];
     private int platformNotUp;
+    /** Outstanding starts placed on a host that did not report the instance's image. */
+    private int pullsOutstanding;
     /** Grows when the ready set may offer a host something it could not take before (an addition, a new band). */
     private long readyEpoch;
     private long lastLeadBand = -1;
@@ -259,6 +264,11 @@ public final class Ledger {
                 enqueue(e, now);
             }
         }
+        for (Entry e : host.members) {
+            if (e.pulling && report.images().contains(e.app.spec.image())) {
+                pullEnded(e);
+            }
+        }
         host.containerKeys = seen;
         host.outstandingApps.forEach((k, v) -> running.merge(k, v, Integer::sum));
         host.appCount = running;
@@ -275,6 +285,7 @@ public final class Ledger {
         }
         h.lost = true;
         openHosts.remove(h);
+        pullWaiters.remove(h);
         homeHosts.remove(h);
         for (String key : h.containerKeys) {
             Entry e = instances.get(key);
@@ -413,6 +424,9 @@ public final class Ledger {
                 if (a == null) {
                     h.noFitEpoch = readyEpoch;
                     h.noFitVersion = h.stateVersion;
+                    if (blockedByPulls) {
+                        pullWaiters.add(h);
+                    }
                 } else {
                     out.add(a);
                     if (h.open) {
@@ -427,6 +441,7 @@ public final class Ledger {
 
     /** One decision for one host, or null when nothing fits it now. */
     private Assignment placeOne(Host h, long now) {
+        blockedByPulls = false;
         PlacementPolicy.HostState hs = h.state();
         Entry home = leadingHome(h);
         while (home != null && policy.rejectedBy(home.candidate(), hs) != null) {
@@ -453,6 +468,10 @@ public final class Ledger {
         dequeue(chosen);
         setState(chosen, InstanceState.ASSIGNED, now);
         setNode(chosen, h);
+        if (leadingRule == null && !hs.images().contains(chosen.app.spec.image())) {
+            chosen.pulling = true;
+            pullsOutstanding++;
+        }
         chosen.attempt++;
         h.outstanding++;
         h.outstandingMemoryMb += chosen.app.spec.memoryMb();
@@ -466,6 +485,7 @@ public final class Ledger {
 
     /** The best feasible candidate of the leading band of the ready set for this host (window-bounded). */
     private Entry bestInWindow(Entry lead, PlacementPolicy.HostState hs) {
+        boolean pullsFull = pullsOutstanding >= settings.maxPullsInFlight();
         Entry best = null;
         int bestScore = Integer.MIN_VALUE;
         int feasible = 0;
@@ -480,6 +500,10 @@ public final class Ledger {
             PlacementPolicy.Candidate c = e.candidate();
             if (policy.rejectedBy(c, hs) != null) {
                 continue;
+            }
+            if (pullsFull && !hs.images().contains(c.image())) {
+                blockedByPulls = true;
+                continue; // pull-budget: the registry is busy; this one waits for a host that has its image
             }
             int s = policy.score(c, hs);
             if (s > bestScore) {
@@ -624,6 +648,19 @@ public final class Ledger {
         if (!fits) {
             return new Explanation(e.key, s, "memory", "no host with a free slot has " + e.app.spec.memoryMb()
                     + " MiB free", true);
+        }
+        if (pullsOutstanding >= settings.maxPullsInFlight()) {
+            boolean held = false;
+            for (Host h : openHosts) {
+                if (h.report.images().contains(e.app.spec.image())) {
+                    held = true;
+                    break;
+                }
+            }
+            if (!held) {
+                return new Explanation(e.key, s, "pull-budget", pullsOutstanding + " pulls in flight (cap "
+                        + settings.maxPullsInFlight() + ") and no host with a free slot has its image", true);
+            }
         }
         return new Explanation(e.key, s, "queued", "behind more important work or outside the scoring window", true);
     }
@@ -865,7 +902,22 @@ public final class Ledger {
         }
     }
 
+    private void pullEnded(Entry e) {
+        if (e.pulling) {
+            e.pulling = false;
+            pullsOutstanding--;
+            // one pull slot freed: wake one host that found only pull-needing work (not all of them: one slot)
+            var it = pullWaiters.iterator();
+            if (it.hasNext()) {
+                Host h = it.next();
+                it.remove();
+                h.noFitEpoch = -1;
+            }
+        }
+    }
+
     private void releaseOutstanding(Entry e) {
+        pullEnded(e);
         if ((e.state == InstanceState.ASSIGNED || e.state == InstanceState.STARTING) && e.node != null) {
             Host h = hosts.get(e.node);
             if (h != null) {
@@ -1021,6 +1073,8 @@ public final class Ledger {
         Set<String> failedOn;
         byte where;
         Host homeHost;
+        /** Placed on a host without its image: counts against {@link LedgerSettings#maxPullsInFlight()}. */
+        boolean pulling;
         /** A home host whose memory could not take it: not reserved for that host again. */
         Host refusedBy;
         PlacementPolicy.Candidate cand;

@@ -186,7 +186,7 @@ class LedgerPropertiesTest {
             assertNotNull(e);
             assertEquals(v.state(), e.state());
             if (v.state() == InstanceState.PENDING) {
-                assertTrue(Set.of("backoff", "dependency", "platform-gate", "restart-in-place", "no-credit", "memory",
+                assertTrue(Set.of("backoff", "dependency", "platform-gate", "restart-in-place", "no-credit", "memory", "pull-budget",
                         "queued").contains(e.rule()), e.toString());
             }
         }
@@ -223,7 +223,7 @@ class LedgerPropertiesTest {
                 if (e.rule().equals("no-credit")) {
                     assertEquals(0, free, e.toString());
                 }
-                assertTrue(Set.of("dependency", "platform-gate", "no-credit", "memory", "queued").contains(e.rule()),
+                assertTrue(Set.of("dependency", "platform-gate", "no-credit", "memory", "pull-budget", "queued").contains(e.rule()),
                         e.toString());
             }
         }
