@@ -49,6 +49,8 @@ final class BlackstartPolicy implements Policy {
     private final Map<String, Integer> instanceIndex = new HashMap<>();
     private final Map<String, Integer> hostIndex = new HashMap<>();
     private int[] unanswered;
+    private ContainerInfo[] runningInfo;
+    private ContainerInfo[] stoppedInfo;
     private Set<String>[] imageCache;
     private long[] imageVersion;
     private List<ContainerInfo>[] containerCache;
@@ -81,6 +83,8 @@ final class BlackstartPolicy implements Policy {
             hostIndex.put(w.hostId[h], h);
         }
         unanswered = new int[w.hosts()];
+        runningInfo = new ContainerInfo[w.instances()];
+        stoppedInfo = new ContainerInfo[w.instances()];
         imageCache = new Set[w.hosts()];
         imageVersion = new long[w.hosts()];
         containerCache = new List[w.hosts()];
@@ -163,6 +167,16 @@ final class BlackstartPolicy implements Policy {
         }
     }
 
+    private ContainerInfo containerInfo(int i, boolean running) {
+        ContainerInfo[] cache = running ? runningInfo : stoppedInfo;
+        if (cache[i] == null) {
+            var app = w.apps[w.instanceApp[i]];
+            cache[i] = new ContainerInfo(w.instanceId[i], app.id(), "c-" + w.instanceId[i], app.image(),
+                    running ? ContainerState.RUNNING : ContainerState.STOPPED, 0);
+        }
+        return cache[i];
+    }
+
     /** The agent's report: what the real agent measures, from the simulated host. */
     private void report(int h) {
         int contending = sim.contending(h);
@@ -179,12 +193,8 @@ final class BlackstartPolicy implements Policy {
                 }
                 imageCache[h] = Set.copyOf(images);
             }
-            List<ContainerInfo> cs = new ArrayList<>();
-            sim.containers(h).forEach((i, running) -> {
-                String app = w.apps[w.instanceApp[i]].id();
-                cs.add(new ContainerInfo(w.instanceId[i], app, "c-" + w.instanceId[i], w.apps[w.instanceApp[i]].image(),
-                        running ? ContainerState.RUNNING : ContainerState.STOPPED, 0));
-            });
+            List<ContainerInfo> cs = new ArrayList<>(sim.containers(h).size());
+            sim.containers(h).forEach((i, running) -> cs.add(containerInfo(i, running)));
             containerCache[h] = List.copyOf(cs);
             imageVersion[h] = version;
         }

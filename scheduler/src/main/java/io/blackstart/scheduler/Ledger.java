@@ -59,7 +59,12 @@ import java.util.random.RandomGenerator;
  * </ul>
  * {@link #plan} visits open hosts round-robin, one start per host per round (spread), and for each takes the best of
  * its home queue's head and at most {@link PlacementPolicy#WINDOW} candidates of the leading band of the ready set
- * (see {@link PlacementPolicy}). A placement is O(log n) plus a constant.
+ * (see {@link PlacementPolicy}). A placement is O(log n) plus a constant. A host that found nothing is asked again
+ * only when its own state changed or the ready set offers something new, so a plan with nothing to do is cheap.
+ * Starts on a host that lacks the image count against a cluster-wide pull budget
+ * ({@link LedgerSettings#maxPullsInFlight()}): the registry is shared, and while the budget is spent a host only
+ * takes instances it can start without a pull (rule {@code pull-budget}); each freed pull slot wakes one waiting host.
+ * A restart-in-place reservation whose host cannot fit it (memory) is released to the other hosts.
  */
 public final class Ledger {
 
@@ -70,7 +75,7 @@ public final class Ledger {
     private static final byte PARKED = 4;
     private static final int HISTORY = 16;
     /** Bound on candidates examined per decision, feasible or not. */
-    private static final int SCAN_LIMIT = 2 * PlacementPolicy.WINDOW;
+    private static final int SCAN_LIMIT = 4 * PlacementPolicy.WINDOW;
 
     /** Start order: band (tier, then priority, higher first), then catalog order (app id, index). */
     private static final Comparator<Entry> ORDER = (a, b) -> a.band != b.band ? Long.compare(a.band, b.band)
@@ -92,6 +97,9 @@ public final class Ledger {
     /** Hosts that found nothing but pull-needing work while the pull budget was spent, oldest first. */
     private final Set<Host> pullWaiters = new LinkedHashSet<>();
     private boolean blockedByPulls;
+    /** Hosts whose state changed since the last plan. */
+    private final Set<Host> touched = new LinkedHashSet<>();
+    private long lastPlanEpoch = -1;
     private final int[][] counts = new int[Tier.values().length][InstanceState.values().length];
     private int platformNotUp;
     /** Outstanding starts placed on a host that did not report the instance's image. */
@@ -207,11 +215,19 @@ public final class Ledger {
             host = new Host(report.nodeId());
             hosts.put(host.nodeId, host);
         }
+        boolean sameContainers = host.report != null && host.report.containers() == report.containers();
         host.report = report;
         host.lastReportMillis = now;
+        if (sameContainers) {
+            // the agent's container list is unchanged (the same immutable list): only credits, memory, images
+            pullsShownDone(host, report);
+            touch(host);
+            updateOpen(host);
+            return List.of();
+        }
         String node = report.nodeId();
         List<StopOrder> stops = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        Set<String> seen = new HashSet<>(report.containers().size() * 2);
         Map<String, Integer> running = new HashMap<>();
         for (ContainerInfo c : report.containers()) {
             seen.add(c.instanceId());
@@ -223,8 +239,11 @@ public final class Ledger {
             if (e.containers == null) {
                 e.containers = new LinkedHashMap<>(2);
             }
-            boolean fresh = e.containers.put(node, c) == null;
-            if (fresh) {
+            ContainerInfo before = e.containers.get(node);
+            if (before != c) {
+                e.containers.put(node, c);
+            }
+            if (before == null) {
                 e.cand = null;
                 if (e.where == READY && host != e.refusedBy && homeEligible(host, e)) {
                     dequeue(e);
@@ -264,17 +283,25 @@ public final class Ledger {
                 enqueue(e, now);
             }
         }
+        pullsShownDone(host, report);
+        host.containerKeys = seen;
+        host.outstandingApps.forEach((k, v) -> running.merge(k, v, Integer::sum));
+        host.appCount = running;
+        touch(host);
+        updateOpen(host);
+        return stops;
+    }
+
+    /** Starts placed as pulls on this host whose image the host now reports: their pull is over. */
+    private void pullsShownDone(Host host, HostReport report) {
+        if (pullsOutstanding == 0) {
+            return;
+        }
         for (Entry e : host.members) {
             if (e.pulling && report.images().contains(e.app.spec.image())) {
                 pullEnded(e);
             }
         }
-        host.containerKeys = seen;
-        host.outstandingApps.forEach((k, v) -> running.merge(k, v, Integer::sum));
-        host.appCount = running;
-        host.stateVersion++;
-        updateOpen(host);
-        return stops;
     }
 
     /** A host stopped reporting (left the cluster): what it ran or was starting is pending again. */
@@ -402,20 +429,17 @@ public final class Ledger {
             lastLeadBand = leadBand;
             gateWasOpen = platformNotUp == 0;
         }
-        if (lead != null) {
-            for (Host h : openHosts) {
-                // a host that found nothing to take is asked again only when it or the ready set changed
-                if (h.noFitEpoch != readyEpoch || h.noFitVersion != h.stateVersion || !h.home.isEmpty()) {
-                    round.add(h);
-                }
-            }
-        } else {
-            for (Host h : homeHosts) {
-                if (h.open) {
-                    round.add(h);
-                }
+        // a host that found nothing to take is asked again only when it or the ready set changed
+        boolean everyone = readyEpoch != lastPlanEpoch;
+        lastPlanEpoch = readyEpoch;
+        Collection<Host> candidates = everyone ? (lead != null ? openHosts : homeHosts) : touched;
+        for (Host h : candidates) {
+            if (h.open && (lead != null || !h.home.isEmpty())
+                    && (h.noFitEpoch != readyEpoch || h.noFitVersion != h.stateVersion)) {
+                round.add(h);
             }
         }
+        touched.clear();
         List<Assignment> out = new ArrayList<>();
         while (!round.isEmpty()) {
             int w = 0;
@@ -577,7 +601,7 @@ public final class Ledger {
             Host h = penalties.poll().host;
             if (!h.lost && h.penalised && h.penalisedUntilMillis <= now) {
                 h.penalised = false;
-                h.stateVersion++;
+                touch(h);
                 updateOpen(h);
             }
         }
@@ -746,6 +770,7 @@ public final class Ledger {
                 e.homeHost = home;
                 home.home.add(e);
                 homeHosts.add(home);
+                touch(home);
             } else {
                 e.where = READY;
                 ready.add(e);
@@ -912,6 +937,7 @@ public final class Ledger {
                 Host h = it.next();
                 it.remove();
                 h.noFitEpoch = -1;
+                touched.add(h);
             }
         }
     }
@@ -925,10 +951,16 @@ public final class Ledger {
                 h.outstandingMemoryMb = Math.max(0, h.outstandingMemoryMb - e.app.spec.memoryMb());
                 h.outstandingApps.computeIfPresent(e.app.spec.id(), (k, v) -> v > 1 ? v - 1 : null);
                 h.appCount.computeIfPresent(e.app.spec.id(), (k, v) -> v > 1 ? v - 1 : null);
-                h.stateVersion++;
+                touch(h);
                 updateOpen(h);
             }
         }
+    }
+
+    /** What the host may take has changed: ask it again at the next plan. */
+    private void touch(Host h) {
+        h.stateVersion++;
+        touched.add(h);
     }
 
     private void updateOpen(Host h) {
@@ -937,6 +969,7 @@ public final class Ledger {
             h.open = open;
             if (open) {
                 openHosts.add(h);
+                touched.add(h);
             } else {
                 openHosts.remove(h);
             }

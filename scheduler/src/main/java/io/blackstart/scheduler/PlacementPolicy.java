@@ -27,11 +27,13 @@ import java.util.function.BiPredicate;
  * </ol>
  * Restart-in-place is not a scorer: the ledger reserves an instance whose stopped container sits on a live host for
  * that host (its per-host queue), because any other host would pay a pull and leave a second container behind.
+ * The cluster-wide pull budget is not a filter of this stack either: it depends on every host's outstanding pulls,
+ * which only the ledger knows, so the ledger applies it after the filters (rule {@code pull-budget}).
  */
 public class PlacementPolicy {
 
     /** How many feasible candidates of the leading band are scored per decision. */
-    public static final int WINDOW = 64;
+    public static final int WINDOW = 32;
 
     /** A pending instance as the policy sees it. Collections are read-only views. */
     public record Candidate(String instanceId, String appId, Tier tier, int priority, long memoryMb, String image,

@@ -220,4 +220,36 @@ class LedgerTest {
         assertEquals(List.of(new StopOrder("a-1", "h1", "no longer desired")), stops);
         assertEquals(1, l.instances().size());
     }
+
+    @Test
+    void pullBudgetKeepsTheRegistryFromBeingStampeded() {
+        LedgerSettings d = LedgerSettings.defaults();
+        Ledger l = new Ledger(new LedgerSettings(d.maxAttempts(), d.backoffBaseMillis(), d.backoffMaxMillis(),
+                d.outcomeGraceMillis(), d.hostPenaltyFailures(), d.hostPenaltyWindowMillis(), d.hostPenaltyMillis(), 1),
+                new SplittableRandom(1));
+        l.setCatalog(catalog(app("a", Tier.APP, 0, 1, 100), app("b", Tier.APP, 0, 1, 100), app("c", Tier.APP, 0, 1, 100)), 0);
+        l.hostReported(host("h1", 5, 100_000, Set.of("registry.local/c:1"), List.of()), 0);
+        List<Assignment> as = l.plan(0);
+        // c starts without a pull; one of a/b takes the single pull slot; the other waits
+        assertEquals(2, as.size(), as.toString());
+        assertTrue(ids(as).contains("c-0"));
+        String waiting = ids(as).contains("a-0") ? "b-0" : "a-0";
+        assertEquals("pull-budget", l.explain(waiting, 0).rule());
+        String pulled = waiting.equals("a-0") ? "b-0" : "a-0";
+        l.assignmentRecorded(pulled, "h1", 1, 0);
+        l.startOutcome("h1", pulled, 1, StartResult.STARTED, null, 5);
+        assertEquals(List.of(waiting), ids(l.plan(5)), "the freed pull slot goes to the waiting instance");
+    }
+
+    @Test
+    void homeHostWithoutMemoryReleasesTheReservation() {
+        Ledger l = ledger();
+        l.setCatalog(catalog(app("big", Tier.APP, 0, 1, 2000)), 0);
+        l.hostReported(host("small", 1, 1000, Set.of(), List.of(stopped("big-0"))), 0);
+        assertEquals("restart-in-place", l.explain("big-0", 0).rule());
+        assertTrue(l.plan(0).isEmpty());
+        l.hostReported(host("roomy", 1, 8000), 1);
+        Assignment a = l.plan(1).get(0);
+        assertEquals("roomy", a.nodeId(), "its own host cannot hold it: not a black hole");
+    }
 }
