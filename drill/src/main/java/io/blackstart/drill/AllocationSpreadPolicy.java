@@ -81,6 +81,7 @@ final class AllocationSpreadPolicy extends BaselineScheduler {
     @Override
     protected void released(StartAttempt start) {
         account(start.host, start.instance, -1);
+        requestDispatch(); // the freed allocation may fit a waiting instance
     }
 
     @Override

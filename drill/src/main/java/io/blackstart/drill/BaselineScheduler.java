@@ -14,7 +14,8 @@ import java.util.TreeSet;
 
 /**
  * What every baseline shares, so that only host selection differs from one to the other — and from Blackstart:
- * the same recovery order (platform tier first, then databases, then apps; priority; an instance waits until one
+ * the same recovery order as the ledger (platform tier first, then databases, then apps; priority; every app's first
+ * instance before any app's second; an instance waits until one
  * instance of each of its dependencies is up — what the incident's operators did by hand), the same retry backoff
  * as the ledger's defaults (exponential with jitter), and no limit on attempts.
  *
@@ -75,11 +76,15 @@ abstract class BaselineScheduler implements Policy {
             order[i] = i;
         }
         long[] key = new long[n];
+        int[] index = new int[n];
         for (int i = 0; i < n; i++) {
             var a = w.apps[w.instanceApp[i]];
             key[i] = ((long) a.tier().ordinal() << 33) | ((long) Integer.MAX_VALUE - a.priority());
+            index[i] = i - w.firstInstance[w.instanceApp[i]];
         }
-        ready = new TreeSet<>((x, y) -> key[x] != key[y] ? Long.compare(key[x], key[y]) : Integer.compare(x, y));
+        // the ledger's order: band, then instance index (first instances first), then app
+        ready = new TreeSet<>((x, y) -> key[x] != key[y] ? Long.compare(key[x], key[y])
+                : index[x] != index[y] ? Integer.compare(index[x], index[y]) : Integer.compare(x, y));
         ready.addAll(Arrays.asList(order));
         parkedOn = new List[w.apps.length];
         appUp = new int[w.apps.length];
@@ -125,7 +130,9 @@ abstract class BaselineScheduler implements Policy {
             retries.add(new double[]{at, s.instance});
             sim.schedule(at, this::releaseRetries);
         }
-        requestDispatch();
+        if (result == StartResult.STARTED) {
+            requestDispatch(); // dependants or the tier gate may open; a failure frees nothing until its retry
+        }
     }
 
     @Override
@@ -185,6 +192,7 @@ abstract class BaselineScheduler implements Policy {
     private void dispatch() {
         dispatchPending = false;
         List<Integer> blocked = new ArrayList<>();
+        long smallestRefused = Long.MAX_VALUE;
         while (!ready.isEmpty()) {
             int i = ready.first();
             if (platformLeft > 0 && w.tier(i) != Tier.PLATFORM) {
@@ -199,12 +207,13 @@ abstract class BaselineScheduler implements Policy {
                 parkedOn[waitFor].add(i);
                 continue;
             }
-            int h = chooseHost(i);
+            int h = w.memory(i) >= smallestRefused ? -1 : chooseHost(i);
             if (h < 0) {
                 // nothing fits this instance now; leave it queued and try the others (smaller ones may fit)
+                smallestRefused = Math.min(smallestRefused, w.memory(i));
                 ready.pollFirst();
                 blocked.add(i);
-                if (blocked.size() > 64) {
+                if (blocked.size() > 16) {
                     break;
                 }
                 continue;

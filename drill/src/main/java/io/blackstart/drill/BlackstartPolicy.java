@@ -30,7 +30,8 @@ import java.util.SplittableRandom;
  * CPU pressure (the real agent reads PSI: booting more apps than cores only makes each slower). And
  * {@code startsInFlight} counts every start it has not answered yet (including those booting), so the ledger's
  * grant {@code credits + startsInFlight} never lets more than {@code knee} starts contend for the engine. Memory
- * available is the host's memory minus running containers and accepted starts. The agent enforces the start
+ * available is the host's memory minus its running containers (as {@link HostReport} specifies: the ledger counts
+ * the starts it has outstanding itself), reported together with each outcome. The agent enforces the start
  * timeout itself and removes a timed-out container ({@link #killsOnTimeout()}).
  *
  * <p><b>Coordinator side</b>: every fact goes to the ledger the moment it happens; {@link Ledger#plan} runs once per
@@ -74,7 +75,7 @@ final class BlackstartPolicy implements Policy {
         this.w = sim.world;
         LedgerSettings d = LedgerSettings.defaults();
         ledger = new Ledger(new LedgerSettings(d.maxAttempts(), d.backoffBaseMillis(), d.backoffMaxMillis(),
-                15 * 60_000, d.hostPenaltyFailures(), d.hostPenaltyWindowMillis(), d.hostPenaltyMillis()),
+                15 * 60_000, d.hostPenaltyFailures(), d.hostPenaltyWindowMillis(), d.hostPenaltyMillis(), d.maxPullsInFlight()),
                 new SplittableRandom(seed ^ 0x5DEECE66DL));
         for (int i = 0; i < w.instances(); i++) {
             instanceIndex.put(w.instanceId[i], i);
@@ -182,7 +183,8 @@ final class BlackstartPolicy implements Policy {
         int contending = sim.contending(h);
         // engine knee, and CPU pressure: never more apps booting or starting than cores
         int credits = Math.max(0, Math.min(w.knee[h] - contending, w.cores[h] - sim.booting(h) - contending));
-        long memoryAvailable = Math.max(0, w.memoryMb[h] - sim.memoryUsed(h));
+        // the ledger accounts for its outstanding starts itself: report what the running containers leave
+        long memoryAvailable = Math.max(0, w.memoryMb[h] - sim.runningMemory(h));
         long version = sim.hostVersion(h);
         if (imageVersion[h] != version) {
             BitSet bits = sim.images(h);

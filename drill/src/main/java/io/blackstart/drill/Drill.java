@@ -1,13 +1,20 @@
 package io.blackstart.drill;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Entry point of the drill: a whole-platform blackout rehearsed in simulation, the same {@link World} replayed
  * under each policy. Deterministic: the same {@link DrillOptions} give the same {@link DrillResult} (wall times
- * aside). Single-threaded; safe to call from any thread.
+ * aside). The policies' simulations are independent and run in parallel, one thread per available core (each
+ * simulation is single-threaded and reads the shared, immutable world); the progress listener's calls are
+ * serialized. Safe to call from any thread.
  */
 public final class Drill {
 
@@ -19,7 +26,7 @@ public final class Drill {
     }
 
     /**
-     * Runs the drill.
+     * Runs the drill; blocks until every policy's simulation is done.
      *
      * @throws IllegalArgumentException if the catalog file is invalid
      * @throws java.io.UncheckedIOException if it cannot be read
@@ -37,23 +44,57 @@ public final class Drill {
 
     static DrillResult run(World world, DrillOptions options, ProgressListener progress,
                            java.util.function.BiConsumer<String, TraceEvent> trace) {
-        ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+        ProgressListener given = progress == null ? ProgressListener.NONE : progress;
+        Object lock = new Object();
+        ProgressListener listener = (p, i, n, f) -> {
+            synchronized (lock) {
+                given.progress(p, i, n, f);
+            }
+        };
         LowerBound lb = LowerBound.of(world);
-        Map<String, PolicyOutcome> outcomes = new LinkedHashMap<>();
         List<String> names = options.policies();
-        for (int k = 0; k < names.size(); k++) {
-            String name = names.get(k);
-            int index = k;
-            Policy policy = create(name, options.seed());
-            long t0 = System.nanoTime();
-            Simulation sim = new Simulation(world, policy, trace == null ? null : e -> trace.accept(name, e),
-                    f -> listener.progress(name, index, names.size(), f));
-            sim.run();
-            long wall = (System.nanoTime() - t0) / 1_000_000;
-            outcomes.put(name, sim.outcome(name, wall));
-            listener.progress(name, index, names.size(), 1.0);
+        int threads = trace != null ? 1 : Math.max(1, Math.min(names.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "drill");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<PolicyOutcome>> futures = new ArrayList<>();
+            for (int k = 0; k < names.size(); k++) {
+                String name = names.get(k);
+                int index = k;
+                futures.add(pool.submit(() -> simulate(world, name, index, names.size(), options.seed(), listener, trace)));
+            }
+            Map<String, PolicyOutcome> outcomes = new LinkedHashMap<>();
+            for (int k = 0; k < names.size(); k++) {
+                outcomes.put(names.get(k), futures.get(k).get());
+            }
+            return new DrillResult(options.seed(), world.hosts(), world.instances(), world.apps.length, lb, outcomes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("drill interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
-        return new DrillResult(options.seed(), world.hosts(), world.instances(), world.apps.length, lb, outcomes);
+    }
+
+    private static PolicyOutcome simulate(World world, String name, int index, int count, long seed,
+                                          ProgressListener listener,
+                                          java.util.function.BiConsumer<String, TraceEvent> trace) {
+        Policy policy = create(name, seed);
+        long t0 = System.nanoTime();
+        Simulation sim = new Simulation(world, policy, trace == null ? null : e -> trace.accept(name, e),
+                f -> listener.progress(name, index, count, f));
+        sim.run();
+        long wall = (System.nanoTime() - t0) / 1_000_000;
+        listener.progress(name, index, count, 1.0);
+        return sim.outcome(name, wall);
     }
 
     static Policy create(String name, long seed) {

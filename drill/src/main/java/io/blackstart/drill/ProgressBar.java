@@ -4,8 +4,8 @@ import java.io.PrintStream;
 
 /**
  * A one-line text progress bar for a terminal: {@code [2/5] stale-snapshot  [#########.........]  48%}, redrawn in
- * place with a carriage return, ended with a newline when a policy finishes. Writes only when the shown percentage
- * changes.
+ * place with a carriage return, ended with a newline when a policy finishes. Policies running in parallel take turns
+ * on the line. Writes only when the shown line changes.
  */
 public final class ProgressBar implements ProgressListener {
 

@@ -1,8 +1,9 @@
 package io.blackstart.drill;
 
 /**
- * Receives the progress of a drill, from the thread running it. Calls are cheap and frequent (about once per
- * percent of instances up, per policy).
+ * Receives the progress of a drill. Calls come from the drill's worker threads, never two at once (the drill
+ * serializes them); they are frequent (about once per percent of instances up, per policy), so keep them cheap.
+ * Policies run in parallel: their progress interleaves.
  */
 @FunctionalInterface
 public interface ProgressListener {

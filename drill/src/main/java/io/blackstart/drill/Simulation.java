@@ -57,6 +57,8 @@ final class Simulation {
     private final ProcessorSharing[] cpu;
     private final int[] booting;
     private final long[] memoryUsed;
+    /** Memory reserved by starts that are not running yet (part of memoryUsed). */
+    private final long[] startingMemory;
     private final int[] pulling;          // app being pulled, -1 none
     private final ArrayDeque<Integer>[] pullQueue;
     private final Map<Integer, List<StartAttempt>>[] waitingForImage;
@@ -97,6 +99,7 @@ final class Simulation {
         cpu = new ProcessorSharing[h];
         booting = new int[h];
         memoryUsed = new long[h];
+        startingMemory = new long[h];
         pulling = new int[h];
         Arrays.fill(pulling, -1);
         pullQueue = new ArrayDeque[h];
@@ -198,6 +201,11 @@ final class Simulation {
         return memoryUsed[host];
     }
 
+    /** Memory of the host's running containers (memoryUsed without the starts in flight). */
+    long runningMemory(int host) {
+        return memoryUsed[host] - startingMemory[host];
+    }
+
     int contending(int host) {
         return contending[host];
     }
@@ -251,6 +259,7 @@ final class Simulation {
             return s;
         }
         memoryUsed[host] += mem;
+        startingMemory[host] += mem;
         s.memoryReserved = true;
         int app = world.instanceApp[instance];
         contending[host]++;
@@ -400,6 +409,7 @@ final class Simulation {
         s.phase = StartAttempt.Phase.RUNNING;
         live--;
         int i = s.instance;
+        startingMemory[s.host] -= world.memory(i);
         containers[s.host].put(i, Boolean.TRUE);
         hostVersion[s.host]++;
         runningCopies[i]++;
@@ -441,6 +451,7 @@ final class Simulation {
             s.phase = StartAttempt.Phase.KILLED;
             live--;
             memoryUsed[s.host] -= world.memory(s.instance);
+            startingMemory[s.host] -= world.memory(s.instance);
             containers[s.host].putIfAbsent(s.instance, Boolean.FALSE);
             hostVersion[s.host]++;
             emit(TraceEvent.Kind.KILLED, s.host, s.instance);

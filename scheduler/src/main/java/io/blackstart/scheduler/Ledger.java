@@ -50,7 +50,8 @@ import java.util.random.RandomGenerator;
  *
  * <p><b>Algorithm.</b> Pending instances live in incremental indexes, never rebuilt per call:
  * <ul>
- *   <li><i>ready</i>: one ordered set (tier, −priority, catalog order) of instances that may start anywhere;</li>
+ *   <li><i>ready</i>: one ordered set (tier, −priority, instance index, app id) of instances that may start
+ *       anywhere;</li>
  *   <li><i>home</i>: per host, the same order over instances whose stopped container sits on that live host
  *       (restart-in-place reservation);</li>
  *   <li><i>backoff</i>: a queue by retry time; <i>parked</i>: per app, instances waiting for a dependency, released
@@ -77,7 +78,10 @@ public final class Ledger {
     /** Bound on candidates examined per decision, feasible or not. */
     private static final int SCAN_LIMIT = 4 * PlacementPolicy.WINDOW;
 
-    /** Start order: band (tier, then priority, higher first), then catalog order (app id, index). */
+    /**
+     * Start order: band (tier, then priority, higher first), then instance index (every app's first instance before
+     * any app's second: an app serves with one instance, redundancy comes after), then app id.
+     */
     private static final Comparator<Entry> ORDER = (a, b) -> a.band != b.band ? Long.compare(a.band, b.band)
             : Integer.compare(a.seq, b.seq);
 
@@ -171,12 +175,27 @@ public final class Ledger {
             instances.remove(e.key);
         }
         List<Entry> toQueue = new ArrayList<>();
+        // new instances in start order within a band: every app's first instance before any app's second
+        // (service before redundancy), then app id
+        List<InstanceId> fresh = new ArrayList<>();
+        for (AppRec a : apps.values()) {
+            for (int i = 0; i < a.spec.instances(); i++) {
+                if (!instances.containsKey(a.spec.instance(i).toString())) {
+                    fresh.add(a.spec.instance(i));
+                }
+            }
+        }
+        fresh.sort(Comparator.comparingInt(InstanceId::index).thenComparing(InstanceId::appId));
+        Map<InstanceId, Integer> seqOf = new HashMap<>();
+        for (InstanceId id : fresh) {
+            seqOf.put(id, nextSeq++);
+        }
         for (AppRec a : apps.values()) {
             for (int i = 0; i < a.spec.instances(); i++) {
                 InstanceId id = a.spec.instance(i);
                 Entry e = instances.get(id.toString());
                 if (e == null) {
-                    e = new Entry(id, a, nextSeq++);
+                    e = new Entry(id, a, seqOf.get(id));
                     e.history(now, "desired");
                     instances.put(e.key, e);
                     count(e, +1);
@@ -478,7 +497,9 @@ public final class Ledger {
         Entry lead = leadingReady();
         Entry chosen = null;
         String leadingRule = null;
-        if (home != null && (lead == null || home.band <= lead.band)) {
+        // order beats locality: in place wins within the leading band and instance rank (first instances first)
+        if (home != null && (lead == null || home.band < lead.band
+                || home.band == lead.band && home.id.index() <= lead.id.index())) {
             chosen = home;
             leadingRule = "restart-in-place";
         } else if (lead != null) {
