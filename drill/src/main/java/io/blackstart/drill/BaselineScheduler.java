@@ -66,7 +66,7 @@ abstract class BaselineScheduler implements Policy {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public void begin(Simulation sim) {
         this.sim = sim;
         this.w = sim.world;

@@ -69,7 +69,7 @@ final class BlackstartPolicy implements Policy {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public void begin(Simulation sim) {
         this.sim = sim;
         this.w = sim.world;

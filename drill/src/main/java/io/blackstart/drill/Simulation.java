@@ -87,7 +87,7 @@ final class Simulation {
     int pulls;
     private final Consumer<Double> progress;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Simulation(World world, Policy policy, Consumer<TraceEvent> trace, Consumer<Double> progress) {
         this.world = world;
         this.policy = policy;
