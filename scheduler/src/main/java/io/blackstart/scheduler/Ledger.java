@@ -64,7 +64,7 @@ import java.util.random.RandomGenerator;
  * only when its own state changed or the ready set offers something new, so a plan with nothing to do is cheap.
  * Starts on a host that lacks the image count against a cluster-wide pull budget
  * ({@link LedgerSettings#maxPullsInFlight()}): the registry is shared, and while the budget is spent a host only
- * takes instances it can start without a pull (rule {@code pull-budget}); each freed pull slot wakes one waiting host.
+ * takes instances it can start without a pull (rule {@code pull-budget}); freed pull slots wake as many waiting hosts.
  * A restart-in-place reservation whose host cannot fit it (memory) is released to the other hosts.
  */
 public final class Ledger {
@@ -115,10 +115,17 @@ public final class Ledger {
     private int nextSeq;
     private long timedSeq;
 
+    /**
+     * An empty ledger with the default placement stack.
+     *
+     * @param settings tunables
+     * @param random   the only source of randomness (retry jitter); seed it for reproducible decisions
+     */
     public Ledger(LedgerSettings settings, RandomGenerator random) {
         this(settings, random, new PlacementPolicy());
     }
 
+    /** An empty ledger with a custom placement stack (tests compose single rules). */
     public Ledger(LedgerSettings settings, RandomGenerator random, PlacementPolicy policy) {
         this.settings = settings;
         this.random = random;
@@ -341,6 +348,7 @@ public final class Ledger {
             }
         }
         for (Entry e : new ArrayList<>(h.members)) {
+            pullEnded(e);
             if (e.state != InstanceState.FAILED) {
                 setNode(e, null);
                 setState(e, InstanceState.PENDING, now);
@@ -952,9 +960,9 @@ public final class Ledger {
         if (e.pulling) {
             e.pulling = false;
             pullsOutstanding--;
-            // one pull slot freed: wake one host that found only pull-needing work (not all of them: one slot)
+            // pull slots free: wake as many hosts that found only pull-needing work (not all of them)
             var it = pullWaiters.iterator();
-            if (it.hasNext()) {
+            for (int free = settings.maxPullsInFlight() - pullsOutstanding; free > 0 && it.hasNext(); free--) {
                 Host h = it.next();
                 it.remove();
                 h.noFitEpoch = -1;
@@ -1021,6 +1029,11 @@ public final class Ledger {
         List<InstanceView> out = new ArrayList<>(all.size());
         all.forEach(e -> out.add(e.view()));
         return out;
+    }
+
+    /** Outstanding starts that need an image pull (see {@link LedgerSettings#maxPullsInFlight()}). */
+    public int pullsInFlight() {
+        return pullsOutstanding;
     }
 
     /** Counts per tier and state. O(1). */

@@ -101,7 +101,8 @@ class LedgerPropertiesTest {
                                  @ForAll @Size(min = 5, max = 60) List<@IntRange(min = 0, max = 99) Integer> ops,
                                  @ForAll long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        LedgerSettings settings = new LedgerSettings(3, 100, 400, 500, 3, 10_000, 2_000);
+        // a pull budget of 2: the test hosts report no images, so every start is a pull and the budget bites
+        LedgerSettings settings = new LedgerSettings(3, 100, 400, 500, 3, 10_000, 2_000, 2);
         Ledger l = new Ledger(settings, new SplittableRandom(seed));
         World w = new World();
         Catalog cat = catalog(gens);
@@ -190,6 +191,9 @@ class LedgerPropertiesTest {
                         "queued").contains(e.rule()), e.toString());
             }
         }
+        int pulls = outstanding.values().stream().mapToInt(Integer::intValue).sum();
+        assertTrue(l.pullsInFlight() >= 0 && l.pullsInFlight() <= Math.min(2, pulls),
+                "pulls in flight " + l.pullsInFlight() + " of " + pulls + " outstanding");
         for (Ledger.HostView h : l.hosts()) {
             int out = outstanding.getOrDefault(h.nodeId(), 0);
             assertEquals(out, h.outstanding(), "ledger's own count of " + h.nodeId());
