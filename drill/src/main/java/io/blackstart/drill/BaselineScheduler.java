@@ -42,6 +42,7 @@ abstract class BaselineScheduler implements Policy {
     private int platformLeft;
     private int knownUp;
     private boolean dispatchPending;
+    private double nextRelease = Double.POSITIVE_INFINITY;
 
     BaselineScheduler(long seed) {
         this.random = new SplittableRandom(seed);
@@ -128,7 +129,10 @@ abstract class BaselineScheduler implements Policy {
                     backoff.backoffMaxMillis(), random) / 1000.0;
             double at = sim.now() + delay;
             retries.add(new double[]{at, s.instance});
-            sim.schedule(at, this::releaseRetries);
+            if (at < nextRelease) {
+                nextRelease = at;
+                sim.schedule(at, this::releaseRetries);
+            }
         }
         if (result == StartResult.STARTED) {
             requestDispatch(); // dependants or the tier gate may open; a failure frees nothing until its retry
@@ -171,12 +175,21 @@ abstract class BaselineScheduler implements Policy {
         }
     }
 
+    /** Releases due retries; one pending release event at a time (the earliest retry), not one per retry. */
     private void releaseRetries() {
+        if (sim.now() < nextRelease) {
+            return; // superseded by an earlier release that already ran
+        }
         while (!retries.isEmpty() && retries.peek()[0] <= sim.now()) {
             int i = (int) retries.poll()[1];
             if (!known[i] && inFlight[i] == 0) {
                 ready.add(i);
             }
+        }
+        nextRelease = Double.POSITIVE_INFINITY;
+        if (!retries.isEmpty()) {
+            nextRelease = retries.peek()[0];
+            sim.schedule(nextRelease, this::releaseRetries);
         }
         requestDispatch();
     }
