@@ -9,8 +9,9 @@ import java.util.Locale;
 
 /**
  * Writes a drill's result as one self-contained HTML page (inline CSS and SVG, no script, nothing fetched): the
- * lower bound, the table of every policy's figures, the curve of running instances over time for every policy,
- * and the same curves per tier (platform, database, app) over the first minutes.
+ * lower bound, the table of every policy's figures, the curve of running instances over time for every policy (over
+ * three times the lower bound, and over the whole recovery when a policy takes longer), and the same curves per
+ * tier (platform, database, app).
  */
 public final class HtmlReport {
 
@@ -57,9 +58,14 @@ public final class HtmlReport {
             end = Math.max(end, o.makespanSeconds());
         }
         end = Math.max(end, 1) * 1.02;
-        sb.append("<h2>Running instances over time</h2>\n");
-        chart(sb, r, -1, end, r.instances());
         double zoom = Math.min(end, Math.max(3 * lb.totalSeconds(), 1));
+        sb.append("<h2>Running instances over time</h2>\n");
+        chart(sb, r, -1, zoom, r.instances());
+        if (zoom < end) {
+            sb.append("<p class=\"note\">The first ").append(ResultTable.duration(zoom))
+                    .append(" (three times the lower bound). The whole recovery:</p>\n");
+            chart(sb, r, -1, end, r.instances());
+        }
         for (Tier t : Tier.values()) {
             int total = 0;
             for (PolicyOutcome o : r.policies().values()) {
