@@ -11,7 +11,9 @@ import java.util.TreeSet;
  * {@code ImageLocality} is left out: with Kubernetes' scaling (image size × share of nodes holding it, between 23 MB
  * and 1 GB) it scores ≈ 0 for an image held by a few hosts. There is no per-host pacing (the kubelet has no limit on
  * concurrent container starts: kubernetes#3312, #105778): every placed start begins at once. A start that fails or
- * times out frees its allocation and is placed again.
+ * times out frees its allocation and is placed again — Nomad's reschedule; like every baseline it re-places instances
+ * rather than restarting them in place (Kubernetes after pod eviction, not a kubelet restarting pods still bound to
+ * a node that came back early).
  */
 final class AllocationSpreadPolicy extends BaselineScheduler {
 
