@@ -898,9 +898,14 @@ public final class Ledger {
         }
     }
 
+    /** Adds (+1) or removes (-1) the entry from the counters, under the tier it was counted with. */
     private void count(Entry e, int delta) {
-        counts[e.app.spec.tier().ordinal()][e.state.ordinal()] += delta;
-        if (e.app.spec.tier() == Tier.PLATFORM && e.state != InstanceState.RUNNING && e.state != InstanceState.FAILED) {
+        if (delta > 0) {
+            e.countedTier = e.app.spec.tier();
+        }
+        Tier t = e.countedTier;
+        counts[t.ordinal()][e.state.ordinal()] += delta;
+        if (t == Tier.PLATFORM && e.state != InstanceState.RUNNING && e.state != InstanceState.FAILED) {
             platformNotUp += delta;
         }
     }
@@ -1139,6 +1144,8 @@ public final class Ledger {
         Map<String, ContainerInfo> containers;
         Set<String> failedOn;
         byte where;
+        /** The tier the counters hold it under (its app's tier may change with the catalog). */
+        Tier countedTier;
         Host homeHost;
         /** Placed on a host without its image: counts against {@link LedgerSettings#maxPullsInFlight()}. */
         boolean pulling;

@@ -252,4 +252,18 @@ class LedgerTest {
         Assignment a = l.plan(1).get(0);
         assertEquals("roomy", a.nodeId(), "its own host cannot hold it: not a black hole");
     }
+
+    @Test
+    void catalogChangesKeepCountsAndTheGateRight() {
+        Ledger l = ledger();
+        l.setCatalog(catalog(app("core", Tier.PLATFORM, 0, 2, 100), app("web", Tier.APP, 0, 1, 100)), 0);
+        assertFalse(l.platformUp());
+        // core moves to the app tier and scales down: the gate opens, the counters follow
+        l.setCatalog(catalog(app("core", Tier.APP, 0, 1, 100), app("web", Tier.APP, 0, 1, 100)), 1);
+        assertTrue(l.platformUp());
+        assertEquals(2, l.counts().get(Tier.APP).get(InstanceState.PENDING));
+        assertEquals(0, l.counts().get(Tier.PLATFORM).get(InstanceState.PENDING));
+        l.hostReported(host("h1", 5, 100_000), 1);
+        assertEquals(2, l.plan(1).size());
+    }
 }
