@@ -11,7 +11,9 @@ import java.util.Set;
  * @param nodeId            the agent's node id
  * @param credits           starts the agent can take now beyond those in flight (its own view)
  * @param startsInFlight    starts the agent is executing
- * @param memoryAvailableMb memory available for new containers, MiB
+ * @param memoryAvailableMb memory available for new containers, MiB: the host's memory minus that of its running
+ *                          containers, not counting the starts in flight (the ledger subtracts the memory of the
+ *                          starts it has outstanding on the host; an agent sends a fresh report with each outcome)
  * @param images            images present on the host
  * @param containers        every managed container of the host
  */

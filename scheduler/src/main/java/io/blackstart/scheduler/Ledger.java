@@ -9,17 +9,22 @@ import io.blackstart.protocol.wire.ContainerSpec;
 import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.StartResult;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,6 +33,10 @@ import java.util.random.RandomGenerator;
  * randomness of its own (a {@link RandomGenerator} is injected for backoff jitter), no I/O. The coordinator's
  * recovery manager and the drill drive the same code.
  *
+ * <p><b>Goals.</b> Start every desired instance exactly once, in the recovery order (platform tier gate, then
+ * database before app, then priority, dependencies first), on a host that has room for it now (credits), restarting
+ * in place where a stopped container waits, without ever overcommitting a host.
+ *
  * <p><b>Invariants.</b>
  * <ul>
  *   <li>Credit: the starts the ledger has outstanding on a host (ASSIGNED or STARTING) never exceed what the
@@ -35,22 +44,88 @@ import java.util.random.RandomGenerator;
  *   <li>Memory: the memory of outstanding starts on a host never exceeds its reported available memory.</li>
  *   <li>Uniqueness: an instance is ASSIGNED, STARTING or RUNNING on at most one host; a second container of a
  *       running instance is answered with a {@link StopOrder}.</li>
- *   <li>Every desired instance is in exactly one {@link InstanceState}; FAILED ones keep their reason.</li>
+ *   <li>Every desired instance is in exactly one {@link InstanceState}; FAILED ones keep their reason; every
+ *       PENDING one has an {@link #explain explanation} naming the rule that holds it.</li>
  * </ul>
+ *
+ * <p><b>Algorithm.</b> Pending instances live in incremental indexes, never rebuilt per call:
+ * <ul>
+ *   <li><i>ready</i>: one ordered set (tier, −priority, instance index, app id) of instances that may start
+ *       anywhere;</li>
+ *   <li><i>home</i>: per host, the same order over instances whose stopped container sits on that live host
+ *       (restart-in-place reservation);</li>
+ *   <li><i>backoff</i>: a queue by retry time; <i>parked</i>: per app, instances waiting for a dependency, released
+ *       when the dependency's first instance runs;</li>
+ *   <li><i>open hosts</i>: hosts with free credit that are not penalised.</li>
+ * </ul>
+ * {@link #plan} visits open hosts round-robin, one start per host per round (spread), and for each takes the best of
+ * its home queue's head and at most {@link PlacementPolicy#WINDOW} candidates of the leading band of the ready set
+ * (see {@link PlacementPolicy}). A placement is O(log n) plus a constant. A host that found nothing is asked again
+ * only when its own state changed or the ready set offers something new, so a plan with nothing to do is cheap.
+ * Starts on a host that lacks the image count against a cluster-wide pull budget
+ * ({@link LedgerSettings#maxPullsInFlight()}): the registry is shared, and while the budget is spent a host only
+ * takes instances it can start without a pull (rule {@code pull-budget}); freed pull slots wake as many waiting hosts.
+ * A restart-in-place reservation whose host cannot fit it (memory) is released to the other hosts.
  */
 public final class Ledger {
+
+    private static final byte NOWHERE = 0;
+    private static final byte READY = 1;
+    private static final byte HOME = 2;
+    private static final byte BACKOFF = 3;
+    private static final byte PARKED = 4;
+    private static final int HISTORY = 16;
+    /** Bound on candidates examined per decision, feasible or not. */
+    private static final int SCAN_LIMIT = 4 * PlacementPolicy.WINDOW;
+
+    /**
+     * Start order: band (tier, then priority, higher first), then instance index (every app's first instance before
+     * any app's second: an app serves with one instance, redundancy comes after), then app id.
+     */
+    private static final Comparator<Entry> ORDER = (a, b) -> a.band != b.band ? Long.compare(a.band, b.band)
+            : Integer.compare(a.seq, b.seq);
 
     private final LedgerSettings settings;
     private final RandomGenerator random;
     private final PlacementPolicy policy;
-    private final Map<String, Entry> instances = new TreeMap<>();
-    private final Map<String, AppSpec> apps = new TreeMap<>();
+    private final Map<String, Entry> instances = new HashMap<>();
+    private final Map<String, AppRec> apps = new TreeMap<>();
+    private final Map<String, AppSpec> specs = new TreeMap<>();
     private final Map<String, Host> hosts = new TreeMap<>();
+    private final TreeSet<Entry> ready = new TreeSet<>(ORDER);
+    private final PriorityQueue<Timed> backoff = new PriorityQueue<>();
+    private final PriorityQueue<Timed> deadlines = new PriorityQueue<>();
+    private final PriorityQueue<Timed> penalties = new PriorityQueue<>();
+    private final Set<Host> openHosts = new LinkedHashSet<>();
+    private final Set<Host> homeHosts = new LinkedHashSet<>();
+    /** Hosts that found nothing but pull-needing work while the pull budget was spent, oldest first. */
+    private final Set<Host> pullWaiters = new LinkedHashSet<>();
+    private boolean blockedByPulls;
+    /** Hosts whose state changed since the last plan. */
+    private final Set<Host> touched = new LinkedHashSet<>();
+    private long lastPlanEpoch = -1;
+    private final int[][] counts = new int[Tier.values().length][InstanceState.values().length];
+    private int platformNotUp;
+    /** Outstanding starts placed on a host that did not report the instance's image. */
+    private int pullsOutstanding;
+    /** Grows when the ready set may offer a host something it could not take before (an addition, a new band). */
+    private long readyEpoch;
+    private long lastLeadBand = -1;
+    private boolean gateWasOpen;
+    private int nextSeq;
+    private long timedSeq;
 
+    /**
+     * An empty ledger with the default placement stack.
+     *
+     * @param settings tunables
+     * @param random   the only source of randomness (retry jitter); seed it for reproducible decisions
+     */
     public Ledger(LedgerSettings settings, RandomGenerator random) {
         this(settings, random, new PlacementPolicy());
     }
 
+    /** An empty ledger with a custom placement stack (tests compose single rules). */
     public Ledger(LedgerSettings settings, RandomGenerator random, PlacementPolicy policy) {
         this.settings = settings;
         this.random = random;
@@ -64,35 +139,92 @@ public final class Ledger {
      * each of their containers is returned as a {@link StopOrder}.
      */
     public List<StopOrder> setCatalog(Catalog catalog, long now) {
+        specs.clear();
+        specs.putAll(catalog.apps());
+        Map<String, AppRec> old = new HashMap<>(apps);
         apps.clear();
-        apps.putAll(catalog.apps());
-        Set<String> wanted = new HashSet<>();
-        for (AppSpec app : catalog.apps().values()) {
-            for (int i = 0; i < app.instances(); i++) {
-                InstanceId id = app.instance(i);
-                wanted.add(id.toString());
-                Entry e = instances.get(id.toString());
-                if (e == null) {
-                    e = new Entry(id, app);
-                    e.history(now, "desired");
-                    instances.put(id.toString(), e);
-                } else {
-                    e.app = app;
+        for (AppSpec spec : catalog.apps().values()) {
+            AppRec a = old.containsKey(spec.id()) ? old.get(spec.id()) : new AppRec();
+            a.spec = spec;
+            a.dependents = new ArrayList<>();
+            a.total = spec.instances();
+            apps.put(spec.id(), a);
+        }
+        for (AppRec a : apps.values()) {
+            for (String dep : a.spec.dependsOn()) {
+                AppRec d = apps.get(dep);
+                if (d != null) {
+                    d.dependents.add(a);
                 }
             }
         }
         List<StopOrder> stops = new ArrayList<>();
-        for (var it = instances.values().iterator(); it.hasNext(); ) {
-            Entry e = it.next();
-            if (!wanted.contains(e.key())) {
+        List<Entry> removed = new ArrayList<>();
+        for (Entry e : instances.values()) {
+            AppRec a = apps.get(e.id.appId());
+            if (a == null || e.id.index() >= a.spec.instances()) {
+                removed.add(e);
+            }
+        }
+        for (Entry e : removed) {
+            if (e.containers != null) {
                 for (String node : e.containers.keySet()) {
-                    stops.add(new StopOrder(e.key(), node, "no longer desired"));
+                    stops.add(new StopOrder(e.key, node, "no longer desired"));
                 }
-                if (e.node != null && !e.containers.containsKey(e.node)) {
-                    stops.add(new StopOrder(e.key(), e.node, "no longer desired"));
+            }
+            if (e.node != null && (e.containers == null || !e.containers.containsKey(e.node))) {
+                stops.add(new StopOrder(e.key, e.node, "no longer desired"));
+            }
+            dequeue(e);
+            releaseOutstanding(e);
+            setNode(e, null);
+            count(e, -1);
+            instances.remove(e.key);
+        }
+        List<Entry> toQueue = new ArrayList<>();
+        // new instances in start order within a band: every app's first instance before any app's second
+        // (service before redundancy), then app id
+        List<InstanceId> fresh = new ArrayList<>();
+        for (AppRec a : apps.values()) {
+            for (int i = 0; i < a.spec.instances(); i++) {
+                if (!instances.containsKey(a.spec.instance(i).toString())) {
+                    fresh.add(a.spec.instance(i));
                 }
-                releaseOutstanding(e);
-                it.remove();
+            }
+        }
+        fresh.sort(Comparator.comparingInt(InstanceId::index).thenComparing(InstanceId::appId));
+        Map<InstanceId, Integer> seqOf = new HashMap<>();
+        for (InstanceId id : fresh) {
+            seqOf.put(id, nextSeq++);
+        }
+        for (AppRec a : apps.values()) {
+            for (int i = 0; i < a.spec.instances(); i++) {
+                InstanceId id = a.spec.instance(i);
+                Entry e = instances.get(id.toString());
+                if (e == null) {
+                    e = new Entry(id, a, seqOf.get(id));
+                    e.history(now, "desired");
+                    instances.put(e.key, e);
+                    count(e, +1);
+                    toQueue.add(e);
+                } else {
+                    boolean queued = e.where == READY || e.where == HOME;
+                    dequeue(e);
+                    count(e, -1);
+                    e.app = a;
+                    e.band = band(a.spec);
+                    e.cand = null;
+                    count(e, +1);
+                    if (queued || (e.state == InstanceState.PENDING)) {
+                        toQueue.add(e);
+                    }
+                }
+            }
+        }
+        recomputeAppCounts();
+        for (Entry e : toQueue) {
+            if (e.state == InstanceState.PENDING && e.where == NOWHERE) {
+                enqueue(e, now);
             }
         }
         // containers of instances we never knew (e.g. index beyond the new instance count) are caught by reports
@@ -104,61 +236,129 @@ public final class Ledger {
      * containers that must be removed (not desired, or duplicates of an instance running elsewhere).
      */
     public List<StopOrder> hostReported(HostReport report, long now) {
-        Host host = hosts.computeIfAbsent(report.nodeId(), Host::new);
+        Host host = hosts.get(report.nodeId());
+        if (host == null) {
+            host = new Host(report.nodeId());
+            hosts.put(host.nodeId, host);
+        }
+        boolean sameContainers = host.report != null && host.report.containers() == report.containers();
         host.report = report;
         host.lastReportMillis = now;
+        if (sameContainers) {
+            // the agent's container list is unchanged (the same immutable list): only credits, memory, images
+            pullsShownDone(host, report);
+            touch(host);
+            updateOpen(host);
+            return List.of();
+        }
+        String node = report.nodeId();
         List<StopOrder> stops = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        Set<String> seen = new HashSet<>(report.containers().size() * 2);
+        Map<String, Integer> running = new HashMap<>();
         for (ContainerInfo c : report.containers()) {
             seen.add(c.instanceId());
             Entry e = instances.get(c.instanceId());
             if (e == null) {
-                stops.add(new StopOrder(c.instanceId(), report.nodeId(), "no longer desired"));
+                stops.add(new StopOrder(c.instanceId(), node, "no longer desired"));
                 continue;
             }
-            e.containers.put(report.nodeId(), c);
+            if (e.containers == null) {
+                e.containers = new LinkedHashMap<>(2);
+            }
+            ContainerInfo before = e.containers.get(node);
+            if (before != c) {
+                e.containers.put(node, c);
+            }
+            if (before == null) {
+                e.cand = null;
+                if (e.where == READY && host != e.refusedBy && homeEligible(host, e)) {
+                    dequeue(e);
+                    enqueue(e, now);
+                }
+            }
             if (c.state() == ContainerState.RUNNING) {
-                if (e.state == InstanceState.RUNNING && !report.nodeId().equals(e.node)) {
-                    stops.add(new StopOrder(e.key(), report.nodeId(), "duplicate: already running on " + e.node));
+                running.merge(c.appId(), 1, Integer::sum);
+                if (e.state == InstanceState.RUNNING && !node.equals(e.node)) {
+                    stops.add(new StopOrder(e.key, node, "duplicate: already running on " + e.node));
                 } else if (e.state != InstanceState.RUNNING) {
-                    if (e.node != null && !report.nodeId().equals(e.node)) {
-                        // started elsewhere meanwhile: the outstanding start will be stopped when it reports
-                        e.supersededOn = e.node;
-                    }
+                    dequeue(e);
                     releaseOutstanding(e);
-                    e.markRunning(report.nodeId(), now, "running (reported by " + report.nodeId() + ")");
+                    setState(e, InstanceState.RUNNING, now);
+                    setNode(e, host);
+                    e.failure = null;
+                    e.history(now, "running (reported by " + node + ")");
                 }
-            } else if (e.state == InstanceState.RUNNING && report.nodeId().equals(e.node)) {
-                e.state = InstanceState.PENDING;
-                e.node = null;
-                e.attempt = 0;
-                e.history(now, "down: container " + c.state().name().toLowerCase() + " on " + report.nodeId());
+            } else if (e.state == InstanceState.RUNNING && node.equals(e.node)) {
+                down(e, "container " + c.state().name().toLowerCase() + " on " + node, now);
             }
         }
-        for (Entry e : instances.values()) {
-            if (!seen.contains(e.key())) {
-                e.containers.remove(report.nodeId());
-                if (e.state == InstanceState.RUNNING && report.nodeId().equals(e.node)) {
-                    e.state = InstanceState.PENDING;
-                    e.node = null;
-                    e.attempt = 0;
-                    e.history(now, "down: container gone from " + report.nodeId());
-                }
+        for (String key : host.containerKeys) {
+            if (seen.contains(key)) {
+                continue;
+            }
+            Entry e = instances.get(key);
+            if (e == null || e.containers == null) {
+                continue;
+            }
+            e.containers.remove(node);
+            e.cand = null;
+            if (e.state == InstanceState.RUNNING && node.equals(e.node)) {
+                down(e, "container gone from " + node, now);
+            } else if (e.where == HOME && e.homeHost == host) {
+                dequeue(e);
+                enqueue(e, now);
             }
         }
+        pullsShownDone(host, report);
+        host.containerKeys = seen;
+        host.outstandingApps.forEach((k, v) -> running.merge(k, v, Integer::sum));
+        host.appCount = running;
+        touch(host);
+        updateOpen(host);
         return stops;
+    }
+
+    /** Starts placed as pulls on this host whose image the host now reports: their pull is over. */
+    private void pullsShownDone(Host host, HostReport report) {
+        if (pullsOutstanding == 0) {
+            return;
+        }
+        for (Entry e : host.members) {
+            if (e.pulling && report.images().contains(e.app.spec.image())) {
+                pullEnded(e);
+            }
+        }
     }
 
     /** A host stopped reporting (left the cluster): what it ran or was starting is pending again. */
     public void hostLost(String nodeId, long now) {
-        hosts.remove(nodeId);
-        for (Entry e : instances.values()) {
-            e.containers.remove(nodeId);
-            if (nodeId.equals(e.node) && e.state != InstanceState.FAILED) {
-                e.state = InstanceState.PENDING;
-                e.node = null;
-                e.history(now, "host " + nodeId + " lost");
+        Host h = hosts.remove(nodeId);
+        if (h == null) {
+            return;
+        }
+        h.lost = true;
+        openHosts.remove(h);
+        pullWaiters.remove(h);
+        homeHosts.remove(h);
+        for (String key : h.containerKeys) {
+            Entry e = instances.get(key);
+            if (e != null && e.containers != null) {
+                e.containers.remove(nodeId);
+                e.cand = null;
             }
+        }
+        for (Entry e : new ArrayList<>(h.members)) {
+            pullEnded(e);
+            if (e.state != InstanceState.FAILED) {
+                setNode(e, null);
+                setState(e, InstanceState.PENDING, now);
+                e.history(now, "host " + nodeId + " lost");
+                enqueue(e, now);
+            }
+        }
+        for (Entry e : new ArrayList<>(h.home)) {
+            dequeue(e);
+            enqueue(e, now);
         }
     }
 
@@ -168,9 +368,10 @@ public final class Ledger {
         if (e == null || e.state != InstanceState.ASSIGNED || !nodeId.equals(e.node)) {
             return;
         }
-        e.state = InstanceState.STARTING;
+        setState(e, InstanceState.STARTING, now);
         e.assignmentRevision = revision;
-        e.deadlineMillis = now + e.app.startTimeoutSeconds() * 1000L + settings.outcomeGraceMillis();
+        e.deadlineMillis = now + e.app.spec.startTimeoutSeconds() * 1000L + settings.outcomeGraceMillis();
+        deadlines.add(new Timed(e.deadlineMillis, timedSeq++, e, null));
         e.history(now, "starting on " + nodeId + " (attempt " + e.attempt + ")");
     }
 
@@ -181,11 +382,12 @@ public final class Ledger {
             return;
         }
         releaseOutstanding(e);
-        e.state = InstanceState.PENDING;
-        e.node = null;
+        setNode(e, null);
+        setState(e, InstanceState.PENDING, now);
         e.attempt = Math.max(0, e.attempt - 1);
         e.notBeforeMillis = now + settings.backoffBaseMillis();
         e.history(now, "assignment not recorded: " + why);
+        enqueue(e, now);
     }
 
     /**
@@ -208,21 +410,30 @@ public final class Ledger {
         }
         releaseOutstanding(e);
         if (result == StartResult.STARTED) {
-            e.markRunning(nodeId, now, "started on " + nodeId);
+            Host h = hosts.get(nodeId);
+            setState(e, InstanceState.RUNNING, now);
+            setNode(e, h);
+            e.node = nodeId;
+            e.failure = null;
+            e.history(now, "started on " + nodeId);
             return List.of();
         }
-        fail(e, nodeId, result.name().toLowerCase() + (detail == null ? "" : ": " + detail), result != StartResult.REJECTED, now);
+        fail(e, nodeId, result.name().toLowerCase() + (detail == null ? "" : ": " + detail),
+                result != StartResult.REJECTED, now);
         return List.of();
     }
 
-    /** Time passes: starts with no outcome past their deadline count as timed out. */
+    /** Time passes: starts with no outcome past their deadline count as timed out; backoffs and penalties expire. */
     public void tick(long now) {
-        for (Entry e : instances.values()) {
+        while (!deadlines.isEmpty() && deadlines.peek().at <= now) {
+            Entry e = deadlines.poll().entry;
             if (e.state == InstanceState.STARTING && now >= e.deadlineMillis) {
+                String node = e.node;
                 releaseOutstanding(e);
-                fail(e, e.node, "timed_out: no outcome within " + e.app.startTimeoutSeconds() + " s", true, now);
+                fail(e, node, "timed_out: no outcome within " + e.app.spec.startTimeoutSeconds() + " s", true, now);
             }
         }
+        releaseTimers(now);
     }
 
     // ---------------------------------------------------------------- placement
@@ -233,162 +444,574 @@ public final class Ledger {
      * assignment is ASSIGNED and counts against its host's credit.
      */
     public List<Assignment> plan(long now) {
-        List<Entry> eligible = eligible(now);
-        if (eligible.isEmpty()) {
+        releaseTimers(now);
+        if (openHosts.isEmpty()) {
             return List.of();
         }
+        List<Host> round = new ArrayList<>();
+        Entry lead = leadingReady();
+        long leadBand = lead == null ? -1 : lead.band;
+        if (leadBand != lastLeadBand || platformNotUp == 0 && !gateWasOpen) {
+            readyEpoch++;
+            lastLeadBand = leadBand;
+            gateWasOpen = platformNotUp == 0;
+        }
+        // a host that found nothing to take is asked again only when it or the ready set changed
+        boolean everyone = readyEpoch != lastPlanEpoch;
+        lastPlanEpoch = readyEpoch;
+        Collection<Host> candidates = everyone ? (lead != null ? openHosts : homeHosts) : touched;
+        for (Host h : candidates) {
+            if (h.open && (lead != null || !h.home.isEmpty())
+                    && (h.noFitEpoch != readyEpoch || h.noFitVersion != h.stateVersion)) {
+                round.add(h);
+            }
+        }
+        touched.clear();
         List<Assignment> out = new ArrayList<>();
-        List<Host> open = new ArrayList<>();
-        for (Host h : hosts.values()) {
-            if (h.report != null && h.freeCredit() > 0 && now >= h.penalisedUntilMillis) {
-                open.add(h);
-            }
-        }
-        open.sort(Comparator.comparingInt(Host::freeCredit).reversed().thenComparing(h -> h.nodeId));
-        Set<Entry> taken = new HashSet<>();
-        boolean progress = true;
-        while (progress && !open.isEmpty()) {
-            progress = false;
-            for (var it = open.iterator(); it.hasNext(); ) {
-                Host h = it.next();
-                PlacementPolicy.Choice choice = policy.choose(h.view(), candidates(eligible, taken), this::liveElsewhere);
-                if (choice == null) {
-                    it.remove();
-                    continue;
-                }
-                Entry e = instances.get(choice.instanceId());
-                taken.add(e);
-                e.state = InstanceState.ASSIGNED;
-                e.node = h.nodeId;
-                e.attempt++;
-                h.outstanding++;
-                h.outstandingMemoryMb += e.app.memoryMb();
-                h.appCounts.merge(e.app.id(), 1, Integer::sum);
-                e.history(now, "assigned to " + h.nodeId + " (" + choice.explanation() + ")");
-                out.add(new Assignment(e.key(), e.app.id(), h.nodeId, e.attempt, containerSpec(e.app),
-                        choice.explanation()));
-                progress = true;
-                if (h.freeCredit() <= 0) {
-                    it.remove();
-                }
-            }
-        }
-        return out;
-    }
-
-    private List<PlacementPolicy.Candidate> candidates(List<Entry> eligible, Set<Entry> taken) {
-        List<PlacementPolicy.Candidate> out = new ArrayList<>(eligible.size());
-        for (Entry e : eligible) {
-            if (!taken.contains(e)) {
-                out.add(e.candidate());
-            }
-        }
-        return out;
-    }
-
-    /** True if the instance has a container on a live host other than {@code nodeId} that could restart it. */
-    private boolean liveElsewhere(String instanceId, String nodeId) {
-        Entry e = instances.get(instanceId);
-        for (String node : e.containers.keySet()) {
-            Host h = hosts.get(node);
-            if (!node.equals(nodeId) && h != null && !e.failedOn.contains(node) && h.penalisedUntilMillis <= 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Pending instances allowed to start now, in start order: tier gate, dependencies, backoff. */
-    private List<Entry> eligible(long now) {
-        boolean platformUp = true;
-        Map<String, int[]> appRunning = new HashMap<>(); // [running, failed, total]
-        for (Entry e : instances.values()) {
-            int[] c = appRunning.computeIfAbsent(e.app.id(), k -> new int[3]);
-            c[2]++;
-            if (e.state == InstanceState.RUNNING) {
-                c[0]++;
-            } else if (e.state == InstanceState.FAILED) {
-                c[1]++;
-            }
-            if (e.app.tier() == Tier.PLATFORM && e.state != InstanceState.RUNNING && e.state != InstanceState.FAILED) {
-                platformUp = false;
-            }
-        }
-        List<Entry> out = new ArrayList<>();
-        for (Entry e : instances.values()) {
-            if (e.state != InstanceState.PENDING || now < e.notBeforeMillis) {
-                continue;
-            }
-            if (!platformUp && e.app.tier() != Tier.PLATFORM) {
-                continue;
-            }
-            String failedDep = null;
-            boolean ready = true;
-            for (String dep : e.app.dependsOn()) {
-                int[] c = appRunning.get(dep);
-                if (c == null || c[2] == 0) {
-                    continue; // dependency with no instances: nothing to wait for
-                }
-                if (c[0] == 0) {
-                    ready = false;
-                    if (c[1] == c[2]) {
-                        failedDep = dep;
+        while (!round.isEmpty()) {
+            int w = 0;
+            for (Host h : round) {
+                Assignment a = h.open ? placeOne(h, now) : null;
+                if (a == null) {
+                    h.noFitEpoch = readyEpoch;
+                    h.noFitVersion = h.stateVersion;
+                    if (blockedByPulls) {
+                        pullWaiters.add(h);
+                    }
+                } else {
+                    out.add(a);
+                    if (h.open) {
+                        round.set(w++, h);
                     }
                 }
             }
-            if (failedDep != null) {
-                e.state = InstanceState.FAILED;
-                e.failure = "dependency '" + failedDep + "' failed";
-                e.history(now, "failed: " + e.failure);
-                continue;
-            }
-            if (ready) {
-                out.add(e);
-            }
+            round.subList(w, round.size()).clear();
         }
-        out.sort(START_ORDER);
         return out;
     }
 
-    /** Start order: tier, then priority (higher first), then app id, then index. */
-    static final Comparator<Entry> START_ORDER = Comparator
-            .comparing((Entry e) -> e.app.tier())
-            .thenComparing(e -> -e.app.priority())
-            .thenComparing(e -> e.id);
+    /** One decision for one host, or null when nothing fits it now. */
+    private Assignment placeOne(Host h, long now) {
+        blockedByPulls = false;
+        PlacementPolicy.HostState hs = h.state();
+        Entry home = leadingHome(h);
+        while (home != null && policy.rejectedBy(home.candidate(), hs) != null) {
+            // its own host cannot take it (memory): the reservation would be a black hole, so it may go elsewhere
+            dequeue(home);
+            home.refusedBy = h;
+            enqueue(home, now);
+            home = leadingHome(h);
+        }
+        Entry lead = leadingReady();
+        Entry chosen = null;
+        String leadingRule = null;
+        // order beats locality: in place wins within the leading band and instance rank (first instances first)
+        if (home != null && (lead == null || home.band < lead.band
+                || home.band == lead.band && home.id.index() <= lead.id.index())) {
+            chosen = home;
+            leadingRule = "restart-in-place";
+        } else if (lead != null) {
+            chosen = bestInWindow(lead, hs);
+        }
+        if (chosen == null) {
+            return null;
+        }
+        PlacementPolicy.Candidate c = chosen.candidate();
+        String why = policy.explain(c, hs, leadingRule);
+        dequeue(chosen);
+        setState(chosen, InstanceState.ASSIGNED, now);
+        setNode(chosen, h);
+        if (leadingRule == null && !hs.images().contains(chosen.app.spec.image())) {
+            chosen.pulling = true;
+            pullsOutstanding++;
+        }
+        chosen.attempt++;
+        h.outstanding++;
+        h.outstandingMemoryMb += chosen.app.spec.memoryMb();
+        h.outstandingApps.merge(chosen.app.spec.id(), 1, Integer::sum);
+        h.appCount.merge(chosen.app.spec.id(), 1, Integer::sum);
+        updateOpen(h);
+        chosen.history(now, "assigned to " + h.nodeId + " (" + why + ")");
+        return new Assignment(chosen.key, chosen.app.spec.id(), h.nodeId, chosen.attempt,
+                containerSpec(chosen.app.spec), why);
+    }
+
+    /** The best feasible candidate of the leading band of the ready set for this host (window-bounded). */
+    private Entry bestInWindow(Entry lead, PlacementPolicy.HostState hs) {
+        boolean pullsFull = pullsOutstanding >= settings.maxPullsInFlight();
+        Entry best = null;
+        int bestScore = Integer.MIN_VALUE;
+        int feasible = 0;
+        int scanned = 0;
+        for (Entry e : ready.tailSet(lead, true)) {
+            if (e.band != lead.band || ++scanned > SCAN_LIMIT) {
+                break;
+            }
+            if (e.app.unmet > 0 || e.app.deadDep != null) {
+                continue; // parked lazily by leadingReady() when it reaches the head
+            }
+            PlacementPolicy.Candidate c = e.candidate();
+            if (policy.rejectedBy(c, hs) != null) {
+                continue;
+            }
+            if (pullsFull && !hs.images().contains(c.image())) {
+                blockedByPulls = true;
+                continue; // pull-budget: the registry is busy; this one waits for a host that has its image
+            }
+            int s = policy.score(c, hs);
+            if (s > bestScore) {
+                best = e;
+                bestScore = s;
+            }
+            if (++feasible >= PlacementPolicy.WINDOW) {
+                break;
+            }
+        }
+        return best;
+    }
+
+    /** Head of the ready set that may start now (gate and dependencies), parking or failing blocked heads. */
+    private Entry leadingReady() {
+        while (!ready.isEmpty()) {
+            Entry e = ready.first();
+            if (platformNotUp > 0 && e.app.spec.tier() != Tier.PLATFORM) {
+                return null;
+            }
+            if (!admitHead(e)) {
+                continue;
+            }
+            return e;
+        }
+        return null;
+    }
+
+    private Entry leadingHome(Host h) {
+        while (!h.home.isEmpty()) {
+            Entry e = h.home.first();
+            if (platformNotUp > 0 && e.app.spec.tier() != Tier.PLATFORM) {
+                return null;
+            }
+            if (!admitHead(e)) {
+                continue;
+            }
+            return e;
+        }
+        return null;
+    }
+
+    /** False if the head was moved away (parked on a dependency, or failed because a dependency failed). */
+    private boolean admitHead(Entry e) {
+        if (e.app.deadDep != null) {
+            dequeue(e);
+            failDependency(e, lastNow);
+            return false;
+        }
+        if (e.app.unmet > 0) {
+            dequeue(e);
+            e.where = PARKED;
+            e.app.parked.add(e);
+            return false;
+        }
+        return true;
+    }
+
+    private long lastNow;
+
+    private void releaseTimers(long now) {
+        lastNow = now;
+        while (!backoff.isEmpty() && backoff.peek().at <= now) {
+            Entry e = backoff.poll().entry;
+            if (e.where == BACKOFF && e.state == InstanceState.PENDING && e.notBeforeMillis <= now) {
+                e.where = NOWHERE;
+                enqueue(e, now);
+            }
+        }
+        while (!penalties.isEmpty() && penalties.peek().at <= now) {
+            Host h = penalties.poll().host;
+            if (!h.lost && h.penalised && h.penalisedUntilMillis <= now) {
+                h.penalised = false;
+                touch(h);
+                updateOpen(h);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- explanation
+
+    /**
+     * Why an instance is not (yet) running, named by the rule that holds it. For a PENDING instance, the first
+     * rule that applies in this order: backoff, dependency (failed or not yet running), platform-gate,
+     * restart-in-place (reserved for its host), no-credit (no open host), memory (no open host has room), queued
+     * (behind more important work, or outside the scoring window of the hosts with credit).
+     *
+     * @return the explanation, or null if the instance is not desired
+     */
+    public Explanation explain(String instanceId, long now) {
+        Entry e = instances.get(instanceId);
+        if (e == null) {
+            return null;
+        }
+        InstanceState s = e.state;
+        switch (s) {
+            case RUNNING:
+                return new Explanation(e.key, s, "running", "on " + e.node, false);
+            case FAILED:
+                return new Explanation(e.key, s, "failed", e.failure, false);
+            case ASSIGNED:
+                return new Explanation(e.key, s, "assigned", "to " + e.node + ", recording the assignment", true);
+            case STARTING:
+                return new Explanation(e.key, s, "starting", "on " + e.node + " (attempt " + e.attempt + ")", true);
+            default:
+                break;
+        }
+        if (e.notBeforeMillis > now) {
+            return new Explanation(e.key, s, "backoff", "retry not before " + e.notBeforeMillis
+                    + " after attempt " + e.attempt + ": " + e.failure, true);
+        }
+        if (e.app.deadDep != null) {
+            return new Explanation(e.key, s, "dependency", "dependency '" + e.app.deadDep + "' failed", true);
+        }
+        if (e.app.unmet > 0) {
+            List<String> waiting = new ArrayList<>();
+            for (String dep : e.app.spec.dependsOn()) {
+                AppRec d = apps.get(dep);
+                if (d != null && d.total > 0 && d.running == 0) {
+                    waiting.add(dep);
+                }
+            }
+            return new Explanation(e.key, s, "dependency", "waiting for " + String.join(", ", waiting), true);
+        }
+        if (platformNotUp > 0 && e.app.spec.tier() != Tier.PLATFORM) {
+            return new Explanation(e.key, s, "platform-gate", platformNotUp + " platform instances not up yet", true);
+        }
+        if (e.where == HOME) {
+            return new Explanation(e.key, s, "restart-in-place", "reserved for its stopped container on "
+                    + e.homeHost.nodeId + " (" + e.homeHost.freeCredit() + " free credits)", true);
+        }
+        if (openHosts.isEmpty()) {
+            return new Explanation(e.key, s, "no-credit", "no host has a free start slot", true);
+        }
+        boolean fits = false;
+        for (Host h : openHosts) {
+            if (h.freeMemoryMb() >= e.app.spec.memoryMb()) {
+                fits = true;
+                break;
+            }
+        }
+        if (!fits) {
+            return new Explanation(e.key, s, "memory", "no host with a free slot has " + e.app.spec.memoryMb()
+                    + " MiB free", true);
+        }
+        if (pullsOutstanding >= settings.maxPullsInFlight()) {
+            boolean held = false;
+            for (Host h : openHosts) {
+                if (h.report.images().contains(e.app.spec.image())) {
+                    held = true;
+                    break;
+                }
+            }
+            if (!held) {
+                return new Explanation(e.key, s, "pull-budget", pullsOutstanding + " pulls in flight (cap "
+                        + settings.maxPullsInFlight() + ") and no host with a free slot has its image", true);
+            }
+        }
+        return new Explanation(e.key, s, "queued", "behind more important work or outside the scoring window", true);
+    }
+
+    // ---------------------------------------------------------------- state machine
 
     private void fail(Entry e, String nodeId, String reason, boolean hostFault, long now) {
         if (nodeId != null && hostFault) {
+            if (e.failedOn == null) {
+                e.failedOn = new HashSet<>(2);
+            }
             e.failedOn.add(nodeId);
+            e.cand = null;
             Host h = hosts.get(nodeId);
             if (h != null) {
-                h.recordFailure(now, settings);
+                recordHostFailure(h, now);
             }
         }
-        e.node = null;
+        setNode(e, null);
         e.failure = reason;
         if (e.attempt >= settings.maxAttempts()) {
-            e.state = InstanceState.FAILED;
+            setState(e, InstanceState.FAILED, now);
             e.history(now, "failed after " + e.attempt + " attempts: " + reason);
             return;
         }
-        long delay = Math.min(settings.backoffMaxMillis(),
-                settings.backoffBaseMillis() * (1L << Math.min(20, Math.max(0, e.attempt - 1))));
-        // "equal jitter": half fixed, half random, so retries of a burst do not land together
-        delay = delay / 2 + (long) (random.nextDouble() * (delay / 2.0));
-        e.state = InstanceState.PENDING;
+        long delay = Backoff.delayMillis(e.attempt, settings.backoffBaseMillis(), settings.backoffMaxMillis(), random);
+        setState(e, InstanceState.PENDING, now);
         e.notBeforeMillis = now + delay;
         e.history(now, "attempt " + e.attempt + " failed on " + nodeId + ": " + reason + "; retry in " + delay + " ms");
+        enqueue(e, now);
+    }
+
+    private void down(Entry e, String why, long now) {
+        setNode(e, null);
+        setState(e, InstanceState.PENDING, now);
+        e.attempt = 0;
+        e.history(now, "down: " + why);
+        enqueue(e, now);
+    }
+
+    private void failDependency(Entry e, long now) {
+        e.failure = "dependency '" + e.app.deadDep + "' failed";
+        setState(e, InstanceState.FAILED, now);
+        e.history(now, "failed: " + e.failure);
+    }
+
+    /** A host that keeps failing starts gets no new ones for a while (swarmkit #1552: it must not look "free"). */
+    private void recordHostFailure(Host h, long now) {
+        h.failures.addLast(now);
+        while (!h.failures.isEmpty() && h.failures.peekFirst() < now - settings.hostPenaltyWindowMillis()) {
+            h.failures.pollFirst();
+        }
+        if (h.failures.size() >= settings.hostPenaltyFailures()) {
+            h.failures.clear();
+            h.penalised = true;
+            h.penalisedUntilMillis = now + settings.hostPenaltyMillis();
+            penalties.add(new Timed(h.penalisedUntilMillis, timedSeq++, null, h));
+            updateOpen(h);
+            for (Entry e : new ArrayList<>(h.home)) {
+                dequeue(e);
+                enqueue(e, now);
+            }
+        }
+    }
+
+    /** Puts a PENDING instance into the index that matches why it waits. */
+    private void enqueue(Entry e, long now) {
+        if (e.state != InstanceState.PENDING || e.where != NOWHERE) {
+            return;
+        }
+        if (e.notBeforeMillis > now) {
+            e.where = BACKOFF;
+            backoff.add(new Timed(e.notBeforeMillis, timedSeq++, e, null));
+        } else if (e.app.deadDep != null) {
+            failDependency(e, now);
+        } else if (e.app.unmet > 0) {
+            e.where = PARKED;
+            e.app.parked.add(e);
+        } else {
+            Host home = homeFor(e);
+            if (home != null) {
+                e.where = HOME;
+                e.homeHost = home;
+                home.home.add(e);
+                homeHosts.add(home);
+                touch(home);
+            } else {
+                e.where = READY;
+                ready.add(e);
+                readyEpoch++;
+            }
+        }
+    }
+
+    private void dequeue(Entry e) {
+        if (e.where == READY) {
+            ready.remove(e);
+        } else if (e.where == HOME) {
+            e.homeHost.home.remove(e);
+            if (e.homeHost.home.isEmpty()) {
+                homeHosts.remove(e.homeHost);
+            }
+            e.homeHost = null;
+        }
+        e.where = NOWHERE; // BACKOFF and PARKED are lazy: stale queue items are skipped
+    }
+
+    private Host homeFor(Entry e) {
+        if (e.containers == null) {
+            return null;
+        }
+        for (String node : e.containers.keySet()) {
+            Host h = hosts.get(node);
+            if (h != null && h != e.refusedBy && homeEligible(h, e)) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private static boolean homeEligible(Host h, Entry e) {
+        return h.report != null && !h.penalised && !h.lost && (e.failedOn == null || !e.failedOn.contains(h.nodeId));
+    }
+
+    private void setState(Entry e, InstanceState s, long now) {
+        InstanceState was = e.state;
+        if (was == s) {
+            return;
+        }
+        count(e, -1);
+        e.state = s;
+        count(e, +1);
+        AppRec a = e.app;
+        if (was == InstanceState.RUNNING) {
+            if (--a.running == 0) {
+                for (AppRec d : a.dependents) {
+                    d.unmet++;
+                }
+            }
+        }
+        if (s == InstanceState.RUNNING) {
+            if (a.running++ == 0) {
+                for (AppRec d : a.dependents) {
+                    if (--d.unmet == 0) {
+                        releaseParked(d, now);
+                    }
+                }
+            }
+        }
+        if (was == InstanceState.FAILED) {
+            boolean wasDead = a.failed == a.total;
+            a.failed--;
+            if (wasDead) {
+                for (AppRec d : a.dependents) {
+                    d.deadDep = deadDependency(d);
+                }
+            }
+        }
+        if (s == InstanceState.FAILED) {
+            if (++a.failed == a.total) {
+                for (AppRec d : a.dependents) {
+                    if (d.deadDep == null) {
+                        d.deadDep = a.spec.id();
+                        releaseParked(d, now);
+                    }
+                }
+            }
+        }
+    }
+
+    private void releaseParked(AppRec a, long now) {
+        if (a.parked.isEmpty()) {
+            return;
+        }
+        List<Entry> list = a.parked;
+        a.parked = new ArrayList<>();
+        for (Entry e : list) {
+            if (e.where == PARKED && e.state == InstanceState.PENDING) {
+                e.where = NOWHERE;
+                enqueue(e, now);
+            }
+        }
+    }
+
+    /** Adds (+1) or removes (-1) the entry from the counters, under the tier it was counted with. */
+    private void count(Entry e, int delta) {
+        if (delta > 0) {
+            e.countedTier = e.app.spec.tier();
+        }
+        Tier t = e.countedTier;
+        counts[t.ordinal()][e.state.ordinal()] += delta;
+        if (t == Tier.PLATFORM && e.state != InstanceState.RUNNING && e.state != InstanceState.FAILED) {
+            platformNotUp += delta;
+        }
+    }
+
+    private void recomputeAppCounts() {
+        for (AppRec a : apps.values()) {
+            a.running = 0;
+            a.failed = 0;
+        }
+        for (Entry e : instances.values()) {
+            if (e.state == InstanceState.RUNNING) {
+                e.app.running++;
+            } else if (e.state == InstanceState.FAILED) {
+                e.app.failed++;
+            }
+        }
+        for (AppRec a : apps.values()) {
+            int unmet = 0;
+            for (String dep : a.spec.dependsOn()) {
+                AppRec d = apps.get(dep);
+                if (d != null && d.total > 0 && d.running == 0) {
+                    unmet++;
+                }
+            }
+            a.unmet = unmet;
+            a.deadDep = deadDependency(a);
+        }
+        for (AppRec a : apps.values()) {
+            if (a.unmet == 0 || a.deadDep != null) {
+                releaseParked(a, lastNow);
+            }
+        }
+    }
+
+    private String deadDependency(AppRec a) {
+        for (String dep : a.spec.dependsOn()) {
+            AppRec d = apps.get(dep);
+            if (d != null && d.total > 0 && d.failed == d.total) {
+                return dep;
+            }
+        }
+        return null;
+    }
+
+    private void setNode(Entry e, Host h) {
+        if (e.host != null) {
+            e.host.members.remove(e);
+        }
+        e.host = h;
+        e.node = h == null ? null : h.nodeId;
+        if (h != null) {
+            h.members.add(e);
+        }
+    }
+
+    private void pullEnded(Entry e) {
+        if (e.pulling) {
+            e.pulling = false;
+            pullsOutstanding--;
+            // pull slots free: wake as many hosts that found only pull-needing work (not all of them)
+            var it = pullWaiters.iterator();
+            for (int free = settings.maxPullsInFlight() - pullsOutstanding; free > 0 && it.hasNext(); free--) {
+                Host h = it.next();
+                it.remove();
+                h.noFitEpoch = -1;
+                touched.add(h);
+            }
+        }
     }
 
     private void releaseOutstanding(Entry e) {
+        pullEnded(e);
         if ((e.state == InstanceState.ASSIGNED || e.state == InstanceState.STARTING) && e.node != null) {
             Host h = hosts.get(e.node);
             if (h != null) {
                 h.outstanding = Math.max(0, h.outstanding - 1);
-                h.outstandingMemoryMb = Math.max(0, h.outstandingMemoryMb - e.app.memoryMb());
-                h.appCounts.computeIfPresent(e.app.id(), (k, v) -> v > 1 ? v - 1 : null);
+                h.outstandingMemoryMb = Math.max(0, h.outstandingMemoryMb - e.app.spec.memoryMb());
+                h.outstandingApps.computeIfPresent(e.app.spec.id(), (k, v) -> v > 1 ? v - 1 : null);
+                h.appCount.computeIfPresent(e.app.spec.id(), (k, v) -> v > 1 ? v - 1 : null);
+                touch(h);
+                updateOpen(h);
             }
         }
+    }
+
+    /** What the host may take has changed: ask it again at the next plan. */
+    private void touch(Host h) {
+        h.stateVersion++;
+        touched.add(h);
+    }
+
+    private void updateOpen(Host h) {
+        boolean open = !h.lost && h.report != null && !h.penalised && h.freeCredit() > 0;
+        if (open != h.open) {
+            h.open = open;
+            if (open) {
+                openHosts.add(h);
+                touched.add(h);
+            } else {
+                openHosts.remove(h);
+            }
+        }
+    }
+
+    private static long band(AppSpec spec) {
+        return ((long) spec.tier().ordinal() << 33) | ((long) Integer.MAX_VALUE - spec.priority());
     }
 
     static ContainerSpec containerSpec(AppSpec app) {
@@ -406,40 +1029,52 @@ public final class Ledger {
 
     /** Every desired instance, ordered by id. */
     public List<InstanceView> instances() {
-        List<InstanceView> out = new ArrayList<>(instances.size());
-        instances.values().forEach(e -> out.add(e.view()));
+        List<Entry> all = new ArrayList<>(instances.values());
+        all.sort(Comparator.comparing(e -> e.key));
+        List<InstanceView> out = new ArrayList<>(all.size());
+        all.forEach(e -> out.add(e.view()));
         return out;
     }
 
-    /** Counts per tier and state. */
+    /** Outstanding starts that need an image pull (see {@link LedgerSettings#maxPullsInFlight()}). */
+    public int pullsInFlight() {
+        return pullsOutstanding;
+    }
+
+    /** Counts per tier and state. O(1). */
     public Map<Tier, Map<InstanceState, Integer>> counts() {
         Map<Tier, Map<InstanceState, Integer>> out = new EnumMap<>(Tier.class);
         for (Tier t : Tier.values()) {
             Map<InstanceState, Integer> m = new EnumMap<>(InstanceState.class);
             for (InstanceState s : InstanceState.values()) {
-                m.put(s, 0);
+                m.put(s, counts[t.ordinal()][s.ordinal()]);
             }
             out.put(t, m);
-        }
-        for (Entry e : instances.values()) {
-            out.get(e.app.tier()).merge(e.state, 1, Integer::sum);
         }
         return out;
     }
 
+    private int total(InstanceState s) {
+        int n = 0;
+        for (int[] perTier : counts) {
+            n += perTier[s.ordinal()];
+        }
+        return n;
+    }
+
     /** Share of desired instances not running (0 when nothing is desired). */
     public double downShare() {
-        if (instances.isEmpty()) {
-            return 0;
-        }
-        long running = instances.values().stream().filter(e -> e.state == InstanceState.RUNNING).count();
-        return 1.0 - (double) running / instances.size();
+        return instances.isEmpty() ? 0 : 1.0 - (double) total(InstanceState.RUNNING) / instances.size();
     }
 
     /** True when every desired instance is RUNNING or FAILED. */
     public boolean converged() {
-        return instances.values().stream()
-                .allMatch(e -> e.state == InstanceState.RUNNING || e.state == InstanceState.FAILED);
+        return total(InstanceState.RUNNING) + total(InstanceState.FAILED) == instances.size();
+    }
+
+    /** True when every platform-tier instance is RUNNING or FAILED (the gate for every other tier is open). */
+    public boolean platformUp() {
+        return platformNotUp == 0;
     }
 
     /** Per-host view: node id → (granted, outstanding). */
@@ -449,9 +1084,15 @@ public final class Ledger {
         return out;
     }
 
+    /** One host's view, or null if unknown. */
+    public HostView host(String nodeId) {
+        Host h = hosts.get(nodeId);
+        return h == null ? null : h.viewForQuery();
+    }
+
     /** Apps currently desired. */
     public Collection<AppSpec> apps() {
-        return apps.values();
+        return specs.values();
     }
 
     // ---------------------------------------------------------------- state
@@ -461,51 +1102,86 @@ public final class Ledger {
                                int attempt, String failure, List<String> history) {
     }
 
+    /** Read-only view of a host. */
+    public record HostView(String nodeId, int granted, int outstanding, long memoryAvailableMb,
+                           long penalisedUntilMillis, long lastReportMillis) {
+    }
+
+    private record Timed(long at, long seq, Entry entry, Host host) implements Comparable<Timed> {
+        @Override
+        public int compareTo(Timed o) {
+            return at != o.at ? Long.compare(at, o.at) : Long.compare(seq, o.seq);
+        }
+    }
+
+    private static final class AppRec {
+        AppSpec spec;
+        int total;
+        int running;
+        int failed;
+        /** Dependencies with instances of which none runs. */
+        int unmet;
+        /** A dependency whose every instance failed, or null. */
+        String deadDep;
+        List<AppRec> dependents = new ArrayList<>();
+        List<Entry> parked = new ArrayList<>();
+    }
+
     private static final class Entry {
         final InstanceId id;
-        AppSpec app;
+        final String key;
+        final int seq;
+        AppRec app;
+        long band;
         InstanceState state = InstanceState.PENDING;
         String node;
+        Host host;
         int attempt;
         long notBeforeMillis;
         long deadlineMillis;
         long assignmentRevision;
         String failure;
-        String supersededOn;
-        final Map<String, ContainerInfo> containers = new LinkedHashMap<>();
-        final Set<String> failedOn = new HashSet<>();
-        final List<String> history = new ArrayList<>();
+        Map<String, ContainerInfo> containers;
+        Set<String> failedOn;
+        byte where;
+        /** The tier the counters hold it under (its app's tier may change with the catalog). */
+        Tier countedTier;
+        Host homeHost;
+        /** Placed on a host without its image: counts against {@link LedgerSettings#maxPullsInFlight()}. */
+        boolean pulling;
+        /** A home host whose memory could not take it: not reserved for that host again. */
+        Host refusedBy;
+        PlacementPolicy.Candidate cand;
+        final List<String> history = new ArrayList<>(4);
 
-        Entry(InstanceId id, AppSpec app) {
+        Entry(InstanceId id, AppRec app, int seq) {
             this.id = id;
+            this.key = id.toString();
             this.app = app;
-        }
-
-        String key() {
-            return id.toString();
-        }
-
-        void markRunning(String nodeId, long now, String why) {
-            state = InstanceState.RUNNING;
-            node = nodeId;
-            failure = null;
-            history(now, why);
+            this.seq = seq;
+            this.band = band(app.spec);
         }
 
         void history(long now, String what) {
-            if (history.size() >= 32) {
+            if (history.size() >= HISTORY) {
                 history.remove(1); // keep the first event and the latest ones
             }
             history.add(now + " " + what);
         }
 
         PlacementPolicy.Candidate candidate() {
-            return new PlacementPolicy.Candidate(key(), app.id(), app.tier(), app.priority(), app.memoryMb(),
-                    app.image(), Set.copyOf(containers.keySet()), Set.copyOf(failedOn));
+            if (cand == null) {
+                AppSpec a = app.spec;
+                cand = new PlacementPolicy.Candidate(key, a.id(), a.tier(), a.priority(), a.memoryMb(), a.image(),
+                        containers == null ? Set.of() : Collections.unmodifiableSet(containers.keySet()),
+                        failedOn == null ? Set.of() : Collections.unmodifiableSet(failedOn));
+            }
+            return cand;
         }
 
         InstanceView view() {
-            return new InstanceView(key(), app.id(), app.tier(), state, node, attempt, failure, List.copyOf(history));
+            return new InstanceView(key, app.spec.id(), app.spec.tier(), state, node, attempt, failure,
+                    List.copyOf(history));
         }
     }
 
@@ -515,9 +1191,21 @@ public final class Ledger {
         long lastReportMillis;
         int outstanding;
         long outstandingMemoryMb;
+        boolean penalised;
         long penalisedUntilMillis;
-        final List<Long> failures = new ArrayList<>();
-        final Map<String, Integer> appCounts = new HashMap<>();
+        boolean open;
+        boolean lost;
+        final ArrayDeque<Long> failures = new ArrayDeque<>();
+        final Map<String, Integer> outstandingApps = new HashMap<>();
+        /** Instances per app on this host: running as last reported, plus outstanding starts. */
+        Map<String, Integer> appCount = new HashMap<>();
+        /** Changes whenever what the host can take may have grown (report, released start, penalty over). */
+        long stateVersion;
+        long noFitEpoch = -1;
+        long noFitVersion = -1;
+        Set<String> containerKeys = Set.of();
+        final TreeSet<Entry> home = new TreeSet<>(ORDER);
+        final Set<Entry> members = new HashSet<>();
 
         Host(String nodeId) {
             this.nodeId = nodeId;
@@ -535,36 +1223,14 @@ public final class Ledger {
             return report == null ? 0 : report.memoryAvailableMb() - outstandingMemoryMb;
         }
 
-        void recordFailure(long now, LedgerSettings s) {
-            failures.add(now);
-            failures.removeIf(t -> t < now - s.hostPenaltyWindowMillis());
-            if (failures.size() >= s.hostPenaltyFailures()) {
-                penalisedUntilMillis = now + s.hostPenaltyMillis();
-                failures.clear();
-            }
-        }
-
-        PlacementPolicy.HostState view() {
-            Map<String, Integer> running = new HashMap<>(appCounts);
-            if (report != null) {
-                for (ContainerInfo c : report.containers()) {
-                    if (c.state() == ContainerState.RUNNING) {
-                        running.merge(c.appId(), 1, Integer::sum);
-                    }
-                }
-            }
+        PlacementPolicy.HostState state() {
             return new PlacementPolicy.HostState(nodeId, freeCredit(), freeMemoryMb(),
-                    report == null ? Set.of() : report.images(), running);
+                    report == null ? Set.of() : report.images(), Collections.unmodifiableMap(appCount));
         }
 
         HostView viewForQuery() {
             return new HostView(nodeId, granted(), outstanding, report == null ? 0 : report.memoryAvailableMb(),
-                    penalisedUntilMillis, lastReportMillis);
+                    penalised ? penalisedUntilMillis : 0, lastReportMillis);
         }
-    }
-
-    /** Read-only view of a host. */
-    public record HostView(String nodeId, int granted, int outstanding, long memoryAvailableMb,
-                           long penalisedUntilMillis, long lastReportMillis) {
     }
 }

@@ -10,12 +10,27 @@ package io.blackstart.scheduler;
  * @param hostPenaltyFailures  failures within {@code hostPenaltyWindowMillis} after which a host gets no new starts
  * @param hostPenaltyWindowMillis window for counting a host's failures
  * @param hostPenaltyMillis    how long a penalised host is skipped
+ * @param maxPullsInFlight     cluster-wide cap on outstanding starts that need an image pull (the registry is shared
+ *                             by every host: beyond a few dozen concurrent pulls each one only gets slower, and an
+ *                             instance pulled elsewhere may have been restartable in place minutes later); size it
+ *                             so that {@code maxPullsInFlight × typical image ÷ registry bandwidth} is a few seconds
  */
 public record LedgerSettings(int maxAttempts, long backoffBaseMillis, long backoffMaxMillis, long outcomeGraceMillis,
-                             int hostPenaltyFailures, long hostPenaltyWindowMillis, long hostPenaltyMillis) {
+                             int hostPenaltyFailures, long hostPenaltyWindowMillis, long hostPenaltyMillis,
+                             int maxPullsInFlight) {
+
+    /** Default cluster-wide pull cap when none is given. */
+    public static final int DEFAULT_MAX_PULLS_IN_FLIGHT = 64;
 
     public static LedgerSettings defaults() {
-        return new LedgerSettings(5, 1_000, 60_000, 10_000, 5, 300_000, 60_000);
+        return new LedgerSettings(5, 1_000, 60_000, 10_000, 5, 300_000, 60_000, DEFAULT_MAX_PULLS_IN_FLIGHT);
+    }
+
+    /** The settings without a pull cap argument: {@link #DEFAULT_MAX_PULLS_IN_FLIGHT}. */
+    public LedgerSettings(int maxAttempts, long backoffBaseMillis, long backoffMaxMillis, long outcomeGraceMillis,
+                          int hostPenaltyFailures, long hostPenaltyWindowMillis, long hostPenaltyMillis) {
+        this(maxAttempts, backoffBaseMillis, backoffMaxMillis, outcomeGraceMillis, hostPenaltyFailures,
+                hostPenaltyWindowMillis, hostPenaltyMillis, DEFAULT_MAX_PULLS_IN_FLIGHT);
     }
 
     public LedgerSettings {
@@ -24,6 +39,9 @@ public record LedgerSettings(int maxAttempts, long backoffBaseMillis, long backo
         }
         if (backoffBaseMillis < 0 || backoffMaxMillis < backoffBaseMillis) {
             throw new IllegalArgumentException("backoff must satisfy 0 <= base <= max");
+        }
+        if (maxPullsInFlight < 1) {
+            throw new IllegalArgumentException("maxPullsInFlight must be >= 1");
         }
     }
 }

@@ -8,28 +8,39 @@ import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
- * Picks the best pending instance for one host that has a free start slot (late binding).
+ * The placement stack: named filters and scorers that pick the best pending instance for one host that has a free
+ * start slot (late binding, as Sparrow). Pure and stateless; the {@link Ledger} owns the queues it feeds it from.
  *
- * <p><b>Goals.</b> Start what matters first; restart in place where a stopped container exists; avoid image
- * pulls; spread an app's instances; never exceed the host's memory.
+ * <p><b>Goals.</b> Start what matters first; restart in place where a stopped container exists; avoid image pulls;
+ * spread an app's instances; retry on another host; never exceed a host's memory.
  *
- * <p><b>Algorithm.</b> Candidates arrive in start order (tier, priority, app, index). Filters drop what this
- * host cannot take (memory, instance held by a live container elsewhere). Among the feasible candidates of the
- * first (tier, priority) band, within a bounded window, scorers rank: restart-in-place, image present,
- * fewer instances of the same app on the host, not failed here before. The chosen candidate's explanation names
- * the rules that decided.
+ * <p><b>Constraints.</b> O(1) work per candidate; at most {@link #WINDOW} candidates per decision, so a placement
+ * costs O(log n) in the ledger's ordered queues plus a constant. Every decision is explainable by rule names.
+ *
+ * <p><b>Algorithm.</b> The ledger hands over candidates of the leading (tier, priority) band only — order beats
+ * locality. Stages, in order:
+ * <ol>
+ *   <li><i>Filters</i> ({@link MemoryFilter}): drop what this host cannot take now. A filter runs before scoring
+ *       because a candidate that does not fit must never win on points.</li>
+ *   <li><i>Scorers</i> ({@link FailedBeforeScorer}, {@link ImageLocalityScorer}, {@link SpreadScorer}): summed;
+ *       the highest total wins, ties go to the earlier candidate (start order), so equal candidates keep FIFO.</li>
+ * </ol>
+ * Restart-in-place is not a scorer: the ledger reserves an instance whose stopped container sits on a live host for
+ * that host (its per-host queue), because any other host would pay a pull and leave a second container behind.
+ * The cluster-wide pull budget is not a filter of this stack either: it depends on every host's outstanding pulls,
+ * which only the ledger knows, so the ledger applies it after the filters (rule {@code pull-budget}).
  */
 public class PlacementPolicy {
 
     /** How many feasible candidates of the leading band are scored per decision. */
-    static final int WINDOW = 64;
+    public static final int WINDOW = 32;
 
-    /** A pending instance as the policy sees it. */
+    /** A pending instance as the policy sees it. Collections are read-only views. */
     public record Candidate(String instanceId, String appId, Tier tier, int priority, long memoryMb, String image,
                             Set<String> containerHosts, Set<String> failedOn) {
     }
 
-    /** A host with a free slot as the policy sees it. */
+    /** A host with a free slot as the policy sees it. Collections are read-only views. */
     public record HostState(String nodeId, int freeCredit, long freeMemoryMb, Set<String> images,
                             Map<String, Integer> appInstances) {
     }
@@ -38,55 +49,112 @@ public class PlacementPolicy {
     public record Choice(String instanceId, String explanation) {
     }
 
+    private final List<PlacementFilter> filters;
+    private final List<PlacementScorer> scorers;
+
+    /** The default stack: memory filter; failed-here-before, image-locality and spread scorers. */
+    public PlacementPolicy() {
+        this(List.of(new MemoryFilter()),
+                List.of(new FailedBeforeScorer(), new ImageLocalityScorer(), new SpreadScorer()));
+    }
+
+    /** A custom stack (tests compose single rules). */
+    public PlacementPolicy(List<PlacementFilter> filters, List<PlacementScorer> scorers) {
+        this.filters = List.copyOf(filters);
+        this.scorers = List.copyOf(scorers);
+    }
+
+    /** The first filter rejecting the candidate on this host, or null if every filter passes. */
+    public PlacementFilter rejectedBy(Candidate c, HostState h) {
+        for (PlacementFilter f : filters) {
+            if (!f.passes(c, h)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** Sum of all scorers. */
+    public int score(Candidate c, HostState h) {
+        int s = 0;
+        for (PlacementScorer sc : scorers) {
+            s += sc.score(c, h);
+        }
+        return s;
+    }
+
+    /** The decision for an assignment, every non-zero score by rule name, e.g. {@code "tier=app prio=0 image-locality=+100"}. */
+    public String explain(Candidate c, HostState h, String leadingRule) {
+        StringBuilder why = new StringBuilder("tier=").append(c.tier().wireName()).append(" prio=").append(c.priority());
+        if (leadingRule != null) {
+            why.append(' ').append(leadingRule);
+        }
+        for (PlacementScorer sc : scorers) {
+            int s = sc.score(c, h);
+            if (s != 0) {
+                why.append(' ').append(sc.name()).append('=').append(s > 0 ? "+" : "").append(s);
+            }
+        }
+        return why.toString();
+    }
+
     /**
-     * @param candidates    pending eligible instances, in start order
-     * @param liveElsewhere (instanceId, nodeId) → true if the instance has a container on another live host,
-     *                      which should restart it in place
-     * @return the choice, or null when nothing fits this host
+     * Picks among candidates of one band (already in start order): filters, then the best total score.
+     *
+     * @return the choice, or null when no candidate passes the filters
      */
-    public Choice choose(HostState host, List<Candidate> candidates, BiPredicate<String, String> liveElsewhere) {
+    public Choice choose(HostState host, Iterable<Candidate> band) {
         Candidate best = null;
         int bestScore = Integer.MIN_VALUE;
-        String bestWhy = null;
         int seen = 0;
-        for (Candidate c : candidates) {
-            if (best != null && (c.tier() != best.tier() || c.priority() != best.priority())) {
-                break; // only the leading band competes: order beats locality
+        for (Candidate c : band) {
+            if (rejectedBy(c, host) != null) {
+                continue;
             }
-            if (c.memoryMb() > host.freeMemoryMb()) {
-                continue; // filter: memory
-            }
-            boolean inPlace = c.containerHosts().contains(host.nodeId());
-            if (!inPlace && liveElsewhere.test(c.instanceId(), host.nodeId())) {
-                continue; // filter: its stopped container waits on another live host
-            }
-            int score = 0;
-            StringBuilder why = new StringBuilder("tier=").append(c.tier().wireName()).append(" prio=").append(c.priority());
-            if (inPlace) {
-                score += 1000;
-                why.append(" restart-in-place");
-            } else if (host.images().contains(c.image())) {
-                score += 100;
-                why.append(" image-present");
-            }
-            int same = host.appInstances().getOrDefault(c.appId(), 0);
-            score -= 10 * same;
-            if (same > 0) {
-                why.append(" spread-penalty=").append(same);
-            }
-            if (c.failedOn().contains(host.nodeId())) {
-                score -= 500;
-                why.append(" failed-here-before");
-            }
-            if (score > bestScore) {
+            int s = score(c, host);
+            if (s > bestScore) {
                 best = c;
-                bestScore = score;
-                bestWhy = why.toString();
+                bestScore = s;
             }
             if (++seen >= WINDOW) {
                 break;
             }
         }
-        return best == null ? null : new Choice(best.instanceId(), bestWhy);
+        return best == null ? null : new Choice(best.instanceId(), explain(best, host, null));
+    }
+
+    /**
+     * Compatibility form of {@link #choose(HostState, Iterable)} over candidates of several bands: only the leading
+     * band competes, and a candidate whose container waits on another live host ({@code liveElsewhere}) is skipped
+     * unless it is in place here.
+     */
+    public Choice choose(HostState host, List<Candidate> candidates, BiPredicate<String, String> liveElsewhere) {
+        Candidate best = null;
+        int bestScore = Integer.MIN_VALUE;
+        boolean bestInPlace = false;
+        int seen = 0;
+        for (Candidate c : candidates) {
+            if (best != null && (c.tier() != best.tier() || c.priority() != best.priority())) {
+                break;
+            }
+            if (rejectedBy(c, host) != null) {
+                continue;
+            }
+            boolean inPlace = c.containerHosts().contains(host.nodeId());
+            if (!inPlace && liveElsewhere.test(c.instanceId(), host.nodeId())) {
+                continue;
+            }
+            int s = score(c, host) + (inPlace ? 10_000 : 0);
+            if (s > bestScore) {
+                best = c;
+                bestScore = s;
+                bestInPlace = inPlace;
+            }
+            if (++seen >= WINDOW) {
+                break;
+            }
+        }
+        return best == null ? null
+                : new Choice(best.instanceId(), explain(best, host, bestInPlace ? "restart-in-place" : null));
     }
 }

@@ -1,0 +1,206 @@
+package io.blackstart.drill;
+
+import io.blackstart.protocol.wire.ContainerInfo;
+import io.blackstart.protocol.wire.ContainerState;
+import io.blackstart.protocol.wire.StartResult;
+import io.blackstart.scheduler.Assignment;
+import io.blackstart.scheduler.HostReport;
+import io.blackstart.scheduler.Ledger;
+import io.blackstart.scheduler.LedgerSettings;
+import io.blackstart.scheduler.StopOrder;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The policy under test: the real {@link Ledger} of {@code scheduler/}, driven exactly as the coordinator's recovery
+ * manager drives it, with one simulated agent per host.
+ *
+ * <p><b>Simulated agent</b> (as the real agent computes its grant): when its host comes back it reports its
+ * containers (the stopped ones left by the blackout), its images and its memory; it reports again whenever its
+ * start machinery frees up or a start ends. Its credits are
+ * {@code max(0, min(knee − starts pulling or in the engine, cores − apps booting − starts in the engine))}: the knee
+ * is the concurrency at which its engine's throughput saturates (2–4, 1 on a degraded host), and the second term is
+ * CPU pressure (the real agent reads PSI: booting more apps than cores only makes each slower). And
+ * {@code startsInFlight} counts every start it has not answered yet (including those booting), so the ledger's
+ * grant {@code credits + startsInFlight} never lets more than {@code knee} starts contend for the engine. Memory
+ * available is the host's memory minus its running containers (as {@link HostReport} specifies: the ledger counts
+ * the starts it has outstanding itself), reported together with each outcome. The agent enforces the start
+ * timeout itself and removes a timed-out container ({@link #killsOnTimeout()}).
+ *
+ * <p><b>Coordinator side</b>: every fact goes to the ledger the moment it happens; {@link Ledger#plan} runs once per
+ * instant after the facts of that instant; each assignment is recorded (the etcd compare-and-set, instant here) and
+ * sent. {@link Ledger#tick} runs every second for backoffs, penalties and lost outcomes. The outcome grace is
+ * 15 minutes because the agent's start timeout excludes image pulls, which a recovery may queue for minutes.
+ */
+final class BlackstartPolicy implements Policy {
+
+    static final String NAME = "blackstart";
+
+    private final long seed;
+    private Simulation sim;
+    private World w;
+    private Ledger ledger;
+    private final Map<String, Integer> instanceIndex = new HashMap<>();
+    private final Map<String, Integer> hostIndex = new HashMap<>();
+    private int[] unanswered;
+    private ContainerInfo[] runningInfo;
+    private ContainerInfo[] stoppedInfo;
+    private Set<String>[] imageCache;
+    private long[] imageVersion;
+    private List<ContainerInfo>[] containerCache;
+    private long[] containerVersion;
+    private boolean planPending;
+    private long revision;
+
+    BlackstartPolicy(long seed) {
+        this.seed = seed;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void begin(Simulation sim) {
+        this.sim = sim;
+        this.w = sim.world;
+        LedgerSettings d = LedgerSettings.defaults();
+        ledger = new Ledger(new LedgerSettings(d.maxAttempts(), d.backoffBaseMillis(), d.backoffMaxMillis(),
+                15 * 60_000, d.hostPenaltyFailures(), d.hostPenaltyWindowMillis(), d.hostPenaltyMillis(), d.maxPullsInFlight()),
+                new SplittableRandom(seed ^ 0x5DEECE66DL));
+        for (int i = 0; i < w.instances(); i++) {
+            instanceIndex.put(w.instanceId[i], i);
+        }
+        for (int h = 0; h < w.hosts(); h++) {
+            hostIndex.put(w.hostId[h], h);
+        }
+        unanswered = new int[w.hosts()];
+        runningInfo = new ContainerInfo[w.instances()];
+        stoppedInfo = new ContainerInfo[w.instances()];
+        imageCache = new Set[w.hosts()];
+        imageVersion = new long[w.hosts()];
+        containerCache = new List[w.hosts()];
+        containerVersion = new long[w.hosts()];
+        java.util.Arrays.fill(imageVersion, -1);
+        java.util.Arrays.fill(containerVersion, -1);
+        ledger.setCatalog(w.catalog, 0);
+        sim.schedule(1, this::tick);
+    }
+
+    private long millis() {
+        return Math.round(sim.now() * 1000);
+    }
+
+    private void tick() {
+        if (finished()) {
+            return;
+        }
+        ledger.tick(millis());
+        requestPlan();
+        sim.schedule(sim.now() + 1, this::tick);
+    }
+
+    @Override
+    public void hostUp(int host) {
+        report(host);
+        requestPlan();
+    }
+
+    @Override
+    public void engineDone(StartAttempt start) {
+        report(start.host);
+        requestPlan();
+    }
+
+    @Override
+    public void outcome(StartAttempt start, StartResult result, String detail) {
+        unanswered[start.host]--;
+        apply(ledger.startOutcome(w.hostId[start.host], w.instanceId[start.instance], start.attempt, result, detail,
+                millis()));
+        report(start.host);
+        requestPlan();
+    }
+
+    @Override
+    public boolean killsOnTimeout() {
+        return true;
+    }
+
+    @Override
+    public boolean finished() {
+        return ledger != null && ledger.converged();
+    }
+
+    private void requestPlan() {
+        if (!planPending) {
+            planPending = true;
+            sim.schedule(sim.now(), this::plan);
+        }
+    }
+
+    private void plan() {
+        planPending = false;
+        long now = millis();
+        for (Assignment a : ledger.plan(now)) {
+            int h = hostIndex.get(a.nodeId());
+            ledger.assignmentRecorded(a.instanceId(), a.nodeId(), ++revision, now);
+            unanswered[h]++;
+            sim.sendStart(instanceIndex.get(a.instanceId()), h, a.attempt());
+        }
+    }
+
+    private void apply(List<StopOrder> stops) {
+        for (StopOrder s : stops) {
+            Integer h = hostIndex.get(s.nodeId());
+            Integer i = instanceIndex.get(s.instanceId());
+            if (h != null && i != null) {
+                sim.stopContainer(i, h);
+            }
+        }
+    }
+
+    private ContainerInfo containerInfo(int i, boolean running) {
+        ContainerInfo[] cache = running ? runningInfo : stoppedInfo;
+        if (cache[i] == null) {
+            var app = w.apps[w.instanceApp[i]];
+            cache[i] = new ContainerInfo(w.instanceId[i], app.id(), "c-" + w.instanceId[i], app.image(),
+                    running ? ContainerState.RUNNING : ContainerState.STOPPED, 0);
+        }
+        return cache[i];
+    }
+
+    /** The agent's report: what the real agent measures, from the simulated host. */
+    private void report(int h) {
+        int contending = sim.contending(h);
+        // engine knee, and CPU pressure: never more apps booting or starting than cores
+        int credits = Math.max(0, Math.min(w.knee[h] - contending, w.cores[h] - sim.booting(h) - contending));
+        // the ledger accounts for its outstanding starts itself: report what the running containers leave
+        long memoryAvailable = Math.max(0, w.memoryMb[h] - sim.runningMemory(h));
+        long version = sim.hostVersion(h);
+        if (imageVersion[h] != version) {
+            BitSet bits = sim.images(h);
+            if (imageCache[h] == null || imageCache[h].size() != bits.cardinality()) {
+                Set<String> images = new HashSet<>();
+                for (int a = bits.nextSetBit(0); a >= 0; a = bits.nextSetBit(a + 1)) {
+                    images.add(w.apps[a].image());
+                }
+                imageCache[h] = Set.copyOf(images);
+            }
+            List<ContainerInfo> cs = new ArrayList<>(sim.containers(h).size());
+            sim.containers(h).forEach((i, running) -> cs.add(containerInfo(i, running)));
+            containerCache[h] = List.copyOf(cs);
+            imageVersion[h] = version;
+        }
+        apply(ledger.hostReported(new HostReport(w.hostId[h], credits, unanswered[h], memoryAvailable,
+                imageCache[h], containerCache[h]), millis()));
+    }
+}

@@ -1,0 +1,43 @@
+package io.blackstart.drill;
+
+import io.blackstart.protocol.wire.StartResult;
+
+/**
+ * A placement policy under test in the drill: it decides which instance starts on which host, and when, through
+ * {@link Simulation#sendStart}. The simulation calls it back on every fact a real scheduler (or its agents) would
+ * learn. One instance per run; single-threaded.
+ */
+interface Policy {
+
+    /** Name used in options and output, e.g. {@code "blackstart"}. */
+    String name();
+
+    /** Power is back (t = 0). */
+    void begin(Simulation sim);
+
+    /** A host booted and is reachable. */
+    void hostUp(int host);
+
+    /** A start left its host's engine (the container process exists; the app boots). Agents learn it. */
+    default void engineDone(StartAttempt start) {
+    }
+
+    /**
+     * The outcome of a start the scheduler still waits for: STARTED when the app is up, FAILED (e.g. memory),
+     * TIMED_OUT when it exceeded its start timeout.
+     */
+    void outcome(StartAttempt start, StartResult result, String detail);
+
+    /** A start the scheduler had given up on (timed out) came up after all. */
+    default void abandonedUp(StartAttempt start) {
+    }
+
+    /**
+     * Whether the start timeout kills the container (the Blackstart agent enforces it and removes the container) or
+     * only makes the scheduler give up while the engine carries on (what a remote scheduler's timeout does).
+     */
+    boolean killsOnTimeout();
+
+    /** True when the policy has nothing left to do (converged, or gave up on what remains). */
+    boolean finished();
+}

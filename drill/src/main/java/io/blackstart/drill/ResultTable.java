@@ -1,0 +1,58 @@
+package io.blackstart.drill;
+
+import java.util.Locale;
+
+/**
+ * Renders a {@link DrillResult} as a plain-text table for a terminal: one row per policy with makespan, makespan ÷
+ * lower bound, start timeouts, retries, duplicates, peak starts in flight per host ÷ its credits, mean and p95 app
+ * downtime, and the time until the platform tier was up; the lower bound above it.
+ */
+public final class ResultTable {
+
+    private ResultTable() {
+    }
+
+    public static String render(DrillResult r) {
+        StringBuilder sb = new StringBuilder();
+        LowerBound lb = r.lowerBound();
+        sb.append(String.format(Locale.ROOT, "Blackout drill: %,d hosts, %,d apps, %,d instances, seed %d%n",
+                r.hosts(), r.apps(), r.instances(), r.seed()));
+        sb.append(String.format(Locale.ROOT, "Lower bound: %s (platform tier %s + the rest %s)%n%n",
+                duration(lb.totalSeconds()), duration(lb.platformSeconds()), duration(lb.restSeconds())));
+        String fmt = "%-18s %10s %7s %9s %8s %6s %9s %10s %10s %10s%n";
+        sb.append(String.format(Locale.ROOT, fmt, "policy", "makespan", "x LB", "timeouts", "retries", "dups",
+                "inflight/", "mean down", "p95 down", "platform"));
+        sb.append(String.format(Locale.ROOT, fmt, "", "", "", "", "", "", "credit", "", "", "up"));
+        for (PolicyOutcome o : r.policies().values()) {
+            String makespan = duration(o.makespanSeconds()) + (o.complete() ? "" : "*");
+            sb.append(String.format(Locale.ROOT, fmt, o.policy(), makespan,
+                    String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound(o.policy())),
+                    String.format(Locale.ROOT, "%,d", o.timeouts()), String.format(Locale.ROOT, "%,d", o.retries()),
+                    String.format(Locale.ROOT, "%,d", o.duplicates()),
+                    String.format(Locale.ROOT, "%.2f", o.peakInflightPerCredit()),
+                    duration(o.meanDowntimeSeconds()), duration(o.p95DowntimeSeconds()),
+                    duration(o.platformUpSeconds())));
+        }
+        boolean incomplete = r.policies().values().stream().anyMatch(o -> !o.complete());
+        if (incomplete) {
+            sb.append("* not every instance came up within the simulated ").append(duration(PolicyOutcome.HORIZON))
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Seconds as {@code 12.3s}, {@code 4m05s} or {@code 2h03m}. */
+    static String duration(double s) {
+        if (Double.isInfinite(s) || Double.isNaN(s)) {
+            return "-";
+        }
+        if (s < 60) {
+            return String.format(Locale.ROOT, "%.1fs", s);
+        }
+        long t = Math.round(s);
+        if (t < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", t / 60, t % 60);
+        }
+        return String.format(Locale.ROOT, "%dh%02dm", t / 3600, (t % 3600) / 60);
+    }
+}

@@ -1,0 +1,39 @@
+package io.blackstart.drill;
+
+/**
+ * One start command on one host, as the simulated engine sees it: pulling its image, starting (engine phase,
+ * contended), booting (the app's own time), then running — or failed, timed out, killed. Mutable; owned by the
+ * {@link Simulation}; policies read it.
+ */
+final class StartAttempt {
+
+    enum Phase { PULL, ENGINE, BOOT, RUNNING, FAILED, KILLED }
+
+    final int instance;
+    final int host;
+    final int attempt;
+    final double sentAt;
+    Phase phase;
+    ProcessorSharing.Job job;
+    double deadline = Double.POSITIVE_INFINITY;
+    /** The scheduler gave up on it (timeout) but the engine carries on: if it comes up, it is a duplicate. */
+    boolean abandoned;
+    boolean memoryReserved;
+
+    StartAttempt(int instance, int host, int attempt, double sentAt) {
+        this.instance = instance;
+        this.host = host;
+        this.attempt = attempt;
+        this.sentAt = sentAt;
+    }
+
+    /** True while the start occupies its host's start machinery (pulling or in the engine). */
+    boolean contending() {
+        return phase == Phase.PULL || phase == Phase.ENGINE;
+    }
+
+    /** True until the start reached a final phase. */
+    boolean live() {
+        return phase == Phase.PULL || phase == Phase.ENGINE || phase == Phase.BOOT;
+    }
+}
