@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 AppsCommand.class,
                 RecoveryCommand.class,
                 DoctorCommand.class,
+                DrillCommand.class,
                 CatalogCommand.class,
                 CommandLine.HelpCommand.class
         })
