@@ -1,5 +1,7 @@
 package io.blackstart.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -101,9 +103,26 @@ class BlackoutRecoveryE2ETest {
         assertEquals(0, running());
         Instant powerBack = Instant.now();
 
+        long upAt = System.nanoTime();
         cluster.up();
         Await.until("all " + desired + " running again", Duration.ofSeconds(180), BlackoutRecoveryE2ETest::running,
                 n -> n == desired);
+        long recoveryMillis = Duration.ofNanos(System.nanoTime() - upAt).toMillis();
+
+        // Backpressure: no agent ever had more starts outstanding or in flight than it may grant.
+        JsonNode nodes = new ObjectMapper().readTree(
+                cluster.blackstart("nodes", "--json").orFail("blackstart nodes --json").stdout()).path("nodes");
+        assertEquals(2, nodes.size(), nodes.toString());
+        for (JsonNode n : nodes) {
+            int max = n.path("maxCredits").asInt();
+            assertTrue(max > 0, n.toString());
+            assertTrue(n.path("peakOutstanding").asInt() <= max, "outstanding over credits: " + n);
+            assertTrue(n.path("peakStartsInFlight").asInt() <= max, "in flight over credits: " + n);
+            System.out.printf("blackout e2e: %s peak outstanding %d, peak starts in flight %d, max credits %d%n",
+                    n.path("nodeId").asText(), n.path("peakOutstanding").asInt(), n.path("peakStartsInFlight").asInt(), max);
+        }
+        System.out.printf("blackout e2e: %d instances recovered in %d ms from 'cluster.sh up' (JVM starts included)%n",
+                desired, recoveryMillis);
         Map<String, String> after = containerIds();
         assertEquals(before, after, "every instance restarted in place, in the same container, and only one each");
 
