@@ -130,20 +130,33 @@ final class EtcdCluster implements AutoCloseable {
         try (Client client = Client.builder().endpoints(clientUrl(helper)).build()) {
             for (Member m : client.getClusterClient().listMember().get(10, TimeUnit.SECONDS).getMembers()) {
                 if (m.getPeerURIs().stream().anyMatch(u -> u.toString().startsWith(peerUrls().get(i)))) {
-                    client.getClusterClient().removeMember(m.getId()).get(10, TimeUnit.SECONDS);
+                    try {
+                        client.getClusterClient().removeMember(m.getId()).get(10, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (!String.valueOf(e.getMessage()).contains("member not found")) {
+                            throw e;
+                        }
+                    }
                 }
             }
-            // strict reconfiguration refuses "unhealthy cluster" until the others have been connected for 5 s
+            // Strict reconfiguration refuses "unhealthy cluster" until the others have been connected for 5 s, and
+            // right after the removal etcd may answer "member not found" while it applies the change: retry until the
+            // member is listed (an attempt that timed out on our side may have been applied).
             Await.until("member add " + names.get(i) + " accepted", START_TIMEOUT, () -> {
                 try {
+                    for (Member m : client.getClusterClient().listMember().get(5, TimeUnit.SECONDS).getMembers()) {
+                        if (m.getPeerURIs().stream().anyMatch(u -> u.toString().startsWith(peerUrls().get(i)))) {
+                            return true;
+                        }
+                    }
                     client.getClusterClient().addMember(List.of(URI.create(peerUrls().get(i))))
                             .get(10, TimeUnit.SECONDS);
                     return true;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while adding " + names.get(i), e);
                 } catch (Exception e) {
-                    if (String.valueOf(e.getMessage()).contains("unhealthy cluster")) {
-                        return false;
-                    }
-                    throw new IllegalStateException("cannot add " + names.get(i), e);
+                    return false; // unhealthy cluster, member not found, a timeout: try again until the deadline
                 }
             });
         } catch (Exception e) {
