@@ -1,8 +1,6 @@
 package io.blackstart.cli;
 
-import com.typesafe.config.Config;
 import io.blackstart.agent.AgentNode;
-import org.apache.pekko.actor.typed.ActorSystem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,10 +15,6 @@ final class RunAgent implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config c = NodeConfig.load(config);
-        Logging.init();
-        ActorSystem<?> system = AgentNode.start(c);
-        system.getWhenTerminated().toCompletableFuture().get();
-        return 0;
+        return NodeRunner.run(config, AgentNode::start);
     }
 }

@@ -355,7 +355,15 @@ final class Simulation {
     }
 
     private void rescheduleEngine(int h) {
-        ProcessorSharing ps = engine[h];
+        reschedule(engine[h], this::engineDone);
+    }
+
+    private void rescheduleCpu(int h) {
+        reschedule(cpu[h], this::booted);
+    }
+
+    /** Schedules the next completion of {@code ps}; a later change of {@code ps} makes the event a no-op. */
+    private void reschedule(ProcessorSharing ps, java.util.function.Consumer<StartAttempt> done) {
         long v = ps.version();
         double t = ps.nextCompletion();
         if (t != Double.POSITIVE_INFINITY) {
@@ -364,9 +372,9 @@ final class Simulation {
                     return;
                 }
                 for (ProcessorSharing.Job j : ps.pollCompleted(now)) {
-                    engineDone((StartAttempt) j.payload);
+                    done.accept((StartAttempt) j.payload);
                 }
-                rescheduleEngine(h);
+                reschedule(ps, done);
             });
         }
     }
@@ -381,23 +389,6 @@ final class Simulation {
         rescheduleCpu(s.host);
         if (!s.abandoned) {
             policy.engineDone(s);
-        }
-    }
-
-    private void rescheduleCpu(int h) {
-        ProcessorSharing ps = cpu[h];
-        long v = ps.version();
-        double t = ps.nextCompletion();
-        if (t != Double.POSITIVE_INFINITY) {
-            schedule(t, () -> {
-                if (ps.version() != v) {
-                    return;
-                }
-                for (ProcessorSharing.Job j : ps.pollCompleted(now)) {
-                    booted((StartAttempt) j.payload);
-                }
-                rescheduleCpu(h);
-            });
         }
     }
 
