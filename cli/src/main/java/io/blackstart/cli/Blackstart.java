@@ -30,9 +30,16 @@ public final class Blackstart implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the command line and returns the exit code (used by tests). */
+    /** Runs the command line and returns the exit code. */
     public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given output streams and returns the exit code (tests). */
+    static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cmd = new CommandLine(new Blackstart());
+        cmd.setOut(out);
+        cmd.setErr(err);
         cmd.setExecutionExceptionHandler((ex, line, parsed) -> {
             line.getErr().println("blackstart: " + (ex instanceof OperatorException ? ex.getMessage() : ex.toString()));
             return ex instanceof OperatorException o ? o.exitCode() : 1;
