@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -44,10 +47,15 @@ class WalkingSkeletonE2ETest {
     }
 
     @Test
-    void specInEtcdBecomesLabelledContainersAndGoesAwayWhenRemoved() {
+    void specInEtcdBecomesLabelledContainersAndGoesAwayWhenRemoved() throws IOException {
         cluster.etcdPut("/apps/" + BAD, "{\"id\":\"" + BAD + "\",\"image\":7}");
-        cluster.etcdPut("/apps/" + APP, "{\"id\":\"" + APP + "\",\"image\":\"blackstart/testapp:1\",\"instances\":2,"
-                + "\"memoryMb\":16,\"cpus\":0.1,\"command\":[\"/bin/sleep\",\"100000\"]}");
+        Path catalog = Files.createTempFile("e2e-catalog", ".json");
+        Files.writeString(catalog, "[{\"id\":\"" + APP + "\",\"image\":\"blackstart/testapp:1\",\"instances\":2,"
+                + "\"memoryMb\":16,\"cpus\":0.1,\"command\":[\"/bin/sleep\",\"100000\"]}]");
+        Shell.Result imported = cluster.blackstart("catalog", "import", catalog.toString(), "--etcd", LocalCluster.ETCD,
+                "--prefix", cluster.prefix).orFail("blackstart catalog import");
+        assertTrue(imported.stdout().contains("imported " + APP), imported.stdout());
+        Files.delete(catalog);
 
         List<String> running = Await.until("2 running containers of " + APP, Duration.ofSeconds(90),
                 () -> LocalCluster.containers(APP),
@@ -64,6 +72,13 @@ class WalkingSkeletonE2ETest {
         assertEquals(cluster.prefix + "/apps/" + BAD, rejected.get(0).path("key").asText());
         assertEquals("image", rejected.get(0).path("field").asText());
         assertEquals("expected a string, got an integer", rejected.get(0).path("message").asText());
+
+        Shell.Result exported = cluster.blackstart("catalog", "export", "-", "--etcd", LocalCluster.ETCD, "--prefix",
+                cluster.prefix);
+        assertEquals(0, exported.exitCode(), exported.stderr());
+        // export is the stored documents as they are, the rejected one included, so it can be fixed and re-imported
+        assertTrue(exported.stdout().contains("\"id\" : \"" + APP + "\""), exported.stdout());
+        assertTrue(exported.stdout().contains("\"id\" : \"" + BAD + "\""), exported.stdout());
 
         cluster.etcdDelete("/apps/" + APP);
         Await.until("containers of " + APP + " to stop", Duration.ofSeconds(60), () -> LocalCluster.containers(APP),
