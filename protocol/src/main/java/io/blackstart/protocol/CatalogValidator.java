@@ -34,6 +34,9 @@ public final class CatalogValidator {
             AppSpecParser.Result r = AppSpecParser.parse(d.key(), d.expectedId(), d.json());
             if (!r.valid()) {
                 rejected.addAll(r.errors());
+                if (d.expectedId() != null) {
+                    keyOf.putIfAbsent(d.expectedId(), d.key()); // so dependants learn it was rejected, not unknown
+                }
                 continue;
             }
             AppSpec spec = r.spec().orElseThrow();

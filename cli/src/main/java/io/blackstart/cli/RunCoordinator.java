@@ -1,0 +1,26 @@
+package io.blackstart.cli;
+
+import com.typesafe.config.Config;
+import io.blackstart.coordinator.CoordinatorNode;
+import org.apache.pekko.actor.typed.ActorSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** {@code blackstart coordinator}: runs a coordinator node until it is stopped (SIGTERM leaves the cluster). */
+@Command(name = "coordinator", mixinStandardHelpOptions = true,
+        description = "Run a coordinator node (Pekko Cluster role 'coordinator', HTTP API).")
+final class RunCoordinator implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        Config c = NodeConfig.load(config);
+        Logging.init();
+        ActorSystem<?> system = CoordinatorNode.start(c);
+        system.getWhenTerminated().toCompletableFuture().get();
+        return 0;
+    }
+}

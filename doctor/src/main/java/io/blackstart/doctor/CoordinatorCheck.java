@@ -1,0 +1,89 @@
+package io.blackstart.doctor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The coordinator: {@link #REACHABLE} ({@code GET /api/v1/status} answers 200 with JSON within the timeout)
+ * and, only when it is, the cluster-wide {@link #STATUS} (mode, desired and running instances, members and
+ * unreachable members when the status carries them). When the coordinator does not answer, only
+ * {@link #REACHABLE} is reported; the cluster-wide checks show up as blocked by it.
+ */
+public final class CoordinatorCheck implements CheckTask {
+
+    /** The check group. */
+    public static final String GROUP = "coordinator";
+    /** Name of the reachability check. */
+    public static final String REACHABLE = "coordinator reachable";
+    /** Name of the cluster-wide status check. */
+    public static final String STATUS = "coordinator status";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String api;
+    private final HttpFetch http;
+
+    /**
+     * @param api            the coordinator's base URL, e.g. {@code http://127.0.0.1:7070}
+     * @param connectTimeout connect timeout
+     * @param readTimeout    request timeout
+     */
+    public CoordinatorCheck(String api, Duration connectTimeout, Duration readTimeout) {
+        this.api = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
+        this.http = new HttpFetch(connectTimeout, readTimeout);
+    }
+
+    @Override
+    public String group() {
+        return GROUP;
+    }
+
+    @Override
+    public List<String> names() {
+        return List.of(REACHABLE, STATUS);
+    }
+
+    @Override
+    public List<Check> run() {
+        String url = api + "/api/v1/status";
+        HttpFetch.Answer a = http.get(url);
+        long ms = a.outcome().millis();
+        String hint = "start a coordinator (blackstart coordinator) or pass --api with the right URL; "
+                + "cluster-wide checks need it";
+        if (!a.outcome().isOk()) {
+            return List.of(Check.fail(GROUP, REACHABLE, "coordinator at " + api + " does not answer: "
+                    + a.outcome().detail(), hint, ms));
+        }
+        if (a.status() != 200) {
+            return List.of(Check.fail(GROUP, REACHABLE, "GET " + url + " answered HTTP " + a.status(), hint, ms));
+        }
+        JsonNode status;
+        try {
+            status = JSON.readTree(a.body());
+        } catch (Exception e) {
+            return List.of(Check.fail(GROUP, REACHABLE, "GET " + url + " answered 200 but not JSON", hint, ms));
+        }
+        List<Check> checks = new ArrayList<>();
+        checks.add(Check.ok(GROUP, REACHABLE, "coordinator at " + api + " answered in " + ms + " ms", ms));
+        List<String> facts = new ArrayList<>();
+        for (String field : List.of("mode", "desired", "running", "members", "singleton", "leader")) {
+            JsonNode v = status.get(field);
+            if (v != null && !v.isNull()) {
+                facts.add(field + "=" + (v.isValueNode() ? v.asText() : v.toString()));
+            }
+        }
+        String summary = facts.isEmpty() ? "status has no mode/desired/running fields" : String.join(", ", facts);
+        JsonNode unreachable = status.get("unreachable");
+        if (unreachable != null && unreachable.isArray() && !unreachable.isEmpty()) {
+            checks.add(Check.warn(GROUP, STATUS, summary + "; unreachable members: " + unreachable,
+                    "check the unreachable coordinator nodes and the network between them", 0));
+        } else {
+            checks.add(Check.ok(GROUP, STATUS, summary, 0));
+        }
+        return checks;
+    }
+}

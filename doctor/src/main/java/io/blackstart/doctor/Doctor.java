@@ -1,0 +1,165 @@
+package io.blackstart.doctor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs the doctor: builds the checks and their dependency graph from {@link DoctorOptions}, runs them
+ * concurrently within the check timeout and the run's deadline, and assembles the {@link DoctorReport}.
+ * With {@link DoctorOptions#waitFor()} it re-runs until every check is ok or the time is up.
+ *
+ * <p>It depends on nothing it checks: no check needs another to have succeeded to run, so a dead etcd or
+ * coordinator only shows up in the report.
+ */
+public final class Doctor {
+
+    /** Capability: what recovery needs. */
+    public static final String RECOVERY = "recovery";
+    /** Capability: what the node agents need. */
+    public static final String AGENTS = "agents";
+    /** Capability: what apps need from the outside (names and dependencies). */
+    public static final String APPS = "apps";
+
+    private Doctor() {
+    }
+
+    /** One run (or, with {@code waitFor}, runs until all ok or the time is up); returns the last report. */
+    public static DoctorReport run(DoctorOptions options) {
+        long waitUntil = System.nanoTime() + options.waitFor().toNanos();
+        while (true) {
+            DoctorReport report = runOnce(options);
+            long pause = options.waitInterval().toNanos();
+            if (report.allOk() || System.nanoTime() + pause >= waitUntil) {
+                return report;
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return report;
+            }
+        }
+    }
+
+    /** Exactly one run. */
+    public static DoctorReport runOnce(DoctorOptions options) {
+        ExecutorService pool = Executors.newCachedThreadPool(daemonThreads());
+        try {
+            List<CheckTask> tasks = tasks(options, pool);
+            return runTasks(tasks, graph(options, tasks), options.checkTimeout(), options.deadline(), pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The tasks of a run, in display order. */
+    static List<CheckTask> tasks(DoctorOptions o, ExecutorService pool) {
+        List<CheckTask> tasks = new ArrayList<>();
+        if (!o.etcdEndpoints().isEmpty()) {
+            EtcdAssessment assessment = new EtcdAssessment(
+                    o.expectedClusterId().map(id -> Long.parseUnsignedLong(id, 16)), o.etcdQuotaBytes(),
+                    o.etcdMaxRaftLag());
+            tasks.add(new EtcdCheck(o.etcdEndpoints(), o.etcdPeers(), () -> new JetcdMemberPort(o.etcdCallTimeout(), pool),
+                    assessment, pool));
+        }
+        for (String name : o.dnsNames()) {
+            tasks.add(new DnsCheck(name, o.readTimeout(), pool));
+        }
+        for (String probe : o.probes()) {
+            tasks.add(new ProbeCheck(ProbeTarget.parse(probe), o.connectTimeout(), o.readTimeout()));
+        }
+        o.dockerHost().ifPresent(host -> tasks.add(new DockerCheck(host,
+                () -> new DockerJavaEngine(host, o.connectTimeout(), o.readTimeout()))));
+        if (!o.etcdEndpoints().isEmpty()) {
+            tasks.add(new ClockCheck(o.etcdEndpoints(), o.etcdPeers(), o.connectTimeout(), o.readTimeout(), pool));
+        }
+        o.api().ifPresent(api -> tasks.add(new CoordinatorCheck(api, o.connectTimeout(), o.readTimeout())));
+        return tasks;
+    }
+
+    /** The dependency graph between the checks of a run, and the capabilities they serve. */
+    static CheckGraph graph(DoctorOptions o, List<CheckTask> tasks) {
+        CheckGraph.Builder g = CheckGraph.builder();
+        // etcd: the cluster verdict is made of its members; lag is only comparable while there is quorum
+        tasks.stream().filter(t -> t instanceof EtcdCheck).map(t -> (EtcdCheck) t).findFirst().ifPresent(etcd -> {
+            g.requires(EtcdAssessment.QUORUM, etcd.memberNames());
+            g.requires(EtcdAssessment.RAFT_LAG, EtcdAssessment.QUORUM);
+        });
+        // docker: the disk is read through the engine
+        g.requires(DockerCheck.DISK, DockerCheck.ENGINE);
+        // coordinator: cluster-wide checks are asked through its API
+        g.requires(CoordinatorCheck.STATUS, CoordinatorCheck.REACHABLE);
+        // apps need their names to resolve and their dependencies to answer
+        List<String> external = new ArrayList<>();
+        o.dnsNames().forEach(n -> external.add(DnsCheck.checkName(n)));
+        o.probes().forEach(p -> external.add(ProbeCheck.checkName(p)));
+        g.capability(APPS, "apps that need it cannot start").requires(APPS, external);
+        // agents run containers through the local engine, and are driven by the coordinator
+        g.capability(AGENTS, "agents cannot start containers")
+                .requires(AGENTS, DockerCheck.ENGINE, DockerCheck.DISK, CoordinatorCheck.REACHABLE);
+        // recovery needs the desired state (etcd), the coordinator cluster and the agents
+        g.capability(RECOVERY, "recovery cannot start")
+                .requires(RECOVERY, EtcdAssessment.QUORUM, CoordinatorCheck.STATUS, AGENTS);
+        return g.build();
+    }
+
+    /**
+     * Runs {@code tasks} concurrently on {@code pool}. A task still running when {@code checkTimeout} or
+     * {@code deadline} (both from the start) has passed is interrupted and each of its names reported as
+     * failed; so is a task that throws.
+     */
+    static DoctorReport runTasks(List<CheckTask> tasks, CheckGraph graph, Duration checkTimeout, Duration deadline,
+                                 ExecutorService pool) {
+        long start = System.nanoTime();
+        long limit = start + Math.min(checkTimeout.toNanos(), deadline.toNanos());
+        List<Future<List<Check>>> futures = new ArrayList<>();
+        for (CheckTask t : tasks) {
+            futures.add(pool.submit(t::run));
+        }
+        List<Check> checks = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            CheckTask task = tasks.get(i);
+            Future<List<Check>> f = futures.get(i);
+            Optional<String> problem;
+            try {
+                checks.addAll(f.get(Math.max(0, limit - System.nanoTime()), TimeUnit.NANOSECONDS));
+                continue;
+            } catch (TimeoutException | CancellationException e) {
+                f.cancel(true);
+                problem = Optional.of("no result within " + Duration.ofNanos(limit - start).toMillis() + " ms");
+            } catch (ExecutionException e) {
+                problem = Optional.of("the check crashed: " + HttpFetch.describe(e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                f.cancel(true);
+                problem = Optional.of("interrupted");
+            }
+            long ms = HttpFetch.millisSince(start);
+            for (String name : task.names()) {
+                checks.add(Check.fail(task.group(), name, problem.get(),
+                        "raise check-timeout/deadline, or look at what hangs (a firewall dropping packets?)", ms));
+            }
+        }
+        return graph.assemble(checks);
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "doctor-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

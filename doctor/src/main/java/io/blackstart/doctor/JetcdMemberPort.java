@@ -1,0 +1,234 @@
+package io.blackstart.doctor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.cluster.Member;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.maintenance.StatusResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@link EtcdMemberPort} over jetcd 0.8.7 (client port) and plain HTTP (peer port).
+ *
+ * <p>Every jetcd client is built for one endpoint with the settings measured in {@code ETCD.md}:
+ * {@code waitForReady(false)}, a 1 s connect timeout, no retries, and a gRPC deadline on every unary call,
+ * so that a dead, frozen or not-ready member ends each call within the deadline and leaks no channel.
+ * Until one Status call in this JVM has succeeded, Status calls get 3 s more, because the first gRPC
+ * call of a fresh JVM spends 0.6-2.2 s loading classes inside its deadline; a hung member then costs
+ * that much more on a cold start only.
+ */
+public final class JetcdMemberPort implements EtcdMemberPort {
+
+    // grpc logs through java.util.logging; keep a strong reference or the level is lost with the logger.
+    private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long COLD_START_ALLOWANCE_MILLIS = 3000;
+    private static final AtomicBoolean WARM = new AtomicBoolean();
+    private static final ByteSequence PROBE_KEY = ByteSequence.from("blackstart/doctor/probe", StandardCharsets.UTF_8);
+
+    private final Duration callTimeout;
+    private final Executor executor;
+    private final HttpFetch peerHttp;
+
+    /**
+     * A port whose every call ends within {@code callTimeout} (plus scheduling slack).
+     *
+     * @param callTimeout deadline of each call
+     * @param executor    runs the two reads of a member concurrently (they block up to the deadline)
+     */
+    public JetcdMemberPort(Duration callTimeout, Executor executor) {
+        GRPC_LOG.setLevel(Level.WARNING);
+        this.callTimeout = callTimeout;
+        this.executor = executor;
+        this.peerHttp = new HttpFetch(Duration.ofMillis(Math.min(1000, callTimeout.toMillis())), callTimeout);
+    }
+
+    @Override
+    public EtcdClientView clientSide(String clientUrl) {
+        // the first gRPC call of a JVM loads Netty and gRPC classes inside its deadline (measured 0.6-2.2 s),
+        // so until one Status call has succeeded, Status calls get a longer deadline
+        long statusDeadline = callTimeout.toMillis() + (WARM.get() ? 0 : COLD_START_ALLOWANCE_MILLIS);
+        try (Client statusClient = client(clientUrl, statusDeadline); Client client = client(clientUrl,
+                callTimeout.toMillis())) {
+            long t0 = System.nanoTime();
+            StatusResponse s;
+            try {
+                s = await(() -> statusClient.getMaintenanceClient().statusMember(clientUrl), statusDeadline);
+                WARM.set(true);
+            } catch (Exception e) {
+                return new EtcdClientView(clientUrl, classify(e, t0), Optional.empty(), CallOutcome.skipped(),
+                        CallOutcome.skipped(), List.of());
+            }
+            CallOutcome statusCall = CallOutcome.ok(HttpFetch.millisSince(t0));
+            EtcdMemberStatus status = new EtcdMemberStatus(s.getHeader().getClusterId(), s.getHeader().getMemberId(),
+                    s.getLeader(), s.getRaftIndex(), s.getRaftAppliedIndex(), s.getDbSize(), s.getDbSizeInUse(),
+                    s.getErrorList(), s.getVersion());
+            CompletableFuture<CallOutcome> serializable = CompletableFuture.supplyAsync(() -> timed(() ->
+                    client.getKVClient().get(PROBE_KEY, GetOption.builder().withSerializable(true).build())), executor);
+            CompletableFuture<CallOutcome> linearizable = CompletableFuture.supplyAsync(() -> timed(() ->
+                    client.getKVClient().get(PROBE_KEY)), executor);
+            List<EtcdMember> members = new ArrayList<>();
+            try {
+                for (Member m : await(() -> client.getClusterClient().listMember(), callTimeout.toMillis())
+                        .getMembers()) {
+                    members.add(new EtcdMember(m.getId(), m.getName(), urls(m.getPeerURIs()), urls(m.getClientURIs())));
+                }
+            } catch (Exception e) {
+                // the member list is only used to name members; the Status call above already classified the member
+            }
+            return new EtcdClientView(clientUrl, statusCall, Optional.of(status), serializable.join(),
+                    linearizable.join(), members);
+        }
+    }
+
+    @Override
+    public EtcdPeerView peerSide(String peerUrl) {
+        HttpFetch.Answer members = peerHttp.get(peerUrl + "/members");
+        if (!members.outcome().isOk()) {
+            return new EtcdPeerView(peerUrl, members.outcome(), Optional.empty(), Optional.empty(), List.of());
+        }
+        Optional<Long> clusterId = members.header("X-Etcd-Cluster-Id").flatMap(JetcdMemberPort::parseHex);
+        List<EtcdMember> list = new ArrayList<>();
+        try {
+            for (JsonNode m : JSON.readTree(members.body())) {
+                list.add(new EtcdMember(Long.parseUnsignedLong(m.path("id").asText("0")), m.path("name").asText(""),
+                        strings(m.path("peerURLs")), strings(m.path("clientURLs"))));
+            }
+        } catch (Exception e) {
+            // an unparsable body leaves the list empty; the cluster id header is what matters
+        }
+        HttpFetch.Answer version = peerHttp.get(peerUrl + "/version");
+        Optional<String> clusterVersion = Optional.empty();
+        if (version.outcome().isOk() && version.status() == 200) {
+            try {
+                clusterVersion = Optional.ofNullable(JSON.readTree(version.body()).path("etcdcluster").textValue());
+            } catch (Exception e) {
+                // unknown version format: leave it empty
+            }
+        }
+        CallOutcome call = members.status() == 200 ? members.outcome()
+                : new CallOutcome(CallOutcome.Kind.ERROR, "HTTP " + members.status(), members.outcome().millis());
+        return new EtcdPeerView(peerUrl, call, clusterId, clusterVersion, list);
+    }
+
+    @Override
+    public void close() {
+        // clients are per call; nothing is held between calls
+    }
+
+    private Client client(String endpoint, long deadlineMillis) {
+        return Client.builder()
+                .endpoints(endpoint)
+                .waitForReady(false)
+                .connectTimeout(Duration.ofMillis(Math.min(1000, callTimeout.toMillis())))
+                .retryMaxAttempts(0)
+                .interceptor(new Deadline(deadlineMillis))
+                .build();
+    }
+
+    private static <T> T await(Supplier<CompletableFuture<T>> call, long deadlineMillis) throws Exception {
+        // the gRPC deadline ends the call; orTimeout only guards against a call that was never sent
+        return call.get().orTimeout(deadlineMillis + 1000, TimeUnit.MILLISECONDS).get();
+    }
+
+    private CallOutcome timed(Supplier<? extends CompletableFuture<?>> call) {
+        long t0 = System.nanoTime();
+        try {
+            call.get().orTimeout(callTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS).get();
+            return CallOutcome.ok(HttpFetch.millisSince(t0));
+        } catch (Exception e) {
+            return classify(e, t0);
+        }
+    }
+
+    /** Classifies a jetcd failure (see ETCD.md section 3). */
+    static CallOutcome classify(Throwable e, long t0) {
+        long ms = HttpFetch.millisSince(t0);
+        Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new CallOutcome(CallOutcome.Kind.TIMEOUT, "interrupted", ms);
+        }
+        if (t instanceof TimeoutException) {
+            return new CallOutcome(CallOutcome.Kind.TIMEOUT, "no answer within " + ms + " ms", ms);
+        }
+        Status.Code code = t instanceof EtcdException ee
+                ? Status.Code.valueOf(ee.getErrorCode().name())
+                : Status.fromThrowable(t).getCode();
+        String message = String.valueOf(t.getMessage());
+        if (code == Status.Code.DEADLINE_EXCEEDED) {
+            return new CallOutcome(CallOutcome.Kind.TIMEOUT, "no answer within " + ms + " ms (deadline exceeded)", ms);
+        }
+        if (message.contains("etcdserver: no leader") || message.contains("etcdserver: request timed out")
+                || message.contains("context deadline exceeded")) {
+            return new CallOutcome(CallOutcome.Kind.NO_QUORUM, message, ms);
+        }
+        if (code == Status.Code.UNAVAILABLE) {
+            String why = message.contains("refused") || rootMessage(t).contains("refused") ? "connection refused"
+                    : message.contains("timed out") || rootMessage(t).contains("timed out") ? "connect timed out"
+                    : message;
+            return new CallOutcome(CallOutcome.Kind.REFUSED, why, ms);
+        }
+        return new CallOutcome(CallOutcome.Kind.ERROR, code + ": " + message, ms);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return String.valueOf(r.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static Optional<Long> parseHex(String s) {
+        try {
+            return Optional.of(Long.parseUnsignedLong(s.strip(), 16));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<String> urls(List<URI> uris) {
+        return uris.stream().map(u -> u.toString().replaceAll("/$", "")).toList();
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText().replaceAll("/$", "")));
+        return out;
+    }
+
+    /** Puts a gRPC deadline on every unary call; leaves streams (watch, keepalive) alone. */
+    private record Deadline(long millis) implements ClientInterceptor {
+        @Override
+        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+            boolean unary = method.getType() == MethodDescriptor.MethodType.UNARY;
+            return next.newCall(method, unary && options.getDeadline() == null
+                    ? options.withDeadlineAfter(millis, TimeUnit.MILLISECONDS) : options);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.blackstart.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A cluster started with {@code deploy/local/cluster.sh} on free ports, a private run directory and a private etcd
+ * prefix, so it never collides with a developer's cluster. Also wraps the tools an operator would use.
+ */
+final class LocalCluster implements AutoCloseable {
+    static final String ETCD = "http://127.0.0.1:2379";
+    static final String TOKEN = "e2e-" + UUID.randomUUID();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final String prefix = "/bs-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+    final int apiPort = freePort();
+    final int basePort = freePort();
+    final Path runDir;
+    private final int agents;
+
+    LocalCluster(int agents) throws IOException {
+        this.agents = agents;
+        this.runDir = Files.createTempDirectory("bs-e2e-run");
+    }
+
+    Map<String, String> env() {
+        return Map.of("BLACKSTART_RUN_DIR", runDir.toString(), "BLACKSTART_TOKEN", TOKEN,
+                "BLACKSTART_API", api());
+    }
+
+    String api() {
+        return "http://127.0.0.1:" + apiPort;
+    }
+
+    LocalCluster up() {
+        Shell.run(Duration.ofSeconds(150), env(), List.of("deploy/local/cluster.sh", "up", "--agents", "" + agents,
+                "--prefix", prefix, "--api-port", "" + apiPort, "--base-port", "" + basePort))
+                .orFail("cluster.sh up (logs in " + runDir + ")");
+        return this;
+    }
+
+    void down() {
+        Shell.run(Duration.ofSeconds(60), env(), List.of("deploy/local/cluster.sh", "down")).orFail("cluster.sh down");
+    }
+
+    /** Runs {@code ./blackstart ARGS} against this cluster. */
+    Shell.Result blackstart(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("./blackstart"));
+        cmd.addAll(Arrays.asList(args));
+        return Shell.run(Duration.ofSeconds(60), env(), cmd);
+    }
+
+    JsonNode status() {
+        try {
+            return JSON.readTree(blackstart("status", "--json").orFail("blackstart status --json").stdout());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    void etcdPut(String key, String value) {
+        Shell.run("etcdctl", "--endpoints=" + ETCD, "put", prefix + key, value).orFail("etcdctl put " + key);
+    }
+
+    void etcdDelete(String key) {
+        Shell.run("etcdctl", "--endpoints=" + ETCD, "del", prefix + key).orFail("etcdctl del " + key);
+    }
+
+    /** Containers with label io.blackstart.app=APP: one line "name instance node state" each. */
+    static List<String> containers(String app) {
+        String out = Shell.run("docker", "ps", "-a", "--filter", "label=io.blackstart.app=" + app, "--format",
+                "{{.Names}} {{.Label \"io.blackstart.instance\"}} {{.Label \"io.blackstart.node\"}} {{.State}}")
+                .orFail("docker ps").stdout().strip();
+        return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+    }
+
+    static void removeContainers(String app) {
+        String ids = Shell.run("docker", "ps", "-aq", "--filter", "label=io.blackstart.app=" + app).stdout().strip();
+        if (!ids.isEmpty()) {
+            List<String> cmd = new ArrayList<>(List.of("docker", "rm", "-f"));
+            cmd.addAll(Arrays.asList(ids.split("\\s+")));
+            Shell.run(Duration.ofSeconds(60), Map.of(), cmd);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            down();
+        } finally {
+            Shell.run("etcdctl", "--endpoints=" + ETCD, "del", "--prefix", prefix + "/");
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

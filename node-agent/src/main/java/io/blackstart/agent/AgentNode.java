@@ -1,0 +1,68 @@
+package io.blackstart.agent;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * Starts a node agent process: the ActorSystem {@code blackstart} with cluster role {@code agent}, the Docker
+ * runtime and the {@link NodeAgent}. The caller's config supplies the cluster settings ({@code pekko.actor.provider
+ * = cluster}, Artery host and port, seed nodes) and {@code blackstart.agent.node-id}; everything else has defaults in
+ * this module's {@code reference.conf}.
+ */
+public final class AgentNode {
+
+    /** The cluster role of agent nodes. */
+    public static final String ROLE = "agent";
+
+    private AgentNode() {
+    }
+
+    /**
+     * Validates the settings, then creates the ActorSystem and spawns the agent. Terminating the returned system
+     * stops the agent and closes the Docker connections; containers are left as they are.
+     *
+     * @throws IllegalArgumentException if a {@code blackstart.agent} setting is missing or invalid (the message names
+     *                                  the key)
+     */
+    public static ActorSystem<Void> start(Config config) {
+        List<String> roles = new ArrayList<>(config.hasPath("pekko.cluster.roles")
+                ? config.getStringList("pekko.cluster.roles") : List.of());
+        if (!roles.contains(ROLE)) {
+            roles.add(ROLE);
+        }
+        Config full = config.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve();
+        AgentSettings settings = AgentSettings.fromConfig(full);
+        // initialise logging on this thread, so no early log line from a dispatcher thread is replayed (P6)
+        LoggerFactory.getILoggerFactory();
+        return ActorSystem.create(guardian(settings), "blackstart", full);
+    }
+
+    private static Behavior<Void> guardian(AgentSettings settings) {
+        return Behaviors.setup(context -> {
+            Executor docker = context.getSystem().dispatchers()
+                    .lookup(DispatcherSelector.fromConfig(AgentSettings.DOCKER_DISPATCHER));
+            DockerJavaRuntime runtime = new DockerJavaRuntime(settings, docker);
+            // closing sockets is I/O: done once the system is gone, not on an actor thread
+            context.getSystem().getWhenTerminated().thenRun(runtime::close);
+            Behavior<NodeAgent.Command> agent = NodeAgent.create(settings, runtime,
+                    new ProcfsHostProbe(settings.procRoot()), new FileStoreDiskProbe(settings.dockerDataRoot()));
+            context.spawn(Behaviors.supervise(agent).onFailure(SupervisorStrategy.restartWithBackoff(
+                    Duration.ofMillis(500), Duration.ofSeconds(30), 0.2)), "agent");
+            return Behaviors.empty();
+        });
+    }
+}

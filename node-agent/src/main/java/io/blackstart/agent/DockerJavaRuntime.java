@@ -1,0 +1,367 @@
+package io.blackstart.agent;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Image;
+import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Version;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.blackstart.protocol.ContainerLabels;
+import io.blackstart.protocol.wire.ContainerInfo;
+import io.blackstart.protocol.wire.ContainerSpec;
+import io.blackstart.protocol.wire.ContainerState;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * {@link ContainerRuntime} on the Docker Engine API through docker-java and its zerodep transport. The API version is
+ * never fixed: requests go unversioned and the engine answers in its own version. Every blocking call runs on the
+ * executor given (a bounded Pekko dispatcher). The event stream uses a second client without a response timeout, so
+ * a quiet stream is not cut.
+ */
+public final class DockerJavaRuntime implements ContainerRuntime {
+
+    private static final String NO_TAG = "<none>:<none>";
+
+    private final DockerClient client;
+    private final DockerClient eventsClient;
+    private final Executor executor;
+    private final Duration pullTimeout;
+
+    /** Connects (lazily) to {@code settings.dockerHost()}; blocking calls run on {@code executor}. */
+    public DockerJavaRuntime(AgentSettings settings, Executor executor) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(settings.dockerHost().toString())
+                .build();
+        this.client = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(settings.dockerMaxConnections())
+                .connectionTimeout(settings.dockerConnectTimeout())
+                .responseTimeout(settings.dockerResponseTimeout())
+                .build());
+        this.eventsClient = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(settings.dockerMaxConnections())
+                .connectionTimeout(settings.dockerConnectTimeout())
+                .build());
+        this.executor = executor;
+        this.pullTimeout = settings.pullTimeout();
+    }
+
+    @Override
+    public CompletionStage<List<ContainerInfo>> list(String nodeId) {
+        return async(() -> listWithLabels(Map.of(ContainerLabels.NODE, nodeId)));
+    }
+
+    @Override
+    public CompletionStage<Optional<ContainerInfo>> inspect(String nodeId, String containerId) {
+        return async(() -> {
+            InspectContainerResponse c;
+            try {
+                c = client.inspectContainerCmd(containerId).exec();
+            } catch (NotFoundException gone) {
+                return Optional.empty();
+            }
+            Map<String, String> labels = c.getConfig() == null || c.getConfig().getLabels() == null ? Map.of()
+                    : c.getConfig().getLabels();
+            if (!nodeId.equals(labels.get(ContainerLabels.NODE))) {
+                return Optional.empty();
+            }
+            String status = c.getState() == null ? null : c.getState().getStatus();
+            return Optional.of(new ContainerInfo(labels.getOrDefault(ContainerLabels.INSTANCE, ""),
+                    labels.getOrDefault(ContainerLabels.APP, ""), c.getId(), c.getConfig().getImage(), state(status),
+                    0));
+        });
+    }
+
+    @Override
+    public CompletionStage<Optional<ContainerInfo>> find(String nodeId, String instanceId) {
+        return async(() -> listWithLabels(Map.of(ContainerLabels.NODE, nodeId, ContainerLabels.INSTANCE, instanceId))
+                .stream().findFirst());
+    }
+
+    @Override
+    public CompletionStage<String> createAndStart(String nodeId, String instanceId, String appId, ContainerSpec spec) {
+        return async(() -> {
+            String name = ContainerLabels.CONTAINER_NAME_PREFIX + instanceId;
+            String id;
+            try {
+                HostConfig host = HostConfig.newHostConfig()
+                        .withMemory(spec.memoryMb() * 1024L * 1024L)
+                        .withNanoCPUs((long) Math.ceil(spec.cpus() * 1e9))
+                        .withRestartPolicy(RestartPolicy.noRestart());
+                var create = client.createContainerCmd(spec.image())
+                        .withName(name)
+                        .withLabels(Map.of(ContainerLabels.APP, appId, ContainerLabels.INSTANCE, instanceId,
+                                ContainerLabels.NODE, nodeId))
+                        .withEnv(spec.env().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                                .map(e -> e.getKey() + "=" + e.getValue()).toList())
+                        .withHostConfig(host);
+                if (!spec.command().isEmpty()) {
+                    create = create.withCmd(spec.command());
+                }
+                id = create.exec().getId();
+            } catch (ConflictException e) {
+                // the name is taken: an earlier attempt created it (or another agent on this engine did)
+                id = existingOwnedBy(name, nodeId);
+            } catch (NotFoundException e) {
+                throw new ImageMissingException(spec.image(), e);
+            }
+            startBlocking(id);
+            return id;
+        });
+    }
+
+    private String existingOwnedBy(String name, String nodeId) {
+        InspectContainerResponse existing = client.inspectContainerCmd(name).exec();
+        Map<String, String> labels = existing.getConfig() == null ? null : existing.getConfig().getLabels();
+        String owner = labels == null ? null : labels.get(ContainerLabels.NODE);
+        if (!nodeId.equals(owner)) {
+            throw new IllegalStateException("container name " + name + " is taken by a container of node " + owner);
+        }
+        return existing.getId();
+    }
+
+    @Override
+    public CompletionStage<Void> start(String containerId) {
+        return async(() -> {
+            startBlocking(containerId);
+            return null;
+        });
+    }
+
+    private void startBlocking(String containerId) {
+        try {
+            client.startContainerCmd(containerId).exec();
+        } catch (NotModifiedException alreadyRunning) {
+            // 304: already started, which is what was asked
+        }
+    }
+
+    @Override
+    public CompletionStage<Boolean> stopAndRemove(String nodeId, String instanceId, Duration stopTimeout) {
+        return async(() -> {
+            List<ContainerInfo> found = listWithLabels(
+                    Map.of(ContainerLabels.NODE, nodeId, ContainerLabels.INSTANCE, instanceId));
+            for (ContainerInfo c : found) {
+                try {
+                    client.stopContainerCmd(c.containerId())
+                            .withTimeout((int) Math.max(0, (stopTimeout.toMillis() + 999) / 1000)).exec();
+                } catch (NotModifiedException alreadyStopped) {
+                    // 304: not running; removal follows
+                } catch (NotFoundException gone) {
+                    continue;
+                }
+                try {
+                    client.removeContainerCmd(c.containerId()).withForce(true).exec();
+                } catch (NotFoundException gone) {
+                    // removed meanwhile: the goal holds
+                }
+            }
+            return !found.isEmpty();
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> pull(String image) {
+        return async(() -> {
+            try {
+                boolean done = client.pullImageCmd(image).exec(new ResultCallback.Adapter<PullResponseItem>())
+                        .awaitCompletion(pullTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (!done) {
+                    throw new TimeoutException("pull of " + image + " took longer than " + pullTimeout);
+                }
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while pulling " + image, e);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Closeable> subscribe(String nodeId, Consumer<ContainerEvent> onEvent,
+                                                Consumer<Throwable> onFailure) {
+        return async(() -> {
+            AtomicBoolean ended = new AtomicBoolean();
+            ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Event event) {
+                    Map<String, String> attributes = event.getActor() == null ? null
+                            : event.getActor().getAttributes();
+                    long millis = event.getTimeNano() != null ? event.getTimeNano() / 1_000_000
+                            : event.getTime() != null ? event.getTime() * 1000 : 0;
+                    onEvent.accept(new ContainerEvent(event.getId(),
+                            attributes == null ? null : attributes.get(ContainerLabels.INSTANCE),
+                            event.getAction() != null ? event.getAction() : event.getStatus(), millis));
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                    if (ended.compareAndSet(false, true)) {
+                        onFailure.accept(throwable);
+                    }
+                    closeQuietly(this);
+                }
+
+                @Override
+                public void onComplete() {
+                    if (ended.compareAndSet(false, true)) {
+                        onFailure.accept(new IOException("the Docker event stream ended"));
+                    }
+                    closeQuietly(this);
+                }
+            };
+            // 'since' replays what happened between the request and the stream's attachment: no event is missed
+            eventsClient.eventsCmd()
+                    .withEventTypeFilter(EventType.CONTAINER)
+                    .withLabelFilter(Map.of(ContainerLabels.NODE, nodeId))
+                    .withSince(Long.toString(Instant.now().getEpochSecond() - 1))
+                    .exec(callback);
+            return () -> {
+                // a deliberate close is not a failure
+                ended.set(true);
+                callback.close();
+            };
+        });
+    }
+
+    @Override
+    public CompletionStage<List<String>> listImages() {
+        return async(() -> client.listImagesCmd().exec().stream()
+                .flatMap(image -> tags(image).stream())
+                .sorted()
+                .toList());
+    }
+
+    @Override
+    public CompletionStage<List<String>> unusedImages() {
+        return async(() -> {
+            Set<String> used = new HashSet<>();
+            for (Container c : client.listContainersCmd().withShowAll(true).exec()) {
+                used.add(c.getImageId());
+            }
+            List<String> unused = new ArrayList<>();
+            for (Image image : client.listImagesCmd().exec()) {
+                if (used.contains(image.getId())) {
+                    continue;
+                }
+                List<String> tags = tags(image);
+                if (tags.isEmpty()) {
+                    unused.add(image.getId());
+                } else {
+                    unused.addAll(tags);
+                }
+            }
+            return unused;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> removeImage(String reference) {
+        return async(() -> {
+            client.removeImageCmd(reference).withForce(false).exec();
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> ping() {
+        return async(() -> {
+            client.pingCmd().exec();
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<EngineInfo> version() {
+        return async(() -> {
+            Version v = client.versionCmd().exec();
+            return new EngineInfo(v.getVersion(), v.getApiVersion());
+        });
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(eventsClient);
+        closeQuietly(client);
+    }
+
+    private List<ContainerInfo> listWithLabels(Map<String, String> labels) {
+        return client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
+                .map(DockerJavaRuntime::toInfo)
+                .sorted(Comparator.comparing(ContainerInfo::instanceId))
+                .toList();
+    }
+
+    private static ContainerInfo toInfo(Container c) {
+        Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+        return new ContainerInfo(labels.getOrDefault(ContainerLabels.INSTANCE, ""),
+                labels.getOrDefault(ContainerLabels.APP, ""), c.getId(), c.getImage(), state(c.getState()), 0);
+    }
+
+    /** Maps the engine's state word; a process that exists (running, paused, restarting) counts as RUNNING. */
+    static ContainerState state(String dockerState) {
+        if (dockerState == null) {
+            return ContainerState.STOPPED;
+        }
+        return switch (dockerState) {
+            case "created" -> ContainerState.CREATED;
+            case "running", "paused", "restarting" -> ContainerState.RUNNING;
+            default -> ContainerState.STOPPED;
+        };
+    }
+
+    private static List<String> tags(Image image) {
+        String[] tags = image.getRepoTags();
+        if (tags == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(tags).filter(t -> !NO_TAG.equals(t)).toList();
+    }
+
+    private <T> CompletionStage<T> async(Supplier<T> blocking) {
+        return CompletableFuture.supplyAsync(blocking, executor);
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException | RuntimeException e) {
+            // closing is best effort: the connection is being abandoned anyway
+        }
+    }
+}

@@ -1,0 +1,363 @@
+package io.blackstart.agent;
+
+import io.blackstart.protocol.InstanceId;
+import io.blackstart.protocol.wire.AgentCommand;
+import io.blackstart.protocol.wire.AgentEvent;
+import io.blackstart.protocol.wire.ContainerInfo;
+import io.blackstart.protocol.wire.ContainerState;
+import io.blackstart.protocol.wire.HostLoad;
+import io.blackstart.protocol.wire.StartResult;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The node agent of one host: the coordinator's door to this host's Docker engine.
+ *
+ * <p><b>Responsibility.</b> Registers under the receptionist key {@link AgentCommand#SERVICE_KEY_ID}, finds the
+ * coordinators' gateways under {@link AgentEvent#SERVICE_KEY_ID} and reports this host's containers, load and credits
+ * to one of them (the first by path, so every agent picks the same one). It spawns and owns the workers:
+ * {@link ContainerWatcher} (what containers exist), {@link StartExecutor} (starts, bounded), {@link LoadSampler}
+ * (host load) and {@link ImageCacheKeeper} (image GC and its hold). It reports on change, at most every
+ * {@code report-min-interval} (changes in between are coalesced into one report), and after
+ * {@code heartbeat-interval} without a report; it resends a full report when the set of gateways changes.
+ *
+ * <p><b>States.</b> Before the first container listing it sends no report (an empty list would read as "nothing
+ * runs here") and holds {@code RequestReport}s; after it, it is fully active. Recovery mode (GC held) is a flag.
+ *
+ * <p>Coordinators address it through its child {@code commands}, the ref registered with the receptionist and sent
+ * in every report. A {@code StopInstance} is executed at once, even while a start of the same instance is in flight
+ * (the coordinator, which owns assignments, does not send both).
+ *
+ * <p><b>Never.</b> It never calls Docker or reads /proc itself (the workers do, off the actor threads), never
+ * blocks, and never answers a start on behalf of the executor except for an instance it sees running.
+ */
+public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
+
+    /** Messages of the node agent: coordinator commands arrive wrapped; the rest come from its own workers. */
+    public interface Command {
+    }
+
+    private record Wrapped(AgentCommand command) implements Command {
+    }
+
+    private record GatewaysChanged(Receptionist.Listing listing) implements Command {
+    }
+
+    private record StopDone(AgentCommand.StopInstance command, Boolean removed, Throwable error) implements Command {
+    }
+
+    private enum ReportDue implements Command { INSTANCE }
+
+    private enum Heartbeat implements Command { INSTANCE }
+
+    /** From {@link ContainerWatcher}: the complete current list of this node's managed containers. */
+    record ContainersObserved(List<ContainerInfo> containers) implements Command {
+    }
+
+    /** From {@link LoadSampler}: a new host reading and the local image list. */
+    record LoadObserved(HostReading reading, List<String> images) implements Command {
+    }
+
+    /** From {@link StartExecutor}: starts and pulls in flight and the memory limits of those starts. */
+    record StartsChanged(int startsInFlight, int pullsInFlight, long pendingMemoryMb) implements Command {
+    }
+
+    /** The receptionist key agents register under. */
+    public static final ServiceKey<AgentCommand> AGENT_KEY =
+            ServiceKey.create(AgentCommand.class, AgentCommand.SERVICE_KEY_ID);
+    /** The receptionist key of the coordinators' gateways. */
+    public static final ServiceKey<AgentEvent> GATEWAY_KEY =
+            ServiceKey.create(AgentEvent.class, AgentEvent.SERVICE_KEY_ID);
+
+    /** Creates the agent and its workers. */
+    public static Behavior<Command> create(AgentSettings settings, ContainerRuntime runtime, HostProbe hostProbe,
+                                           DiskProbe diskProbe) {
+        return Behaviors.setup(context -> Behaviors.withTimers(
+                timers -> new NodeAgent(context, timers, settings, runtime, hostProbe, diskProbe)));
+    }
+
+    private final AgentSettings settings;
+    private final ContainerRuntime runtime;
+    private final TimerScheduler<Command> timers;
+    private final ActorRef<AgentCommand> commandRef;
+    private final ActorRef<StartExecutor.Command> starts;
+    private final ActorRef<ImageCacheKeeper.Command> imageKeeper;
+    private final LoadChange loadChange;
+
+    private Map<String, ContainerInfo> containers = Map.of();
+    private boolean initialized;
+    private final List<ActorRef<AgentEvent>> pendingRequests = new ArrayList<>();
+    private Set<ActorRef<AgentEvent>> gateways = Set.of();
+    private ActorRef<AgentEvent> gateway;
+
+    private HostReading reading = HostReading.unknown();
+    private List<String> images = List.of();
+    private HostLoad reportedLoad = HostLoad.unknown();
+    private int startsInFlight;
+    private int pullsInFlight;
+    private long pendingMemoryMb;
+    private int credits;
+    private boolean gcHeld;
+
+    private long seq;
+    private boolean dirty = true;
+    private long lastReportNanos;
+    private boolean reportedOnce;
+
+    private NodeAgent(ActorContext<Command> context, TimerScheduler<Command> timers, AgentSettings settings,
+                      ContainerRuntime runtime, HostProbe hostProbe, DiskProbe diskProbe) {
+        super(context);
+        this.settings = settings;
+        this.runtime = runtime;
+        this.timers = timers;
+        this.loadChange = new LoadChange(settings.pressureStep(), settings.memoryStepMb());
+        // A real child actor, not a message adapter: an actor's adapters share one ref, which the receptionist
+        // must not see both as a registered service and as a subscriber; a child is also plainly remote-addressable.
+        this.commandRef = context.spawn(forwarder(context.getSelf()), "commands");
+        this.credits = decide().credits();
+
+        SupervisorStrategy restart = SupervisorStrategy.restartWithBackoff(
+                Duration.ofMillis(200), settings.eventsRetryInterval().multipliedBy(5), 0.2);
+        context.spawn(Behaviors.supervise(ContainerWatcher.create(settings, runtime, context.getSelf()))
+                .onFailure(restart), "containers");
+        this.starts = context.spawn(Behaviors.supervise(StartExecutor.create(settings, runtime, context.getSelf()))
+                .onFailure(restart), "starts");
+        context.spawn(Behaviors.supervise(LoadSampler.create(settings, hostProbe, runtime, context.getSelf()))
+                .onFailure(restart), "load");
+        this.imageKeeper = context.spawn(Behaviors.supervise(ImageCacheKeeper.create(settings, diskProbe, runtime))
+                .onFailure(restart), "images");
+
+        ActorRef<Receptionist.Listing> listingAdapter =
+                context.messageAdapter(Receptionist.Listing.class, GatewaysChanged::new);
+        context.getSystem().receptionist().tell(Receptionist.register(AGENT_KEY, commandRef));
+        context.getSystem().receptionist().tell(Receptionist.subscribe(GATEWAY_KEY, listingAdapter));
+        timers.startSingleTimer(Heartbeat.INSTANCE, Heartbeat.INSTANCE, settings.heartbeatInterval());
+        context.getLog().info("node agent {} started (max {} concurrent starts, max {} credits)",
+                settings.nodeId(), settings.maxConcurrentStarts(), settings.maxCredits());
+    }
+
+    private static Behavior<AgentCommand> forwarder(ActorRef<Command> agent) {
+        return Behaviors.receive(AgentCommand.class).onAnyMessage(command -> forward(agent, command)).build();
+    }
+
+    private static Behavior<AgentCommand> forward(ActorRef<Command> agent, AgentCommand command) {
+        agent.tell(new Wrapped(command));
+        return Behaviors.same();
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Wrapped.class, this::onCommand)
+                .onMessage(GatewaysChanged.class, this::onGatewaysChanged)
+                .onMessage(ContainersObserved.class, this::onContainers)
+                .onMessage(LoadObserved.class, this::onLoad)
+                .onMessage(StartsChanged.class, this::onStartsChanged)
+                .onMessage(StopDone.class, this::onStopDone)
+                .onMessageEquals(ReportDue.INSTANCE, this::onReportDue)
+                .onMessageEquals(Heartbeat.INSTANCE, this::onHeartbeat)
+                .build();
+    }
+
+    private Behavior<Command> onCommand(Wrapped wrapped) {
+        AgentCommand command = wrapped.command();
+        if (command instanceof AgentCommand.StartInstance start) {
+            onStart(start);
+        } else if (command instanceof AgentCommand.StopInstance stop) {
+            getContext().pipeToSelf(runtime.stopAndRemove(settings.nodeId(), stop.instanceId(),
+                    settings.stopTimeout()), (removed, error) -> new StopDone(stop, removed, error));
+        } else if (command instanceof AgentCommand.SetRecoveryMode mode) {
+            onRecoveryMode(mode.recovery());
+        } else if (command instanceof AgentCommand.RequestReport request) {
+            if (initialized) {
+                request.replyTo().tell(report());
+            } else {
+                pendingRequests.add(request.replyTo());
+            }
+        }
+        return this;
+    }
+
+    private void onStart(AgentCommand.StartInstance start) {
+        var parsed = InstanceId.parse(start.instanceId());
+        if (parsed.isEmpty() || !parsed.get().appId().equals(start.appId()) || start.container() == null) {
+            start.replyTo().tell(new AgentEvent.StartOutcome(settings.nodeId(), start.instanceId(),
+                    start.assignment(), start.attempt(), StartResult.REJECTED, null,
+                    "invalid start: instance id must be <appId>-<index> of app " + start.appId()
+                            + " and a container spec is required", 0));
+            return;
+        }
+        ContainerInfo known = containers.get(start.instanceId());
+        if (known != null && known.state() == ContainerState.RUNNING) {
+            // idempotent: an instance already running is not started again
+            start.replyTo().tell(new AgentEvent.StartOutcome(settings.nodeId(), start.instanceId(),
+                    start.assignment(), start.attempt(), StartResult.STARTED, known.containerId(),
+                    "already running", 0));
+            return;
+        }
+        starts.tell(new StartExecutor.Execute(start));
+    }
+
+    private void onRecoveryMode(boolean recovery) {
+        imageKeeper.tell(new ImageCacheKeeper.Hold(recovery));
+        if (recovery != gcHeld) {
+            gcHeld = recovery;
+            getContext().getLog().info("recovery mode {}: image GC {}", recovery ? "on" : "off",
+                    recovery ? "held" : "released");
+            changed();
+        }
+    }
+
+    private Behavior<Command> onStopDone(StopDone done) {
+        AgentCommand.StopInstance stop = done.command();
+        if (done.error() != null) {
+            stop.replyTo().tell(new AgentEvent.StopOutcome(settings.nodeId(), stop.instanceId(), false,
+                    StartExecutor.describe(done.error())));
+        } else {
+            stop.replyTo().tell(new AgentEvent.StopOutcome(settings.nodeId(), stop.instanceId(), true,
+                    done.removed() ? "stopped and removed" : "no container"));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onGatewaysChanged(GatewaysChanged changed) {
+        Set<ActorRef<AgentEvent>> now = changed.listing().getServiceInstances(GATEWAY_KEY);
+        if (now.equals(gateways)) {
+            return this;
+        }
+        gateways = now;
+        gateway = now.stream().min(Comparator.comparing(ref -> ref.path().toString())).orElse(null);
+        getContext().getLog().info("{} coordinator gateway(s); reporting to {}", now.size(), gateway);
+        if (gateway != null && initialized) {
+            sendReport();
+        } else {
+            dirty = true;
+        }
+        return this;
+    }
+
+    private Behavior<Command> onContainers(ContainersObserved observed) {
+        Map<String, ContainerInfo> now = new TreeMap<>();
+        for (ContainerInfo c : observed.containers()) {
+            now.put(c.instanceId(), c);
+        }
+        boolean first = !initialized;
+        initialized = true;
+        if (first) {
+            for (ActorRef<AgentEvent> replyTo : pendingRequests) {
+                replyTo.tell(report());
+            }
+            pendingRequests.clear();
+        }
+        if (first || !now.equals(containers)) {
+            containers = now;
+            changed();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onLoad(LoadObserved observed) {
+        reading = observed.reading();
+        images = observed.images();
+        boolean creditsChanged = recomputeCredits();
+        if (creditsChanged || loadChange.significant(reportedLoad, currentLoad())) {
+            changed();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onStartsChanged(StartsChanged changed) {
+        startsInFlight = changed.startsInFlight();
+        pullsInFlight = changed.pullsInFlight();
+        pendingMemoryMb = changed.pendingMemoryMb();
+        recomputeCredits();
+        // starts in flight are part of every report, so any change is worth one
+        changed();
+        return this;
+    }
+
+    private boolean recomputeCredits() {
+        CreditPolicy.Decision decision = decide();
+        if (decision.credits() == credits) {
+            return false;
+        }
+        getContext().getLog().debug("credits {} -> {} ({})", credits, decision.credits(), decision);
+        credits = decision.credits();
+        return true;
+    }
+
+    private CreditPolicy.Decision decide() {
+        return settings.creditPolicy().decide(reading, startsInFlight, pullsInFlight, pendingMemoryMb);
+    }
+
+    private void changed() {
+        dirty = true;
+        maybeReport();
+    }
+
+    private void maybeReport() {
+        if (!dirty || !initialized || gateway == null || timers.isTimerActive(ReportDue.INSTANCE)) {
+            return;
+        }
+        long elapsed = System.nanoTime() - lastReportNanos;
+        long min = settings.reportMinInterval().toNanos();
+        if (!reportedOnce || elapsed >= min) {
+            sendReport();
+        } else {
+            timers.startSingleTimer(ReportDue.INSTANCE, ReportDue.INSTANCE, Duration.ofNanos(min - elapsed));
+        }
+    }
+
+    private Behavior<Command> onReportDue() {
+        maybeReport();
+        return this;
+    }
+
+    private Behavior<Command> onHeartbeat() {
+        if (initialized && gateway != null) {
+            sendReport();
+        } else {
+            timers.startSingleTimer(Heartbeat.INSTANCE, Heartbeat.INSTANCE, settings.heartbeatInterval());
+        }
+        return this;
+    }
+
+    private void sendReport() {
+        AgentEvent.AgentReport report = report();
+        getContext().getLog().debug("report {} to {}: {} container(s), {} credit(s), {} start(s) in flight",
+                report.seq(), gateway.path(), report.containers().size(), report.credits(), report.startsInFlight());
+        gateway.tell(report);
+        reportedLoad = report.load();
+        dirty = false;
+        reportedOnce = true;
+        lastReportNanos = System.nanoTime();
+        timers.cancel(ReportDue.INSTANCE);
+        // the heartbeat counts from the last report, so a busy agent sends no extra ones
+        timers.startSingleTimer(Heartbeat.INSTANCE, Heartbeat.INSTANCE, settings.heartbeatInterval());
+    }
+
+    private AgentEvent.AgentReport report() {
+        return new AgentEvent.AgentReport(settings.nodeId(), commandRef, ++seq, List.copyOf(containers.values()),
+                currentLoad(), credits, startsInFlight, settings.maxCredits(), gcHeld);
+    }
+
+    private HostLoad currentLoad() {
+        return reading.toHostLoad(pullsInFlight, images);
+    }
+}

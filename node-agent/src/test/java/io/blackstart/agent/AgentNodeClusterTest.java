@@ -1,0 +1,116 @@
+package io.blackstart.agent;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.blackstart.protocol.wire.AgentCommand;
+import io.blackstart.protocol.wire.AgentEvent;
+import io.blackstart.protocol.wire.AgentEvent.AgentReport;
+import io.blackstart.protocol.wire.AgentEvent.StartOutcome;
+import io.blackstart.protocol.wire.StartResult;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link AgentNode#start} as the CLI calls it: a separate cluster node with role {@code agent}, found by a
+ * coordinator-side gateway (a TestProbe in another ActorSystem) through the receptionist; reports and commands cross
+ * Artery as CBOR. Needs the local Docker engine.
+ */
+@Tag("docker")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class AgentNodeClusterTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private ActorTestKit coordinator;
+    private ActorSystem<Void> agentSystem;
+    private final String nodeId = "it-" + UUID.randomUUID().toString().substring(0, 8);
+
+    private static Config clusterNode(String extra) {
+        return ConfigFactory.parseString("""
+                pekko.actor.provider = cluster
+                pekko.remote.artery.canonical.hostname = 127.0.0.1
+                pekko.remote.artery.canonical.port = 0
+                pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                pekko.coordinated-shutdown.exit-jvm = off
+                """ + extra);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (agentSystem != null) {
+            agentSystem.terminate();
+            agentSystem.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        if (coordinator != null) {
+            coordinator.shutdownTestKit();
+        }
+        Process ps = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=io.blackstart.node=" + nodeId)
+                .start();
+        String ids = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        ps.waitFor(30, TimeUnit.SECONDS);
+        for (String id : ids.split("\\s+")) {
+            if (!id.isBlank()) {
+                new ProcessBuilder("docker", "rm", "-f", id).start().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void anAgentNodeJoinsReportsAndTakesCommandsOverTheNetwork() {
+        coordinator = ActorTestKit.create("blackstart", clusterNode("pekko.cluster.roles = [coordinator]")
+                .withFallback(ConfigFactory.load()));
+        Cluster cluster = Cluster.get(coordinator.system());
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        TestProbe<AgentEvent> gateway = coordinator.createTestProbe(AgentEvent.class);
+        coordinator.system().receptionist().tell(Receptionist.register(NodeAgent.GATEWAY_KEY, gateway.ref()));
+
+        String seed = cluster.selfMember().address().toString();
+        agentSystem = AgentNode.start(clusterNode("pekko.cluster.seed-nodes = [\"" + seed + "\"]\n"
+                + "blackstart.agent.node-id = " + nodeId + "\n"
+                // never let this test collect images on the shared engine
+                + "blackstart.agent.image-gc.threshold-percent = 100\n"));
+
+        AgentReport report = gateway.expectMessageClass(AgentReport.class, WAIT);
+        assertEquals(nodeId, report.nodeId());
+        assertTrue(report.containers().isEmpty());
+        Member agentMember = StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+                .filter(m -> m.hasRole(AgentNode.ROLE)).findFirst().orElseThrow();
+        assertEquals(agentSystem.address(), agentMember.address());
+
+        TestProbe<AgentEvent> replies = coordinator.createTestProbe(AgentEvent.class);
+        report.agent().tell(new AgentCommand.RequestReport(replies.ref()));
+        assertEquals(nodeId, replies.expectMessageClass(AgentReport.class, WAIT).nodeId());
+
+        String instance = nodeId + "-remote-0";
+        report.agent().tell(new AgentCommand.StartInstance(instance, nodeId + "-remote", TestConfigs.spec(30), 3, 1,
+                replies.ref()));
+        StartOutcome outcome = replies.expectMessageClass(StartOutcome.class, WAIT);
+        assertEquals(StartResult.STARTED, outcome.result(), outcome.toString());
+        assertEquals(3, outcome.assignment());
+    }
+
+    @Test
+    void aMissingNodeIdIsRefusedBeforeAnythingStarts() {
+        var e = assertThrows(IllegalArgumentException.class, () -> AgentNode.start(clusterNode("")));
+        assertTrue(e.getMessage().contains("blackstart.agent.node-id"), e.getMessage());
+    }
+}
