@@ -6,6 +6,7 @@ import io.blackstart.coordinator.DesiredStateStore.AssignmentRecord;
 import io.blackstart.coordinator.DesiredStateStore.AssignmentValue;
 import io.blackstart.coordinator.DesiredStateStore.CasResult;
 import io.blackstart.coordinator.DesiredStateStore.ModeRecord;
+import io.blackstart.coordinator.tracker.Tracker;
 import io.blackstart.protocol.Catalog;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
@@ -166,6 +167,7 @@ public final class RecoveryManager {
     private final ThroughputMeter throughput = new ThroughputMeter(30_000);
     private final RecentStarts recentStarts;
     private final Map<String, int[]> peaks = new HashMap<>(); // node -> {outstanding, starts in flight}
+    private final Tracker tracker = new Tracker(Tracker.Settings.DEFAULT);
 
     // rebuilding
     private boolean assignmentsLoaded;
@@ -741,7 +743,9 @@ public final class RecoveryManager {
                     v == null ? 0 : v.penalisedUntilMillis(), peaks.getOrDefault(r.nodeId(), new int[2])[0],
                     peaks.getOrDefault(r.nodeId(), new int[2])[1]));
         }
-        return StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", modeName(), modeSince, modeBy, now,
-                ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);
+        StatusSnapshot s = StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", modeName(), modeSince,
+                modeBy, now, ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);
+        return rebuilding ? s : s.withTracking(TrackerFeed.observe(tracker, s, agents.values().stream()
+                .map(AgentSession::report).toList(), ledger.apps(), now));
     }
 }
