@@ -17,7 +17,7 @@ final class SnapshotDiff {
                        String failure) {
     }
 
-    /** The mode changed. */
+    /** The mode changed (or who holds it: an operator's command on the mode in force). */
     record ModeChange(String mode, String by, long since) {
     }
 
@@ -52,7 +52,8 @@ final class SnapshotDiff {
                 }
             }
         }
-        ModeChange mode = before.mode().equals(after.mode()) && before.modeSince() == after.modeSince() ? null
+        ModeChange mode = before.mode().equals(after.mode()) && before.modeSince() == after.modeSince()
+                && Objects.equals(before.modeBy(), after.modeBy()) ? null
                 : new ModeChange(after.mode(), after.modeBy(), after.modeSince());
         return new Changes(states, omitted, mode);
     }

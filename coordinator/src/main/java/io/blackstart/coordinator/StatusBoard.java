@@ -5,6 +5,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,7 +35,14 @@ public final class StatusBoard {
 
     void set(StatusSnapshot snapshot) {
         latest.set(snapshot);
-        listeners.forEach(l -> l.accept(snapshot));
+        for (Consumer<StatusSnapshot> l : listeners) {
+            try {
+                l.accept(snapshot);
+            } catch (RuntimeException e) {
+                // a listener's bug must not stop the replica (the HTTP API reads what it stores)
+                LoggerFactory.getLogger(StatusBoard.class).error("status listener failed", e);
+            }
+        }
     }
 
     /**
