@@ -129,15 +129,15 @@ class TrackerApiTest {
                 StringBuilder data = new StringBuilder();
                 try (Stream<String> lines = response.body()) {
                     lines.forEach(line -> {
-                    if (line.startsWith("event:")) {
-                        type[0] = line.substring(6).trim();
-                    } else if (line.startsWith("data:")) {
-                        data.append(line.substring(5).trim());
-                    } else if (line.isEmpty() && !data.isEmpty()) {
-                        events.add(new String[]{type[0], data.toString()});
-                        data.setLength(0);
-                        type[0] = "message";
-                    }
+                        if (line.startsWith("event:")) {
+                            type[0] = line.substring(6).trim();
+                        } else if (line.startsWith("data:")) {
+                            data.append(line.substring(5).trim());
+                        } else if (line.isEmpty() && !data.isEmpty()) {
+                            events.add(new String[]{type[0], data.toString()});
+                            data.setLength(0);
+                            type[0] = "message";
+                        }
                     });
                 } catch (java.io.UncheckedIOException closed) {
                     // the test closed the stream
