@@ -11,8 +11,10 @@ import io.blackstart.protocol.wire.ContainerState;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Maps what the recovery manager knows (a fresh snapshot, the agents' latest reports, the desired apps) into one
@@ -26,8 +28,10 @@ final class TrackerFeed {
     static TrackerView observe(Tracker tracker, StatusSnapshot s, Collection<AgentEvent.AgentReport> reports,
                                Collection<AppSpec> apps, long now) {
         Map<String, Long> stoppedSince = new HashMap<>();
+        Set<String> withContainer = new HashSet<>();
         for (AgentEvent.AgentReport r : reports) {
             for (ContainerInfo c : r.containers()) {
+                withContainer.add(c.instanceId());
                 if (c.state() != ContainerState.RUNNING && c.stateSinceMillis() > 0) {
                     stoppedSince.merge(c.instanceId(), c.stateSinceMillis(), Math::max);
                 }
@@ -36,7 +40,7 @@ final class TrackerFeed {
         List<TrackedInstance> instances = new ArrayList<>(s.instances().size());
         for (StatusSnapshot.InstanceStatus i : s.instances()) {
             instances.add(new TrackedInstance(i.instanceId(), i.appId(), i.tier(), i.state(), i.nodeId(), i.failure(),
-                    stoppedSince.getOrDefault(i.instanceId(), 0L)));
+                    stoppedSince.getOrDefault(i.instanceId(), 0L), withContainer.contains(i.instanceId())));
         }
         Map<String, List<String>> dependsOn = new HashMap<>();
         for (AppSpec a : apps) {

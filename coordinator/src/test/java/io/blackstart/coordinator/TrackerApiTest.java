@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
+import io.blackstart.protocol.wire.ContainerInfo;
+import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.StartResult;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -101,6 +103,10 @@ class TrackerApiTest {
                 "c-" + s.instanceId(), null, 5));
     }
 
+    private static ContainerInfo stoppedAtUnknownTime(String instanceId) {
+        return new ContainerInfo(instanceId, "web", "c-" + instanceId, "busybox:1", ContainerState.STOPPED, 0);
+    }
+
     private static HttpResponse<String> get(String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -160,7 +166,8 @@ class TrackerApiTest {
     void aStartReachesTheEventStreamMetricsReportAndMBeans() throws Exception {
         SseClient sse = new SseClient();
         assertEquals("text/event-stream", sse.response.headers().firstValue("Content-Type").orElse(""));
-        send(report("host-a", agent.ref(), 1, 2, 0, false));
+        // after a blackout: the agent (restarted too) finds both containers stopped since a time it does not know
+        send(report("host-a", agent.ref(), 1, 2, 0, false, stoppedAtUnknownTime("web-0"), stoppedAtUnknownTime("web-1")));
         AgentCommand.StartInstance s1 = agent.expectStart(WAIT);
         AgentCommand.StartInstance s2 = agent.expectStart(WAIT);
         await("a progress event showing 2 desired", () -> sse.has("progress", "\"desired\":2"));
@@ -182,7 +189,7 @@ class TrackerApiTest {
         assertTrue(m.body().contains("blackstart_host_credits{node=\"host-a\"}"), m.body());
         assertTrue(families.contains("blackstart_eta_seconds"));
 
-        // report: web was down (never ran before this recovery) and is up again
+        // report: web was down (its containers stopped) and is up again
         JsonNode r = JSON.readTree(get("/api/v1/report").body());
         JsonNode web = r.get("apps").get(0);
         assertEquals("web", web.get("appId").asText());

@@ -2,16 +2,19 @@ package io.blackstart.coordinator.tracker;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Each app's down periods, from successive observations of its instances (see {@link AppDowntime} for what
- * "down" means). A period opens when the app is first seen not fully running — dated back to the earliest known
- * stop time of its instances that are down — and closes when every instance runs again. Single-threaded;
- * {@code now} comes in.
+ * "down" means). A period opens when the app is first seen not fully running because an instance stopped running
+ * — one that was seen running, or whose container an agent still reports — dated back to the earliest known stop
+ * time of its instances that are down; it closes when every instance runs again. An instance that never ran (a
+ * new app being deployed) is not downtime. Single-threaded; {@code now} comes in.
  */
 public final class DowntimeBook {
 
@@ -19,27 +22,34 @@ public final class DowntimeBook {
         String tier;
         int instances;
         long openSince = -1;
-        long firstDown;
         long lastUp;
+        long lastDownSince;
         long closedMillis;
         int periods;
     }
 
     private final Map<String, App> apps = new TreeMap<>();
+    private final Set<String> seenRunning = new HashSet<>();
 
     /** Every desired instance now; apps no longer desired are forgotten. */
     public void observe(long now, Collection<TrackedInstance> instances) {
         Map<String, List<TrackedInstance>> byApp = new LinkedHashMap<>();
+        Set<String> present = new HashSet<>();
         for (TrackedInstance i : instances) {
             byApp.computeIfAbsent(i.appId(), a -> new ArrayList<>()).add(i);
+            present.add(i.instanceId());
         }
         apps.keySet().retainAll(byApp.keySet());
+        seenRunning.retainAll(present);
         byApp.forEach((appId, list) -> {
             App a = apps.computeIfAbsent(appId, x -> new App());
             a.tier = list.get(0).tier();
             a.instances = list.size();
             boolean up = list.stream().allMatch(TrackedInstance::running);
-            if (!up && a.openSince < 0) {
+            boolean stopped = list.stream().anyMatch(i -> !i.running()
+                    && (i.hasContainer() || seenRunning.contains(i.instanceId())));
+            list.stream().filter(TrackedInstance::running).forEach(i -> seenRunning.add(i.instanceId()));
+            if (!up && stopped && a.openSince < 0) {
                 long since = now;
                 for (TrackedInstance i : list) {
                     if (!i.running() && i.stoppedSinceMillis() > 0 && i.stoppedSinceMillis() < since) {
@@ -48,12 +58,10 @@ public final class DowntimeBook {
                 }
                 // never before the previous period ended
                 a.openSince = Math.max(since, a.lastUp);
-                if (a.periods == 0) {
-                    a.firstDown = a.openSince;
-                }
                 a.periods++;
             } else if (up && a.openSince >= 0) {
                 a.closedMillis += now - a.openSince;
+                a.lastDownSince = a.openSince;
                 a.lastUp = now;
                 a.openSince = -1;
             }
@@ -66,8 +74,8 @@ public final class DowntimeBook {
         apps.forEach((id, a) -> {
             boolean down = a.openSince >= 0;
             long total = a.closedMillis + (down ? Math.max(0, now - a.openSince) : 0);
-            out.add(new AppDowntime(id, a.tier, a.instances, a.periods == 0 ? 0 : a.firstDown,
-                    down ? 0 : a.lastUp, total, down, a.periods));
+            long since = down ? a.openSince : a.lastDownSince;
+            out.add(new AppDowntime(id, a.tier, a.instances, since, down ? 0 : a.lastUp, total, down, a.periods));
         });
         return out;
     }

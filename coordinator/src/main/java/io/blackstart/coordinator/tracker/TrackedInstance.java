@@ -10,9 +10,10 @@ package io.blackstart.coordinator.tracker;
  * @param nodeId      the host it runs or starts on (null when none)
  * @param failure     reason of the last failed attempt (null when none)
  * @param stoppedSinceMillis epoch millis its container was seen to stop by its agent; 0 when unknown
+ * @param hasContainer an agent reports a container of the instance (running or not): it ran before
  */
 public record TrackedInstance(String instanceId, String appId, String tier, String state, String nodeId,
-                              String failure, long stoppedSinceMillis) {
+                              String failure, long stoppedSinceMillis, boolean hasContainer) {
 
     /** True when the instance runs. */
     public boolean running() {

@@ -11,7 +11,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class DowntimeBookTest {
 
     private static TrackedInstance i(String id, String state, long stoppedSince) {
-        return new TrackedInstance(id, id.substring(0, id.lastIndexOf('-')), "app", state, null, null, stoppedSince);
+        // every instance here has a container (it ran before): a blackout, not a first deployment
+        return new TrackedInstance(id, id.substring(0, id.lastIndexOf('-')), "app", state, null, null, stoppedSince,
+                true);
+    }
+
+    private static TrackedInstance fresh(String id, String state) {
+        return new TrackedInstance(id, id.substring(0, id.lastIndexOf('-')), "app", state, null, null, 0, false);
+    }
+
+    @Test
+    void aFirstDeploymentIsNotDowntimeButAStopAfterwardsIs() {
+        DowntimeBook b = new DowntimeBook();
+        b.observe(1_000, List.of(fresh("new-0", "pending")));
+        b.observe(2_000, List.of(fresh("new-0", "starting")));
+        b.observe(3_000, List.of(fresh("new-0", "running")));
+        assertEquals(new AppDowntime("new", "app", 1, 0, 0, 0, false, 0), b.downtimes(3_000).get(0));
+        // its container vanished with its host: seen running before, so it is down now
+        b.observe(5_000, List.of(fresh("new-0", "pending")));
+        b.observe(6_500, List.of(fresh("new-0", "running")));
+        assertEquals(new AppDowntime("new", "app", 1, 5_000, 6_500, 1_500, false, 1), b.downtimes(7_000).get(0));
     }
 
     @Test
@@ -39,7 +58,7 @@ class DowntimeBookTest {
         AppDowntime d = b.downtimes(30_000).get(0);
         assertEquals(5_000, d.downtimeMillis());
         assertEquals(2, d.periods());
-        assertEquals(10_000, d.downSinceMillis());
+        assertEquals(19_000, d.downSinceMillis(), "the latest period");
         assertEquals(21_000, d.upAgainMillis());
     }
 

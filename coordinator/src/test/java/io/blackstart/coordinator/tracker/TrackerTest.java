@@ -15,7 +15,7 @@ class TrackerTest {
 
     private static TrackedInstance i(String id, String tier, String state) {
         return new TrackedInstance(id, id.substring(0, id.lastIndexOf('-')), tier, state, null,
-                state.equals("failed") ? "start timed out" : null, 0);
+                state.equals("failed") ? "start timed out" : null, 0, true);
     }
 
     @Test
