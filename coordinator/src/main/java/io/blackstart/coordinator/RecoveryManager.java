@@ -168,6 +168,7 @@ public final class RecoveryManager {
     private final RecentStarts recentStarts;
     private final Map<String, int[]> peaks = new HashMap<>(); // node -> {outstanding, starts in flight}
     private final Tracker tracker = new Tracker(Tracker.Settings.DEFAULT);
+    private final TrackerInbox trackerInbox = new TrackerInbox();
 
     // rebuilding
     private boolean assignmentsLoaded;
@@ -443,6 +444,7 @@ public final class RecoveryManager {
                     if (v != null) {
                         recentStarts.started(o.nodeId(), o.instanceId(), v.appId(), o.containerId(),
                                 imageOf(v.appId()), now);
+                        trackerInbox.started(o.instanceId(), now);
                     }
                 }
                 stop(ledger.startOutcome(o.nodeId(), o.instanceId(), o.attempt(), o.result(), o.detail(), now));
@@ -460,6 +462,7 @@ public final class RecoveryManager {
         int[] p = peaks.computeIfAbsent(r.nodeId(), n -> new int[2]);
         p[1] = Math.max(p[1], r.startsInFlight());
         reportedRefs.add(r.agent());
+        trackerInbox.reported(r);
         if (previous == null || !previous.ref().equals(r.agent())) {
             ctx.getLog().info("host {} reporting (credits {}, {} containers)", r.nodeId(), r.credits(), r.containers().size());
             r.agent().tell(new AgentCommand.SetRecoveryMode(recovery));
@@ -746,6 +749,6 @@ public final class RecoveryManager {
         StatusSnapshot s = StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", modeName(), modeSince,
                 modeBy, now, ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);
         return rebuilding ? s : s.withTracking(TrackerFeed.observe(tracker, s, agents.values().stream()
-                .map(AgentSession::report).toList(), ledger.apps(), now));
+                .map(AgentSession::report).toList(), ledger.apps(), trackerInbox, now));
     }
 }

@@ -26,13 +26,16 @@ final class TrackerFeed {
     }
 
     static TrackerView observe(Tracker tracker, StatusSnapshot s, Collection<AgentEvent.AgentReport> reports,
-                               Collection<AppSpec> apps, long now) {
-        Map<String, Long> stoppedSince = new HashMap<>();
+                               Collection<AppSpec> apps, TrackerInbox inbox, long now) {
+        Map<String, Long> stoppedSince = inbox.drainStopped();
+        Map<String, Long> startedAt = inbox.drainStarted();
         Set<String> withContainer = new HashSet<>();
         for (AgentEvent.AgentReport r : reports) {
             for (ContainerInfo c : r.containers()) {
-                withContainer.add(c.instanceId());
-                if (c.state() != ContainerState.RUNNING && c.stateSinceMillis() > 0) {
+                if (c.state() != ContainerState.CREATED) {
+                    withContainer.add(c.instanceId()); // it ran before (a created container never did)
+                }
+                if (c.state() == ContainerState.STOPPED && c.stateSinceMillis() > 0) {
                     stoppedSince.merge(c.instanceId(), c.stateSinceMillis(), Math::max);
                 }
             }
@@ -40,7 +43,8 @@ final class TrackerFeed {
         List<TrackedInstance> instances = new ArrayList<>(s.instances().size());
         for (StatusSnapshot.InstanceStatus i : s.instances()) {
             instances.add(new TrackedInstance(i.instanceId(), i.appId(), i.tier(), i.state(), i.nodeId(), i.failure(),
-                    stoppedSince.getOrDefault(i.instanceId(), 0L), withContainer.contains(i.instanceId())));
+                    stoppedSince.getOrDefault(i.instanceId(), 0L), withContainer.contains(i.instanceId()),
+                    startedAt.getOrDefault(i.instanceId(), 0L)));
         }
         Map<String, List<String>> dependsOn = new HashMap<>();
         for (AppSpec a : apps) {

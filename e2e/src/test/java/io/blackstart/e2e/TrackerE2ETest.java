@@ -11,6 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -204,9 +209,51 @@ class TrackerE2ETest {
 
     @Test
     @Order(4)
+    void mbeansAreRegisteredAndReadableInTheCoordinatorProcess() throws Exception {
+        String pid = Files.readString(cluster.runDir.resolve("coordinator-1.pid")).strip();
+        // the JDK's attach API starts the coordinator's local JMX agent: no port, no flag needed at launch
+        com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(pid);
+        String address;
+        try {
+            address = vm.startLocalManagementAgent();
+        } finally {
+            vm.detach();
+        }
+        try (JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+            MBeanServerConnection jmx = c.getMBeanServerConnection();
+            Set<ObjectName> recovery = jmx.queryNames(new ObjectName("io.blackstart:type=Recovery,*"), null);
+            assertEquals(1, recovery.size(), recovery.toString());
+            ObjectName r = recovery.iterator().next();
+            JsonNode s = cluster.status();
+            assertEquals(s.path("mode").asText(), jmx.getAttribute(r, "Mode"));
+            assertEquals(s.path("desired").asInt(), jmx.getAttribute(r, "Desired"));
+            assertEquals(s.path("running").asInt(), jmx.getAttribute(r, "Running"));
+            assertEquals(s.path("summary").asText(), jmx.getAttribute(r, "Summary"));
+            Set<ObjectName> hosts = jmx.queryNames(new ObjectName("io.blackstart:type=Host,*"), null);
+            assertEquals(Set.of("\"local-1\"", "\"local-2\""),
+                    hosts.stream().map(n -> n.getKeyProperty("name")).collect(java.util.stream.Collectors.toSet()));
+            for (ObjectName h : hosts) {
+                assertTrue((int) jmx.getAttribute(h, "MaxCredits") > 0, h.toString());
+                assertTrue((boolean) jmx.getAttribute(h, "Reporting"), h.toString());
+            }
+            // the operation sends the same command as POST /api/v1/recovery
+            String answer = (String) jmx.invoke(r, "startRecovery", new Object[0], new String[0]);
+            assertTrue(answer.startsWith("mode recovery (operator"), answer);
+            Await.until("recovery mode by the operator", Duration.ofSeconds(10), cluster::status,
+                    st -> st.path("mode").asText().equals("recovery") && st.path("modeBy").asText().equals("operator"));
+            answer = (String) jmx.invoke(r, "stopRecovery", new Object[0], new String[0]);
+            assertTrue(answer.startsWith("mode normal (operator"), answer);
+        }
+    }
+
+    @Test
+    @Order(5)
     void afterASmallBlackoutTheReportListsEveryAppWithAPlausibleDowntime() throws Exception {
         List<String> ids = containerIds();
         assertEquals(DESIRED, ids.size());
+        JsonNode before = json(cluster.blackstart("report", "--json").orFail("report --json"));
+        assertEquals(0, count(before, a -> a.path("periods").asInt() > 0 || a.path("downtimeSeconds").asDouble() > 0),
+                "a first deployment is not downtime: " + before);
         List<String> kill = new ArrayList<>(List.of("docker", "kill"));
         kill.addAll(ids);
         long killedAt = System.currentTimeMillis();

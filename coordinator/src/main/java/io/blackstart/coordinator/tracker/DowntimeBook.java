@@ -30,6 +30,8 @@ public final class DowntimeBook {
 
     private final Map<String, App> apps = new TreeMap<>();
     private final Set<String> seenRunning = new HashSet<>();
+    private final Set<String> runningBefore = new HashSet<>();
+    private long previousObservation = -1;
 
     /** Every desired instance now; apps no longer desired are forgotten. */
     public void observe(long now, Collection<TrackedInstance> instances) {
@@ -49,6 +51,9 @@ public final class DowntimeBook {
             boolean stopped = list.stream().anyMatch(i -> !i.running()
                     && (i.hasContainer() || seenRunning.contains(i.instanceId())));
             list.stream().filter(TrackedInstance::running).forEach(i -> seenRunning.add(i.instanceId()));
+            if (up && a.openSince < 0) {
+                missedPeriod(a, list);
+            }
             if (!up && stopped && a.openSince < 0) {
                 long since = now;
                 for (TrackedInstance i : list) {
@@ -60,12 +65,43 @@ public final class DowntimeBook {
                 a.openSince = Math.max(since, a.lastUp);
                 a.periods++;
             } else if (up && a.openSince >= 0) {
-                a.closedMillis += now - a.openSince;
+                // up again when the last start was confirmed, if it was (else: now, when it is seen)
+                long at = now;
+                long lastStart = list.stream().mapToLong(TrackedInstance::startedAtMillis).max().orElse(0);
+                if (lastStart >= a.openSince && lastStart <= now) {
+                    at = lastStart;
+                }
+                a.closedMillis += at - a.openSince;
                 a.lastDownSince = a.openSince;
-                a.lastUp = now;
+                a.lastUp = at;
                 a.openSince = -1;
             }
         });
+        runningBefore.clear();
+        instances.stream().filter(TrackedInstance::running).forEach(i -> runningBefore.add(i.instanceId()));
+        previousObservation = now;
+    }
+
+    /**
+     * An instance running at both observations whose start was confirmed in between: it stopped and came back
+     * unseen. The period runs from its known stop time (else the previous observation) to the confirmed start.
+     */
+    private void missedPeriod(App a, List<TrackedInstance> list) {
+        long since = Long.MAX_VALUE;
+        long until = 0;
+        for (TrackedInstance i : list) {
+            if (i.startedAtMillis() > 0 && runningBefore.contains(i.instanceId())) {
+                long stop = i.stoppedSinceMillis() > 0 ? i.stoppedSinceMillis() : previousObservation;
+                since = Math.min(since, Math.max(stop, a.lastUp));
+                until = Math.max(until, i.startedAtMillis());
+            }
+        }
+        if (since != Long.MAX_VALUE && until > since) {
+            a.periods++;
+            a.closedMillis += until - since;
+            a.lastDownSince = since;
+            a.lastUp = until;
+        }
     }
 
     /** Every desired app, by id, with its downtime as of {@code now}. */

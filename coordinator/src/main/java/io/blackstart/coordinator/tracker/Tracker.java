@@ -72,7 +72,12 @@ public final class Tracker {
                     c[1]++;
                     running++;
                     Long since = startingSince.remove(i.instanceId());
-                    if (before != null && !before.equals("running")) {
+                    if (i.startedAtMillis() > 0) {
+                        // a confirmed start, possibly of a restart between two observations
+                        long at = Math.min(now, i.startedAtMillis());
+                        rate.started(at, since == null ? -1 : Math.max(0, at - since));
+                        timeline.started(at, i.tier(), i.instanceId());
+                    } else if (before != null && !before.equals("running")) {
                         rate.started(now, since == null ? -1 : now - since);
                         timeline.started(now, i.tier(), i.instanceId());
                     }

@@ -73,6 +73,27 @@ class DowntimeBookTest {
     }
 
     @Test
+    void aStopAndRestartBetweenTwoObservationsIsStillAPeriod() {
+        DowntimeBook b = new DowntimeBook();
+        b.observe(1_000, List.of(i("api-0", "running", 0)));
+        // killed at 1.2 s (the agent's stop time), restarted and confirmed at 1.4 s; next observation at 1.5 s
+        b.observe(1_500, List.of(new TrackedInstance("api-0", "api", "app", "running", null, null, 1_200, true, 1_400)));
+        assertEquals(new AppDowntime("api", "app", 1, 1_200, 1_400, 200, false, 1), b.downtimes(2_000).get(0));
+        // without a known stop time: from the previous observation
+        b.observe(2_000, List.of(new TrackedInstance("api-0", "api", "app", "running", null, null, 0, true, 1_900)));
+        assertEquals(new AppDowntime("api", "app", 1, 1_500, 1_900, 600, false, 2), b.downtimes(2_000).get(0));
+    }
+
+    @Test
+    void aPeriodSeenOpenClosesWhenTheStartWasConfirmed() {
+        DowntimeBook b = new DowntimeBook();
+        b.observe(1_000, List.of(i("api-0", "running", 0)));
+        b.observe(1_500, List.of(i("api-0", "pending", 1_100)));
+        b.observe(2_000, List.of(new TrackedInstance("api-0", "api", "app", "running", null, null, 0, true, 1_700)));
+        assertEquals(new AppDowntime("api", "app", 1, 1_100, 1_700, 600, false, 1), b.downtimes(2_000).get(0));
+    }
+
+    @Test
     void appsNoLongerDesiredAreForgotten() {
         DowntimeBook b = new DowntimeBook();
         b.observe(1_000, List.of(i("old-0", "pending", 0)));
