@@ -88,7 +88,8 @@ public final class HttpApi extends AllDirectives {
                     return json(StatusCodes.INTERNAL_SERVER_ERROR, error("internal error"));
                 })
                 .build();
-        return concat(api, tracker.rootRoutes(this::only), extractUnmatchedPath(p -> json(StatusCodes.NOT_FOUND, error("no such resource: " + p))))
+        return concat(api, tracker.rootRoutes(this::only),
+                extractUnmatchedPath(p -> json(StatusCodes.NOT_FOUND, error("no such resource: " + p))))
                 .seal(rejections, exceptions);
     }
 
@@ -267,8 +268,7 @@ public final class HttpApi extends AllDirectives {
     }
 
     private Route notYet() {
-        return json(StatusCodes.SERVICE_UNAVAILABLE,
-                error("no status yet: the recovery manager has not published one (starting or moving)"));
+        return notYet(this);
     }
 
     private Route json(StatusCode status, String body) {

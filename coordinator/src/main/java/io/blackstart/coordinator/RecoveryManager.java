@@ -51,7 +51,8 @@ import java.util.function.LongSupplier;
  * {@link AgentCommand.StopInstance}. It also owns the recovery mode (entered by itself when more than
  * auto-threshold of the desired instances is down at start or after losing hosts, left when the ledger has
  * converged, or switched by an operator), stores it in etcd and tells every agent. It publishes a
- * {@link StatusSnapshot} to every coordinator node's {@link StatusBoard}.
+ * {@link StatusSnapshot} to every coordinator node's {@link StatusBoard}, with the view of the recovery
+ * {@link Tracker} it feeds (throughput, ETA, timeline, downtime) each time it builds one.
  *
  * <p><b>States.</b> <i>rebuilding</i>: loads the assignment records and the mode from etcd (retrying with
  * backoff), asks every agent known to the receptionist for a full report and waits until all of them reported
