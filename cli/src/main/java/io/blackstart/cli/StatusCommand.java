@@ -78,7 +78,7 @@ final class StatusCommand implements Runnable {
         out.printf("mode: %s   etcd: %s%n", Output.text(s, "mode"), Output.text(s, "etcd"));
         List<String> header = List.of("TIER", "DESIRED", "RUNNING", "STARTING", "PENDING", "FAILED");
         List<List<String>> rows = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> t : (Iterable<Map.Entry<String, JsonNode>>) () -> s.path("tiers").fields()) {
+        for (Map.Entry<String, JsonNode> t : s.path("tiers").properties()) {
             rows.add(row(t.getKey(), t.getValue()));
         }
         rows.add(row("total", s));

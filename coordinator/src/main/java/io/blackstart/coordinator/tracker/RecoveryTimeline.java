@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The recovery timeline, built from successive observations: mode changes, hosts joining, lost and back, the
- * first start of each tier and the moment each tier is all up again (its last start), failures, and the moment
- * everything runs again. Bounded: at most {@code maxEvents}; beyond that the oldest failures give way first.
+ * The recovery timeline, built from successive observations: mode changes, hosts joining, lost and back, each
+ * tier losing running instances, the first start of each tier and the moment each tier is all up again (its last
+ * start), failures, and the moment everything runs again. Bounded: at most {@code maxEvents}; beyond that the oldest failures give way first.
  * Single-threaded; {@code now} comes in.
  */
 public final class RecoveryTimeline {
@@ -23,7 +23,7 @@ public final class RecoveryTimeline {
     private String mode;
     private final Set<String> hostsSeen = new HashSet<>();
     private final Set<String> hostsUp = new HashSet<>();
-    private final Set<String> tiersStarted = new HashSet<>();
+    private final Map<String, TimelineEvent> firstStarts = new HashMap<>();
     private final Map<String, Boolean> tierUp = new HashMap<>();
     private boolean allUp = true;
     private int droppedFailures;
@@ -43,7 +43,7 @@ public final class RecoveryTimeline {
         long at = first ? Math.min(now, modeSince) : now;
         add(new TimelineEvent(at, "mode", newMode, (first ? "mode is " : "mode changed to ") + newMode + " (" + by + ")"));
         if ("recovery".equals(newMode)) {
-            tiersStarted.clear(); // first starts count per recovery
+            firstStarts.clear(); // first starts count per recovery
         }
     }
 
@@ -66,10 +66,19 @@ public final class RecoveryTimeline {
         hostsUp.addAll(current);
     }
 
-    /** An instance of {@code tier} was seen running after a start. */
-    public void started(long now, String tier, String instanceId) {
-        if (tiersStarted.add(tier)) {
-            add(new TimelineEvent(now, "tier-first-start", tier, "first " + tier + " instance up (" + instanceId + ")"));
+    /** An instance of {@code tier} was seen running after a start (dated {@code at}, maybe before others seen). */
+    public void started(long at, String tier, String instanceId) {
+        TimelineEvent first = firstStarts.get(tier);
+        if (first != null && first.atMillis() <= at) {
+            return;
+        }
+        TimelineEvent e = new TimelineEvent(at, "tier-first-start", tier, "first " + tier + " instance up (" + instanceId + ")");
+        firstStarts.put(tier, e);
+        int i = first == null ? -1 : events.indexOf(first);
+        if (i >= 0) {
+            events.set(i, e); // an earlier start seen later
+        } else {
+            add(e);
         }
     }
 
@@ -88,6 +97,9 @@ public final class RecoveryTimeline {
             Boolean before = tierUp.put(t, up);
             if (up && Boolean.FALSE.equals(before) && c[0] > 0) {
                 add(new TimelineEvent(now, "tier-up", t, "every " + t + " instance running (" + c[0] + ", last start)"));
+            } else if (!up && Boolean.TRUE.equals(before)) {
+                add(new TimelineEvent(now, "tier-down", t, (c[0] - c[1]) + " of " + c[0] + " " + t
+                        + " instances not running"));
             }
         }
         if (everything && !allUp) {
@@ -96,9 +108,11 @@ public final class RecoveryTimeline {
         allUp = everything;
     }
 
-    /** The events, oldest first. */
+    /** The events, oldest first (a start is dated when it was confirmed, which may precede its observation). */
     public List<TimelineEvent> events() {
-        return List.copyOf(events);
+        List<TimelineEvent> sorted = new ArrayList<>(events);
+        sorted.sort(java.util.Comparator.comparingLong(TimelineEvent::atMillis)); // stable: same time keeps order
+        return List.copyOf(sorted);
     }
 
     /** Failures left out to stay within bounds. */
