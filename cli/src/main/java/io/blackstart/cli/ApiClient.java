@@ -39,6 +39,16 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
+    /** A GET whose successful answer is text (CSV); errors are still JSON. */
+    String getText(String path) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).GET().timeout(timeout).build();
+        HttpResponse<String> resp = exchange(request);
+        if (resp.statusCode() / 100 != 2) {
+            failed(request, resp, parse(request, resp));
+        }
+        return resp.body();
+    }
+
     JsonNode post(String path, String jsonBody) {
         if (token == null || token.isBlank()) {
             throw new OperatorException("this command changes the platform and needs the API token: --token or BLACKSTART_TOKEN");
@@ -51,9 +61,17 @@ final class ApiClient {
 
     private JsonNode send(HttpRequest.Builder req) {
         HttpRequest request = req.timeout(timeout).header("Accept", "application/json").build();
-        HttpResponse<String> resp;
+        HttpResponse<String> resp = exchange(request);
+        JsonNode body = parse(request, resp);
+        if (resp.statusCode() / 100 != 2) {
+            failed(request, resp, body);
+        }
+        return body;
+    }
+
+    private HttpResponse<String> exchange(HttpRequest request) {
         try {
-            resp = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new OperatorException("no coordinator answers at " + base + " (connection refused); is it running? "
                     + "(--api or BLACKSTART_API)");
@@ -65,17 +83,19 @@ final class ApiClient {
             Thread.currentThread().interrupt();
             throw new OperatorException("interrupted");
         }
-        JsonNode body;
+    }
+
+    private static JsonNode parse(HttpRequest request, HttpResponse<String> resp) {
         try {
-            body = resp.body().isEmpty() ? JSON.nullNode() : JSON.readTree(resp.body());
+            return resp.body().isEmpty() ? JSON.nullNode() : JSON.readTree(resp.body());
         } catch (IOException e) {
             throw new OperatorException(request.uri() + " answered " + resp.statusCode() + " with a body that is not JSON");
         }
-        if (resp.statusCode() / 100 != 2) {
-            String why = body.path("error").asText(resp.body());
-            throw new OperatorException(request.method() + " " + request.uri().getPath() + " failed: HTTP "
-                    + resp.statusCode() + ": " + why);
-        }
-        return body;
+    }
+
+    private static void failed(HttpRequest request, HttpResponse<String> resp, JsonNode body) {
+        String why = body.path("error").asText(resp.body());
+        throw new OperatorException(request.method() + " " + request.uri().getPath() + " failed: HTTP "
+                + resp.statusCode() + ": " + why);
     }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 RunCoordinator.class,
                 RunAgent.class,
                 StatusCommand.class,
+                ReportCommand.class,
                 NodesCommand.class,
                 AppsCommand.class,
                 RecoveryCommand.class,

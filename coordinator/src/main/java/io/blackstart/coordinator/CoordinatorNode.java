@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts a coordinator node: the actor system {@code blackstart} with the cluster role {@code coordinator}, the
  * {@link CatalogKeeper}, the {@link RecoveryManager} singleton (role {@code coordinator}), the
- * {@link AgentGateway}, the {@link StatusBoard} replica and the {@link HttpApi}.
+ * {@link AgentGateway}, the {@link StatusBoard} replica, the {@link HttpApi} (with the tracker's
+ * {@link TrackerRoutes}: events, report, metrics, dashboard) and the {@link BlackstartMBeans}.
  *
  * <p>The caller's config must set {@code pekko.actor.provider = cluster}, the Artery address
  * ({@code pekko.remote.artery.canonical.hostname/port}) and {@code pekko.cluster.seed-nodes} (or join
@@ -77,7 +78,9 @@ public final class CoordinatorNode {
         CompletableFuture<InetSocketAddress> http = new CompletableFuture<>();
         CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef = new CompletableFuture<>();
         org.slf4j.LoggerFactory.getILoggerFactory(); // initialise logback before Pekko logs from other threads
-        ActorSystem<Void> system = ActorSystem.create(guardian(store, settings, board, http, managerRef), SYSTEM_NAME, resolved);
+        TrackerSettings tracker = TrackerSettings.fromConfig(resolved);
+        ActorSystem<Void> system = ActorSystem.create(guardian(store, settings, tracker, board, http, managerRef),
+                SYSTEM_NAME, resolved);
         system.log().info("coordinator node starting: etcd {} prefix {}, api {}", settings.etcd().endpoints(),
                 settings.etcd().prefix(), settings.api());
         ActorRef<RecoveryManager.Command> manager;
@@ -132,7 +135,8 @@ public final class CoordinatorNode {
                 .withFallback(config));
     }
 
-    private static Behavior<Void> guardian(DesiredStateStore store, CoordinatorSettings settings, StatusBoard board,
+    private static Behavior<Void> guardian(DesiredStateStore store, CoordinatorSettings settings,
+                                           TrackerSettings tracker, StatusBoard board,
                                            CompletableFuture<InetSocketAddress> http,
                                            CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef) {
         return Behaviors.setup(ctx -> {
@@ -149,9 +153,13 @@ public final class CoordinatorNode {
                             .withSettings(ClusterSingletonSettings.create(system).withRole(ROLE)));
             managerRef.complete(proxy);
             ctx.spawn(AgentGateway.create(proxy), "agent-gateway");
+            if (tracker.jmx()) {
+                BlackstartMBeans.register(board, proxy, settings.api().askTimeout(), system);
+            }
             ctx.spawn(StatusBoard.replica(board), "status-replica");
             if (settings.api().enabled()) {
-                HttpApi api = new HttpApi(board, proxy, settings.api(), system);
+                HttpApi api = new HttpApi(board, proxy, settings.api(), system, new TrackerRoutes(board,
+                        new EventStream(board, system), new Metrics(board), tracker));
                 Http.get(system).newServerAt(settings.api().host(), settings.api().port()).bind(api.route())
                         .whenComplete((ServerBinding b, Throwable err) -> {
                             if (err != null) {

@@ -49,13 +49,22 @@ public final class HttpApi extends AllDirectives {
     private final ActorRef<RecoveryManager.Command> manager;
     private final CoordinatorSettings.Api settings;
     private final ActorSystem<?> system;
+    private final TrackerRoutes tracker;
 
     public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
                    ActorSystem<?> system) {
+        this(board, manager, settings, system, new TrackerRoutes(board, new EventStream(board, system),
+                new Metrics(board), TrackerSettings.DEFAULT));
+    }
+
+    /** With the tracker's routes (events, metrics, report, dashboard) built by the caller. */
+    public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
+                   ActorSystem<?> system, TrackerRoutes tracker) {
         this.board = board;
         this.manager = manager;
         this.settings = settings;
         this.system = system;
+        this.tracker = tracker;
     }
 
     /** The sealed route: JSON errors for rejections (404, 405, ...) and for unexpected exceptions. */
@@ -64,7 +73,8 @@ public final class HttpApi extends AllDirectives {
                 path("status", () -> only(HttpMethods.GET, this::status)),
                 path("nodes", () -> only(HttpMethods.GET, this::nodes)),
                 path("apps", () -> only(HttpMethods.GET, () -> parameterOptional("state", this::apps))),
-                path("recovery", () -> only(HttpMethods.POST, this::recovery)))));
+                path("recovery", () -> only(HttpMethods.POST, this::recovery)),
+                tracker.apiRoutes(this::only))));
         RejectionHandler rejections = RejectionHandler.defaultHandler().mapRejectionResponse(r -> {
             if (r.entity() instanceof HttpEntity.Strict strict
                     && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
@@ -78,11 +88,12 @@ public final class HttpApi extends AllDirectives {
                     return json(StatusCodes.INTERNAL_SERVER_ERROR, error("internal error"));
                 })
                 .build();
-        return concat(api, extractUnmatchedPath(p -> json(StatusCodes.NOT_FOUND, error("no such resource: " + p))))
+        return concat(api, tracker.rootRoutes(this::only),
+                extractUnmatchedPath(p -> json(StatusCodes.NOT_FOUND, error("no such resource: " + p))))
                 .seal(rejections, exceptions);
     }
 
-    private Route only(HttpMethod method, Supplier<Route> inner) {
+    Route only(HttpMethod method, Supplier<Route> inner) {
         return extractMethod(m -> m.equals(method) ? inner.get()
                 : complete(HttpResponse.create().withStatus(StatusCodes.METHOD_NOT_ALLOWED)
                         .addHeader(RawHeader.create("Allow", method.name()))
@@ -119,7 +130,12 @@ public final class HttpApi extends AllDirectives {
         n.put("catalogSource", s.catalogSource());
         n.put("hosts", s.hosts().size());
         n.put("throughputPerSecond", Math.round(s.throughputPerSecond() * 100) / 100.0);
-        n.put("etaSeconds", s.etaSeconds());
+        if (s.etaSeconds() < 0) {
+            n.putNull("etaSeconds");
+        } else {
+            n.put("etaSeconds", s.etaSeconds());
+        }
+        n.put("summary", ProgressJson.summary(s, s.generatedAt()));
         n.put("generatedAt", Instant.ofEpochMilli(s.generatedAt()).toString());
         // how old this node's copy is: grows while the singleton moves (a crash failover takes ~15 s)
         n.put("ageMillis", Math.max(0, System.currentTimeMillis() - s.generatedAt()));
@@ -246,16 +262,20 @@ public final class HttpApi extends AllDirectives {
 
     // ---------------------------------------------------------------- helpers
 
+    static Route notYet(AllDirectives d) {
+        return d.complete(response(StatusCodes.SERVICE_UNAVAILABLE,
+                error("no status yet: the recovery manager has not published one (starting or moving)")));
+    }
+
     private Route notYet() {
-        return json(StatusCodes.SERVICE_UNAVAILABLE,
-                error("no status yet: the recovery manager has not published one (starting or moving)"));
+        return notYet(this);
     }
 
     private Route json(StatusCode status, String body) {
         return complete(response(status, body));
     }
 
-    private static HttpResponse response(StatusCode status, String body) {
+    static HttpResponse response(StatusCode status, String body) {
         return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, body);
     }
 

@@ -6,6 +6,7 @@ import io.blackstart.coordinator.DesiredStateStore.AssignmentRecord;
 import io.blackstart.coordinator.DesiredStateStore.AssignmentValue;
 import io.blackstart.coordinator.DesiredStateStore.CasResult;
 import io.blackstart.coordinator.DesiredStateStore.ModeRecord;
+import io.blackstart.coordinator.tracker.Tracker;
 import io.blackstart.protocol.Catalog;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
@@ -50,7 +51,8 @@ import java.util.function.LongSupplier;
  * {@link AgentCommand.StopInstance}. It also owns the recovery mode (entered by itself when more than
  * auto-threshold of the desired instances is down at start or after losing hosts, left when the ledger has
  * converged, or switched by an operator), stores it in etcd and tells every agent. It publishes a
- * {@link StatusSnapshot} to every coordinator node's {@link StatusBoard}.
+ * {@link StatusSnapshot} to every coordinator node's {@link StatusBoard}, with the view of the recovery
+ * {@link Tracker} it feeds (throughput, ETA, timeline, downtime) each time it builds one.
  *
  * <p><b>States.</b> <i>rebuilding</i>: loads the assignment records and the mode from etcd (retrying with
  * backoff), asks every agent known to the receptionist for a full report and waits until all of them reported
@@ -166,6 +168,8 @@ public final class RecoveryManager {
     private final ThroughputMeter throughput = new ThroughputMeter(30_000);
     private final RecentStarts recentStarts;
     private final Map<String, int[]> peaks = new HashMap<>(); // node -> {outstanding, starts in flight}
+    private final Tracker tracker = new Tracker(Tracker.Settings.DEFAULT);
+    private final TrackerInbox trackerInbox = new TrackerInbox();
 
     // rebuilding
     private boolean assignmentsLoaded;
@@ -441,6 +445,7 @@ public final class RecoveryManager {
                     if (v != null) {
                         recentStarts.started(o.nodeId(), o.instanceId(), v.appId(), o.containerId(),
                                 imageOf(v.appId()), now);
+                        trackerInbox.started(o.instanceId(), now);
                     }
                 }
                 stop(ledger.startOutcome(o.nodeId(), o.instanceId(), o.attempt(), o.result(), o.detail(), now));
@@ -458,6 +463,7 @@ public final class RecoveryManager {
         int[] p = peaks.computeIfAbsent(r.nodeId(), n -> new int[2]);
         p[1] = Math.max(p[1], r.startsInFlight());
         reportedRefs.add(r.agent());
+        trackerInbox.reported(r);
         if (previous == null || !previous.ref().equals(r.agent())) {
             ctx.getLog().info("host {} reporting (credits {}, {} containers)", r.nodeId(), r.credits(), r.containers().size());
             r.agent().tell(new AgentCommand.SetRecoveryMode(recovery));
@@ -741,7 +747,9 @@ public final class RecoveryManager {
                     v == null ? 0 : v.penalisedUntilMillis(), peaks.getOrDefault(r.nodeId(), new int[2])[0],
                     peaks.getOrDefault(r.nodeId(), new int[2])[1]));
         }
-        return StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", modeName(), modeSince, modeBy, now,
-                ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);
+        StatusSnapshot s = StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", modeName(), modeSince,
+                modeBy, now, ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);
+        return rebuilding ? s : s.withTracking(TrackerFeed.observe(tracker, s, agents.values().stream()
+                .map(AgentSession::report).toList(), ledger.apps(), trackerInbox, now));
     }
 }

@@ -1,5 +1,6 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.coordinator.tracker.TrackerView;
 import io.blackstart.protocol.SpecError;
 import io.blackstart.protocol.wire.CborSerializable;
 
@@ -25,17 +26,36 @@ import java.util.Map;
  * @param instances   every desired instance
  * @param throughputPerSecond instances that came up per second over the last half minute
  * @param etaSeconds  estimated seconds until every desired instance is up, -1 if unknown
+ * @param tracking    the recovery tracker's view (timeline, downtime, running curve); {@link TrackerView#EMPTY}
+ *                    when none
  */
 public record StatusSnapshot(String phase, String mode, long modeSince, String modeBy, long generatedAt, Counts total,
                              Map<String, Counts> tiers, List<SpecError> rejected, boolean etcdOk, String etcdDetail,
                              String catalogSource, List<HostStatus> hosts, List<InstanceStatus> instances,
-                             double throughputPerSecond, long etaSeconds) implements CborSerializable {
+                             double throughputPerSecond, long etaSeconds, TrackerView tracking)
+        implements CborSerializable {
 
     public StatusSnapshot {
         tiers = Map.copyOf(tiers);
         rejected = List.copyOf(rejected);
         hosts = List.copyOf(hosts);
         instances = List.copyOf(instances);
+        tracking = tracking == null ? TrackerView.EMPTY : tracking;
+    }
+
+    /** A snapshot without the tracker's view. */
+    public StatusSnapshot(String phase, String mode, long modeSince, String modeBy, long generatedAt, Counts total,
+                          Map<String, Counts> tiers, List<SpecError> rejected, boolean etcdOk, String etcdDetail,
+                          String catalogSource, List<HostStatus> hosts, List<InstanceStatus> instances,
+                          double throughputPerSecond, long etaSeconds) {
+        this(phase, mode, modeSince, modeBy, generatedAt, total, tiers, rejected, etcdOk, etcdDetail, catalogSource,
+                hosts, instances, throughputPerSecond, etaSeconds, TrackerView.EMPTY);
+    }
+
+    /** This snapshot with the tracker's view; throughput and ETA become the tracker's (starts/s, tiers and order). */
+    public StatusSnapshot withTracking(TrackerView view) {
+        return new StatusSnapshot(phase, mode, modeSince, modeBy, generatedAt, total, tiers, rejected, etcdOk,
+                etcdDetail, catalogSource, hosts, instances, view.startsPerSecond(), view.etaSeconds(), view);
     }
 
     /** Instance counts; {@code starting} includes instances whose assignment is being recorded. */

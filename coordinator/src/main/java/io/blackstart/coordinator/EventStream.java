@@ -1,0 +1,77 @@
+package io.blackstart.coordinator;
+
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.BroadcastHub;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+import java.time.Duration;
+
+/**
+ * The live events of {@code GET /api/v1/events} on this coordinator node: every snapshot the {@link StatusBoard}
+ * receives becomes a {@code progress} event (the dashboard's whole picture), preceded by one {@code state} event
+ * per instance whose state changed since the previous snapshot and a {@code mode} event when the mode changed.
+ * One producer (the board's listener, offering without blocking) feeds a broadcast hub; every client gets its own
+ * drop-oldest buffer, so a slow browser loses old events instead of slowing the others. A new client first gets
+ * the latest progress event. Idle streams carry a heartbeat every 15 s.
+ */
+public final class EventStream {
+
+    /** Most state events per snapshot; beyond it one {@code state-overflow} event gives the count. */
+    static final int STATE_EVENTS_PER_SNAPSHOT = 200;
+
+    private final StatusBoard board;
+    private final BoundedSourceQueue<ServerSentEvent> queue;
+    private final Source<ServerSentEvent, NotUsed> hub;
+    private StatusSnapshot previous; // only touched by the board's listener (the replica actor's thread)
+
+    /** Subscribes to {@code board}; the stream lives as long as {@code system}. */
+    public EventStream(StatusBoard board, ActorSystem<?> system) {
+        this.board = board;
+        Pair<BoundedSourceQueue<ServerSentEvent>, Source<ServerSentEvent, NotUsed>> p =
+                Source.<ServerSentEvent>queue(1024)
+                        .toMat(BroadcastHub.of(ServerSentEvent.class, 256), Keep.both())
+                        .run(system);
+        this.queue = p.first();
+        this.hub = p.second();
+        hub.runWith(Sink.ignore(), system); // keeps the hub flowing while no client listens
+        board.subscribe(this::onSnapshot);
+    }
+
+    private void onSnapshot(StatusSnapshot s) {
+        SnapshotDiff.Changes c = SnapshotDiff.between(previous, s, STATE_EVENTS_PER_SNAPSHOT);
+        previous = s;
+        if (c.mode() != null) {
+            queue.offer(event("mode", ProgressJson.JSON.valueToTree(c.mode())));
+        }
+        for (SnapshotDiff.StateChange sc : c.states()) {
+            queue.offer(event("state", ProgressJson.JSON.valueToTree(sc)));
+        }
+        if (c.omitted() > 0) {
+            queue.offer(event("state-overflow", ProgressJson.JSON.createObjectNode().put("omitted", c.omitted())));
+        }
+        queue.offer(progress(s));
+    }
+
+    private static ServerSentEvent progress(StatusSnapshot s) {
+        return event("progress", ProgressJson.progress(s, System.currentTimeMillis()));
+    }
+
+    private static ServerSentEvent event(String type, com.fasterxml.jackson.databind.JsonNode data) {
+        return ServerSentEvent.create(data.toString(), type);
+    }
+
+    /** The events for one client: the latest progress first, then live events. */
+    public Source<ServerSentEvent, NotUsed> source() {
+        Source<ServerSentEvent, NotUsed> first = board.latest().map(s -> Source.single(progress(s)))
+                .orElseGet(Source::empty);
+        return first.concat(hub.buffer(512, OverflowStrategy.dropHead()))
+                .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat);
+    }
+}

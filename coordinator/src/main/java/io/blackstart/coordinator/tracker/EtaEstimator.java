@@ -1,0 +1,91 @@
+package io.blackstart.coordinator.tracker;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * When the recovery will be done, from the remaining work and the measured pace — never from memory use.
+ *
+ * <p><b>Model.</b> Two bounds, the larger wins:
+ * <ul>
+ *   <li><i>capacity</i>: the remaining starts at the measured throughput, {@code remaining / startsPerSecond};</li>
+ *   <li><i>ordering</i>: the remaining levels of the start order (the platform gate, then the dependency chain:
+ *       an app waits for the apps it depends on) each take at least one start, so
+ *       {@code levels × meanStartSeconds}.</li>
+ * </ul>
+ * Failed instances are not remaining work (they wait for an operator). The ETA is unknown (empty) while something
+ * remains and nothing has come up in the window: a guess would be worse than no answer. Pure; no clock.
+ */
+public final class EtaEstimator {
+
+    private EtaEstimator() {
+    }
+
+    /**
+     * @param remaining        instances neither running nor failed
+     * @param startsPerSecond  measured starts per second over the sliding window
+     * @param remainingLevels  levels of the start order still to go ({@link #remainingLevels})
+     * @param meanStartSeconds measured mean duration of one start (0 when not measured yet)
+     * @return seconds until every remaining instance runs; empty when unknown
+     */
+    public static OptionalLong etaSeconds(int remaining, double startsPerSecond, int remainingLevels,
+                                          double meanStartSeconds) {
+        if (remaining <= 0) {
+            return OptionalLong.of(0);
+        }
+        if (!(startsPerSecond > 0)) {
+            return OptionalLong.empty();
+        }
+        double capacity = remaining / startsPerSecond;
+        double ordering = Math.max(0, remainingLevels) * Math.max(0, meanStartSeconds);
+        return OptionalLong.of((long) Math.ceil(Math.max(capacity, ordering)));
+    }
+
+    /**
+     * Levels of the start order still to go: the longest chain of apps not yet all running, counting the platform
+     * gate (no other tier starts before every platform instance runs or failed) as one level.
+     *
+     * @param notUp     apps with an instance neither running nor failed
+     * @param tierOf    app → tier wire name
+     * @param dependsOn app → the apps it depends on
+     * @return 0 when nothing remains
+     */
+    public static int remainingLevels(Set<String> notUp, Map<String, String> tierOf, Map<String, List<String>> dependsOn) {
+        if (notUp.isEmpty()) {
+            return 0;
+        }
+        boolean platformLeft = notUp.stream().anyMatch(a -> "platform".equals(tierOf.get(a)));
+        Map<String, Integer> memo = new HashMap<>();
+        int max = 0;
+        for (String app : notUp) {
+            max = Math.max(max, level(app, notUp, tierOf, dependsOn, platformLeft, memo, new HashSet<>()));
+        }
+        return max;
+    }
+
+    private static int level(String app, Set<String> notUp, Map<String, String> tierOf,
+                             Map<String, List<String>> dependsOn, boolean platformLeft, Map<String, Integer> memo,
+                             Set<String> path) {
+        Integer known = memo.get(app);
+        if (known != null) {
+            return known;
+        }
+        if (!path.add(app)) {
+            return 0; // a cycle is a validation error upstream; never loop on one
+        }
+        int below = platformLeft && !"platform".equals(tierOf.get(app)) ? 1 : 0;
+        for (String dep : dependsOn.getOrDefault(app, List.of())) {
+            if (notUp.contains(dep)) {
+                below = Math.max(below, level(dep, notUp, tierOf, dependsOn, platformLeft, memo, path));
+            }
+        }
+        path.remove(app);
+        int l = below + 1;
+        memo.put(app, l);
+        return l;
+    }
+}

@@ -1,0 +1,30 @@
+package io.blackstart.coordinator.tracker;
+
+import java.util.List;
+
+/**
+ * What the tracker adds to a status snapshot. Immutable.
+ *
+ * @param startsPerSecond  starts per second over the sliding window
+ * @param etaSeconds       seconds until every remaining instance runs; -1 when unknown
+ * @param meanStartSeconds mean duration of a start (0 when not measured)
+ * @param remainingLevels  levels of the start order still to go (platform gate, dependency chain)
+ * @param appsDesired      apps with at least one desired instance
+ * @param appsRunning      apps whose every instance runs
+ * @param timeline         the recovery timeline, oldest first
+ * @param downtime         per-app downtime, by app id
+ * @param curve            running instances over time, oldest first
+ */
+public record TrackerView(double startsPerSecond, long etaSeconds, double meanStartSeconds, int remainingLevels,
+                          int appsDesired, int appsRunning, List<TimelineEvent> timeline, List<AppDowntime> downtime,
+                          List<CurvePoint> curve) {
+
+    public TrackerView {
+        timeline = List.copyOf(timeline);
+        downtime = List.copyOf(downtime);
+        curve = List.copyOf(curve);
+    }
+
+    /** Nothing observed yet. */
+    public static final TrackerView EMPTY = new TrackerView(0, -1, 0, 0, 0, 0, List.of(), List.of(), List.of());
+}
