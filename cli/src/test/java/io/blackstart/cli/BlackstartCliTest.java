@@ -34,7 +34,7 @@ class BlackstartCliTest {
     void helpListsEveryCommand() {
         Run r = run("--help");
         assertEquals(0, r.exit());
-        for (String c : List.of("coordinator", "agent", "status", "nodes", "apps", "recovery", "doctor", "drill", "catalog")) {
+        for (String c : List.of("coordinator", "agent", "status", "nodes", "apps", "report", "recovery", "doctor", "drill", "catalog")) {
             assertTrue(r.out().contains("  " + c + " "), c + " missing from:\n" + r.out());
         }
     }
