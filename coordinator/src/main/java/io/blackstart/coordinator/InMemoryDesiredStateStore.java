@@ -17,8 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-memory {@link DesiredStateStore} with etcd's semantics (one global revision, compare-and-set on mod
  * revisions, watches from a revision), plus what a real etcd cannot be made to do on demand: be down
  * ({@link #setDown}) and count calls. Thread-safe; completes stages asynchronously like a real client.
+ *
+ * <p>In main code (not only tests) so that the coordinator benchmark and tests of other modules can run the real
+ * recovery manager without an etcd. Not for production: nothing is persisted.
  */
-final class InMemoryDesiredStateStore implements DesiredStateStore {
+public final class InMemoryDesiredStateStore implements DesiredStateStore {
 
     private record Entry(String value, long modRevision) {
     }
@@ -40,11 +43,11 @@ final class InMemoryDesiredStateStore implements DesiredStateStore {
     private record Watcher(WatchListener listener, boolean[] closed) {
     }
 
-    InMemoryDesiredStateStore() {
+    public InMemoryDesiredStateStore() {
         this("/blackstart");
     }
 
-    InMemoryDesiredStateStore(String prefix) {
+    public InMemoryDesiredStateStore(String prefix) {
         this.prefix = prefix;
     }
 
@@ -181,7 +184,7 @@ final class InMemoryDesiredStateStore implements DesiredStateStore {
     }
 
     /** The stored assignment records (for assertions). */
-    synchronized Map<String, AssignmentRecord> assignmentsNow() {
+    public synchronized Map<String, AssignmentRecord> assignmentsNow() {
         return loadAssignmentsSync();
     }
 
