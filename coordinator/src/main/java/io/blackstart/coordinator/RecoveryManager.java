@@ -6,6 +6,7 @@ import io.blackstart.coordinator.DesiredStateStore.AssignmentRecord;
 import io.blackstart.coordinator.DesiredStateStore.AssignmentValue;
 import io.blackstart.coordinator.DesiredStateStore.CasResult;
 import io.blackstart.coordinator.DesiredStateStore.ModeRecord;
+import io.blackstart.protocol.AppSpec;
 import io.blackstart.protocol.Catalog;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
@@ -175,6 +176,8 @@ public final class RecoveryManager {
 
     // catalog
     private CatalogKeeper.CatalogUpdate latestCatalog;
+    // the apps of the catalog the ledger has, by id: every confirmed start looks up its image
+    private Map<String, AppSpec> appliedApps = Map.of();
     private boolean catalogApplied;
     private boolean allowStaleCatalog;
 
@@ -411,6 +414,7 @@ public final class RecoveryManager {
         Set<String> before = new HashSet<>();
         ledger.instances().forEach(v -> before.add(v.instanceId()));
         stop(ledger.setCatalog(catalog, now));
+        appliedApps = catalog.apps();
         catalogApplied = true;
         Set<String> after = new HashSet<>();
         ledger.instances().forEach(v -> after.add(v.instanceId()));
@@ -468,12 +472,8 @@ public final class RecoveryManager {
     }
 
     private String imageOf(String appId) {
-        for (var app : ledger.apps()) {
-            if (app.id().equals(appId)) {
-                return app.image();
-            }
-        }
-        return "";
+        AppSpec app = appliedApps.get(appId);
+        return app == null ? "" : app.image();
     }
 
     private Behavior<Command> onAgentsListedRunning(AgentsListed m) {
