@@ -196,6 +196,9 @@ public final class RecoveryManager {
     private boolean storeOk = true;
     private String storeDetail = "";
     private long lastPublished;
+    private long lastSnapshotMillis;
+    /** Snapshots take at most about 1 / (1 + this) of the recovery manager's time. */
+    private static final int STATUS_COST_FACTOR = 9;
 
     private RecoveryManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, DesiredStateStore store,
                             ActorRef<CatalogKeeper.Command> catalog, CoordinatorSettings.Recovery settings,
@@ -716,11 +719,17 @@ public final class RecoveryManager {
 
     private void publishStatus(boolean force) {
         long now = clock.getAsLong();
-        if (!force && now - lastPublished < settings.statusInterval().toMillis()) {
+        // a snapshot lists every desired instance: at 100,000 instances building one takes tens of milliseconds and
+        // its garbage lengthens GC pauses, so the next one waits at least STATUS_COST_FACTOR times as long as the
+        // last one took; the status may be older than status-interval, the recovery manager keeps placing
+        long gap = Math.max(settings.statusInterval().toMillis(), STATUS_COST_FACTOR * lastSnapshotMillis);
+        if (!force && now - lastPublished < gap) {
             return;
         }
         lastPublished = now;
+        long t0 = System.nanoTime();
         StatusSnapshot s = snapshot();
+        lastSnapshotMillis = (System.nanoTime() - t0) / 1_000_000;
         replicas.forEach(r -> r.tell(s));
     }
 
