@@ -57,7 +57,8 @@ import java.util.function.LongSupplier;
  * backoff), asks every agent known to the receptionist for a full report and waits until all of them reported
  * or settle-time passed, and until a catalog is there — it assigns nothing meanwhile, so a new incarnation after
  * a failover first learns which containers exist. <i>running</i>: re-plans after every catalog update, report,
- * outcome and tick. A host whose agent left the receptionist or sent no report for host-timeout is lost.
+ * outcome and tick, once the messages already queued are handled (a burst of them shares one plan). A host whose
+ * agent left the receptionist or sent no report for host-timeout is lost.
  * Outcomes arrive straight from agents and reports through gateways, so for report-grace after a confirmed start
  * a report that misses the container is read as older than the start ({@link RecentStarts}).
  *
@@ -121,6 +122,8 @@ public final class RecoveryManager {
     private enum SettleTimeout implements Command { INSTANCE }
 
     private enum Tick implements Command { INSTANCE }
+
+    private enum Replan implements Command { INSTANCE }
 
     private record CasDone(Assignment assignment, AssignmentValue value, CasResult result, Throwable error)
             implements Command {
@@ -196,6 +199,7 @@ public final class RecoveryManager {
     private boolean storeOk = true;
     private String storeDetail = "";
     private long lastPublished;
+    private boolean replanQueued;
     private long lastSnapshotMillis;
     /** Snapshots take at most about 1 / (1 + this) of the recovery manager's time. */
     private static final int STATUS_COST_FACTOR = 9;
@@ -246,6 +250,10 @@ public final class RecoveryManager {
                 .onMessage(SetMode.class, this::onSetModeWhileRebuilding)
                 .onMessage(CasDone.class, m -> Behaviors.same())
                 .onMessage(ModeWritten.class, this::onModeWritten)
+                .onMessage(Replan.class, m -> {
+                    replanQueued = false;
+                    return Behaviors.same();
+                })
                 .build();
     }
 
@@ -255,6 +263,7 @@ public final class RecoveryManager {
                 .onMessage(CatalogChanged.class, this::onCatalogChanged)
                 .onMessage(AgentsListed.class, this::onAgentsListedRunning)
                 .onMessage(Tick.class, this::onTick)
+                .onMessage(Replan.class, this::onReplan)
                 .onMessage(CasDone.class, this::onCasDone)
                 .onMessage(SetMode.class, this::onSetMode)
                 .onMessage(ModeWritten.class, this::onModeWritten)
@@ -385,7 +394,7 @@ public final class RecoveryManager {
         } else {
             broadcastMode();
         }
-        replan(now);
+        replanSoon();
         publishStatus(true);
         return running();
     }
@@ -397,7 +406,7 @@ public final class RecoveryManager {
         usableCatalog().ifPresent(c -> {
             long now = clock.getAsLong();
             applyCatalog(c, now);
-            replan(now);
+            replanSoon();
         });
         publishStatus(false);
         return Behaviors.same();
@@ -455,7 +464,7 @@ public final class RecoveryManager {
         } else if (m.event() instanceof AgentEvent.StopOutcome o) {
             ctx.getLog().debug("stop of {} on {}: {} {}", o.instanceId(), o.nodeId(), o.stopped(), o.detail());
         }
-        replan(now);
+        replanSoon();
         publishStatus(false);
         return Behaviors.same();
     }
@@ -496,7 +505,7 @@ public final class RecoveryManager {
             }
         }
         afterHostsLost(lost, now);
-        replan(now);
+        replanSoon();
         return Behaviors.same();
     }
 
@@ -539,7 +548,25 @@ public final class RecoveryManager {
         if (modeDirty && !modeWriteInFlight) {
             writeMode();
         }
-        replan(now);
+        replanSoon();
+        publishStatus(false);
+        return Behaviors.same();
+    }
+
+    /**
+     * Plans once the messages already in the mailbox are handled: under load, the outcomes and reports of many hosts
+     * then share one plan (and one pass over the hosts for the peaks) instead of each paying for its own.
+     */
+    private void replanSoon() {
+        if (!replanQueued) {
+            replanQueued = true;
+            ctx.getSelf().tell(Replan.INSTANCE);
+        }
+    }
+
+    private Behavior<Command> onReplan(Replan m) {
+        replanQueued = false;
+        replan(clock.getAsLong());
         publishStatus(false);
         return Behaviors.same();
     }
@@ -596,7 +623,7 @@ public final class RecoveryManager {
             ledger.assignmentConflict(a.instanceId(), a.nodeId(), "assignment record changed"
                     + c.current().map(r -> " (now " + r.value().node() + " by " + r.value().coordinator() + ")").orElse(""), now);
         }
-        replan(now);
+        replanSoon();
         publishStatus(false);
         return Behaviors.same();
     }
@@ -615,7 +642,7 @@ public final class RecoveryManager {
         } else {
             m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "ok"));
         }
-        replan(now);
+        replanSoon();
         publishStatus(true);
         return Behaviors.same();
     }
