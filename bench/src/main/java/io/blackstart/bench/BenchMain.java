@@ -47,6 +47,9 @@ public final class BenchMain {
             return 2;
         }
         quietLogging();
+        if (o.json()) {
+            logToStandardError(); // standard output carries the JSON alone
+        }
         List<CatalogGenerator.App> apps = CatalogGenerator.generate(o.instances(), o.apps(), o.seed());
         List<CoordinatorBench.RunResult> results = new ArrayList<>();
         PrintStream progress = o.json() ? err : out;
@@ -149,6 +152,21 @@ public final class BenchMain {
     /** Pekko and the coordinator log at WARN: per-start debug lines would be measured, not the coordinator. */
     static void quietLogging() {
         logLevel(Level.WARN);
+    }
+
+    /** Moves logback's console appenders (standard output by default) to standard error. */
+    static void logToStandardError() {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext) {
+            Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+            root.iteratorForAppenders().forEachRemaining(a -> {
+                if (a instanceof ch.qos.logback.core.ConsoleAppender<?> console
+                        && !"System.err".equals(console.getTarget())) {
+                    console.stop();
+                    console.setTarget("System.err");
+                    console.start();
+                }
+            });
+        }
     }
 
     /** Sets the root level when logback is the binding (the distribution's); otherwise leaves logging alone. */
