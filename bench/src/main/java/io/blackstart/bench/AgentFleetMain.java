@@ -63,6 +63,7 @@ public final class AgentFleetMain {
                 pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
                 pekko.coordinated-shutdown.exit-jvm = off
                 pekko.loglevel = WARNING
+                pekko.log-dead-letters = off
                 pekko.log-dead-letters-during-shutdown = off
                 """.formatted(coordinator)).withFallback(ConfigFactory.load()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -179,6 +179,7 @@ final class CoordinatorBench {
                 pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
                 pekko.coordinated-shutdown.exit-jvm = off
                 pekko.loglevel = WARNING
+                pekko.log-dead-letters = off
                 pekko.log-dead-letters-during-shutdown = off
                 blackstart.coordinator.api.enabled = false
                 blackstart.coordinator.recovery.settle-time = 1s
