@@ -52,6 +52,17 @@ final class RecentStarts {
             byNode.remove(nodeId);
             return reported;
         }
+        int shownRunning = 0;
+        for (ContainerInfo c : reported) {
+            if (c.state() == ContainerState.RUNNING && recent.containsKey(c.instanceId())) {
+                shownRunning++;
+            }
+        }
+        if (shownRunning == recent.size()) {
+            // the report already shows every recent start running: take it as it is (no copy per report, and the
+            // ledger can tell an unchanged container list by identity)
+            return reported;
+        }
         List<ContainerInfo> out = new ArrayList<>(reported.size() + recent.size());
         Map<String, Started> missing = new HashMap<>(recent);
         for (ContainerInfo c : reported) {

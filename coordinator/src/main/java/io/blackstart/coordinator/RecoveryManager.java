@@ -7,6 +7,7 @@ import io.blackstart.coordinator.DesiredStateStore.AssignmentValue;
 import io.blackstart.coordinator.DesiredStateStore.CasResult;
 import io.blackstart.coordinator.DesiredStateStore.ModeRecord;
 import io.blackstart.coordinator.tracker.Tracker;
+import io.blackstart.protocol.AppSpec;
 import io.blackstart.protocol.Catalog;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
@@ -58,7 +59,8 @@ import java.util.function.LongSupplier;
  * backoff), asks every agent known to the receptionist for a full report and waits until all of them reported
  * or settle-time passed, and until a catalog is there — it assigns nothing meanwhile, so a new incarnation after
  * a failover first learns which containers exist. <i>running</i>: re-plans after every catalog update, report,
- * outcome and tick. A host whose agent left the receptionist or sent no report for host-timeout is lost.
+ * outcome and tick, once the messages already queued are handled (a burst of them shares one plan). A host whose
+ * agent left the receptionist or sent no report for host-timeout is lost.
  * Outcomes arrive straight from agents and reports through gateways, so for report-grace after a confirmed start
  * a report that misses the container is read as older than the start ({@link RecentStarts}).
  *
@@ -123,6 +125,8 @@ public final class RecoveryManager {
 
     private enum Tick implements Command { INSTANCE }
 
+    private enum Replan implements Command { INSTANCE }
+
     private record CasDone(Assignment assignment, AssignmentValue value, CasResult result, Throwable error)
             implements Command {
     }
@@ -179,6 +183,8 @@ public final class RecoveryManager {
 
     // catalog
     private CatalogKeeper.CatalogUpdate latestCatalog;
+    // the apps of the catalog the ledger has, by id: every confirmed start looks up its image
+    private Map<String, AppSpec> appliedApps = Map.of();
     private boolean catalogApplied;
     private boolean allowStaleCatalog;
 
@@ -197,6 +203,10 @@ public final class RecoveryManager {
     private boolean storeOk = true;
     private String storeDetail = "";
     private long lastPublished;
+    private boolean replanQueued;
+    private long lastSnapshotMillis;
+    /** Snapshots take at most about 1 / (1 + this) of the recovery manager's time. */
+    private static final int STATUS_COST_FACTOR = 9;
 
     private RecoveryManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, DesiredStateStore store,
                             ActorRef<CatalogKeeper.Command> catalog, CoordinatorSettings.Recovery settings,
@@ -244,6 +254,10 @@ public final class RecoveryManager {
                 .onMessage(SetMode.class, this::onSetModeWhileRebuilding)
                 .onMessage(CasDone.class, m -> Behaviors.same())
                 .onMessage(ModeWritten.class, this::onModeWritten)
+                .onMessage(Replan.class, m -> {
+                    replanQueued = false;
+                    return Behaviors.same();
+                })
                 .build();
     }
 
@@ -253,6 +267,7 @@ public final class RecoveryManager {
                 .onMessage(CatalogChanged.class, this::onCatalogChanged)
                 .onMessage(AgentsListed.class, this::onAgentsListedRunning)
                 .onMessage(Tick.class, this::onTick)
+                .onMessage(Replan.class, this::onReplan)
                 .onMessage(CasDone.class, this::onCasDone)
                 .onMessage(SetMode.class, this::onSetMode)
                 .onMessage(ModeWritten.class, this::onModeWritten)
@@ -383,7 +398,7 @@ public final class RecoveryManager {
         } else {
             broadcastMode();
         }
-        replan(now);
+        replanSoon();
         publishStatus(true);
         return running();
     }
@@ -395,7 +410,7 @@ public final class RecoveryManager {
         usableCatalog().ifPresent(c -> {
             long now = clock.getAsLong();
             applyCatalog(c, now);
-            replan(now);
+            replanSoon();
         });
         publishStatus(false);
         return Behaviors.same();
@@ -415,6 +430,7 @@ public final class RecoveryManager {
         Set<String> before = new HashSet<>();
         ledger.instances().forEach(v -> before.add(v.instanceId()));
         stop(ledger.setCatalog(catalog, now));
+        appliedApps = catalog.apps();
         catalogApplied = true;
         Set<String> after = new HashSet<>();
         ledger.instances().forEach(v -> after.add(v.instanceId()));
@@ -453,7 +469,7 @@ public final class RecoveryManager {
         } else if (m.event() instanceof AgentEvent.StopOutcome o) {
             ctx.getLog().debug("stop of {} on {}: {} {}", o.instanceId(), o.nodeId(), o.stopped(), o.detail());
         }
-        replan(now);
+        replanSoon();
         publishStatus(false);
         return Behaviors.same();
     }
@@ -474,12 +490,8 @@ public final class RecoveryManager {
     }
 
     private String imageOf(String appId) {
-        for (var app : ledger.apps()) {
-            if (app.id().equals(appId)) {
-                return app.image();
-            }
-        }
-        return "";
+        AppSpec app = appliedApps.get(appId);
+        return app == null ? "" : app.image();
     }
 
     private Behavior<Command> onAgentsListedRunning(AgentsListed m) {
@@ -499,7 +511,7 @@ public final class RecoveryManager {
             }
         }
         afterHostsLost(lost, now);
-        replan(now);
+        replanSoon();
         return Behaviors.same();
     }
 
@@ -542,7 +554,25 @@ public final class RecoveryManager {
         if (modeDirty && !modeWriteInFlight) {
             writeMode();
         }
-        replan(now);
+        replanSoon();
+        publishStatus(false);
+        return Behaviors.same();
+    }
+
+    /**
+     * Plans once the messages already in the mailbox are handled: under load, the outcomes and reports of many hosts
+     * then share one plan (and one pass over the hosts for the peaks) instead of each paying for its own.
+     */
+    private void replanSoon() {
+        if (!replanQueued) {
+            replanQueued = true;
+            ctx.getSelf().tell(Replan.INSTANCE);
+        }
+    }
+
+    private Behavior<Command> onReplan(Replan m) {
+        replanQueued = false;
+        replan(clock.getAsLong());
         publishStatus(false);
         return Behaviors.same();
     }
@@ -599,7 +629,7 @@ public final class RecoveryManager {
             ledger.assignmentConflict(a.instanceId(), a.nodeId(), "assignment record changed"
                     + c.current().map(r -> " (now " + r.value().node() + " by " + r.value().coordinator() + ")").orElse(""), now);
         }
-        replan(now);
+        replanSoon();
         publishStatus(false);
         return Behaviors.same();
     }
@@ -618,7 +648,7 @@ public final class RecoveryManager {
         } else {
             m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "ok"));
         }
-        replan(now);
+        replanSoon();
         publishStatus(true);
         return Behaviors.same();
     }
@@ -722,11 +752,17 @@ public final class RecoveryManager {
 
     private void publishStatus(boolean force) {
         long now = clock.getAsLong();
-        if (!force && now - lastPublished < settings.statusInterval().toMillis()) {
+        // a snapshot lists every desired instance: at 100,000 instances building one takes tens of milliseconds and
+        // its garbage lengthens GC pauses, so the next one waits at least STATUS_COST_FACTOR times as long as the
+        // last one took; the status may be older than status-interval, the recovery manager keeps placing
+        long gap = Math.max(settings.statusInterval().toMillis(), STATUS_COST_FACTOR * lastSnapshotMillis);
+        if (!force && now - lastPublished < gap) {
             return;
         }
         lastPublished = now;
+        long t0 = System.nanoTime();
         StatusSnapshot s = snapshot();
+        lastSnapshotMillis = (System.nanoTime() - t0) / 1_000_000;
         replicas.forEach(r -> r.tell(s));
     }
 

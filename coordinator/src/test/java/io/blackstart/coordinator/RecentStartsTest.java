@@ -29,6 +29,17 @@ class RecentStartsTest {
     }
 
     @Test
+    void aReportThatShowsEveryRecentStartRunningIsTakenAsItIs() {
+        RecentStarts r = new RecentStarts(1000);
+        r.started("a", "web-0", "web", "c0", "img", 100);
+        r.started("a", "web-1", "web", "c1", "img", 100);
+        List<ContainerInfo> both = List.of(running("web-0"), running("db-0"), running("web-1"));
+        assertSame(both, r.containers("a", both, 500));
+        List<ContainerInfo> one = List.of(running("web-0"), running("db-0"));
+        assertEquals(3, r.containers("a", one, 500).size());
+    }
+
+    @Test
     void afterTheGraceOrOnOtherHostsReportsAreTakenAsTheyAre() {
         RecentStarts r = new RecentStarts(1000);
         r.started("a", "web-0", "web", "c0", "img", 100);

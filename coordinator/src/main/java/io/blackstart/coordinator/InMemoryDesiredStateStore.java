@@ -17,8 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-memory {@link DesiredStateStore} with etcd's semantics (one global revision, compare-and-set on mod
  * revisions, watches from a revision), plus what a real etcd cannot be made to do on demand: be down
  * ({@link #setDown}) and count calls. Thread-safe; completes stages asynchronously like a real client.
+ *
+ * <p>In main code (not only tests) so that the coordinator benchmark and tests of other modules can run the real
+ * recovery manager without an etcd. Not for production: nothing is persisted.
  */
-final class InMemoryDesiredStateStore implements DesiredStateStore {
+public final class InMemoryDesiredStateStore implements DesiredStateStore {
 
     private record Entry(String value, long modRevision) {
     }
@@ -33,6 +36,14 @@ final class InMemoryDesiredStateStore implements DesiredStateStore {
         t.setDaemon(true);
         return t;
     });
+    // completes the stages, in call order, like the single response stream of an etcd client. Not
+    // CompletableFuture's default async pool: with fewer than three cores the common pool's parallelism is 1 and
+    // supplyAsync then starts a new thread per call (one per assignment: 55,000 thread starts in a benchmark run)
+    private final ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "in-memory-store-calls");
+        t.setDaemon(true);
+        return t;
+    });
     private long revision = 1;
     private volatile boolean down;
     final AtomicInteger casCalls = new AtomicInteger();
@@ -40,11 +51,11 @@ final class InMemoryDesiredStateStore implements DesiredStateStore {
     private record Watcher(WatchListener listener, boolean[] closed) {
     }
 
-    InMemoryDesiredStateStore() {
+    public InMemoryDesiredStateStore() {
         this("/blackstart");
     }
 
-    InMemoryDesiredStateStore(String prefix) {
+    public InMemoryDesiredStateStore(String prefix) {
         this.prefix = prefix;
     }
 
@@ -56,13 +67,13 @@ final class InMemoryDesiredStateStore implements DesiredStateStore {
         if (down) {
             return CompletableFuture.supplyAsync(() -> {
                 throw new IllegalStateException("UNAVAILABLE: store down (test)");
-            });
+            }, completer);
         }
         T result;
         synchronized (this) {
             result = body.get();
         }
-        return CompletableFuture.supplyAsync(() -> result);
+        return CompletableFuture.supplyAsync(() -> result, completer);
     }
 
     private String apps() {
@@ -181,7 +192,7 @@ final class InMemoryDesiredStateStore implements DesiredStateStore {
     }
 
     /** The stored assignment records (for assertions). */
-    synchronized Map<String, AssignmentRecord> assignmentsNow() {
+    public synchronized Map<String, AssignmentRecord> assignmentsNow() {
         return loadAssignmentsSync();
     }
 
@@ -229,5 +240,6 @@ final class InMemoryDesiredStateStore implements DesiredStateStore {
     public void close() {
         watchers.clear();
         notifier.shutdown();
+        completer.shutdown();
     }
 }
