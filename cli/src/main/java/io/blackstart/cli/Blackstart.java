@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 RecoveryCommand.class,
                 DoctorCommand.class,
                 DrillCommand.class,
+                BenchCommand.class,
                 CatalogCommand.class,
                 CommandLine.HelpCommand.class
         })
