@@ -98,6 +98,8 @@ public final class Ledger {
     private final PriorityQueue<Timed> penalties = new PriorityQueue<>();
     private final Set<Host> openHosts = new LinkedHashSet<>();
     private final Set<Host> homeHosts = new LinkedHashSet<>();
+    /** Hosts whose restart-in-place head lost to a leading ready instance that did not fit them (see placeOne). */
+    private final Set<Host> blockedByLead = new LinkedHashSet<>();
     /** Hosts that found nothing but pull-needing work while the pull budget was spent, oldest first. */
     private final Set<Host> pullWaiters = new LinkedHashSet<>();
     private boolean blockedByPulls;
@@ -456,6 +458,17 @@ public final class Ledger {
             lastLeadBand = leadBand;
             gateWasOpen = platformNotUp == 0;
         }
+        // a host whose in-place instance waited behind another lead is asked again once that lead has gone
+        if (!blockedByLead.isEmpty()) {
+            for (var it = blockedByLead.iterator(); it.hasNext(); ) {
+                Host h = it.next();
+                if (h.blockingLead != lead) {
+                    it.remove();
+                    h.blockingLead = null;
+                    touch(h);
+                }
+            }
+        }
         // a host that found nothing to take is asked again only when it or the ready set changed
         boolean everyone = readyEpoch != lastPlanEpoch;
         lastPlanEpoch = readyEpoch;
@@ -514,6 +527,12 @@ public final class Ledger {
             chosen = bestInWindow(lead, hs);
         }
         if (chosen == null) {
+            if (home != null) {
+                // its in-place instance ranks behind the lead, which does not fit here: when the lead goes
+                // elsewhere, this host must be asked again even if nothing else about it changes
+                h.blockingLead = lead;
+                blockedByLead.add(h);
+            }
             return null;
         }
         PlacementPolicy.Candidate c = chosen.candidate();
@@ -1203,6 +1222,8 @@ public final class Ledger {
         long stateVersion;
         long noFitEpoch = -1;
         long noFitVersion = -1;
+        /** The leading ready instance its in-place head waited behind when it last found nothing, or null. */
+        Entry blockingLead;
         Set<String> containerKeys = Set.of();
         final TreeSet<Entry> home = new TreeSet<>(ORDER);
         final Set<Entry> members = new HashSet<>();

@@ -46,6 +46,29 @@ class LedgerTest {
         assertEquals("no-credit", l.explain("a-9", 1).rule());
     }
 
+    /**
+     * Found by the drill's random platforms (seed -5752482322397598760, 10 hosts, 14 apps): an instance reserved for
+     * restart in place on a host that fits it waited behind a first instance of another app that did not fit that
+     * host; when that lead went elsewhere nothing about the host changed, so it was never asked again.
+     */
+    @Test
+    void anInPlaceInstanceBehindALeadThatFitsElsewhereStartsOnceTheLeadHasGone() {
+        Ledger l = ledger();
+        // ready: big-0 (a first instance, too big for a), then other-1 (too big for a as well); in place: small-1 on a
+        l.setCatalog(catalog(app("big", Tier.APP, 0, 1, 1000), app("other", Tier.APP, 0, 2, 1000),
+                app("small", Tier.APP, 0, 2, 100)), 0);
+        l.hostReported(host("c", 0, 0, Set.of(), List.of(running("small-0"), running("other-0"))), 0);
+        l.hostReported(host("a", 1, 200, Set.of(), List.of(stopped("small-1"))), 0);
+        l.hostReported(host("b", 0, 2000), 0);
+        assertEquals(List.of(), l.plan(0), "big-0 leads (first instances first) and fits only b, which has no credit");
+        l.hostReported(host("b", 1, 2000), 1);
+        assertEquals(List.of("big-0"), ids(planAndRecord(l, 1)));
+        // the lead is now other-1, a second instance like small-1, so small-1 may go first; a reported nothing new
+        List<Assignment> next = l.plan(2);
+        assertEquals(List.of("small-1"), ids(next));
+        assertEquals("a", next.get(0).nodeId());
+    }
+
     @Test
     void platformGateHoldsEveryOtherTier() {
         Ledger l = ledger();
