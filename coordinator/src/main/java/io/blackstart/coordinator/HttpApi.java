@@ -9,6 +9,7 @@ import io.blackstart.protocol.SpecError;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
@@ -72,6 +73,7 @@ public final class HttpApi extends AllDirectives {
         Route api = pathPrefix("api", () -> pathPrefix("v1", () -> concat(
                 path("status", () -> only(HttpMethods.GET, this::status)),
                 path("nodes", () -> only(HttpMethods.GET, this::nodes)),
+                path("cluster", () -> only(HttpMethods.GET, this::cluster)),
                 path("apps", () -> only(HttpMethods.GET, () -> parameterOptional("state", this::apps))),
                 path("recovery", () -> only(HttpMethods.POST, this::recovery)),
                 tracker.apiRoutes(this::only))));
@@ -167,6 +169,17 @@ public final class HttpApi extends AllDirectives {
             a.add(JSON.valueToTree(h));
         }
         return json(StatusCodes.OK, n.toString());
+    }
+
+    /** This node's local view of the cluster (no actor asked) with the agents of the latest snapshot. */
+    private Route cluster() {
+        String provider = system.settings().config().getString("pekko.actor.provider");
+        if (!provider.equals("cluster") && !provider.endsWith("ClusterActorRefProvider")) {
+            return json(StatusCodes.SERVICE_UNAVAILABLE, error("this coordinator does not run in a cluster"));
+        }
+        Cluster cluster = Cluster.get(system);
+        return json(StatusCodes.OK, ClusterJson.build(cluster.selfMember().address(), cluster.state(), board.latest(),
+                System.currentTimeMillis()).toString());
     }
 
     private Route apps(Optional<String> state) {

@@ -143,6 +143,13 @@ class HttpApiTest {
     }
 
     @Test
+    void clusterOnANodeWithoutClusterIsA503JsonError() throws Exception {
+        HttpResponse<String> r = get("/api/v1/cluster");
+        assertEquals(503, r.statusCode());
+        assertTrue(json(r).get("error").asText().contains("cluster"), r.body());
+    }
+
+    @Test
     void unknownPathsAndMethodsAreJsonErrors() throws Exception {
         HttpResponse<String> r = get("/api/v1/nope");
         assertEquals(404, r.statusCode());
