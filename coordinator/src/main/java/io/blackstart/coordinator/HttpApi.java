@@ -51,6 +51,7 @@ public final class HttpApi extends AllDirectives {
     private final CoordinatorSettings.Api settings;
     private final ActorSystem<?> system;
     private final TrackerRoutes tracker;
+    private final Optional<DoctorRoutes> doctor;
 
     public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
                    ActorSystem<?> system) {
@@ -61,6 +62,13 @@ public final class HttpApi extends AllDirectives {
     /** With the tracker's routes (events, metrics, report, dashboard) built by the caller. */
     public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
                    ActorSystem<?> system, TrackerRoutes tracker) {
+        this(board, manager, settings, system, tracker, Optional.empty());
+    }
+
+    /** With the tracker's routes and, if present, {@code GET /api/v1/doctor}. */
+    public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
+                   ActorSystem<?> system, TrackerRoutes tracker, Optional<DoctorRoutes> doctor) {
+        this.doctor = doctor;
         this.board = board;
         this.manager = manager;
         this.settings = settings;
@@ -76,6 +84,7 @@ public final class HttpApi extends AllDirectives {
                 path("cluster", () -> only(HttpMethods.GET, this::cluster)),
                 path("apps", () -> only(HttpMethods.GET, () -> parameterOptional("state", this::apps))),
                 path("recovery", () -> only(HttpMethods.POST, this::recovery)),
+                doctor.map(d -> path("doctor", () -> only(HttpMethods.GET, d::route))).orElse(reject()),
                 tracker.apiRoutes(this::only))));
         RejectionHandler rejections = RejectionHandler.defaultHandler().mapRejectionResponse(r -> {
             if (r.entity() instanceof HttpEntity.Strict strict
