@@ -114,7 +114,8 @@ public final class CoordinatorClusterCheck implements CheckTask {
             return Check.warn(group(), MEMBERS, up.size() + " Up, not Up: " + names(notUp),
                     "members joining or leaving settle within seconds; one that stays is stuck (down it)", ms);
         }
-        return Check.ok(group(), MEMBERS, up.size() + " member(s) Up: " + names(up), ms);
+        return Check.ok(group(), MEMBERS, up.size() + " member(s) Up (" + coordinatorsUp + " coordinator"
+                + (coordinatorsUp == 1 ? "" : "s") + "): " + names(up), ms);
     }
 
     private Check unreachable(JsonNode c) {
