@@ -1,5 +1,7 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.doctor.Doctor;
+import io.blackstart.doctor.DoctorOptions;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -135,6 +138,24 @@ public final class CoordinatorNode {
                 .withFallback(config));
     }
 
+    /**
+     * The options of {@code GET /api/v1/doctor}: {@code blackstart.doctor} of this node's config, with this node's
+     * etcd endpoints and its own API (once bound; a wildcard bind address is asked on loopback), run once.
+     */
+    static DoctorOptions doctorOptions(ActorSystem<?> system, CoordinatorSettings settings,
+                                       CompletableFuture<InetSocketAddress> http) {
+        InetSocketAddress bound = http.isDone() && !http.isCompletedExceptionally() ? http.join() : null;
+        Optional<String> self = Optional.ofNullable(bound).map(a -> {
+            String host = settings.api().host();
+            if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
+                host = "127.0.0.1";
+            }
+            return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        });
+        return DoctorOptions.fromConfig(system.settings().config()).toBuilder()
+                .etcdEndpoints(settings.etcd().endpoints()).api(self).waitFor(Duration.ZERO).build();
+    }
+
     private static Behavior<Void> guardian(DesiredStateStore store, CoordinatorSettings settings,
                                            TrackerSettings tracker, StatusBoard board,
                                            CompletableFuture<InetSocketAddress> http,
@@ -158,8 +179,10 @@ public final class CoordinatorNode {
             }
             ctx.spawn(StatusBoard.replica(board), "status-replica");
             if (settings.api().enabled()) {
+                DoctorRoutes doctor = new DoctorRoutes(system, () -> doctorOptions(system, settings, http), Doctor::run,
+                        system.settings().config().getDuration("blackstart.coordinator.doctor.timeout"));
                 HttpApi api = new HttpApi(board, proxy, settings.api(), system, new TrackerRoutes(board,
-                        new EventStream(board, system), new Metrics(board), tracker));
+                        new EventStream(board, system), new Metrics(board), tracker), Optional.of(doctor));
                 Http.get(system).newServerAt(settings.api().host(), settings.api().port()).bind(api.route())
                         .whenComplete((ServerBinding b, Throwable err) -> {
                             if (err != null) {

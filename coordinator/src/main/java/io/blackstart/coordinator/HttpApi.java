@@ -9,6 +9,7 @@ import io.blackstart.protocol.SpecError;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
@@ -50,6 +51,7 @@ public final class HttpApi extends AllDirectives {
     private final CoordinatorSettings.Api settings;
     private final ActorSystem<?> system;
     private final TrackerRoutes tracker;
+    private final Optional<DoctorRoutes> doctor;
 
     public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
                    ActorSystem<?> system) {
@@ -60,6 +62,13 @@ public final class HttpApi extends AllDirectives {
     /** With the tracker's routes (events, metrics, report, dashboard) built by the caller. */
     public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
                    ActorSystem<?> system, TrackerRoutes tracker) {
+        this(board, manager, settings, system, tracker, Optional.empty());
+    }
+
+    /** With the tracker's routes and, if present, {@code GET /api/v1/doctor}. */
+    public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
+                   ActorSystem<?> system, TrackerRoutes tracker, Optional<DoctorRoutes> doctor) {
+        this.doctor = doctor;
         this.board = board;
         this.manager = manager;
         this.settings = settings;
@@ -72,8 +81,10 @@ public final class HttpApi extends AllDirectives {
         Route api = pathPrefix("api", () -> pathPrefix("v1", () -> concat(
                 path("status", () -> only(HttpMethods.GET, this::status)),
                 path("nodes", () -> only(HttpMethods.GET, this::nodes)),
+                path("cluster", () -> only(HttpMethods.GET, this::cluster)),
                 path("apps", () -> only(HttpMethods.GET, () -> parameterOptional("state", this::apps))),
                 path("recovery", () -> only(HttpMethods.POST, this::recovery)),
+                doctor.map(d -> path("doctor", () -> only(HttpMethods.GET, d::route))).orElse(reject()),
                 tracker.apiRoutes(this::only))));
         RejectionHandler rejections = RejectionHandler.defaultHandler().mapRejectionResponse(r -> {
             if (r.entity() instanceof HttpEntity.Strict strict
@@ -167,6 +178,17 @@ public final class HttpApi extends AllDirectives {
             a.add(JSON.valueToTree(h));
         }
         return json(StatusCodes.OK, n.toString());
+    }
+
+    /** This node's local view of the cluster (no actor asked) with the agents of the latest snapshot. */
+    private Route cluster() {
+        String provider = system.settings().config().getString("pekko.actor.provider");
+        if (!provider.equals("cluster") && !provider.endsWith("ClusterActorRefProvider")) {
+            return json(StatusCodes.SERVICE_UNAVAILABLE, error("this coordinator does not run in a cluster"));
+        }
+        Cluster cluster = Cluster.get(system);
+        return json(StatusCodes.OK, ClusterJson.build(cluster.selfMember().address(), cluster.state(), board.latest(),
+                System.currentTimeMillis()).toString());
     }
 
     private Route apps(Optional<String> state) {

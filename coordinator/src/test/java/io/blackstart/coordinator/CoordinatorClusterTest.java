@@ -2,6 +2,8 @@ package io.blackstart.coordinator;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.StartResult;
@@ -160,6 +162,27 @@ class CoordinatorClusterTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("\"running\":1"), r.body());
+
+        // the cluster as node b sees it: both members Up, the singleton on the oldest (a), the agent present
+        HttpResponse<String> cr = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + api.getPort() + "/api/v1/cluster")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, cr.statusCode(), cr.body());
+        JsonNode cluster = new ObjectMapper().readTree(cr.body());
+        String addressA = Cluster.get(a).selfMember().address().toString();
+        assertEquals(Cluster.get(b).selfMember().address().toString(), cluster.get("self").asText());
+        assertEquals(2, cluster.get("members").size(), cr.body());
+        for (JsonNode m : cluster.get("members")) {
+            assertEquals("Up", m.get("status").asText(), cr.body());
+            assertTrue(m.get("roles").toString().contains("coordinator"), cr.body());
+        }
+        assertEquals(0, cluster.get("unreachable").size(), cr.body());
+        assertEquals(addressA, cluster.get("singleton").asText(), cr.body());
+        assertTrue(cluster.hasNonNull("leader"), cr.body());
+        assertEquals("local-1", cluster.get("agentsPresent").get(0).get("nodeId").asText(), cr.body());
+        assertTrue(cluster.get("agentsPresent").get(0).get("lastReportMillis").asLong() > 0, cr.body());
+        assertTrue(cluster.get("agentsKnown").toString().contains("local-1"), cr.body());
+        assertTrue(cluster.hasNonNull("generatedAt"), cr.body());
 
         // a GetStatus from node b crosses to the singleton and back
         StatusSnapshot direct = AskPattern.<RecoveryManager.Command, StatusSnapshot>ask(CoordinatorNode.recoveryManager(b),

@@ -2,6 +2,8 @@ package io.blackstart.coordinator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.blackstart.doctor.Doctor;
+import io.blackstart.doctor.DoctorOptions;
 import io.blackstart.protocol.SpecError;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -19,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -140,6 +143,51 @@ class HttpApiTest {
         HttpResponse<String> bad = get("/api/v1/apps?state=sleeping");
         assertEquals(400, bad.statusCode());
         assertTrue(json(bad).get("error").asText().contains("sleeping"));
+    }
+
+    @Test
+    void doctorRunsOnItsDispatcherAndAnswersItsJsonOrA503AfterTheTimeout() throws Exception {
+        DoctorOptions options = DoctorOptions.builder().etcdEndpoints(List.of()).api(Optional.empty())
+                .dockerHost(Optional.empty()).dnsNames(List.of("localhost")).build();
+        java.util.concurrent.atomic.AtomicReference<String> thread = new java.util.concurrent.atomic.AtomicReference<>();
+        DoctorRoutes doctor = new DoctorRoutes(kit.system(), () -> options, o -> {
+            thread.set(Thread.currentThread().getName());
+            return Doctor.run(o);
+        }, Duration.ofSeconds(20));
+        String root = bindWithDoctor(doctor);
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(root + "/api/v1/doctor"))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode report = json(r);
+        assertEquals("dns localhost", report.get("checks").get(0).get("name").asText(), r.body());
+        assertEquals("ok", report.get("checks").get(0).get("status").asText(), r.body());
+        assertTrue(report.get("rootCauses").isArray(), r.body());
+        assertTrue(thread.get().contains("doctor-dispatcher"), thread.get());
+
+        DoctorRoutes slow = new DoctorRoutes(kit.system(), () -> options, o -> {
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(2).toNanos()); // a run that hangs
+            return Doctor.run(o);
+        }, Duration.ofMillis(200));
+        HttpResponse<String> late = client.send(HttpRequest.newBuilder(URI.create(bindWithDoctor(slow)
+                + "/api/v1/doctor")).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, late.statusCode(), late.body());
+        assertTrue(json(late).get("error").asText().contains("within 200 ms"), late.body());
+    }
+
+    private static String bindWithDoctor(DoctorRoutes doctor) throws Exception {
+        HttpApi routes = new HttpApi(board, manager.ref(), new CoordinatorSettings.Api(true, "127.0.0.1", 0, TOKEN,
+                Duration.ofSeconds(2)), kit.system(), new TrackerRoutes(board, new EventStream(board, kit.system()),
+                new Metrics(board), TrackerSettings.DEFAULT), Optional.of(doctor));
+        ServerBinding b = Http.get(kit.system()).newServerAt("127.0.0.1", 0).bind(routes.route())
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return "http://127.0.0.1:" + b.localAddress().getPort();
+    }
+
+    @Test
+    void clusterOnANodeWithoutClusterIsA503JsonError() throws Exception {
+        HttpResponse<String> r = get("/api/v1/cluster");
+        assertEquals(503, r.statusCode());
+        assertTrue(json(r).get("error").asText().contains("cluster"), r.body());
     }
 
     @Test

@@ -84,7 +84,10 @@ public final class Doctor {
         if (!o.etcdEndpoints().isEmpty()) {
             tasks.add(new ClockCheck(o.etcdEndpoints(), o.etcdPeers(), o.connectTimeout(), o.readTimeout(), pool));
         }
-        o.api().ifPresent(api -> tasks.add(new CoordinatorCheck(api, o.connectTimeout(), o.readTimeout())));
+        o.api().ifPresent(api -> {
+            tasks.add(new CoordinatorCheck(api, o.connectTimeout(), o.readTimeout()));
+            tasks.add(new CoordinatorClusterCheck(api, o.connectTimeout(), o.readTimeout(), o.inventory()));
+        });
         return tasks;
     }
 
@@ -100,6 +103,11 @@ public final class Doctor {
         g.requires(DockerCheck.DISK, DockerCheck.ENGINE);
         // coordinator: cluster-wide checks are asked through its API
         g.requires(CoordinatorCheck.STATUS, CoordinatorCheck.REACHABLE);
+        // its cluster view: the members first; the singleton and the agents are read from the same answer
+        g.requires(CoordinatorClusterCheck.MEMBERS, CoordinatorCheck.REACHABLE);
+        g.requires(CoordinatorClusterCheck.UNREACHABLE, CoordinatorClusterCheck.MEMBERS);
+        g.requires(CoordinatorClusterCheck.SINGLETON, CoordinatorClusterCheck.MEMBERS);
+        g.requires(CoordinatorClusterCheck.AGENTS, CoordinatorClusterCheck.MEMBERS);
         // apps need their names to resolve and their dependencies to answer
         List<String> external = new ArrayList<>();
         o.dnsNames().forEach(n -> external.add(DnsCheck.checkName(n)));
@@ -107,10 +115,12 @@ public final class Doctor {
         g.capability(APPS, "apps that need it cannot start").requires(APPS, external);
         // agents run containers through the local engine, and are driven by the coordinator
         g.capability(AGENTS, "agents cannot start containers")
-                .requires(AGENTS, DockerCheck.ENGINE, DockerCheck.DISK, CoordinatorCheck.REACHABLE);
+                .requires(AGENTS, DockerCheck.ENGINE, DockerCheck.DISK, CoordinatorCheck.REACHABLE,
+                        CoordinatorClusterCheck.AGENTS);
         // recovery needs the desired state (etcd), the coordinator cluster and the agents
         g.capability(RECOVERY, "recovery cannot start")
-                .requires(RECOVERY, EtcdAssessment.QUORUM, CoordinatorCheck.STATUS, AGENTS);
+                .requires(RECOVERY, EtcdAssessment.QUORUM, CoordinatorCheck.STATUS,
+                        CoordinatorClusterCheck.SINGLETON, AGENTS);
         return g.build();
     }
 

@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigFactory;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +26,7 @@ public final class DoctorMain {
             "usage: blackstart doctor [--json] [--wait SECONDS] [--config FILE] [--etcd URL[,URL...]]",
             "                         [--etcd-peer URL[,URL...]] [--cluster-id HEX] [--dns NAME]...",
             "                         [--probe URL]... [--api URL | --no-api] [--docker HOST | --no-docker]",
-            "                         [--timeout SECONDS]",
+            "                         [--inventory FILE] [--timeout SECONDS]",
             "  --json           print the report as JSON",
             "  --wait SECONDS   re-check until every check is ok or SECONDS have passed",
             "  --config FILE    HOCON file with a blackstart.doctor { ... } section",
@@ -34,6 +36,8 @@ public final class DoctorMain {
             "  --dns NAME       a name that must resolve (repeatable)",
             "  --probe URL      tcp://, http(s)://[#status=NNN], nats://, amqp://, redis:// (repeatable)",
             "  --api URL        the coordinator (default http://127.0.0.1:7070); --no-api skips it",
+            "  --inventory FILE the agents expected, one node id per line (# comments); default: the",
+            "                   agents the coordinator knows",
             "  --docker HOST    the Docker engine (default unix:///var/run/docker.sock); --no-docker skips it",
             "  --timeout SECONDS connect and read timeout of every probe (default 2)",
             "exit code: 0 all ok, 1 warnings only, 2 any failure or bad arguments");
@@ -122,6 +126,13 @@ public final class DoctorMain {
                 case "--dns" -> dns.add(value(a, i++));
                 case "--probe" -> probes.add(value(a, i++));
                 case "--api" -> b.api(Optional.of(value(a, i++)));
+                case "--inventory" -> {
+                    Path f = Path.of(value(a, i++));
+                    if (!Files.isReadable(f)) {
+                        throw new IllegalArgumentException("--inventory: cannot read " + f);
+                    }
+                    b.inventory(Optional.of(f));
+                }
                 case "--docker" -> b.dockerHost(Optional.of(value(a, i++)));
                 default -> throw new IllegalArgumentException("unknown argument: " + flag);
             }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,8 @@ import java.util.Optional;
  * @param probes            dependency probes ({@code tcp://}, {@code http(s)://}, {@code nats://},
  *                          {@code amqp://}, {@code redis://})
  * @param api               the coordinator's base URL, or empty to skip the coordinator checks
+ * @param inventory         file of the agents expected (one node id per line, {@code #} comments), or empty
+ *                          to expect the agents the coordinator knows
  * @param dockerHost        the Docker engine ({@code unix:///var/run/docker.sock}), or empty to skip
  * @param connectTimeout    connect timeout of probes, HTTP requests and Docker calls
  * @param readTimeout       read timeout of probes, HTTP requests, DNS lookups and Docker calls
@@ -36,7 +39,7 @@ import java.util.Optional;
 public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, Optional<String> expectedClusterId,
                             long etcdQuotaBytes, long etcdMaxRaftLag, Duration etcdCallTimeout,
                             List<String> dnsNames, List<String> probes, Optional<String> api,
-                            Optional<String> dockerHost, Duration connectTimeout, Duration readTimeout,
+                            Optional<Path> inventory, Optional<String> dockerHost, Duration connectTimeout, Duration readTimeout,
                             Duration checkTimeout, Duration deadline, Duration waitFor, Duration waitInterval) {
 
     /** Validates and copies. */
@@ -58,6 +61,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
             ProbeTarget.parse(p);
         }
         api = api.map(String::strip).filter(s -> !s.isEmpty()).map(DoctorOptions::url);
+        inventory = Objects.requireNonNull(inventory, "inventory");
         dockerHost = dockerHost.map(String::strip).filter(s -> !s.isEmpty());
         for (Duration d : List.of(etcdCallTimeout, connectTimeout, readTimeout, checkTimeout, deadline)) {
             if (d.isNegative() || d.isZero()) {
@@ -91,6 +95,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
                 c.getStringList("dns"),
                 c.getStringList("probes"),
                 Optional.of(c.getString("api")),
+                Optional.of(c.getString("inventory").strip()).filter(s -> !s.isEmpty()).map(Path::of),
                 Optional.of(c.getString("docker-host")),
                 c.getDuration("connect-timeout"),
                 c.getDuration("read-timeout"),
@@ -130,6 +135,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         private List<String> dnsNames;
         private List<String> probes;
         private Optional<String> api;
+        private Optional<Path> inventory;
         private Optional<String> dockerHost;
         private Duration connectTimeout;
         private Duration readTimeout;
@@ -148,6 +154,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
             dnsNames = new ArrayList<>(o.dnsNames);
             probes = new ArrayList<>(o.probes);
             api = o.api;
+            inventory = o.inventory;
             dockerHost = o.dockerHost;
             connectTimeout = o.connectTimeout;
             readTimeout = o.readTimeout;
@@ -184,6 +191,9 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         /** Coordinator base URL, or empty to skip. */
         public Builder api(Optional<String> v) { api = v; return this; }
 
+        /** File of the agents expected, or empty to expect the agents the coordinator knows. */
+        public Builder inventory(Optional<Path> v) { inventory = v; return this; }
+
         /** Docker host, or empty to skip. */
         public Builder dockerHost(Optional<String> v) { dockerHost = v; return this; }
 
@@ -208,7 +218,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         /** The validated options. */
         public DoctorOptions build() {
             return new DoctorOptions(etcdEndpoints, etcdPeers, expectedClusterId, etcdQuotaBytes, etcdMaxRaftLag,
-                    etcdCallTimeout, dnsNames, probes, api, dockerHost, connectTimeout, readTimeout, checkTimeout,
+                    etcdCallTimeout, dnsNames, probes, api, inventory, dockerHost, connectTimeout, readTimeout, checkTimeout,
                     deadline, waitFor, waitInterval);
         }
     }

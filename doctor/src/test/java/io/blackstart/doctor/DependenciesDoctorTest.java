@@ -166,7 +166,9 @@ class DependenciesDoctorTest {
         assertTrue(coordinator.finding().contains("does not answer: connection refused"), coordinator.finding());
         assertFalse(coordinator.hint().isEmpty());
         assertEquals(List.of(CoordinatorCheck.REACHABLE), r.rootCauses());
-        assertEquals(List.of(CoordinatorCheck.STATUS, Doctor.AGENTS, Doctor.RECOVERY), coordinator.blocks());
+        assertEquals(List.of(CoordinatorCheck.STATUS, CoordinatorClusterCheck.MEMBERS, CoordinatorClusterCheck.UNREACHABLE,
+                CoordinatorClusterCheck.SINGLETON, CoordinatorClusterCheck.AGENTS, Doctor.AGENTS, Doctor.RECOVERY),
+                coordinator.blocks());
         assertTrue(r.check(CoordinatorCheck.STATUS).isEmpty(), "cluster-wide checks are not run");
         assertEquals(Status.OK, r.check(DnsCheck.checkName("localhost")).orElseThrow().status());
         assertEquals(Status.OK, r.check(ProbeCheck.checkName(redis.url())).orElseThrow().status());
@@ -174,25 +176,16 @@ class DependenciesDoctorTest {
     }
 
     @Test
-    void coordinatorThatAnswersShowsItsStatus() throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        http.createContext("/api/v1/status", ex -> {
-            byte[] body = "{\"mode\":\"recovery\",\"desired\":12,\"running\":7}".getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        http.start();
-        try {
-            DoctorReport r = Doctor.run(base().api(Optional.of("http://127.0.0.1:" + http.getAddress().getPort()))
-                    .build());
+    void coordinatorThatAnswersShowsItsStatus() {
+        try (StubCoordinator stub = StubCoordinator.start("{\"mode\":\"recovery\",\"desired\":12,\"running\":7}")
+                .cluster(200, "{\"self\":\"pekko://b@h:1\",\"members\":[{\"address\":\"pekko://b@h:1\",\"status\":\"Up\","
+                        + "\"roles\":[\"coordinator\"]}],\"unreachable\":[],\"singleton\":\"pekko://b@h:1\","
+                        + "\"agentsPresent\":[{\"nodeId\":\"n1\",\"lastReportMillis\":1}],\"agentsKnown\":[\"n1\"]}")) {
+            DoctorReport r = Doctor.run(base().api(Optional.of(stub.url())).build());
 
             assertEquals(0, r.exitCode(), r.toText());
             assertEquals("mode=recovery, desired=12, running=7",
                     r.check(CoordinatorCheck.STATUS).orElseThrow().finding());
-        } finally {
-            http.stop(0);
         }
     }
 
