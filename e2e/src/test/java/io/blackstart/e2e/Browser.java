@@ -46,7 +46,9 @@ final class Browser implements AutoCloseable {
 
     /** Waits (polling every 50 ms) until {@code condition} is neither null nor false. */
     <T> T until(Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(condition::apply);
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(50))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class) // the page re-renders live
+                .until(condition::apply);
     }
 
     void screenshot(Path to) throws IOException {

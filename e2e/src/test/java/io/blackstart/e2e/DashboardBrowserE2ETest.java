@@ -69,8 +69,17 @@ class DashboardBrowserE2ETest {
                 + "\"command\":[\"/bin/sleep\",\"100000\"],\"startTimeoutSeconds\":30}";
     }
 
+    /** The element's text; the page re-renders parts of itself on every event, so a found element may go stale. */
     private static String text(WebDriver d, String id) {
-        return d.findElement(By.id(id)).getText().strip();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return d.findElement(By.id(id)).getText().strip();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static int number(WebDriver d, String id) {
@@ -115,8 +124,8 @@ class DashboardBrowserE2ETest {
         browser.screenshot(SHOTS.resolve("dashboard-recovery.png"));
         browser.until(Duration.ofSeconds(90), x -> number(x, "running-count") == 14);
         browser.until(Duration.ofSeconds(10), x -> "All applications are running.".equals(text(x, "summary")));
-        assertTrue(d.findElement(By.cssSelector("#curve path")).getAttribute("d").split("L").length > 3,
-                "the running curve has points");
+        browser.until(Duration.ofSeconds(10), // the running curve has points
+                x -> x.findElement(By.cssSelector("#curve path")).getAttribute("d").split("L").length > 3);
         browser.screenshot(SHOTS.resolve("dashboard-recovered.png"));
     }
 }
