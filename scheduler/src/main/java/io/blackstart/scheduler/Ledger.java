@@ -98,8 +98,13 @@ public final class Ledger {
     private final PriorityQueue<Timed> penalties = new PriorityQueue<>();
     private final Set<Host> openHosts = new LinkedHashSet<>();
     private final Set<Host> homeHosts = new LinkedHashSet<>();
-    /** Hosts whose restart-in-place head lost to a leading ready instance that did not fit them (see placeOne). */
-    private final Set<Host> blockedByLead = new LinkedHashSet<>();
+    /**
+     * Hosts whose restart-in-place head lost to a better-ranked leading ready instance that did not fit them (see
+     * placeOne), by that head's rank: once the lead's rank reaches it, the host must be asked again even though
+     * nothing about it changed.
+     */
+    private final TreeSet<Host> blockedByLead = new TreeSet<>(Comparator.comparingLong((Host h) -> h.blockBand)
+            .thenComparingInt(h -> h.blockIndex).thenComparing(h -> h.nodeId));
     /** Hosts that found nothing but pull-needing work while the pull budget was spent, oldest first. */
     private final Set<Host> pullWaiters = new LinkedHashSet<>();
     private boolean blockedByPulls;
@@ -458,16 +463,17 @@ public final class Ledger {
             lastLeadBand = leadBand;
             gateWasOpen = platformNotUp == 0;
         }
-        // a host whose in-place instance waited behind another lead is asked again once that lead has gone
-        if (!blockedByLead.isEmpty()) {
-            for (var it = blockedByLead.iterator(); it.hasNext(); ) {
-                Host h = it.next();
-                if (h.blockingLead != lead) {
-                    it.remove();
-                    h.blockingLead = null;
-                    touch(h);
-                }
+        // a host whose in-place instance waited behind a better-ranked lead is asked again once the lead's rank
+        // has reached it (O(log n) per host released; hosts still behind the lead stay untouched)
+        while (!blockedByLead.isEmpty()) {
+            Host h = blockedByLead.first();
+            if (lead != null && !(h.blockBand < lead.band
+                    || h.blockBand == lead.band && h.blockIndex <= lead.id.index())) {
+                break;
             }
+            blockedByLead.pollFirst();
+            h.blocked = false;
+            touch(h);
         }
         // a host that found nothing to take is asked again only when it or the ready set changed
         boolean everyone = readyEpoch != lastPlanEpoch;
@@ -530,7 +536,12 @@ public final class Ledger {
             if (home != null) {
                 // its in-place instance ranks behind the lead, which does not fit here: when the lead goes
                 // elsewhere, this host must be asked again even if nothing else about it changes
-                h.blockingLead = lead;
+                if (h.blocked) {
+                    blockedByLead.remove(h);
+                }
+                h.blockBand = home.band;
+                h.blockIndex = home.id.index();
+                h.blocked = true;
                 blockedByLead.add(h);
             }
             return null;
@@ -1222,8 +1233,10 @@ public final class Ledger {
         long stateVersion;
         long noFitEpoch = -1;
         long noFitVersion = -1;
-        /** The leading ready instance its in-place head waited behind when it last found nothing, or null. */
-        Entry blockingLead;
+        /** In {@code blockedByLead}, keyed by the rank (band, index) of its in-place head that waited. */
+        boolean blocked;
+        long blockBand;
+        int blockIndex;
         Set<String> containerKeys = Set.of();
         final TreeSet<Entry> home = new TreeSet<>(ORDER);
         final Set<Entry> members = new HashSet<>();
