@@ -6,11 +6,9 @@ package io.blackstart.drill;
  * every 30 s; among those whose snapshot shows enough memory) and goes to the one the snapshot shows with more free
  * memory. Robust to stale data — the best herd-free policy without live state. No pacing.
  */
-final class PowerOfTwoPolicy extends BaselineScheduler {
+final class PowerOfTwoPolicy extends SnapshotBaseline {
 
     static final String NAME = "p2c";
-
-    private HostSnapshot snapshot;
 
     PowerOfTwoPolicy(long seed) {
         super(seed);
@@ -19,11 +17,6 @@ final class PowerOfTwoPolicy extends BaselineScheduler {
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    protected void started() {
-        HostSnapshot.every(sim, this, s -> snapshot = s);
     }
 
     @Override

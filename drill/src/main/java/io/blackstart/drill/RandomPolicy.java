@@ -5,11 +5,9 @@ package io.blackstart.drill;
  * hosts known up, refreshed every 30 s) whose snapshot shows enough free memory. The classic reference point of
  * load balancing: no herd, but no knowledge of load either. No pacing.
  */
-final class RandomPolicy extends BaselineScheduler {
+final class RandomPolicy extends SnapshotBaseline {
 
     static final String NAME = "random";
-
-    private HostSnapshot snapshot;
 
     RandomPolicy(long seed) {
         super(seed);
@@ -18,11 +16,6 @@ final class RandomPolicy extends BaselineScheduler {
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    protected void started() {
-        HostSnapshot.every(sim, this, s -> snapshot = s);
     }
 
     @Override

@@ -8,11 +8,9 @@ package io.blackstart.drill;
  * unknown to it. No pacing. A host whose snapshot shows too little free memory for the instance is skipped (the
  * snapshot's numbers, not updated by its own placements).
  */
-final class StaleSnapshotPolicy extends BaselineScheduler {
+final class StaleSnapshotPolicy extends SnapshotBaseline {
 
     static final String NAME = "stale-snapshot";
-
-    private HostSnapshot snapshot;
 
     StaleSnapshotPolicy(long seed) {
         super(seed);
@@ -21,11 +19,6 @@ final class StaleSnapshotPolicy extends BaselineScheduler {
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    protected void started() {
-        HostSnapshot.every(sim, this, s -> snapshot = s);
     }
 
     @Override
