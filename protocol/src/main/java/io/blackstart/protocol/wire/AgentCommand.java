@@ -8,7 +8,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public sealed interface AgentCommand extends CborSerializable
         permits AgentCommand.StartInstance, AgentCommand.StopInstance, AgentCommand.SetRecoveryMode,
-        AgentCommand.RequestReport {
+        AgentCommand.RequestReport, AgentCommand.DiagnoseHost {
 
     /** Receptionist service key id for agents. */
     String SERVICE_KEY_ID = "blackstart-agent";
@@ -34,5 +34,16 @@ public sealed interface AgentCommand extends CborSerializable
 
     /** Ask for a full {@link AgentEvent.AgentReport} now (a new coordinator singleton rebuilding its ledger). */
     record RequestReport(ActorRef<AgentEvent> replyTo) implements AgentCommand {
+    }
+
+    /**
+     * Diagnose this host: ping the Docker engine, read its version, storage driver and data root, and measure the
+     * free space of the data root. Answered with {@link AgentEvent.HostDiagnosis}, also when the engine does not
+     * answer (the agent bounds the Docker calls by its own {@code host-diagnosis-timeout}). Requests that arrive
+     * while a diagnosis runs share its result.
+     *
+     * @param requestId echoed back, so a late answer to an earlier query can be told apart
+     */
+    record DiagnoseHost(long requestId, ActorRef<AgentEvent> replyTo) implements AgentCommand {
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  * every coordinator node, which forwards them to the recovery manager singleton).
  */
 public sealed interface AgentEvent extends CborSerializable
-        permits AgentEvent.AgentReport, AgentEvent.StartOutcome, AgentEvent.StopOutcome {
+        permits AgentEvent.AgentReport, AgentEvent.StartOutcome, AgentEvent.StopOutcome, AgentEvent.HostDiagnosis {
 
     /** Receptionist service key id for the coordinators' agent gateways. */
     String SERVICE_KEY_ID = "blackstart-coordinator-gateway";
@@ -43,5 +43,23 @@ public sealed interface AgentEvent extends CborSerializable
 
     /** The end of a {@link AgentCommand.StopInstance}. */
     record StopOutcome(String nodeId, String instanceId, boolean stopped, String detail) implements AgentEvent {
+    }
+
+    /**
+     * The answer to {@link AgentCommand.DiagnoseHost}, sent straight to its {@code replyTo} (never through a gateway).
+     *
+     * <p>The two wall-clock readings let the asker estimate the clock offset the NTP way, without counting the time
+     * the Docker calls took: with {@code sent} and {@code answered} read on the asker's clock,
+     * {@code offset = ((agentReceivedMillis - sent) + (agentRepliedMillis - answered)) / 2} and the offset is exact
+     * within half of {@code (answered - sent) - (agentRepliedMillis - agentReceivedMillis)}.
+     *
+     * @param nodeId              the agent's node id
+     * @param requestId           the request's id
+     * @param agentReceivedMillis the agent's wall clock (epoch ms) when it received the request
+     * @param agentRepliedMillis  the agent's wall clock (epoch ms) when it sent this answer
+     * @param docker              what the host's Docker engine showed
+     */
+    record HostDiagnosis(String nodeId, long requestId, long agentReceivedMillis, long agentRepliedMillis,
+                         EngineDiagnosis docker) implements AgentEvent {
     }
 }

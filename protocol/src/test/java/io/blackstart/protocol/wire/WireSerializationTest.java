@@ -49,14 +49,20 @@ class WireSerializationTest {
                 new AgentCommand.RequestReport(coordinator.ref()),
                 new AgentEvent.AgentReport("node-1", agent.ref(), 7, List.of(info), load, 3, 1, 4, true),
                 new AgentEvent.StartOutcome("node-1", "web-0", 42L, 1, StartResult.TIMED_OUT, null, "no answer in 30 s", 30_001),
-                new AgentEvent.StopOutcome("node-1", "web-0", true, "removed"));
+                new AgentEvent.StopOutcome("node-1", "web-0", true, "removed"),
+                new AgentCommand.DiagnoseHost(9L, coordinator.ref()),
+                new AgentEvent.HostDiagnosis("node-1", 9L, 1700000000001L, 1700000000013L,
+                        new EngineDiagnosis(true, "20.10.24", "1.41", "overlay2", "/var/lib/docker", 40L << 30, 98L << 30,
+                                "", 12)),
+                new AgentEvent.HostDiagnosis("node-2", 9L, 1700000000001L, 1700000003002L,
+                        EngineDiagnosis.unreachable("no answer within 3000 ms", 3001)));
     }
 
     @Test
     void everyMessageRoundTripsThroughCbor() {
         Serialization ser = SerializationExtension.get(Adapter.toClassic(testKit.system()));
         List<CborSerializable> all = messages().toList();
-        assertEquals(7, all.size());
+        assertEquals(10, all.size());
         for (CborSerializable m : all) {
             assertEquals("JacksonCborSerializer", ser.findSerializerFor(m).getClass().getSimpleName(),
                     m.getClass().getSimpleName());
