@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  * @param imageGcThresholdPercent disk usage (percent) above which unused images are removed
  * @param imageGcInterval       period of the disk check
  * @param dockerDataRoot        Docker's data root (its filesystem is measured)
+ * @param hostDiagnosisTimeout  bound of the Docker calls of one host diagnosis ({@code DiagnoseHost})
  */
 public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnectTimeout,
                             Duration dockerResponseTimeout, int dockerMaxConnections, int maxConcurrentStarts,
@@ -42,7 +43,8 @@ public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnec
                             Duration reportMinInterval, Duration heartbeatInterval, Duration sampleInterval,
                             Duration resyncInterval, Duration eventsRetryInterval, Path procRoot,
                             double pressureStep, long memoryStepMb, CreditPolicy creditPolicy,
-                            int imageGcThresholdPercent, Duration imageGcInterval, Path dockerDataRoot) {
+                            int imageGcThresholdPercent, Duration imageGcInterval, Path dockerDataRoot,
+                            Duration hostDiagnosisTimeout) {
 
     /** Config path of the agent's section. */
     public static final String PATH = "blackstart.agent";
@@ -104,7 +106,8 @@ public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnec
                 r.duration("resync-interval"), r.duration("events-retry-interval"),
                 Path.of(r.string("proc-root")),
                 r.fraction("report-thresholds.pressure-step"), r.positiveLong("report-thresholds.memory-step-mb"),
-                policy, threshold, r.duration("image-gc.interval"), Path.of(r.string("image-gc.docker-data-root")));
+                policy, threshold, r.duration("image-gc.interval"), Path.of(r.string("image-gc.docker-data-root")),
+                r.duration("host-diagnosis-timeout"));
     }
 
     /** Reads keys under {@code blackstart.agent}, naming the full key in every error. */

@@ -2,6 +2,7 @@ package io.blackstart.agent;
 
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerSpec;
+import io.blackstart.protocol.wire.EngineDiagnosis;
 
 import java.io.Closeable;
 import java.time.Duration;
@@ -84,6 +85,14 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /** The engine's version. */
     CompletionStage<EngineInfo> version();
+
+    /**
+     * Diagnoses the engine: ping, version and info (storage driver, data root), and the free space of the file system
+     * holding the data root when it is visible to this process. Completes normally also when the engine does not
+     * answer ({@link EngineDiagnosis#reachable()} false, with the reason); the Docker calls are bounded by the
+     * implementation's diagnosis timeout, and the stage completes only once they have ended.
+     */
+    CompletionStage<EngineDiagnosis> diagnose();
 
     /** Releases the connections; pending stages may fail. */
     @Override

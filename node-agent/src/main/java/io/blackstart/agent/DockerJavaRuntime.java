@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Image;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.RestartPolicy;
@@ -21,9 +22,14 @@ import io.blackstart.protocol.ContainerLabels;
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerSpec;
 import io.blackstart.protocol.wire.ContainerState;
+import io.blackstart.protocol.wire.EngineDiagnosis;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +52,8 @@ import java.util.function.Supplier;
  * {@link ContainerRuntime} on the Docker Engine API through docker-java and its zerodep transport. The API version is
  * never fixed: requests go unversioned and the engine answers in its own version. Every blocking call runs on the
  * executor given (a bounded Pekko dispatcher). The event stream uses a second client without a response timeout, so
- * a quiet stream is not cut.
+ * a quiet stream is not cut; host diagnoses use a third one whose response timeout is
+ * {@code host-diagnosis-timeout}, so a hung engine ends a diagnosis within it.
  */
 public final class DockerJavaRuntime implements ContainerRuntime {
 
@@ -54,8 +61,11 @@ public final class DockerJavaRuntime implements ContainerRuntime {
 
     private final DockerClient client;
     private final DockerClient eventsClient;
+    private final DockerClient diagnosisClient;
     private final Executor executor;
     private final Duration pullTimeout;
+    private final Duration diagnosisTimeout;
+    private final Path configuredDataRoot;
 
     /** Connects (lazily) to {@code settings.dockerHost()}; blocking calls run on {@code executor}. */
     public DockerJavaRuntime(AgentSettings settings, Executor executor) {
@@ -75,8 +85,19 @@ public final class DockerJavaRuntime implements ContainerRuntime {
                 .maxConnections(settings.dockerMaxConnections())
                 .connectionTimeout(settings.dockerConnectTimeout())
                 .build());
+        Duration diagnosis = settings.hostDiagnosisTimeout();
+        this.diagnosisClient = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(2)
+                .connectionTimeout(diagnosis.compareTo(settings.dockerConnectTimeout()) < 0 ? diagnosis
+                        : settings.dockerConnectTimeout())
+                .responseTimeout(diagnosis)
+                .build());
         this.executor = executor;
         this.pullTimeout = settings.pullTimeout();
+        this.diagnosisTimeout = diagnosis;
+        this.configuredDataRoot = settings.dockerDataRoot();
     }
 
     @Override
@@ -315,8 +336,63 @@ public final class DockerJavaRuntime implements ContainerRuntime {
     }
 
     @Override
+    public CompletionStage<EngineDiagnosis> diagnose() {
+        return async(() -> {
+            long t0 = System.nanoTime();
+            Version v;
+            Info info;
+            try {
+                diagnosisClient.pingCmd().exec();
+                v = diagnosisClient.versionCmd().exec();
+                info = diagnosisClient.infoCmd().exec();
+            } catch (RuntimeException e) {
+                return EngineDiagnosis.unreachable(describeEngineFailure(e), millisSince(t0));
+            }
+            String root = info.getDockerRootDir() == null ? "" : info.getDockerRootDir();
+            // the engine's own data root when this process sees it, else the configured one (an agent in a
+            // container sees the host's data root where it was mounted: image-gc.docker-data-root)
+            Path measured = !root.isEmpty() && Files.isDirectory(Path.of(root)) ? Path.of(root)
+                    : Files.isDirectory(configuredDataRoot) ? configuredDataRoot : null;
+            long free = -1;
+            long total = -1;
+            String error = "";
+            if (measured == null) {
+                error = "data root " + (root.isEmpty() ? configuredDataRoot : root) + " is not visible to the agent";
+            } else {
+                try {
+                    FileStore store = Files.getFileStore(measured);
+                    free = store.getUsableSpace();
+                    total = store.getTotalSpace();
+                } catch (IOException e) {
+                    error = "cannot measure the file system of " + measured + ": " + e.getMessage();
+                }
+            }
+            return new EngineDiagnosis(true, v.getVersion(), v.getApiVersion(), info.getDriver(), root, free, total,
+                    error, millisSince(t0));
+        });
+    }
+
+    private String describeEngineFailure(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof SocketTimeoutException) {
+            return "no answer from the Docker engine within " + diagnosisTimeout.toMillis() + " ms";
+        }
+        String m = root.getMessage();
+        return "the Docker engine does not answer: " + root.getClass().getSimpleName()
+                + (m == null || m.isBlank() ? "" : ": " + m.lines().findFirst().orElse(""));
+    }
+
+    private static long millisSince(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    @Override
     public void close() {
         closeQuietly(eventsClient);
+        closeQuietly(diagnosisClient);
         closeQuietly(client);
     }
 

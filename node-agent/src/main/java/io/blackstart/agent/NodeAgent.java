@@ -33,7 +33,8 @@ import java.util.TreeMap;
  * coordinators' gateways under {@link AgentEvent#SERVICE_KEY_ID} and reports this host's containers, load and credits
  * to one of them (the first by path, so every agent picks the same one). It spawns and owns the workers:
  * {@link ContainerWatcher} (what containers exist), {@link StartExecutor} (starts, bounded), {@link LoadSampler}
- * (host load) and {@link ImageCacheKeeper} (image GC and its hold). It reports on change, at most every
+ * (host load), {@link ImageCacheKeeper} (image GC and its hold) and {@link HostDiagnostician} (answers
+ * {@code DiagnoseHost}). It reports on change, at most every
  * {@code report-min-interval} (changes in between are coalesced into one report), and after
  * {@code heartbeat-interval} without a report; it resends a full report when the set of gateways changes.
  *
@@ -98,6 +99,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private final ActorRef<AgentCommand> commandRef;
     private final ActorRef<StartExecutor.Command> starts;
     private final ActorRef<ImageCacheKeeper.Command> imageKeeper;
+    private final ActorRef<HostDiagnostician.Command> diagnostician;
     private final LoadChange loadChange;
 
     private Map<String, ContainerInfo> containers = Map.of();
@@ -142,6 +144,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
                 .onFailure(restart), "load");
         this.imageKeeper = context.spawn(Behaviors.supervise(ImageCacheKeeper.create(settings, diskProbe, runtime))
                 .onFailure(restart), "images");
+        this.diagnostician = context.spawn(Behaviors.supervise(HostDiagnostician.create(settings.nodeId(), runtime,
+                settings.hostDiagnosisTimeout(), System::currentTimeMillis)).onFailure(restart), "diagnosis");
 
         ActorRef<Receptionist.Listing> listingAdapter =
                 context.messageAdapter(Receptionist.Listing.class, GatewaysChanged::new);
@@ -184,6 +188,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
                     settings.stopTimeout()), (removed, error) -> new StopDone(stop, removed, error));
         } else if (command instanceof AgentCommand.SetRecoveryMode mode) {
             onRecoveryMode(mode.recovery());
+        } else if (command instanceof AgentCommand.DiagnoseHost diagnose) {
+            // the receive time is one of the two clock readings of the answer
+            diagnostician.tell(new HostDiagnostician.Diagnose(diagnose, System.currentTimeMillis()));
         } else if (command instanceof AgentCommand.RequestReport request) {
             if (initialized) {
                 request.replyTo().tell(report());

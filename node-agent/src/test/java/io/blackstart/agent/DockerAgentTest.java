@@ -243,6 +243,33 @@ class DockerAgentTest {
         assertTrue(failure.getCause() instanceof ImageMissingException, String.valueOf(failure));
     }
 
+    @Test
+    void aDiagnosisShowsWhatTheDockerCliShows() throws Exception {
+        io.blackstart.protocol.wire.EngineDiagnosis d = runtime.diagnose().toCompletableFuture().get(15, TimeUnit.SECONDS);
+
+        assertTrue(d.reachable(), d.toString());
+        assertEquals(docker("version", "--format", "{{.Server.Version}}").strip(), d.version());
+        assertEquals(docker("version", "--format", "{{.Server.APIVersion}}").strip(), d.apiVersion());
+        assertEquals(docker("info", "--format", "{{.Driver}}").strip(), d.storageDriver());
+        assertEquals(docker("info", "--format", "{{.DockerRootDir}}").strip(), d.dataRoot());
+        assertTrue(d.diskKnown() && d.freeBytes() <= d.totalBytes(), d.toString());
+        assertEquals("", d.error());
+    }
+
+    @Test
+    void aDiagnosisOfAnEngineThatIsNotThereSaysWhy() throws Exception {
+        DockerJavaRuntime absent = new DockerJavaRuntime(TestConfigs.settings("it-absent",
+                "docker-host = \"unix:///nonexistent/docker.sock\"\nhost-diagnosis-timeout = 1s"),
+                testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig(AgentSettings.DOCKER_DISPATCHER)));
+        try {
+            io.blackstart.protocol.wire.EngineDiagnosis d = absent.diagnose().toCompletableFuture()
+                    .get(15, TimeUnit.SECONDS);
+            assertTrue(!d.reachable() && d.error().startsWith("the Docker engine does not answer"), d.toString());
+        } finally {
+            absent.close();
+        }
+    }
+
     private static String docker(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("docker");

@@ -3,6 +3,7 @@ package io.blackstart.agent;
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerSpec;
 import io.blackstart.protocol.wire.ContainerState;
+import io.blackstart.protocol.wire.EngineDiagnosis;
 
 import java.io.Closeable;
 import java.time.Duration;
@@ -56,6 +57,11 @@ final class FakeContainerRuntime implements ContainerRuntime {
     final List<String> removedImages = new CopyOnWriteArrayList<>();
     volatile List<String> images = List.of("blackstart/testapp:1");
     volatile List<String> unused = List.of();
+    /** What {@link #diagnose()} answers; it waits for {@link #diagnosisGate} first. */
+    volatile EngineDiagnosis diagnosis = new EngineDiagnosis(true, "fake-1.0", "1.41", "overlay2", "/var/lib/docker",
+            40L << 30, 100L << 30, "", 1);
+    volatile CompletableFuture<Void> diagnosisGate = CompletableFuture.completedFuture(null);
+    final AtomicInteger diagnoses = new AtomicInteger();
 
     /** Puts a container in place, as if an earlier agent process had created it. */
     String put(String nodeId, String instanceId, ContainerState state) {
@@ -236,6 +242,12 @@ final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public CompletionStage<EngineInfo> version() {
         return CompletableFuture.completedFuture(new EngineInfo("fake", "1.41"));
+    }
+
+    @Override
+    public CompletionStage<EngineDiagnosis> diagnose() {
+        diagnoses.incrementAndGet();
+        return diagnosisGate.thenApplyAsync(ignored -> diagnosis, executor);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.blackstart.protocol.wire.AgentEvent.AgentReport;
 import io.blackstart.protocol.wire.AgentEvent.StartOutcome;
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerState;
+import io.blackstart.protocol.wire.EngineDiagnosis;
 import io.blackstart.protocol.wire.HostLoad;
 import io.blackstart.protocol.wire.StartResult;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -23,6 +24,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -342,5 +344,64 @@ class NodeAgentTest {
         assertEquals(1, runtime.pulls.get());
         assertEquals(1, runtime.creates.get());
         awaitReport(gateway, r -> r.load().pullsInFlight() == 0 && r.startsInFlight() == 0);
+    }
+
+    @Test
+    void aHostDiagnosisIsAnsweredWithTheEnginesFactsAndTwoClockReadings() {
+        spawnAgent("");
+        ActorRef<AgentCommand> agent = settled().agent();
+        TestProbe<AgentEvent> asker = testKit.createTestProbe(AgentEvent.class);
+
+        long sent = System.currentTimeMillis();
+        agent.tell(new AgentCommand.DiagnoseHost(41, asker.ref()));
+        AgentEvent.HostDiagnosis d = asker.expectMessageClass(AgentEvent.HostDiagnosis.class, WAIT);
+        long answered = System.currentTimeMillis();
+
+        assertEquals(NODE, d.nodeId());
+        assertEquals(41, d.requestId());
+        assertEquals(runtime.diagnosis, d.docker());
+        assertTrue(sent <= d.agentReceivedMillis() && d.agentReceivedMillis() <= d.agentRepliedMillis()
+                && d.agentRepliedMillis() <= answered, sent + " " + d + " " + answered);
+    }
+
+    @Test
+    void requestsDuringADiagnosisShareItAndAHungEngineIsAnsweredWithinTheTimeout() {
+        spawnAgent("host-diagnosis-timeout = 400ms");
+        ActorRef<AgentCommand> agent = settled().agent();
+        TestProbe<AgentEvent> asker = testKit.createTestProbe(AgentEvent.class);
+        CompletableFuture<Void> engine = new CompletableFuture<>();
+        runtime.diagnosisGate = engine;
+
+        long t0 = System.nanoTime();
+        agent.tell(new AgentCommand.DiagnoseHost(1, asker.ref()));
+        agent.tell(new AgentCommand.DiagnoseHost(2, asker.ref()));
+        List<AgentEvent.HostDiagnosis> hung = List.of(
+                asker.expectMessageClass(AgentEvent.HostDiagnosis.class, WAIT),
+                asker.expectMessageClass(AgentEvent.HostDiagnosis.class, WAIT));
+        long waited = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(Set.of(1L, 2L), Set.of(hung.get(0).requestId(), hung.get(1).requestId()));
+        for (AgentEvent.HostDiagnosis d : hung) {
+            assertFalse(d.docker().reachable());
+            assertEquals("no answer from the Docker engine within 400 ms", d.docker().error());
+        }
+        assertTrue(waited >= 400 && waited < 3000, "answered after " + waited + " ms");
+        assertEquals(1, runtime.diagnoses.get(), "one Docker call for both requests");
+
+        // while the hung call has not ended, no second one is started and requests are answered at once
+        agent.tell(new AgentCommand.DiagnoseHost(3, asker.ref()));
+        AgentEvent.HostDiagnosis stuck = asker.expectMessageClass(AgentEvent.HostDiagnosis.class, WAIT);
+        assertTrue(stuck.docker().error().startsWith("the Docker engine has not answered a diagnosis for "),
+                stuck.docker().error());
+        assertEquals(1, runtime.diagnoses.get());
+
+        // once the engine answers again, the next request gets a fresh diagnosis
+        runtime.diagnosis = EngineDiagnosis.unreachable("the Docker engine does not answer: connection refused", 2);
+        engine.complete(null);
+        TestConfigs.await("a fresh diagnosis", WAIT, () -> {
+            agent.tell(new AgentCommand.DiagnoseHost(4, asker.ref()));
+            AgentEvent.HostDiagnosis d = asker.expectMessageClass(AgentEvent.HostDiagnosis.class, WAIT);
+            return d.docker().error().endsWith("connection refused");
+        });
+        assertEquals(2, runtime.diagnoses.get());
     }
 }
