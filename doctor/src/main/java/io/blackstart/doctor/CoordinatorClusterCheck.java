@@ -4,20 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * The coordinator cluster as one coordinator sees it ({@code GET /api/v1/cluster}): {@link #MEMBERS} (ok all
  * Up, warn some not Up, fail no coordinator member Up), {@link #UNREACHABLE} (warn naming them),
  * {@link #SINGLETON} (where the recovery manager runs; fail if nowhere) and {@link #AGENTS} (the agents expected
- * — the inventory file if given, else the coordinator's {@code agentsKnown} — against {@code agentsPresent}:
- * warn naming the missing ones, fail when none of the expected reports).
+ * — the inventory file if given, else those recorded in etcd together with the coordinator's {@code agentsKnown},
+ * see {@link ExpectedAgents} — against {@code agentsPresent}: warn naming the missing ones, fail when none of the
+ * expected reports).
  *
  * <p>When the coordinator does not answer at all it reports nothing: {@link CoordinatorCheck#REACHABLE} says
  * so, and these checks show up as blocked by it.
@@ -38,18 +37,19 @@ public final class CoordinatorClusterCheck implements CheckTask {
 
     private final String api;
     private final HttpFetch http;
-    private final Optional<Path> inventory;
+    private final ExpectedAgents expectedAgents;
 
     /**
      * @param api            the coordinator's base URL
      * @param connectTimeout connect timeout
      * @param readTimeout    request timeout
-     * @param inventory      the file of expected node ids, or empty to expect the coordinator's {@code agentsKnown}
+     * @param expectedAgents the agents to expect (inventory, or etcd records and the coordinator's {@code agentsKnown})
      */
-    public CoordinatorClusterCheck(String api, Duration connectTimeout, Duration readTimeout, Optional<Path> inventory) {
+    public CoordinatorClusterCheck(String api, Duration connectTimeout, Duration readTimeout,
+                                   ExpectedAgents expectedAgents) {
         this.api = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
         this.http = new HttpFetch(connectTimeout, readTimeout);
-        this.inventory = inventory;
+        this.expectedAgents = expectedAgents;
     }
 
     @Override
@@ -147,20 +147,13 @@ public final class CoordinatorClusterCheck implements CheckTask {
         for (JsonNode p : c.path("agentsPresent")) {
             present.add(p.path("nodeId").asText());
         }
-        String source;
-        Set<String> expected;
-        if (inventory.isPresent()) {
-            try {
-                expected = new LinkedHashSet<>(Inventory.read(inventory.get()));
-            } catch (IOException e) {
-                return Check.fail(group(), AGENTS, "cannot read the inventory " + inventory.get() + ": "
-                        + HttpFetch.describe(e), "pass --inventory with a readable file (one node id per line)", 0);
-            }
-            source = "the inventory";
-        } else {
-            expected = new LinkedHashSet<>(texts(c.path("agentsKnown")));
-            source = "the agents the coordinator knows";
+        ExpectedAgents.Expectation expectation = expectedAgents.expect(texts(c.path("agentsKnown")));
+        if (expectation.problem().isPresent()) {
+            return Check.fail(group(), AGENTS, expectation.problem().get(),
+                    "pass --inventory with a readable file (one node id per line)", 0);
         }
+        String source = expectation.source();
+        Set<String> expected = new LinkedHashSet<>(ExpectedAgents.sorted(expectation.ids()));
         if (!c.path("statusAvailable").asBoolean(true)) {
             return Check.warn(group(), AGENTS, "the recovery manager has not published a status yet (starting "
                     + "or moving): agents unknown", "re-run in a few seconds (--wait)", 0);

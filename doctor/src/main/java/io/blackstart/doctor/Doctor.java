@@ -57,7 +57,8 @@ public final class Doctor {
         ExecutorService pool = Executors.newCachedThreadPool(daemonThreads());
         try {
             List<CheckTask> tasks = tasks(options, pool);
-            return runTasks(tasks, graph(options, tasks), options.checkTimeout(), options.deadline(), pool);
+            List<Check> checks = runTasks(tasks, options.checkTimeout(), options.deadline(), pool);
+            return graph(options, tasks, checks).assemble(checks);
         } finally {
             pool.shutdownNow();
         }
@@ -73,8 +74,9 @@ public final class Doctor {
             tasks.add(new EtcdCheck(o.etcdEndpoints(), o.etcdPeers(), () -> new JetcdMemberPort(o.etcdCallTimeout(), pool),
                     assessment, pool));
         }
+        Optional<DnsServer> dnsServer = o.dnsServerSpec();
         for (String name : o.dnsNames()) {
-            tasks.add(new DnsCheck(name, o.readTimeout(), pool));
+            tasks.add(new DnsCheck(name, o.readTimeout(), dnsServer, pool));
         }
         for (String probe : o.probes()) {
             tasks.add(new ProbeCheck(ProbeTarget.parse(probe), o.connectTimeout(), o.readTimeout()));
@@ -84,15 +86,25 @@ public final class Doctor {
         if (!o.etcdEndpoints().isEmpty()) {
             tasks.add(new ClockCheck(o.etcdEndpoints(), o.etcdPeers(), o.connectTimeout(), o.readTimeout(), pool));
         }
+        ExpectedAgents expected = new ExpectedAgents(o.inventory(), o.etcdEndpoints().isEmpty() ? Optional.empty()
+                : Optional.of(new JetcdAgentRecords(o.etcdEndpoints(), o.etcdPrefix(), o.etcdCallTimeout(), pool)),
+                o.etcdPrefix() + "/agents/");
+        if (!o.etcdEndpoints().isEmpty()) {
+            tasks.add(new AgentRecordsCheck(expected, System::currentTimeMillis));
+        }
         o.api().ifPresent(api -> {
             tasks.add(new CoordinatorCheck(api, o.connectTimeout(), o.readTimeout()));
-            tasks.add(new CoordinatorClusterCheck(api, o.connectTimeout(), o.readTimeout(), o.inventory()));
+            tasks.add(new CoordinatorClusterCheck(api, o.connectTimeout(), o.readTimeout(), expected));
+            tasks.add(new HostsCheck(api, o.connectTimeout(), o.hostsTimeout(), expected));
         });
         return tasks;
     }
 
-    /** The dependency graph between the checks of a run, and the capabilities they serve. */
-    static CheckGraph graph(DoctorOptions o, List<CheckTask> tasks) {
+    /**
+     * The dependency graph between the checks of a run, and the capabilities they serve. Per-host checks are named
+     * after the hosts the coordinator listed, so the graph is built from the run's {@code checks}.
+     */
+    static CheckGraph graph(DoctorOptions o, List<CheckTask> tasks, List<Check> checks) {
         CheckGraph.Builder g = CheckGraph.builder();
         // etcd: the cluster verdict is made of its members; lag is only comparable while there is quorum
         tasks.stream().filter(t -> t instanceof EtcdCheck).map(t -> (EtcdCheck) t).findFirst().ifPresent(etcd -> {
@@ -108,15 +120,27 @@ public final class Doctor {
         g.requires(CoordinatorClusterCheck.UNREACHABLE, CoordinatorClusterCheck.MEMBERS);
         g.requires(CoordinatorClusterCheck.SINGLETON, CoordinatorClusterCheck.MEMBERS);
         g.requires(CoordinatorClusterCheck.AGENTS, CoordinatorClusterCheck.MEMBERS);
+        // every host through its agent, asked by the coordinator: only agents that are present can answer
+        g.requires(HostsCheck.ANSWERING, CoordinatorCheck.REACHABLE, CoordinatorClusterCheck.AGENTS);
+        List<String> hostDockers = new ArrayList<>();
+        for (Check c : checks) {
+            if (HostsCheck.isHostCheck(c.name())) {
+                g.requires(c.name(), HostsCheck.ANSWERING);
+                if (c.group().equals(DockerCheck.GROUP)) {
+                    hostDockers.add(c.name());
+                }
+            }
+        }
         // apps need their names to resolve and their dependencies to answer
         List<String> external = new ArrayList<>();
         o.dnsNames().forEach(n -> external.add(DnsCheck.checkName(n)));
         o.probes().forEach(p -> external.add(ProbeCheck.checkName(p)));
         g.capability(APPS, "apps that need it cannot start").requires(APPS, external);
-        // agents run containers through the local engine, and are driven by the coordinator
+        // agents run containers through their host's engine, and are driven by the coordinator
         g.capability(AGENTS, "agents cannot start containers")
                 .requires(AGENTS, DockerCheck.ENGINE, DockerCheck.DISK, CoordinatorCheck.REACHABLE,
-                        CoordinatorClusterCheck.AGENTS);
+                        CoordinatorClusterCheck.AGENTS, HostsCheck.ANSWERING)
+                .requires(AGENTS, hostDockers);
         // recovery needs the desired state (etcd), the coordinator cluster and the agents
         g.capability(RECOVERY, "recovery cannot start")
                 .requires(RECOVERY, EtcdAssessment.QUORUM, CoordinatorCheck.STATUS,
@@ -129,8 +153,8 @@ public final class Doctor {
      * {@code deadline} (both from the start) has passed is interrupted and each of its names reported as
      * failed; so is a task that throws.
      */
-    static DoctorReport runTasks(List<CheckTask> tasks, CheckGraph graph, Duration checkTimeout, Duration deadline,
-                                 ExecutorService pool) {
+    static List<Check> runTasks(List<CheckTask> tasks, Duration checkTimeout, Duration deadline,
+                                ExecutorService pool) {
         long start = System.nanoTime();
         long limit = start + Math.min(checkTimeout.toNanos(), deadline.toNanos());
         List<Future<List<Check>>> futures = new ArrayList<>();
@@ -161,7 +185,7 @@ public final class Doctor {
                         "raise check-timeout/deadline, or look at what hangs (a firewall dropping packets?)", ms));
             }
         }
-        return graph.assemble(checks);
+        return checks;
     }
 
     private static ThreadFactory daemonThreads() {

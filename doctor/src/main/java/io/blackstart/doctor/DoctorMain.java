@@ -24,20 +24,23 @@ public final class DoctorMain {
 
     static final String USAGE = String.join("\n",
             "usage: blackstart doctor [--json] [--wait SECONDS] [--config FILE] [--etcd URL[,URL...]]",
-            "                         [--etcd-peer URL[,URL...]] [--cluster-id HEX] [--dns NAME]...",
-            "                         [--probe URL]... [--api URL | --no-api] [--docker HOST | --no-docker]",
-            "                         [--inventory FILE] [--timeout SECONDS]",
+            "                         [--etcd-peer URL[,URL...]] [--cluster-id HEX] [--prefix P] [--dns NAME]...",
+            "                         [--dns-server HOST[:PORT]] [--probe URL]... [--api URL | --no-api]",
+            "                         [--docker HOST | --no-docker] [--inventory FILE] [--timeout SECONDS]",
             "  --json           print the report as JSON",
             "  --wait SECONDS   re-check until every check is ok or SECONDS have passed",
             "  --config FILE    HOCON file with a blackstart.doctor { ... } section",
             "  --etcd URLS      etcd client URLs, comma-separated (one per member)",
             "  --etcd-peer URLS etcd peer URLs, aligned with --etcd",
             "  --cluster-id HEX the etcd cluster id recorded while healthy",
+            "  --prefix P       the coordinators' etcd key prefix (default /blackstart): agents recorded",
+            "                   under P/agents/ are expected",
             "  --dns NAME       a name that must resolve (repeatable)",
+            "  --dns-server HOST[:PORT]  resolve the --dns names at this DNS server, not the system resolver",
             "  --probe URL      tcp://, http(s)://[#status=NNN], nats://, amqp://, redis:// (repeatable)",
             "  --api URL        the coordinator (default http://127.0.0.1:7070); --no-api skips it",
             "  --inventory FILE the agents expected, one node id per line (# comments); default: the",
-            "                   agents the coordinator knows",
+            "                   agents recorded in etcd and those the coordinator knows",
             "  --docker HOST    the Docker engine (default unix:///var/run/docker.sock); --no-docker skips it",
             "  --timeout SECONDS connect and read timeout of every probe (default 2)",
             "exit code: 0 all ok, 1 warnings only, 2 any failure or bad arguments");
@@ -123,6 +126,8 @@ public final class DoctorMain {
                 case "--etcd" -> b.etcdEndpoints(csv(value(a, i++)));
                 case "--etcd-peer" -> b.etcdPeers(csv(value(a, i++)));
                 case "--cluster-id" -> b.expectedClusterId(Optional.of(value(a, i++)));
+                case "--prefix" -> b.etcdPrefix(value(a, i++));
+                case "--dns-server" -> b.dnsServer(Optional.of(value(a, i++)));
                 case "--dns" -> dns.add(value(a, i++));
                 case "--probe" -> probes.add(value(a, i++));
                 case "--api" -> b.api(Optional.of(value(a, i++)));

@@ -22,12 +22,18 @@ import java.util.Optional;
  * @param etcdQuotaBytes    the members' backend quota in bytes; 0 = unknown
  * @param etcdMaxRaftLag    raft index lag (entries) above which a member is reported
  * @param etcdCallTimeout   deadline of one etcd call
+ * @param etcdPrefix        the coordinators' key prefix ({@code /blackstart}); agents are recorded under
+ *                          {@code <prefix>/agents/}
  * @param dnsNames          names that must resolve
+ * @param dnsServer         a DNS server ({@code HOST[:PORT]}) to ask instead of the system resolver, or empty
+ * @param dnsServerTimeout  timeout of the first attempt of a query to {@code dnsServer}
+ * @param dnsServerAttempts attempts of a query to {@code dnsServer} (each waits twice as long as the one before)
  * @param probes            dependency probes ({@code tcp://}, {@code http(s)://}, {@code nats://},
  *                          {@code amqp://}, {@code redis://})
  * @param api               the coordinator's base URL, or empty to skip the coordinator checks
+ * @param hostsTimeout      how long the request for the hosts' diagnosis through the coordinator may take
  * @param inventory         file of the agents expected (one node id per line, {@code #} comments), or empty
- *                          to expect the agents the coordinator knows
+ *                          to expect the agents recorded in etcd and those the coordinator knows
  * @param dockerHost        the Docker engine ({@code unix:///var/run/docker.sock}), or empty to skip
  * @param connectTimeout    connect timeout of probes, HTTP requests and Docker calls
  * @param readTimeout       read timeout of probes, HTTP requests, DNS lookups and Docker calls
@@ -37,8 +43,9 @@ import java.util.Optional;
  * @param waitInterval      pause between runs while waiting
  */
 public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, Optional<String> expectedClusterId,
-                            long etcdQuotaBytes, long etcdMaxRaftLag, Duration etcdCallTimeout,
-                            List<String> dnsNames, List<String> probes, Optional<String> api,
+                            long etcdQuotaBytes, long etcdMaxRaftLag, Duration etcdCallTimeout, String etcdPrefix,
+                            List<String> dnsNames, Optional<String> dnsServer, Duration dnsServerTimeout,
+                            int dnsServerAttempts, List<String> probes, Optional<String> api, Duration hostsTimeout,
                             Optional<Path> inventory, Optional<String> dockerHost, Duration connectTimeout, Duration readTimeout,
                             Duration checkTimeout, Duration deadline, Duration waitFor, Duration waitInterval) {
 
@@ -55,7 +62,21 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         if (etcdQuotaBytes < 0 || etcdMaxRaftLag < 0) {
             throw new IllegalArgumentException("etcd quota and raft lag must be >= 0");
         }
+        etcdPrefix = prefix(etcdPrefix);
         dnsNames = List.copyOf(dnsNames);
+        for (String n : dnsNames) {
+            if (n.isBlank() || n.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("not a DNS name: '" + n + "'");
+            }
+        }
+        dnsServer = dnsServer.map(String::strip).filter(v -> !v.isEmpty());
+        if (dnsServerTimeout.isNegative() || dnsServerTimeout.isZero()) {
+            throw new IllegalArgumentException("dns-server-timeout must be positive, got " + dnsServerTimeout);
+        }
+        if (dnsServerAttempts < 1 || dnsServerAttempts > 10) {
+            throw new IllegalArgumentException("dns-server-attempts must be 1-10, got " + dnsServerAttempts);
+        }
+        dnsServer.ifPresent(v -> DnsServer.parse(v, dnsServerTimeout, dnsServerAttempts));
         probes = List.copyOf(probes);
         for (String p : probes) {
             ProbeTarget.parse(p);
@@ -63,7 +84,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         api = api.map(String::strip).filter(s -> !s.isEmpty()).map(DoctorOptions::url);
         inventory = Objects.requireNonNull(inventory, "inventory");
         dockerHost = dockerHost.map(String::strip).filter(s -> !s.isEmpty());
-        for (Duration d : List.of(etcdCallTimeout, connectTimeout, readTimeout, checkTimeout, deadline)) {
+        for (Duration d : List.of(etcdCallTimeout, connectTimeout, readTimeout, checkTimeout, deadline, hostsTimeout)) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("timeouts must be positive: " + d);
             }
@@ -71,6 +92,11 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         if (waitFor.isNegative() || waitInterval.isNegative()) {
             throw new IllegalArgumentException("wait durations must be >= 0");
         }
+    }
+
+    /** The DNS server to ask, if one is configured. */
+    public Optional<DnsServer> dnsServerSpec() {
+        return dnsServer.map(v -> DnsServer.parse(v, dnsServerTimeout, dnsServerAttempts));
     }
 
     /** The defaults of {@code reference.conf}. */
@@ -92,9 +118,14 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
                 c.getBytes("etcd-quota-bytes"),
                 c.getLong("etcd-max-raft-lag"),
                 c.getDuration("etcd-call-timeout"),
+                c.getString("etcd-prefix"),
                 c.getStringList("dns"),
+                Optional.of(c.getString("dns-server")),
+                c.getDuration("dns-server-timeout"),
+                c.getInt("dns-server-attempts"),
                 c.getStringList("probes"),
                 Optional.of(c.getString("api")),
+                c.getDuration("hosts-timeout"),
                 Optional.of(c.getString("inventory").strip()).filter(s -> !s.isEmpty()).map(Path::of),
                 Optional.of(c.getString("docker-host")),
                 c.getDuration("connect-timeout"),
@@ -115,6 +146,17 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         return defaults().toBuilder();
     }
 
+    private static String prefix(String prefix) {
+        String p = prefix == null ? "" : prefix.strip();
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        if (p.isEmpty() || !p.startsWith("/")) {
+            throw new IllegalArgumentException("etcd prefix must start with '/' and not be '/': '" + prefix + "'");
+        }
+        return p;
+    }
+
     private static String url(String s) {
         String t = Objects.requireNonNull(s, "url").strip();
         URI u = URI.create(t);
@@ -132,9 +174,14 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         private long etcdQuotaBytes;
         private long etcdMaxRaftLag;
         private Duration etcdCallTimeout;
+        private String etcdPrefix;
         private List<String> dnsNames;
+        private Optional<String> dnsServer;
+        private Duration dnsServerTimeout;
+        private int dnsServerAttempts;
         private List<String> probes;
         private Optional<String> api;
+        private Duration hostsTimeout;
         private Optional<Path> inventory;
         private Optional<String> dockerHost;
         private Duration connectTimeout;
@@ -151,9 +198,14 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
             etcdQuotaBytes = o.etcdQuotaBytes;
             etcdMaxRaftLag = o.etcdMaxRaftLag;
             etcdCallTimeout = o.etcdCallTimeout;
+            etcdPrefix = o.etcdPrefix;
             dnsNames = new ArrayList<>(o.dnsNames);
+            dnsServer = o.dnsServer;
+            dnsServerTimeout = o.dnsServerTimeout;
+            dnsServerAttempts = o.dnsServerAttempts;
             probes = new ArrayList<>(o.probes);
             api = o.api;
+            hostsTimeout = o.hostsTimeout;
             inventory = o.inventory;
             dockerHost = o.dockerHost;
             connectTimeout = o.connectTimeout;
@@ -182,14 +234,29 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         /** Deadline of one etcd call. */
         public Builder etcdCallTimeout(Duration v) { etcdCallTimeout = v; return this; }
 
+        /** The coordinators' etcd key prefix. */
+        public Builder etcdPrefix(String v) { etcdPrefix = v; return this; }
+
         /** Names to resolve. */
         public Builder dnsNames(List<String> v) { dnsNames = new ArrayList<>(v); return this; }
+
+        /** DNS server ({@code HOST[:PORT]}) to ask instead of the system resolver, or empty. */
+        public Builder dnsServer(Optional<String> v) { dnsServer = v; return this; }
+
+        /** Timeout of the first attempt of a query to the DNS server. */
+        public Builder dnsServerTimeout(Duration v) { dnsServerTimeout = v; return this; }
+
+        /** Attempts of a query to the DNS server. */
+        public Builder dnsServerAttempts(int v) { dnsServerAttempts = v; return this; }
 
         /** Probe URLs. */
         public Builder probes(List<String> v) { probes = new ArrayList<>(v); return this; }
 
         /** Coordinator base URL, or empty to skip. */
         public Builder api(Optional<String> v) { api = v; return this; }
+
+        /** How long the hosts' diagnosis through the coordinator may take. */
+        public Builder hostsTimeout(Duration v) { hostsTimeout = v; return this; }
 
         /** File of the agents expected, or empty to expect the agents the coordinator knows. */
         public Builder inventory(Optional<Path> v) { inventory = v; return this; }
@@ -218,7 +285,8 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         /** The validated options. */
         public DoctorOptions build() {
             return new DoctorOptions(etcdEndpoints, etcdPeers, expectedClusterId, etcdQuotaBytes, etcdMaxRaftLag,
-                    etcdCallTimeout, dnsNames, probes, api, inventory, dockerHost, connectTimeout, readTimeout, checkTimeout,
+                    etcdCallTimeout, etcdPrefix, dnsNames, dnsServer, dnsServerTimeout, dnsServerAttempts, probes, api,
+                    hostsTimeout, inventory, dockerHost, connectTimeout, readTimeout, checkTimeout,
                     deadline, waitFor, waitInterval);
         }
     }

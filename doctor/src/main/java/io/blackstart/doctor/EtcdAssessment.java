@@ -50,7 +50,8 @@ public final class EtcdAssessment {
 
     /**
      * @param expectedClusterId the cluster id recorded while healthy, if known
-     * @param quotaBytes        backend quota in bytes, 0 = unknown
+     * @param quotaBytes        backend quota in bytes, overriding what each member's {@code /metrics} says; 0 = take
+     *                          the members' own
      * @param maxRaftLag        lag in raft entries above which a warning is given
      */
     public EtcdAssessment(Optional<Long> expectedClusterId, long quotaBytes, long maxRaftLag) {
@@ -134,12 +135,13 @@ public final class EtcdAssessment {
                             + readsSummary(c),
                     "start the members that are down; see the etcd quorum check", ms);
         }
-        if (quotaBytes > 0) {
-            double used = (double) s.dbSize() / quotaBytes;
+        long quota = quotaBytes > 0 ? quotaBytes : c.quotaBytes().orElse(0L);
+        if (quota > 0) {
+            double used = (double) s.dbSize() / quota;
             if (used >= QUOTA_FAIL || used >= QUOTA_WARN) {
                 Status st = used >= QUOTA_FAIL ? Status.FAIL : Status.WARN;
                 return Check.of(st, GROUP, name, who + " database is " + bytes(s.dbSize()) + " of its "
-                                + bytes(quotaBytes) + " quota (" + Math.round(used * 100) + "%)",
+                                + bytes(quota) + " quota (" + Math.round(used * 100) + "%)",
                         "compact and `etcdctl defrag` it, or raise --quota-backend-bytes", ms);
             }
         }
@@ -148,9 +150,12 @@ public final class EtcdAssessment {
                     + c.linearizable().kind() + " " + c.linearizable().detail(), "see the etcd quorum check", ms);
         }
         String leaderName = names.getOrDefault(leaderUrl(s.leader(), clusterMembers), hex(s.leader()));
+        String db = quota > 0
+                ? bytes(s.dbSize()) + " of " + bytes(quota) + " quota (" + Math.round(100.0 * s.dbSize() / quota) + "%)"
+                : bytes(s.dbSize()) + (c.metricsCall().kind() == CallOutcome.Kind.SKIPPED ? ""
+                : " (quota unknown: /metrics " + c.metricsCall().detail() + ")");
         return Check.ok(GROUP, name, who + " is healthy: member " + hex(s.memberId()) + ", leader " + leaderName
-                + ", raft index " + s.raftIndex() + ", db " + bytes(s.dbSize())
-                + (quotaBytes > 0 ? " of " + bytes(quotaBytes) : "") + ", v" + s.version(), ms);
+                + ", raft index " + s.raftIndex() + ", db " + db + ", v" + s.version(), ms);
     }
 
     private static Check unreachable(EtcdMemberObservation o, String name, String who, long ms) {

@@ -40,6 +40,9 @@ import java.util.logging.Logger;
  * Until one Status call in this JVM has succeeded, Status calls get 3 s more, because the first gRPC
  * call of a fresh JVM spends 0.6-2.2 s loading classes inside its deadline; a hung member then costs
  * that much more on a cold start only.
+ *
+ * <p>A member that answers Status is also asked {@code GET <client URL>/metrics} (plain HTTP, same deadline) for its
+ * backend quota, the gauge {@value #QUOTA_GAUGE}.
  */
 public final class JetcdMemberPort implements EtcdMemberPort {
 
@@ -48,11 +51,14 @@ public final class JetcdMemberPort implements EtcdMemberPort {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long COLD_START_ALLOWANCE_MILLIS = 3000;
     private static final AtomicBoolean WARM = new AtomicBoolean();
+    /** The Prometheus gauge of a member's backend quota (etcd 3.4 and later). */
+    static final String QUOTA_GAUGE = "etcd_server_quota_backend_bytes";
     private static final ByteSequence PROBE_KEY = ByteSequence.from("blackstart/doctor/probe", StandardCharsets.UTF_8);
 
     private final Duration callTimeout;
     private final Executor executor;
     private final HttpFetch peerHttp;
+    private final HttpFetch clientHttp;
 
     /**
      * A port whose every call ends within {@code callTimeout} (plus scheduling slack).
@@ -65,13 +71,14 @@ public final class JetcdMemberPort implements EtcdMemberPort {
         this.callTimeout = callTimeout;
         this.executor = executor;
         this.peerHttp = new HttpFetch(Duration.ofMillis(Math.min(1000, callTimeout.toMillis())), callTimeout);
+        this.clientHttp = peerHttp;
     }
 
     @Override
     public EtcdClientView clientSide(String clientUrl) {
         // the first gRPC call of a JVM loads Netty and gRPC classes inside its deadline (measured 0.6-2.2 s),
         // so until one Status call has succeeded, Status calls get a longer deadline
-        long statusDeadline = callTimeout.toMillis() + (WARM.get() ? 0 : COLD_START_ALLOWANCE_MILLIS);
+        long statusDeadline = firstCallDeadlineMillis(callTimeout);
         try (Client statusClient = client(clientUrl, statusDeadline); Client client = client(clientUrl,
                 callTimeout.toMillis())) {
             long t0 = System.nanoTime();
@@ -91,6 +98,8 @@ public final class JetcdMemberPort implements EtcdMemberPort {
                     client.getKVClient().get(PROBE_KEY, GetOption.builder().withSerializable(true).build())), executor);
             CompletableFuture<CallOutcome> linearizable = CompletableFuture.supplyAsync(() -> timed(() ->
                     client.getKVClient().get(PROBE_KEY)), executor);
+            CompletableFuture<HttpFetch.Answer> metrics = CompletableFuture.supplyAsync(() ->
+                    clientHttp.get(clientUrl + "/metrics"), executor);
             List<EtcdMember> members = new ArrayList<>();
             try {
                 for (Member m : await(() -> client.getClusterClient().listMember(), callTimeout.toMillis())
@@ -100,8 +109,16 @@ public final class JetcdMemberPort implements EtcdMemberPort {
             } catch (Exception e) {
                 // the member list is only used to name members; the Status call above already classified the member
             }
+            HttpFetch.Answer m = metrics.join();
+            CallOutcome metricsCall = !m.outcome().isOk() || m.status() == 200 ? m.outcome()
+                    : new CallOutcome(CallOutcome.Kind.ERROR, "HTTP " + m.status(), m.outcome().millis());
+            Optional<Long> quota = metricsCall.isOk() ? quotaOf(m.body()) : Optional.empty();
+            if (metricsCall.isOk() && quota.isEmpty()) {
+                metricsCall = new CallOutcome(CallOutcome.Kind.ERROR, "no " + QUOTA_GAUGE + " in /metrics",
+                        m.outcome().millis());
+            }
             return new EtcdClientView(clientUrl, statusCall, Optional.of(status), serializable.join(),
-                    linearizable.join(), members);
+                    linearizable.join(), members, metricsCall, quota);
         }
     }
 
@@ -141,6 +158,15 @@ public final class JetcdMemberPort implements EtcdMemberPort {
     }
 
     private Client client(String endpoint, long deadlineMillis) {
+        return tunedClient(endpoint, callTimeout, deadlineMillis);
+    }
+
+    /**
+     * A client of one endpoint with the settings of ETCD.md section 3: no wait for ready, a connect timeout of at most
+     * 1 s, no retries, a gRPC deadline of {@code deadlineMillis} on every unary call.
+     */
+    static Client tunedClient(String endpoint, Duration callTimeout, long deadlineMillis) {
+        GRPC_LOG.setLevel(Level.WARNING);
         return Client.builder()
                 .endpoints(endpoint)
                 .waitForReady(false)
@@ -150,7 +176,17 @@ public final class JetcdMemberPort implements EtcdMemberPort {
                 .build();
     }
 
-    private static <T> T await(Supplier<CompletableFuture<T>> call, long deadlineMillis) throws Exception {
+    /** The deadline of a first call: {@code callTimeout}, plus the cold-start allowance until a call succeeded. */
+    static long firstCallDeadlineMillis(Duration callTimeout) {
+        return callTimeout.toMillis() + (WARM.get() ? 0 : COLD_START_ALLOWANCE_MILLIS);
+    }
+
+    /** Notes that a gRPC call succeeded in this JVM (classes are loaded from now on). */
+    static void warm() {
+        WARM.set(true);
+    }
+
+    static <T> T await(Supplier<CompletableFuture<T>> call, long deadlineMillis) throws Exception {
         // the gRPC deadline ends the call; orTimeout only guards against a call that was never sent
         return call.get().orTimeout(deadlineMillis + 1000, TimeUnit.MILLISECONDS).get();
     }
@@ -202,6 +238,22 @@ public final class JetcdMemberPort implements EtcdMemberPort {
             r = r.getCause();
         }
         return String.valueOf(r.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The value of the gauge {@value #QUOTA_GAUGE} in a Prometheus text exposition, if present. */
+    static Optional<Long> quotaOf(String metrics) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(QUOTA_GAUGE + " ") || line.startsWith(QUOTA_GAUGE + "{")) {
+                String value = line.substring(line.lastIndexOf(' ') + 1).strip();
+                try {
+                    double v = Double.parseDouble(value);
+                    return v > 0 && v < 9.2e18 ? Optional.of(Math.round(v)) : Optional.empty();
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<Long> parseHex(String s) {

@@ -47,7 +47,7 @@ class DoctorTest {
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
             long t0 = System.nanoTime();
-            DoctorReport r = Doctor.runTasks(List.of(
+            DoctorReport r = CheckGraph.builder().build().assemble(Doctor.runTasks(List.of(
                             task("hangs", () -> {
                                 never.await();
                                 return List.of();
@@ -56,7 +56,7 @@ class DoctorTest {
                                 throw new IllegalStateException("boom");
                             }),
                             task("fine", () -> List.of(Check.ok("test", "fine", "fine", 0)))),
-                    CheckGraph.builder().build(), Duration.ofMillis(300), Duration.ofSeconds(10), pool);
+                    Duration.ofMillis(300), Duration.ofSeconds(10), pool));
 
             assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(3).toNanos());
             assertEquals("no result within 300 ms", r.check("hangs").orElseThrow().finding());
@@ -73,10 +73,10 @@ class DoctorTest {
         CountDownLatch never = new CountDownLatch(1);
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
-            DoctorReport r = Doctor.runTasks(List.of(task("hangs", () -> {
+            DoctorReport r = CheckGraph.builder().build().assemble(Doctor.runTasks(List.of(task("hangs", () -> {
                 never.await();
                 return List.of();
-            })), CheckGraph.builder().build(), Duration.ofSeconds(10), Duration.ofMillis(200), pool);
+            })), Duration.ofSeconds(10), Duration.ofMillis(200), pool));
 
             assertEquals("no result within 200 ms", r.check("hangs").orElseThrow().finding());
         } finally {

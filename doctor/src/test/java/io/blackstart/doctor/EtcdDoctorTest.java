@@ -207,7 +207,7 @@ class EtcdDoctorTest {
 
         JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
         assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
-        assertEquals(6, json.get("checks").size()); // 3 members, quorum, raft lag, clock skew
+        assertEquals(7, json.get("checks").size()); // 3 members, quorum, raft lag, clock skew, agents recorded
         assertEquals(0, json.get("rootCauses").size());
         json.get("checks").forEach(c -> assertEquals("ok", c.get("status").asText()));
     }
