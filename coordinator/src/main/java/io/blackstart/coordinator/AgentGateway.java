@@ -10,8 +10,9 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 /**
  * The agents' entry point on every coordinator node: registered with the receptionist under
  * {@link AgentEvent#SERVICE_KEY_ID}, it forwards every {@link AgentEvent} to the recovery manager singleton
- * (through the local singleton proxy, which buffers while the singleton moves). Stateless: it never looks into,
- * drops or reorders events, and never answers agents itself.
+ * (through the local singleton proxy, which buffers while the singleton moves), and tells this node's
+ * {@link AgentRoster} who reported (node id and command ref of every {@link AgentEvent.AgentReport}). Stateless: it
+ * never drops or reorders events, and never answers agents itself.
  */
 public final class AgentGateway {
 
@@ -22,11 +23,15 @@ public final class AgentGateway {
     private AgentGateway() {
     }
 
-    public static Behavior<AgentEvent> create(ActorRef<RecoveryManager.Command> recoveryManager) {
+    public static Behavior<AgentEvent> create(ActorRef<RecoveryManager.Command> recoveryManager,
+                                              ActorRef<AgentRoster.Command> roster) {
         return Behaviors.setup(ctx -> {
             ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, ctx.getSelf()));
             return Behaviors.receiveMessage(event -> {
                 recoveryManager.tell(new RecoveryManager.AgentEventReceived(event));
+                if (event instanceof AgentEvent.AgentReport r) {
+                    roster.tell(new AgentRoster.Reported(r.nodeId(), r.agent()));
+                }
                 return Behaviors.same();
             });
         });

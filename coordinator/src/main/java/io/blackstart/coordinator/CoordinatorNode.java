@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts a coordinator node: the actor system {@code blackstart} with the cluster role {@code coordinator}, the
  * {@link CatalogKeeper}, the {@link RecoveryManager} singleton (role {@code coordinator}), the
- * {@link AgentGateway}, the {@link StatusBoard} replica, the {@link HttpApi} (with the tracker's
+ * {@link AgentGateway} with this node's {@link AgentRoster}, the {@link StatusBoard} replica, the {@link HttpApi} (with the tracker's
  * {@link TrackerRoutes}: events, report, metrics, dashboard) and the {@link BlackstartMBeans}.
  *
  * <p>The caller's config must set {@code pekko.actor.provider = cluster}, the Artery address
@@ -140,7 +140,7 @@ public final class CoordinatorNode {
 
     /**
      * The options of {@code GET /api/v1/doctor}: {@code blackstart.doctor} of this node's config, with this node's
-     * etcd endpoints and its own API (once bound; a wildcard bind address is asked on loopback), run once.
+     * etcd endpoints and prefix and its own API (once bound; a wildcard bind address is asked on loopback), run once.
      */
     static DoctorOptions doctorOptions(ActorSystem<?> system, CoordinatorSettings settings,
                                        CompletableFuture<InetSocketAddress> http) {
@@ -153,7 +153,8 @@ public final class CoordinatorNode {
             return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
         });
         return DoctorOptions.fromConfig(system.settings().config()).toBuilder()
-                .etcdEndpoints(settings.etcd().endpoints()).api(self).waitFor(Duration.ZERO).build();
+                .etcdEndpoints(settings.etcd().endpoints()).etcdPrefix(settings.etcd().prefix()).api(self)
+                .waitFor(Duration.ZERO).build();
     }
 
     private static Behavior<Void> guardian(DesiredStateStore store, CoordinatorSettings settings,
@@ -173,7 +174,11 @@ public final class CoordinatorNode {
                     SingletonActor.of(manager, "recovery-manager")
                             .withSettings(ClusterSingletonSettings.create(system).withRole(ROLE)));
             managerRef.complete(proxy);
-            ctx.spawn(AgentGateway.create(proxy), "agent-gateway");
+            ActorRef<AgentRoster.Command> roster = ctx.spawn(Behaviors.supervise(AgentRoster.create(store,
+                            settings.agents(), System::currentTimeMillis))
+                    .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
+                    "agent-roster");
+            ctx.spawn(AgentGateway.create(proxy, roster), "agent-gateway");
             if (tracker.jmx()) {
                 BlackstartMBeans.register(board, proxy, settings.api().askTimeout(), system);
             }
@@ -181,8 +186,11 @@ public final class CoordinatorNode {
             if (settings.api().enabled()) {
                 DoctorRoutes doctor = new DoctorRoutes(system, () -> doctorOptions(system, settings, http), Doctor::run,
                         system.settings().config().getDuration("blackstart.coordinator.doctor.timeout"));
+                HostDiagnosisRoutes hosts = new HostDiagnosisRoutes(roster, board, system,
+                        settings.agents().diagnosisDeadline());
                 HttpApi api = new HttpApi(board, proxy, settings.api(), system, new TrackerRoutes(board,
-                        new EventStream(board, system), new Metrics(board), tracker), Optional.of(doctor));
+                        new EventStream(board, system), new Metrics(board), tracker), Optional.of(doctor),
+                        Optional.of(hosts));
                 Http.get(system).newServerAt(settings.api().host(), settings.api().port()).bind(api.route())
                         .whenComplete((ServerBinding b, Throwable err) -> {
                             if (err != null) {

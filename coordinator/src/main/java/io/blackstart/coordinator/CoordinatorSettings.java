@@ -11,7 +11,7 @@ import java.util.List;
  * Every setting of the coordinator, read once from {@code blackstart.coordinator} (see {@code reference.conf},
  * which documents each key) and passed into the actors' {@code create(...)} factories.
  */
-public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, Recovery recovery) {
+public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, Recovery recovery, Agents agents) {
 
     /** The etcd client: endpoints, key prefix, and the bounds of every call. */
     public record Etcd(List<String> endpoints, String prefix, Duration callTimeout, Duration connectTimeout,
@@ -49,6 +49,28 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
                            Duration assignmentClockSkew, Duration reportGrace, LedgerSettings ledger) {
     }
 
+    /**
+     * The agent roster ({@link AgentRoster}): how often {@code lastSeen} of an agent's etcd record is refreshed, the
+     * backoff of its etcd reads and writes while etcd is unreachable, and how long a host diagnosis waits for the
+     * agents' answers.
+     */
+    public record Agents(Duration recordRefresh, Duration storeRetryBackoffMin, Duration storeRetryBackoffMax,
+                         Duration diagnosisDeadline) {
+        public Agents {
+            for (Duration d : new Duration[]{recordRefresh, storeRetryBackoffMin, storeRetryBackoffMax,
+                    diagnosisDeadline}) {
+                if (d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("blackstart.coordinator.agents.* durations must be positive: "
+                            + d);
+                }
+            }
+            if (storeRetryBackoffMax.compareTo(storeRetryBackoffMin) < 0) {
+                throw new IllegalArgumentException("blackstart.coordinator.agents.store-retry-backoff-max must not be "
+                        + "below store-retry-backoff-min");
+            }
+        }
+    }
+
     /** Reads {@code blackstart.coordinator} from a resolved config that includes this module's reference.conf. */
     public static CoordinatorSettings fromConfig(Config root) {
         Config c = root.getConfig("blackstart.coordinator");
@@ -76,7 +98,10 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
                 r.getDuration("tick-interval"), r.getDuration("status-interval"),
                 r.getDuration("store-retry-backoff-min"), r.getDuration("store-retry-backoff-max"),
                 r.getDuration("assignment-clock-skew"), r.getDuration("report-grace"), ledger);
-        return new CoordinatorSettings(etcd, catalog, api, recovery);
+        Config g = c.getConfig("agents");
+        Agents agents = new Agents(g.getDuration("record-refresh"), g.getDuration("store-retry-backoff-min"),
+                g.getDuration("store-retry-backoff-max"), g.getDuration("diagnosis-deadline"));
+        return new CoordinatorSettings(etcd, catalog, api, recovery, agents);
     }
 
     static String normalizePrefix(String prefix) {

@@ -15,7 +15,12 @@ import java.util.function.Consumer;
  *   <li>{@code <prefix>/assignments/<instanceId>} — where an instance was last sent to start, JSON
  *       {@code {"node":"local-1","attempt":1,"coordinator":"<incarnation>","at":<epoch millis>}}, written only by
  *       {@link #recordAssignment} (compare-and-set);</li>
- *   <li>{@code <prefix>/mode} — JSON {@code {"mode":"recovery"|"normal","since":<epoch millis>,"by":"auto"|"operator"}}.</li>
+ *   <li>{@code <prefix>/mode} — JSON {@code {"mode":"recovery"|"normal","since":<epoch millis>,"by":"auto"|"operator"}};</li>
+ *   <li>{@code <prefix>/agents/<nodeId>} — an agent a coordinator has seen, JSON
+ *       {@code {"nodeId":"local-1","address":"pekko://blackstart@10.0.0.7:25520","firstSeen":<epoch millis>,
+ *       "lastSeen":<epoch millis>}}, written by {@link #recordAgent} (compare-and-set, like assignments) and read by
+ *       {@code blackstart doctor} straight from etcd as the agents to expect. Operators delete the record of a host
+ *       that is gone for good.</li>
  * </ul>
  *
  * <p><b>Bounded calls.</b> Every returned stage completes — normally or exceptionally — within the store's call
@@ -112,6 +117,33 @@ public interface DesiredStateStore extends AutoCloseable {
         }
     }
 
+    /**
+     * The value of {@code agents/<nodeId>}.
+     *
+     * @param nodeId          the agent's node id
+     * @param address         the agent's actor system address ({@code pekko://blackstart@host:port})
+     * @param firstSeenMillis epoch millis a coordinator first recorded it
+     * @param lastSeenMillis  epoch millis of the latest write (refreshed at most every
+     *                        {@code agents.record-refresh}, not on every report)
+     */
+    record AgentRecord(String nodeId, String address, long firstSeenMillis, long lastSeenMillis) {
+    }
+
+    /** A stored agent record with its mod revision. */
+    record StoredAgent(AgentRecord agent, long modRevision) {
+    }
+
+    /** The outcome of {@link #recordAgent}. */
+    sealed interface AgentWrite {
+        /** Written; {@code modRevision} is the key's new mod revision. */
+        record Written(long modRevision) implements AgentWrite {
+        }
+
+        /** Not written: the key changed since the caller saw it. {@code current} is what is there (empty if absent). */
+        record Conflict(Optional<StoredAgent> current) implements AgentWrite {
+        }
+    }
+
     /** Loads every app document and the revision they were read at. */
     CompletionStage<AppsSnapshot> loadApps();
 
@@ -141,6 +173,16 @@ public interface DesiredStateStore extends AutoCloseable {
 
     /** Stores the recovery mode. */
     CompletionStage<Void> writeMode(ModeRecord mode);
+
+    /** Every agent record, by node id. */
+    CompletionStage<Map<String, StoredAgent>> loadAgents();
+
+    /**
+     * Compare-and-set of {@code agents/<nodeId>}: written only if the key's mod revision equals
+     * {@code expectedModRevision} (0 = the key must be absent), so a writer that saw an older record learns the
+     * current one instead of overwriting, e.g., its {@code firstSeen}.
+     */
+    CompletionStage<AgentWrite> recordAgent(AgentRecord agent, long expectedModRevision);
 
     /** A cheap bounded round trip (used to notice a dead store while the watch is silent). */
     CompletionStage<Void> ping();

@@ -88,6 +88,10 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
         return prefix + "/assignments/";
     }
 
+    private String agentsDir() {
+        return prefix + "/agents/";
+    }
+
     private String modeKey() {
         return prefix + "/mode";
     }
@@ -231,6 +235,43 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
     }
 
     @Override
+    public CompletionStage<Map<String, StoredAgent>> loadAgents() {
+        return bounded(kv.get(bytes(agentsDir()), prefixGet()).thenApply(r -> {
+            Map<String, StoredAgent> out = new LinkedHashMap<>();
+            for (KeyValue k : r.getKvs()) {
+                StoredAgent a = toAgent(k);
+                out.put(a.agent().nodeId(), a);
+            }
+            return out;
+        }));
+    }
+
+    @Override
+    public CompletionStage<AgentWrite> recordAgent(AgentRecord agent, long expectedModRevision) {
+        ByteSequence key = bytes(agentsDir() + agent.nodeId());
+        Cmp cmp = expectedModRevision == 0
+                ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
+                : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision));
+        return bounded(kv.txn()
+                .If(cmp)
+                .Then(Op.put(key, bytes(encodeAgent(agent)), PutOption.DEFAULT))
+                .Else(Op.get(key, GetOption.DEFAULT))
+                .commit()
+                .thenApply(r -> {
+                    if (r.isSucceeded()) {
+                        return new AgentWrite.Written(r.getHeader().getRevision());
+                    }
+                    Optional<StoredAgent> current = Optional.empty();
+                    for (GetResponse g : r.getGetResponses()) {
+                        if (!g.getKvs().isEmpty()) {
+                            current = Optional.of(toAgent(g.getKvs().get(0)));
+                        }
+                    }
+                    return new AgentWrite.Conflict(current);
+                }));
+    }
+
+    @Override
     public CompletionStage<Void> ping() {
         return bounded(kv.get(bytes(modeKey()), GetOption.builder().withCountOnly(true).build()).thenApply(r -> null));
     }
@@ -270,6 +311,31 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
         } catch (IOException e) {
             // an unreadable record still blocks a blind overwrite: it names no node, so it conflicts with all
             return new AssignmentValue("", 0, "unreadable", 0);
+        }
+    }
+
+    private StoredAgent toAgent(KeyValue k) {
+        String id = text(k.getKey()).substring(agentsDir().length());
+        return new StoredAgent(decodeAgent(id, text(k.getValue())), k.getModRevision());
+    }
+
+    static String encodeAgent(AgentRecord a) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("nodeId", a.nodeId());
+        n.put("address", a.address());
+        n.put("firstSeen", a.firstSeenMillis());
+        n.put("lastSeen", a.lastSeenMillis());
+        return n.toString();
+    }
+
+    /** The record of {@code nodeId} (the key's last segment); an unreadable value keeps the id, nothing else. */
+    static AgentRecord decodeAgent(String nodeId, String json) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            return new AgentRecord(nodeId, n.path("address").asText(""), n.path("firstSeen").asLong(0),
+                    n.path("lastSeen").asLong(0));
+        } catch (IOException e) {
+            return new AgentRecord(nodeId, "", 0, 0);
         }
     }
 

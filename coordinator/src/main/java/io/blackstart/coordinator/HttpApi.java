@@ -52,6 +52,7 @@ public final class HttpApi extends AllDirectives {
     private final ActorSystem<?> system;
     private final TrackerRoutes tracker;
     private final Optional<DoctorRoutes> doctor;
+    private final Optional<HostDiagnosisRoutes> hosts;
 
     public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
                    ActorSystem<?> system) {
@@ -68,7 +69,15 @@ public final class HttpApi extends AllDirectives {
     /** With the tracker's routes and, if present, {@code GET /api/v1/doctor}. */
     public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
                    ActorSystem<?> system, TrackerRoutes tracker, Optional<DoctorRoutes> doctor) {
+        this(board, manager, settings, system, tracker, doctor, Optional.empty());
+    }
+
+    /** With the tracker's routes and, if present, {@code GET /api/v1/doctor} and {@code GET /api/v1/hosts/diagnosis}. */
+    public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
+                   ActorSystem<?> system, TrackerRoutes tracker, Optional<DoctorRoutes> doctor,
+                   Optional<HostDiagnosisRoutes> hosts) {
         this.doctor = doctor;
+        this.hosts = hosts;
         this.board = board;
         this.manager = manager;
         this.settings = settings;
@@ -85,6 +94,8 @@ public final class HttpApi extends AllDirectives {
                 path("apps", () -> only(HttpMethods.GET, () -> parameterOptional("state", this::apps))),
                 path("recovery", () -> only(HttpMethods.POST, this::recovery)),
                 doctor.map(d -> path("doctor", () -> only(HttpMethods.GET, d::route))).orElse(reject()),
+                hosts.map(h -> pathPrefix("hosts", () -> path("diagnosis", () -> only(HttpMethods.GET, h::route))))
+                        .orElse(reject()),
                 tracker.apiRoutes(this::only))));
         RejectionHandler rejections = RejectionHandler.defaultHandler().mapRejectionResponse(r -> {
             if (r.entity() instanceof HttpEntity.Strict strict

@@ -47,6 +47,7 @@ public final class InMemoryDesiredStateStore implements DesiredStateStore {
     private long revision = 1;
     private volatile boolean down;
     final AtomicInteger casCalls = new AtomicInteger();
+    final AtomicInteger agentWrites = new AtomicInteger();
 
     private record Watcher(WatchListener listener, boolean[] closed) {
     }
@@ -228,6 +229,46 @@ public final class InMemoryDesiredStateStore implements DesiredStateStore {
         return call(() -> {
             data.put(prefix + "/mode", new Entry(EtcdDesiredStateStore.encodeMode(mode), ++revision));
             return null;
+        });
+    }
+
+    private String agents() {
+        return prefix + "/agents/";
+    }
+
+    @Override
+    public CompletionStage<Map<String, StoredAgent>> loadAgents() {
+        return call(this::agentsNowSync);
+    }
+
+    /** The stored agent records (for assertions). */
+    public synchronized Map<String, StoredAgent> agentsNow() {
+        return agentsNowSync();
+    }
+
+    private Map<String, StoredAgent> agentsNowSync() {
+        Map<String, StoredAgent> out = new LinkedHashMap<>();
+        data.subMap(agents(), agents() + Character.MAX_VALUE).forEach((k, e) -> {
+            String id = k.substring(agents().length());
+            out.put(id, new StoredAgent(EtcdDesiredStateStore.decodeAgent(id, e.value()), e.modRevision()));
+        });
+        return out;
+    }
+
+    @Override
+    public CompletionStage<AgentWrite> recordAgent(AgentRecord agent, long expectedModRevision) {
+        agentWrites.incrementAndGet();
+        return call(() -> {
+            String key = agents() + agent.nodeId();
+            Entry e = data.get(key);
+            long current = e == null ? 0 : e.modRevision();
+            if (current != expectedModRevision) {
+                return new AgentWrite.Conflict(e == null ? Optional.empty() : Optional.of(new StoredAgent(
+                        EtcdDesiredStateStore.decodeAgent(agent.nodeId(), e.value()), e.modRevision())));
+            }
+            long rev = ++revision;
+            data.put(key, new Entry(EtcdDesiredStateStore.encodeAgent(agent), rev));
+            return new AgentWrite.Written(rev);
         });
     }
 

@@ -139,6 +139,29 @@ class EtcdDesiredStateStoreTest {
     }
 
     @Test
+    void agentRecordsAreComparedAndSetAndReadBackAsTheDoctorReadsThem() throws Exception {
+        DesiredStateStore.AgentRecord first = new DesiredStateStore.AgentRecord("local-1",
+                "pekko://blackstart@127.0.0.1:25531", 1_000, 1_000);
+        DesiredStateStore.AgentWrite.Written w = assertInstanceOf(DesiredStateStore.AgentWrite.Written.class,
+                await(store.recordAgent(first, 0)));
+
+        // a coordinator that believed the key absent learns the record instead of overwriting its firstSeen
+        DesiredStateStore.AgentWrite.Conflict c = assertInstanceOf(DesiredStateStore.AgentWrite.Conflict.class,
+                await(store.recordAgent(new DesiredStateStore.AgentRecord("local-1", "x", 5_000, 5_000), 0)));
+        assertEquals(new DesiredStateStore.StoredAgent(first, w.modRevision()), c.current().orElseThrow());
+
+        DesiredStateStore.AgentRecord moved = new DesiredStateStore.AgentRecord("local-1",
+                "pekko://blackstart@127.0.0.1:25532", 1_000, 9_000);
+        assertInstanceOf(DesiredStateStore.AgentWrite.Written.class, await(store.recordAgent(moved, w.modRevision())));
+        Map<String, DesiredStateStore.StoredAgent> all = await(store.loadAgents());
+        assertEquals(List.of("local-1"), List.copyOf(all.keySet()));
+        assertEquals(moved, all.get("local-1").agent());
+        // the value is the JSON the doctor parses
+        assertEquals("{\"nodeId\":\"local-1\",\"address\":\"pekko://blackstart@127.0.0.1:25532\",\"firstSeen\":1000,"
+                + "\"lastSeen\":9000}", EtcdDesiredStateStore.encodeAgent(moved));
+    }
+
+    @Test
     void modeIsReadBackAsWritten() throws Exception {
         assertEquals(Optional.empty(), await(store.readMode()));
         await(store.writeMode(new ModeRecord(true, 12345, ModeRecord.AUTO)));
