@@ -33,16 +33,21 @@ final class EtcdCluster implements AutoCloseable {
     private final List<Integer> peerPorts = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private final List<String> extraFlags;
 
-    private EtcdCluster(Path root, String token) {
+    private EtcdCluster(Path root, String token, List<String> extraFlags) {
         this.root = root;
         this.token = token;
+        this.extraFlags = List.copyOf(extraFlags);
     }
 
-    /** Starts {@code n} members with this token and waits until every one reports healthy. */
-    static EtcdCluster start(int n, String token) {
+    /**
+     * Starts {@code n} members with this token (and these extra etcd flags on every member, e.g.
+     * {@code --quota-backend-bytes=16777216}) and waits until every one reports healthy.
+     */
+    static EtcdCluster start(int n, String token, String... extraFlags) {
         try {
-            EtcdCluster c = new EtcdCluster(Files.createTempDirectory("doctor-etcd-"), token);
+            EtcdCluster c = new EtcdCluster(Files.createTempDirectory("doctor-etcd-"), token, List.of(extraFlags));
             List<Integer> ports = FreePorts.take(2 * n);
             for (int i = 0; i < n; i++) {
                 c.names.add("e" + (i + 1));
@@ -240,6 +245,7 @@ final class EtcdCluster implements AutoCloseable {
                 "--initial-cluster-token", tok,
                 "--initial-cluster-state", state,
                 "--heartbeat-interval", "50", "--election-timeout", "500");
+        pb.command().addAll(extraFlags);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve(names.get(i) + ".log").toFile()));
         try {

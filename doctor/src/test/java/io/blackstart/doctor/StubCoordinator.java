@@ -20,6 +20,7 @@ final class StubCoordinator implements AutoCloseable {
     private final AtomicReference<String> cluster = new AtomicReference<>();
     private volatile int clusterStatus = 200;
     private final AtomicReference<String> hosts = new AtomicReference<>();
+    private volatile int hostsStatus = 200;
 
     private StubCoordinator(HttpServer http) {
         this.http = http;
@@ -31,7 +32,7 @@ final class StubCoordinator implements AutoCloseable {
             StubCoordinator stub = new StubCoordinator(http);
             http.createContext("/api/v1/status", ex -> reply(ex, 200, status));
             http.createContext("/api/v1/cluster", ex -> reply(ex, stub.clusterStatus, stub.cluster.get()));
-            http.createContext("/api/v1/hosts/diagnosis", ex -> reply(ex, 200, stub.hosts.get() != null
+            http.createContext("/api/v1/hosts/diagnosis", ex -> reply(ex, stub.hostsStatus, stub.hosts.get() != null
                     ? stub.hosts.get() : healthyHosts(stub.cluster.get())));
             http.start();
             return stub;
@@ -87,6 +88,12 @@ final class StubCoordinator implements AutoCloseable {
                 + "\"version\":\"20.10.24\",\"apiVersion\":\"1.41\",\"storageDriver\":\"overlay2\","
                 + "\"dataRoot\":\"/var/lib/docker\",\"freeBytes\":" + freeBytes + ",\"totalBytes\":" + totalBytes
                 + ",\"error\":\"\",\"millis\":4}}";
+    }
+
+    /** The HTTP status of {@code GET /api/v1/hosts/diagnosis} from now on (404: a coordinator without it). */
+    StubCoordinator hostsStatus(int status) {
+        hostsStatus = status;
+        return this;
     }
 
     /** What {@code GET /api/v1/hosts/diagnosis} answers from now on. */
