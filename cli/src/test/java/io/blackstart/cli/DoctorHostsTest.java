@@ -1,0 +1,236 @@
+package io.blackstart.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.blackstart.agent.AgentNode;
+import io.blackstart.coordinator.CoordinatorNode;
+import io.blackstart.coordinator.StatusSnapshot;
+import io.blackstart.doctor.DoctorMain;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The doctor's per-host checks end to end in one JVM: a real coordinator node (etcd at 127.0.0.1:2379, a private
+ * prefix) and two real node agents on the local Docker engine, joined over Artery. The doctor reports each agent's
+ * Docker version as the Docker CLI shows it and a clock offset within its uncertainty (one machine, one clock), and
+ * the agents the coordinator recorded in etcd; after one agent stops, the doctor names it.
+ */
+@Tag("docker")
+@Tag("etcd")
+@Timeout(180)
+class DoctorHostsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
+    private static final String A = "doc-" + RUN + "-a";
+    private static final String B = "doc-" + RUN + "-b";
+    private static final String PREFIX = "/bs-doctor-" + RUN;
+    private static final List<ActorSystem<?>> SYSTEMS = new ArrayList<>();
+    private static ActorSystem<?> coordinator;
+    private static ActorSystem<?> agentB;
+    private static String api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String seed = "pekko://blackstart@127.0.0.1:" + port;
+        coordinator = CoordinatorNode.start(node(Map.of("pekko.remote.artery.canonical.port", port,
+                "pekko.cluster.seed-nodes", List.of(seed),
+                "blackstart.coordinator.etcd.prefix", PREFIX,
+                "blackstart.coordinator.api.port", 0,
+                "blackstart.coordinator.tracker.jmx", "off",
+                "blackstart.coordinator.recovery.settle-time", "500ms",
+                "blackstart.coordinator.agents.diagnosis-deadline", "2s")));
+        SYSTEMS.add(coordinator);
+        api = "http://127.0.0.1:" + CoordinatorNode.httpAddress(coordinator).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS).getPort();
+        for (String id : List.of(A, B)) {
+            ActorSystem<?> agent = AgentNode.start(node(Map.of("pekko.remote.artery.canonical.port", 0,
+                    "pekko.cluster.seed-nodes", List.of(seed),
+                    "blackstart.agent.node-id", id,
+                    "blackstart.agent.host-diagnosis-timeout", "1s")));
+            SYSTEMS.add(agent);
+            if (id.equals(B)) {
+                agentB = agent;
+            }
+        }
+        await("both agents reporting", () -> hosts().containsAll(Set.of(A, B)));
+        // the coordinator records the agents it sees in etcd, where the doctor reads them
+        await("both agents recorded in etcd", () -> recorded().containsAll(Set.of(A, B)));
+    }
+
+    /** The node ids recorded under the prefix, read with etcdctl as an operator would. */
+    private static Set<String> recorded() {
+        try {
+            Process p = new ProcessBuilder("etcdctl", "--endpoints=http://127.0.0.1:2379", "get", "--prefix",
+                    "--keys-only", PREFIX + "/agents/").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out.lines().filter(l -> !l.isBlank()).map(l -> l.substring(l.lastIndexOf('/') + 1))
+                    .collect(Collectors.toSet());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Set.of();
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        SYSTEMS.forEach(ActorSystem::terminate);
+        for (ActorSystem<?> s : SYSTEMS) {
+            s.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+        new ProcessBuilder("etcdctl", "--endpoints=http://127.0.0.1:2379", "del", "--prefix", PREFIX + "/")
+                .redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    private static Config node(Map<String, Object> overrides) {
+        return ConfigFactory.parseMap(overrides)
+                .withFallback(ConfigFactory.parseString("""
+                        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                        pekko.coordinated-shutdown.exit-jvm = off
+                        pekko.loglevel = WARNING
+                        """))
+                .withFallback(ConfigFactory.parseResources(NodeConfig.class, "blackstart-node.conf"));
+    }
+
+    private static Set<String> hosts() {
+        return CoordinatorNode.statusBoard(coordinator).latest().map(s -> s.hosts().stream()
+                .map(StatusSnapshot.HostStatus::nodeId).collect(Collectors.toSet())).orElse(Set.of());
+    }
+
+    private static void await(String what, BooleanSupplier done) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+    }
+
+    private record Doctor(int exit, String text, Map<String, JsonNode> checks) {
+        JsonNode check(String name) {
+            JsonNode c = checks.get(name);
+            if (c == null) {
+                throw new AssertionError(name + " missing:\n" + text);
+            }
+            return c;
+        }
+    }
+
+    /** The doctor as an operator runs it, once as text (printed, for the record) and once as JSON. */
+    private static Doctor doctor() throws IOException {
+        String[] args = {"--api", api, "--etcd", "http://127.0.0.1:2379", "--prefix", PREFIX};
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        DoctorMain.run(args, new PrintStream(text, true, StandardCharsets.UTF_8), System.err);
+        System.out.println(text.toString(StandardCharsets.UTF_8));
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        List<String> withJson = new ArrayList<>(List.of(args));
+        withJson.add("--json");
+        int exit = DoctorMain.run(withJson.toArray(String[]::new), new PrintStream(json, true, StandardCharsets.UTF_8),
+                System.err);
+        Map<String, JsonNode> checks = new java.util.LinkedHashMap<>();
+        JSON.readTree(json.toString(StandardCharsets.UTF_8)).path("checks").forEach(c -> checks.put(c.path("name").asText(), c));
+        return new Doctor(exit, text.toString(StandardCharsets.UTF_8), checks);
+    }
+
+    private static String dockerCli(String format) throws Exception {
+        Process p = new ProcessBuilder("docker", "version", "--format", format).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        return out;
+    }
+
+    @Test
+    void theDoctorChecksDockerAndTheClockOfEveryHostAndNamesAnAgentThatStopped() throws Exception {
+        String version = dockerCli("{{.Server.Version}}");
+        String apiVersion = dockerCli("{{.Server.APIVersion}}");
+
+        Doctor d = doctor();
+
+        assertEquals("ok", d.check("agents answering").path("status").asText(), d.text());
+        for (String id : List.of(A, B)) {
+            JsonNode docker = d.check("docker on " + id);
+            assertEquals("docker", docker.path("group").asText());
+            assertEquals("ok", docker.path("status").asText(), d.text());
+            assertTrue(docker.path("finding").asText().startsWith("Docker " + version + " (API " + apiVersion
+                    + "), storage driver "), docker.path("finding").asText());
+            JsonNode clock = d.check("clock on " + id);
+            assertEquals("clocks", clock.path("group").asText());
+            assertEquals("ok", clock.path("status").asText(), d.text());
+            Matcher m = Pattern.compile(Pattern.quote(id) + " is ([+-]?\\d+) ms ± (\\d+) ms from the coordinator's clock "
+                    + "\\(round trip (\\d+) ms\\)").matcher(clock.path("finding").asText());
+            assertTrue(m.matches(), clock.path("finding").asText());
+            long skew = Long.parseLong(m.group(1));
+            long uncertainty = Long.parseLong(m.group(2));
+            assertTrue(Math.abs(skew) <= uncertainty + 1 && uncertainty < 1000, "one clock: " + m.group());
+        }
+        String recorded = d.check("agents recorded").path("finding").asText();
+        assertTrue(recorded.startsWith("2 agents recorded under " + PREFIX + "/agents/") && recorded.contains(A)
+                && recorded.contains(B), recorded);
+        assertEquals("ok", d.check("agents present").path("status").asText(), d.text());
+
+        // the endpoint the doctor reads
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api
+                + "/api/v1/hosts/diagnosis")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode diagnosis = JSON.readTree(r.body());
+        assertEquals(2, diagnosis.path("answered").asInt(), r.body());
+        assertEquals(version, diagnosis.path("hosts").get(0).path("docker").path("version").asText(), r.body());
+
+        // an agent stops: the doctor names it, from the coordinator's view and the record in etcd
+        agentB.terminate();
+        agentB.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        await(B + " gone from the coordinator's hosts", () -> !hosts().contains(B));
+
+        Doctor after = doctor();
+
+        assertEquals(1, after.exit(), after.text());
+        JsonNode gone = after.check("docker on " + B);
+        assertEquals("warn", gone.path("status").asText(), after.text());
+        assertTrue(gone.path("finding").asText().startsWith("not checked: "), gone.path("finding").asText());
+        JsonNode answering = after.check("agents answering");
+        assertEquals("warn", answering.path("status").asText());
+        assertEquals("1 of 2 agents answered; silent: " + B, answering.path("finding").asText());
+        assertEquals("ok", after.check("docker on " + A).path("status").asText());
+        assertTrue(after.check("agents present").path("finding").asText().endsWith("missing: " + B), after.text());
+    }
+}
