@@ -76,6 +76,9 @@ public final class AgentRoster extends AbstractBehavior<AgentRoster.Command> {
 
     private enum Reload implements Command { INSTANCE }
 
+    private record QueryOverdue(long query) implements Command {
+    }
+
     private record Seen(ActorRef<AgentCommand> agent, String address, long firstSeenMillis) {
     }
 
@@ -137,6 +140,7 @@ public final class AgentRoster extends AbstractBehavior<AgentRoster.Command> {
                 .onMessage(Written.class, this::onWritten)
                 .onMessage(DiagnoseHosts.class, this::onDiagnose)
                 .onMessage(QueryDone.class, this::onQueryDone)
+                .onMessage(QueryOverdue.class, this::onQueryOverdue)
                 .build();
     }
 
@@ -266,14 +270,27 @@ public final class AgentRoster extends AbstractBehavior<AgentRoster.Command> {
         Set<String> expected = new LinkedHashSet<>(d.expected());
         getContext().spawn(HostDiagnosisQuery.create(targets, expected, settings.diagnosisDeadline(), clock,
                 queryReplies), "host-diagnosis-" + (++queries));
+        // a query always replies within its deadline; should one die without replying, the next request starts afresh
+        timers.startSingleTimer(QueryOverdue.class, new QueryOverdue(queries),
+                settings.diagnosisDeadline().plusSeconds(1));
         return this;
     }
 
     private Behavior<Command> onQueryDone(QueryDone q) {
+        timers.cancel(QueryOverdue.class);
         for (ActorRef<HostsDiagnosis> w : waiters) {
             w.tell(q.result());
         }
         waiters.clear();
+        return this;
+    }
+
+    private Behavior<Command> onQueryOverdue(QueryOverdue o) {
+        if (o.query() == queries && !waiters.isEmpty()) {
+            getContext().getLog().warn("host diagnosis {} did not reply within its deadline; {} request(s) dropped",
+                    o.query(), waiters.size());
+            waiters.clear();
+        }
         return this;
     }
 }
