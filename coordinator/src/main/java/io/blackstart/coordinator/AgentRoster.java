@@ -38,7 +38,8 @@ import java.util.function.LongSupplier;
  * fan-out per node is in flight whatever the HTTP load.
  *
  * <p><b>States.</b> Until the stored records are loaded it writes nothing (it remembers what it saw); loading and
- * writes that fail are retried with exponential backoff ({@code agents.store-retry-backoff-min/max}).
+ * writes that fail are retried with exponential backoff ({@code agents.store-retry-backoff-min/max}). Until the
+ * receptionist's first listing of agents has arrived, diagnosis requests wait for it.
  *
  * <p><b>Never.</b> It never blocks (store calls come back through {@code pipeToSelf}) and never tells agents
  * anything but {@code DiagnoseHost} (through its queries).
@@ -96,6 +97,9 @@ public final class AgentRoster extends AbstractBehavior<AgentRoster.Command> {
     private Duration backoff;
     private long storeBlockedUntilNanos;
     private final List<ActorRef<HostsDiagnosis>> waiters = new ArrayList<>();
+    private final Set<String> waitersExpect = new LinkedHashSet<>();
+    private boolean listedOnce;
+    private boolean queryRunning;
     private long queries;
 
     private AgentRoster(ActorContext<Command> ctx, TimerScheduler<Command> timers, DesiredStateStore store,
@@ -172,10 +176,10 @@ public final class AgentRoster extends AbstractBehavior<AgentRoster.Command> {
     }
 
     private Behavior<Command> onReported(Reported r) {
-        String address = addressOf(r.agent(), selfAddress);
+        // every report of every agent passes here: only a new or changed ref costs more than two lookups
         Seen before = seen.get(r.nodeId());
         if (before == null || !before.agent().equals(r.agent())) {
-            seen.put(r.nodeId(), new Seen(r.agent(), address,
+            seen.put(r.nodeId(), new Seen(r.agent(), addressOf(r.agent(), selfAddress),
                     before == null ? clock.getAsLong() : before.firstSeenMillis()));
         }
         maybeWrite(r.nodeId());
@@ -245,14 +249,23 @@ public final class AgentRoster extends AbstractBehavior<AgentRoster.Command> {
         if (l.listing().isForKey(RecoveryManager.AGENT_KEY)) {
             // all instances, reachable or not: an unreachable agent is asked and listed as silent, not dropped
             listed = Set.copyOf(l.listing().getAllServiceInstances(RecoveryManager.AGENT_KEY));
+            listedOnce = true;
+            maybeStartQuery();
         }
         return this;
     }
 
     private Behavior<Command> onDiagnose(DiagnoseHosts d) {
         waiters.add(d.replyTo());
-        if (waiters.size() > 1) {
-            return this;
+        waitersExpect.addAll(d.expected());
+        maybeStartQuery();
+        return this;
+    }
+
+    /** Starts a query for the waiting requests, unless one runs (they share it) or no agent listing came yet. */
+    private void maybeStartQuery() {
+        if (queryRunning || waiters.isEmpty() || !listedOnce) {
+            return;
         }
         Map<ActorRef<AgentCommand>, String> names = new HashMap<>();
         seen.forEach((id, s) -> names.put(s.agent(), id));
@@ -267,29 +280,32 @@ public final class AgentRoster extends AbstractBehavior<AgentRoster.Command> {
             targets.add(new HostDiagnosisQuery.Target(ref, name));
         }
         targets.sort(Comparator.comparing(t -> t.agent().path().toString()));
-        Set<String> expected = new LinkedHashSet<>(d.expected());
-        getContext().spawn(HostDiagnosisQuery.create(targets, expected, settings.diagnosisDeadline(), clock,
-                queryReplies), "host-diagnosis-" + (++queries));
+        getContext().spawn(HostDiagnosisQuery.create(targets, Set.copyOf(waitersExpect), settings.diagnosisDeadline(),
+                clock, queryReplies), "host-diagnosis-" + (++queries));
+        queryRunning = true;
         // a query always replies within its deadline; should one die without replying, the next request starts afresh
         timers.startSingleTimer(QueryOverdue.class, new QueryOverdue(queries),
                 settings.diagnosisDeadline().plusSeconds(1));
-        return this;
     }
 
     private Behavior<Command> onQueryDone(QueryDone q) {
         timers.cancel(QueryOverdue.class);
+        queryRunning = false;
         for (ActorRef<HostsDiagnosis> w : waiters) {
             w.tell(q.result());
         }
         waiters.clear();
+        waitersExpect.clear();
         return this;
     }
 
     private Behavior<Command> onQueryOverdue(QueryOverdue o) {
-        if (o.query() == queries && !waiters.isEmpty()) {
+        if (o.query() == queries && queryRunning) {
             getContext().getLog().warn("host diagnosis {} did not reply within its deadline; {} request(s) dropped",
                     o.query(), waiters.size());
+            queryRunning = false;
             waiters.clear();
+            waitersExpect.clear();
         }
         return this;
     }
