@@ -203,4 +203,50 @@ class EtcdAssessmentTest {
         assertEquals(Status.FAIL, find(checks, EtcdAssessment.QUORUM).status());
         assertTrue(member(checks, U1).finding().contains("peer port not probed"));
     }
+
+    private static EtcdMemberObservation withMetrics(String url, long id, long dbSize, CallOutcome metrics,
+                                                     Optional<Long> quota) {
+        EtcdMemberStatus s = new EtcdMemberStatus(CID, id, 1, 100, 100, dbSize, dbSize, List.of(), "3.4.23");
+        EtcdClientView c = new EtcdClientView(url, CallOutcome.ok(5), Optional.of(s), CallOutcome.ok(2),
+                CallOutcome.ok(3), MEMBERS, metrics, quota);
+        return new EtcdMemberObservation(url, c, peer(url, CID, "3.4.0"));
+    }
+
+    @Test
+    void eachMembersOwnQuotaIsUsedUnlessOneIsConfigured() {
+        long mib = 1L << 20;
+        List<EtcdMemberObservation> obs = List.of(
+                withMetrics(U1, 1, 24 * 1024, CallOutcome.ok(4), Optional.of(2048 * mib)),
+                withMetrics(U2, 2, 14 * mib, CallOutcome.ok(4), Optional.of(16 * mib)),
+                withMetrics(U3, 3, 24 * 1024, new CallOutcome(CallOutcome.Kind.TIMEOUT, "no answer within 1500 ms",
+                        1500), Optional.empty()));
+
+        List<Check> checks = assessment.assess(obs);
+
+        assertTrue(member(checks, U1).finding().contains(", db 24 KiB of 2.00 GiB quota (0%), v3.4.23"),
+                member(checks, U1).finding());
+        assertEquals(Status.WARN, member(checks, U2).status());
+        assertEquals("e2 database is 14.0 MiB of its 16.0 MiB quota (88%)", member(checks, U2).finding());
+        assertTrue(member(checks, U3).finding().contains(", db 24 KiB (quota unknown: /metrics no answer within "
+                + "1500 ms), v3.4.23"), member(checks, U3).finding());
+
+        // etcd-quota-bytes overrides every member's own
+        List<Check> overridden = new EtcdAssessment(Optional.empty(), 29 * mib / 2, 1000).assess(obs);
+        assertEquals(Status.FAIL, member(overridden, U2).status());
+        assertEquals("e2 database is 14.0 MiB of its 14.5 MiB quota (97%)", member(overridden, U2).finding());
+        assertTrue(member(overridden, U1).finding().contains(", db 24 KiB of 14.5 MiB quota (0%)"),
+                member(overridden, U1).finding());
+    }
+
+    @Test
+    void theQuotaGaugeIsReadFromPrometheusText() {
+        String metrics = "# HELP etcd_server_quota_backend_bytes Current backend storage quota size in bytes.\n"
+                + "# TYPE etcd_server_quota_backend_bytes gauge\n"
+                + "etcd_server_quota_backend_bytes 2.147483648e+09\n"
+                + "etcd_server_quota_backend_bytes_total 7\n";
+        assertEquals(Optional.of(2_147_483_648L), JetcdMemberPort.quotaOf(metrics));
+        assertEquals(Optional.of(16_777_216L), JetcdMemberPort.quotaOf("etcd_server_quota_backend_bytes 1.6777216e+07"));
+        assertEquals(Optional.empty(), JetcdMemberPort.quotaOf("etcd_mvcc_db_total_size_in_bytes 20480\n"));
+        assertEquals(Optional.empty(), JetcdMemberPort.quotaOf("etcd_server_quota_backend_bytes NaN"));
+    }
 }
