@@ -198,11 +198,11 @@ class DoctorHostsTest {
 
         Doctor d = doctor();
 
-        assertEquals(0, d.exit(), d.text());
+        assertTrue(d.exit() <= 1, d.text()); // no failure (a disk under 10 % free on this machine would warn)
         assertEquals("ok", d.check("agents answering").status(), d.text());
         for (String id : List.of(A, B)) {
             Line docker = d.check("docker on " + id);
-            assertEquals("ok", docker.status(), d.text());
+            assertTrue(!docker.status().equals("fail") && docker.finding().contains(" free of "), d.text());
             assertTrue(docker.finding().startsWith("Docker " + version + " (API " + apiVersion + "), storage driver "),
                     docker.finding());
             Line clock = d.check("clock on " + id);
@@ -243,7 +243,7 @@ class DoctorHostsTest {
         Line answering = after.check("agents answering");
         assertEquals("warn", answering.status());
         assertEquals("1 of 2 agents answered; silent: " + B, answering.finding());
-        assertEquals("ok", after.check("docker on " + A).status());
+        assertTrue(after.check("docker on " + A).finding().startsWith("Docker " + version), after.text());
         assertTrue(after.check("agents present").finding().endsWith("missing: " + B), after.text());
     }
 }
