@@ -171,6 +171,7 @@ public final class RecoveryManager {
     private Set<ActorRef<StatusSnapshot>> replicas = Set.of();
     private final ThroughputMeter throughput = new ThroughputMeter(30_000);
     private final RecentStarts recentStarts;
+    private final HostImages hostImages = new HostImages();
     private final Map<String, int[]> peaks = new HashMap<>(); // node -> {outstanding, starts in flight}
     private final Tracker tracker = new Tracker(Tracker.Settings.DEFAULT);
     private final TrackerInbox trackerInbox = new TrackerInbox();
@@ -388,9 +389,9 @@ public final class RecoveryManager {
         timers.cancel(SettleTimeout.INSTANCE);
         applyCatalog(catalog.get(), now);
         for (AgentSession s : List.copyOf(agents.values())) {
-            stop(ledger.hostReported(toHostReport(s.report()), now));
+            stop(ledger.hostReported(toHostReport(s.report(), s.report().containers(), hostImages), now));
         }
-        ctx.getLog().info("rebuild done: {} desired instances, {} hosts, down share {}", ledger.instances().size(),
+        ctx.getLog().info("rebuild done: {} desired instances, {} hosts, down share {}", ledger.instanceCount(),
                 agents.size(), String.format("%.2f", ledger.downShare()));
         if (!recovery && ledger.downShare() > settings.autoThreshold()) {
             switchMode(true, ModeRecord.AUTO, now, "down share " + String.format("%.2f", ledger.downShare())
@@ -428,12 +429,12 @@ public final class RecoveryManager {
 
     private void applyCatalog(Catalog catalog, long now) {
         Set<String> before = new HashSet<>();
-        ledger.instances().forEach(v -> before.add(v.instanceId()));
+        ledger.forEachInstance((id, app, tier, state, node, attempt, failure) -> before.add(id));
         stop(ledger.setCatalog(catalog, now));
         appliedApps = catalog.apps();
         catalogApplied = true;
         Set<String> after = new HashSet<>();
-        ledger.instances().forEach(v -> after.add(v.instanceId()));
+        ledger.forEachInstance((id, app, tier, state, node, attempt, failure) -> after.add(id));
         before.removeAll(after);
         for (String gone : before) {
             // the instance is no longer desired: its record would only block a future instance of that id
@@ -486,7 +487,8 @@ public final class RecoveryManager {
         } else if (r.gcHeld() != recovery) {
             r.agent().tell(new AgentCommand.SetRecoveryMode(recovery));
         }
-        stop(ledger.hostReported(toHostReport(r, recentStarts.containers(r.nodeId(), r.containers(), now)), now));
+        stop(ledger.hostReported(toHostReport(r, recentStarts.containers(r.nodeId(), r.containers(), now), hostImages),
+                now));
     }
 
     private String imageOf(String appId) {
@@ -522,6 +524,7 @@ public final class RecoveryManager {
         }
         reportedRefs.remove(s.ref());
         recentStarts.forget(nodeId);
+        hostImages.forget(nodeId);
         ctx.getLog().warn("host {} lost: {}", nodeId, why);
         ledger.hostLost(nodeId, now);
         return true;
@@ -741,13 +744,10 @@ public final class RecoveryManager {
         storeDetail = "";
     }
 
-    static HostReport toHostReport(AgentEvent.AgentReport r) {
-        return toHostReport(r, r.containers());
-    }
-
-    static HostReport toHostReport(AgentEvent.AgentReport r, List<io.blackstart.protocol.wire.ContainerInfo> containers) {
+    static HostReport toHostReport(AgentEvent.AgentReport r, List<io.blackstart.protocol.wire.ContainerInfo> containers,
+                                   HostImages images) {
         return new HostReport(r.nodeId(), r.credits(), r.startsInFlight(), r.load().memoryAvailableMb(),
-                new HashSet<>(r.load().images()), containers);
+                images.of(r.nodeId(), r.load().images()), containers);
     }
 
     private void publishStatus(boolean force) {
