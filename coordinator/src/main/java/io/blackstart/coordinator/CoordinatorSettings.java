@@ -46,7 +46,8 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
     /** The recovery manager. */
     public record Recovery(double autoThreshold, Duration settleTime, Duration hostTimeout, Duration tickInterval,
                            Duration statusInterval, Duration storeRetryBackoffMin, Duration storeRetryBackoffMax,
-                           Duration assignmentClockSkew, Duration reportGrace, LedgerSettings ledger) {
+                           Duration assignmentClockSkew, Duration reportGrace, Duration reportResyncBackoff,
+                           LedgerSettings ledger) {
     }
 
     /** Reads {@code blackstart.coordinator} from a resolved config that includes this module's reference.conf. */
@@ -75,7 +76,8 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         Recovery recovery = new Recovery(threshold, r.getDuration("settle-time"), r.getDuration("host-timeout"),
                 r.getDuration("tick-interval"), r.getDuration("status-interval"),
                 r.getDuration("store-retry-backoff-min"), r.getDuration("store-retry-backoff-max"),
-                r.getDuration("assignment-clock-skew"), r.getDuration("report-grace"), ledger);
+                r.getDuration("assignment-clock-skew"), r.getDuration("report-grace"),
+                r.getDuration("report-resync-backoff"), ledger);
         return new CoordinatorSettings(etcd, catalog, api, recovery);
     }
 

@@ -172,6 +172,9 @@ public final class RecoveryManager {
     private final ThroughputMeter throughput = new ThroughputMeter(30_000);
     private final RecentStarts recentStarts;
     private final HostImages hostImages = new HostImages();
+    private final ReportAssembler reportAssembler = new ReportAssembler();
+    /** When a full report was last asked of each agent whose delta could not be applied. */
+    private final Map<String, Long> fullRequested = new HashMap<>();
     private final Map<String, int[]> peaks = new HashMap<>(); // node -> {outstanding, starts in flight}
     private final Tracker tracker = new Tracker(Tracker.Settings.DEFAULT);
     private final TrackerInbox trackerInbox = new TrackerInbox();
@@ -352,7 +355,11 @@ public final class RecoveryManager {
     }
 
     private Behavior<Command> onAgentEventWhileRebuilding(AgentEventReceived m) {
-        if (m.event() instanceof AgentEvent.AgentReport r) {
+        if (m.event() instanceof AgentEvent.AgentReport delta) {
+            AgentEvent.AgentReport r = complete(delta);
+            if (r == null) {
+                return Behaviors.same();
+            }
             boolean fresh = !agents.containsKey(r.nodeId());
             agents.put(r.nodeId(), new AgentSession(r.agent(), r, clock.getAsLong()));
             reportedRefs.add(r.agent());
@@ -475,12 +482,46 @@ public final class RecoveryManager {
         return Behaviors.same();
     }
 
-    private void onReport(AgentEvent.AgentReport r, long now) {
+    /**
+     * The agent's complete report, rebuilt from a full or delta report; null if this one cannot be used (older than
+     * one taken, or a delta after a gap: then the agent is asked for a full report, at most every
+     * {@code report-resync-backoff}).
+     */
+    private AgentEvent.AgentReport complete(AgentEvent.AgentReport r) {
+        ReportAssembler.Result result = reportAssembler.apply(r);
+        long now = clock.getAsLong();
+        switch (result.verdict()) {
+            case APPLIED -> {
+                if (!r.delta()) {
+                    fullRequested.remove(r.nodeId());
+                }
+                return result.complete();
+            }
+            case GAP -> {
+                Long asked = fullRequested.get(r.nodeId());
+                if (asked == null || now - asked >= settings.reportResyncBackoff().toMillis()) {
+                    ctx.getLog().debug("report {} of {} follows a gap: asking for a full report", r.seq(), r.nodeId());
+                    fullRequested.put(r.nodeId(), now);
+                    r.agent().tell(new AgentCommand.RequestReport(replyAddress));
+                }
+                return null;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private void onReport(AgentEvent.AgentReport delta, long now) {
+        AgentEvent.AgentReport r = complete(delta);
+        if (r == null) {
+            return;
+        }
         AgentSession previous = agents.put(r.nodeId(), new AgentSession(r.agent(), r, now));
         int[] p = peaks.computeIfAbsent(r.nodeId(), n -> new int[2]);
         p[1] = Math.max(p[1], r.startsInFlight());
         reportedRefs.add(r.agent());
-        trackerInbox.reported(r);
+        trackerInbox.reported(delta); // a delta lists every container that changed
         if (previous == null || !previous.ref().equals(r.agent())) {
             ctx.getLog().info("host {} reporting (credits {}, {} containers)", r.nodeId(), r.credits(), r.containers().size());
             r.agent().tell(new AgentCommand.SetRecoveryMode(recovery));
@@ -525,6 +566,8 @@ public final class RecoveryManager {
         reportedRefs.remove(s.ref());
         recentStarts.forget(nodeId);
         hostImages.forget(nodeId);
+        reportAssembler.forget(nodeId);
+        fullRequested.remove(nodeId);
         ctx.getLog().warn("host {} lost: {}", nodeId, why);
         ledger.hostLost(nodeId, now);
         return true;

@@ -360,11 +360,20 @@ public final class Ledger {
      */
     private static boolean unchanged(Slot slot, ContainerInfo c, String node) {
         Entry e = slot.entry;
-        if (e == null || e.removed || (slot.container != c && !slot.container.equals(c))) {
+        if (e == null || e.removed || !sameContainer(slot.container, c)) {
             return false;
         }
         boolean runsHere = e.state == InstanceState.RUNNING && node.equals(e.node);
         return runsHere == (c.state() == ContainerState.RUNNING);
+    }
+
+    /**
+     * The same container in the same state since the same moment. The container id fixes its instance, app and
+     * image; compared field by field, cheapest first, because a report from the wire carries new strings every time.
+     */
+    private static boolean sameContainer(ContainerInfo a, ContainerInfo b) {
+        return a == b || (a.state() == b.state() && a.stateSinceMillis() == b.stateSinceMillis()
+                && Objects.equals(a.containerId(), b.containerId()) && Objects.equals(a.instanceId(), b.instanceId()));
     }
 
     /** Counts the slot's container as a running instance of {@code appId} on the host (null: as nothing). */
