@@ -68,7 +68,8 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         LedgerSettings ledger = new LedgerSettings(r.getInt("max-attempts"),
                 r.getDuration("retry-backoff-base").toMillis(), r.getDuration("retry-backoff-max").toMillis(),
                 r.getDuration("outcome-grace").toMillis(), r.getInt("host-penalty-failures"),
-                r.getDuration("host-penalty-window").toMillis(), r.getDuration("host-penalty").toMillis());
+                r.getDuration("host-penalty-window").toMillis(), r.getDuration("host-penalty").toMillis(),
+                r.getInt("max-pulls-in-flight"), r.getDuration("pull-timeout").toMillis());
         double threshold = r.getDouble("auto-threshold");
         if (threshold < 0 || threshold > 1) {
             throw new IllegalArgumentException("blackstart.coordinator.recovery.auto-threshold must be in [0, 1]");

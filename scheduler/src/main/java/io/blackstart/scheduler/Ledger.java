@@ -442,7 +442,9 @@ public final class Ledger {
         }
         setState(e, InstanceState.STARTING, now);
         e.assignmentRevision = revision;
-        e.deadlineMillis = now + e.app.spec.startTimeoutSeconds() * 1000L + settings.outcomeGraceMillis();
+        // a start that needs a pull may first pull for up to the agents' pull timeout: its start timeout begins after
+        e.deadlineMillis = now + e.app.spec.startTimeoutSeconds() * 1000L + settings.outcomeGraceMillis()
+                + (e.pulling ? settings.pullTimeoutMillis() : 0);
         deadlines.add(new Timed(e.deadlineMillis, timedSeq++, e, null));
         e.history(now, "starting on " + nodeId + " (attempt " + e.attempt + ")");
     }
