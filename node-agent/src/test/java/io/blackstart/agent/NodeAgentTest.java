@@ -3,7 +3,6 @@ package io.blackstart.agent;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.AgentEvent.AgentReport;
-import io.blackstart.protocol.wire.ContainerDelta;
 import io.blackstart.protocol.wire.AgentEvent.StartOutcome;
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerState;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,18 +66,11 @@ class NodeAgentTest {
     }
 
     /** What each gateway probe knows of the node's containers, from the full and delta reports it received. */
-    private final Map<TestProbe<AgentEvent>, Map<String, ContainerInfo>> views = new HashMap<>();
+    private final Map<TestProbe<AgentEvent>, ReportViews> views = new HashMap<>();
 
     /** The report as the receiver sees it: a delta applied to the reports before it, as a full report. */
     private AgentReport complete(TestProbe<AgentEvent> probe, AgentReport r) {
-        Map<String, ContainerInfo> view = views.computeIfAbsent(probe, p -> new LinkedHashMap<>());
-        if (!r.delta()) {
-            view.clear();
-            r.containers().forEach(c -> view.put(c.instanceId(), c));
-        } else {
-            new ContainerDelta(r.containers(), r.gone()).applyTo(view);
-        }
-        return r.asFull(List.copyOf(view.values()));
+        return views.computeIfAbsent(probe, p -> new ReportViews()).complete(r);
     }
 
     /** Receives reports until one matches (as its receiver sees it, complete); other messages are failures. */
