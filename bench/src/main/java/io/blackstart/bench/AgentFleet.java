@@ -25,7 +25,8 @@ final class AgentFleet {
     }
 
     static Behavior<Receptionist.Listing> create(int agents, int credits, Duration confirmDelay, Duration reportInterval,
-                                                 List<CatalogGenerator.App> apps, FleetRecorder recorder) {
+                                                 boolean fullReports, List<CatalogGenerator.App> apps,
+                                                 FleetRecorder recorder) {
         return Behaviors.setup(ctx -> {
             ctx.getSystem().receptionist().tell(Receptionist.subscribe(SimulatedAgent.gatewayKey(), ctx.getSelf()));
             return Behaviors.receiveMessage(listing -> {
@@ -47,7 +48,7 @@ final class AgentFleet {
                 }
                 for (int i = 0; i < agents; i++) {
                     ctx.spawn(SimulatedAgent.create("bench-" + (i + 1), gateway, credits, confirmDelay,
-                            reportInterval, List.copyOf(images.get(i)), recorder), "bench-" + (i + 1));
+                            reportInterval, fullReports, List.copyOf(images.get(i)), recorder), "bench-" + (i + 1));
                 }
                 ctx.getLog().info("{} simulated agents started, reporting to {}", agents, gateway);
                 return Behaviors.ignore();

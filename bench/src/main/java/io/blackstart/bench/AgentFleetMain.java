@@ -33,6 +33,7 @@ public final class AgentFleetMain {
         long seed = 42;
         int delay = 0;
         int reportInterval = 200;
+        boolean fullReports = false;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--coordinator" -> coordinator = args[i + 1];
@@ -43,12 +44,14 @@ public final class AgentFleetMain {
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
                 case "--confirm-delay-ms" -> delay = Integer.parseInt(args[i + 1]);
                 case "--report-interval-ms" -> reportInterval = Integer.parseInt(args[i + 1]);
+                case "--full-reports" -> fullReports = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (coordinator == null) {
             System.err.println("usage: AgentFleetMain --coordinator host:port [--agents N] [--instances N] [--apps N]"
-                    + " [--credits N] [--seed S] [--confirm-delay-ms MS] [--report-interval-ms MS]");
+                    + " [--credits N] [--seed S] [--confirm-delay-ms MS] [--report-interval-ms MS]"
+                    + " [--full-reports true|false]");
             System.exit(2);
         }
         BenchMain.quietLogging();
@@ -75,7 +78,7 @@ public final class AgentFleetMain {
             Thread.sleep(20);
         }
         system.systemActorOf(AgentFleet.create(agents, credits, Duration.ofMillis(delay),
-                Duration.ofMillis(reportInterval), catalog, recorder),
+                Duration.ofMillis(reportInterval), fullReports, catalog, recorder),
                 "bench-fleet", Props.empty());
         System.out.println("READY");
         System.out.flush();

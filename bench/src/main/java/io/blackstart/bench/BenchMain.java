@@ -55,8 +55,8 @@ public final class BenchMain {
         PrintStream progress = o.json() ? err : out;
         if (!o.json()) {
             out.printf(Locale.ROOT, "Coordinator benchmark: real recovery manager, %d simulated agents x %d credits "
-                            + "(reports at most every %d ms), %d instances of %d apps (seed %d); %d cores, max heap %d MiB%n",
-                    o.agents(), o.credits(), o.reportIntervalMillis(), o.instances(), o.apps(), o.seed(),
+                            + "(%s reports at most every %d ms), %d instances of %d apps (seed %d); %d cores, max heap %d MiB%n",
+                    o.agents(), o.credits(), o.fullReports() ? "full" : "delta", o.reportIntervalMillis(), o.instances(), o.apps(), o.seed(),
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
             out.printf("%-8s %-7s %10s %9s %13s %11s %11s %9s %8s  %s%n", "variant", "run", "placements",
                     "seconds", "placements/s", "refill p50", "refill p99", "heap MiB", "retries", "problems");
@@ -121,9 +121,9 @@ public final class BenchMain {
 
     private static String json(BenchOptions o, List<CoordinatorBench.RunResult> results, double inJvm, double remote) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "{\"agents\":%d,\"credits\":%d,\"reportIntervalMillis\":%d,\"instances\":%d,"
+        b.append(String.format(Locale.ROOT, "{\"agents\":%d,\"credits\":%d,\"reportIntervalMillis\":%d,\"fullReports\":%b,\"instances\":%d,"
                         + "\"apps\":%d,\"seed\":%d,\"cores\":%d,\"maxHeapMb\":%d,\"jvm\":\"%s\",", o.agents(), o.credits(),
-                o.reportIntervalMillis(), o.instances(), o.apps(),
+                o.reportIntervalMillis(), o.fullReports(), o.instances(), o.apps(),
                 o.seed(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 ManagementFactory.getRuntimeMXBean().getVmVersion()));
         b.append(String.format(Locale.ROOT, "\"medianPlacementsPerSecond\":{\"inJvm\":%s,\"remote\":%s},"

@@ -18,15 +18,17 @@ import java.util.List;
  * @param seed         catalog seed
  * @param confirmDelayMillis how long an agent takes to "start" an instance (0: at once)
  * @param reportIntervalMillis an agent's report-min-interval (0: a report after every change)
+ * @param fullReports  agents send only full reports (every container each time), not deltas in between
  * @param timeoutSeconds give up on a run after this long
  */
 record BenchOptions(int agents, int instances, int apps, int credits, int runs, int warmups, boolean remote,
                     boolean inJvm, boolean json, long seed, int confirmDelayMillis, int reportIntervalMillis,
-                    int timeoutSeconds) {
+                    boolean fullReports, int timeoutSeconds) {
 
     static final String USAGE = """
             usage: blackstart bench [--agents N] [--instances N] [--apps N] [--credits N] [--runs N] [--warmups N]
-                                    [--report-interval-ms MS] [--remote] [--remote-only] [--seed S] [--json]
+                                    [--report-interval-ms MS] [--full-reports] [--remote] [--remote-only]
+                                    [--seed S] [--json]
                                     [--timeout SECONDS]
               Runs the real recovery manager (one coordinator node, in-memory desired-state store) with N simulated
               agents that confirm every start at once, and measures placements per second.
@@ -39,6 +41,8 @@ record BenchOptions(int agents, int instances, int apps, int credits, int runs, 
               --report-interval-ms MS
                               an agent reports at most this often, like a real agent's report-min-interval
                               (default 200); 0: a report after every start
+              --full-reports  agents list every container in every report, as before delta reports (default:
+                              a delta of the changed containers between full reports, like a real agent)
               --remote        also run the agents in a second JVM joined over Artery on 127.0.0.1
               --remote-only   only the second-JVM variant
               --seed S        catalog seed (default 42)
@@ -59,6 +63,7 @@ record BenchOptions(int agents, int instances, int apps, int credits, int runs, 
         long seed = 42;
         int delay = 0;
         int reportInterval = 200;
+        boolean fullReports = false;
         int timeout = 1800;
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
@@ -74,6 +79,7 @@ record BenchOptions(int agents, int instances, int apps, int credits, int runs, 
                 case "--timeout" -> timeout = positive(a, rest);
                 case "--confirm-delay-ms" -> delay = nonNegative(a, rest);
                 case "--report-interval-ms" -> reportInterval = nonNegative(a, rest);
+                case "--full-reports" -> fullReports = true;
                 case "--remote" -> remote = true;
                 case "--remote-only" -> {
                     remote = true;
@@ -90,7 +96,7 @@ record BenchOptions(int agents, int instances, int apps, int credits, int runs, 
             throw new IllegalArgumentException("--apps (" + apps + ") must not exceed --instances (" + instances + ")");
         }
         return new BenchOptions(agents, instances, apps, credits, runs, warmups, remote, inJvm, json, seed, delay,
-                reportInterval, timeout);
+                reportInterval, fullReports, timeout);
     }
 
     private static int positive(String flag, List<String> rest) {

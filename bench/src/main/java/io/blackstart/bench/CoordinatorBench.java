@@ -93,8 +93,8 @@ final class CoordinatorBench {
             } else {
                 recorder = new FleetRecorder(o.instances());
                 system.systemActorOf(AgentFleet.create(o.agents(), o.credits(),
-                        Duration.ofMillis(o.confirmDelayMillis()), Duration.ofMillis(o.reportIntervalMillis()), apps,
-                        recorder), "bench-fleet", Props.empty());
+                        Duration.ofMillis(o.confirmDelayMillis()), Duration.ofMillis(o.reportIntervalMillis()),
+                        o.fullReports(), apps, recorder), "bench-fleet", Props.empty());
             }
             awaitStatus(system, manager, o.agents() + " hosts reporting", Duration.ofSeconds(120),
                     s -> s.hosts().size() >= o.agents());
@@ -229,7 +229,8 @@ final class CoordinatorBench {
                 "--agents", String.valueOf(o.agents()), "--instances", String.valueOf(o.instances()),
                 "--apps", String.valueOf(o.apps()), "--credits", String.valueOf(o.credits()),
                 "--seed", String.valueOf(o.seed()), "--confirm-delay-ms", String.valueOf(o.confirmDelayMillis()),
-                "--report-interval-ms", String.valueOf(o.reportIntervalMillis())));
+                "--report-interval-ms", String.valueOf(o.reportIntervalMillis()),
+                "--full-reports", String.valueOf(o.fullReports())));
         Path err = Files.createTempFile("blackstart-bench-fleet-", ".log");
         Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         Thread reader = new Thread(() -> {

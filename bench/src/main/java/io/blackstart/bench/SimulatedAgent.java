@@ -17,11 +17,14 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * A node agent without Docker: registers under the agent key, sends full {@link AgentEvent.AgentReport}s to a
+ * A node agent without Docker: registers under the agent key, sends {@link AgentEvent.AgentReport}s to a
  * coordinator gateway, and "starts" every {@link AgentCommand.StartInstance} at once (or after
  * {@code confirmDelay}): a {@link StartResult#STARTED} outcome to the command's reply address and a fresh report
  * that lists the new running container and grants the credit again. Credits come only from reports and outcomes,
@@ -31,7 +34,9 @@ import java.util.List;
  * {@code reportInterval} (the agent's report-min-interval, 200 ms by default; changes in between are coalesced into
  * the next), and a heartbeat report after 5 s without one. With a zero interval it reports after every change,
  * which is more work for the coordinator than a real agent makes. Memory is reported as plentiful (1 TiB) so that
- * credits, not memory, pace the starts.
+ * credits, not memory, pace the starts. Like the real agent, it lists every container in its first report, in the
+ * answer to a {@code RequestReport} (and the next report after it) and at least every {@link #FULL_REPORT}, and only
+ * the containers that changed in the reports in between; with {@code fullReports} every report lists them all.
  */
 final class SimulatedAgent {
 
@@ -50,6 +55,8 @@ final class SimulatedAgent {
 
     /** As a real agent's heartbeat-interval: a full report after this long, so the coordinator keeps the host. */
     static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    /** As a real agent's full-report-interval. */
+    static final Duration FULL_REPORT = Duration.ofSeconds(30);
 
     private final ActorContext<Msg> ctx;
     private final TimerScheduler<Msg> timers;
@@ -63,21 +70,29 @@ final class SimulatedAgent {
     private final FleetRecorder recorder;
     private final ActorRef<AgentCommand> self;
     private final HostLoad load;
-    private final List<ContainerInfo> containers = new ArrayList<>();
+    private final boolean fullReports;
+    private final Map<String, ContainerInfo> containers = new LinkedHashMap<>();
+    /** Changed and removed since the last report to the gateway: the next delta. */
+    private final Map<String, ContainerInfo> changedSince = new LinkedHashMap<>();
+    private final Set<String> goneSince = new LinkedHashSet<>();
+    /** The next report to the gateway must be a full one. */
+    private boolean fullDue = true;
+    private long lastFullNanos;
     private final ArrayDeque<AgentCommand.StartInstance> inFlight = new ArrayDeque<>();
     private final ArrayDeque<Long> freedAt = new ArrayDeque<>();
     private long seq;
     private boolean gcHeld;
 
     static Behavior<Msg> create(String nodeId, ActorRef<AgentEvent> gateway, int credits, Duration confirmDelay,
-                                Duration reportInterval, List<String> images, FleetRecorder recorder) {
+                                Duration reportInterval, boolean fullReports, List<String> images,
+                                FleetRecorder recorder) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new SimulatedAgent(ctx, timers, nodeId, gateway,
-                credits, confirmDelay, reportInterval, images, recorder).behavior()));
+                credits, confirmDelay, reportInterval, fullReports, images, recorder).behavior()));
     }
 
     private SimulatedAgent(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, String nodeId,
                            ActorRef<AgentEvent> gateway, int credits, Duration confirmDelay, Duration reportInterval,
-                           List<String> images, FleetRecorder recorder) {
+                           boolean fullReports, List<String> images, FleetRecorder recorder) {
         this.ctx = ctx;
         this.timers = timers;
         this.nodeId = nodeId;
@@ -85,6 +100,7 @@ final class SimulatedAgent {
         this.credits = credits;
         this.confirmDelay = confirmDelay;
         this.reportInterval = reportInterval;
+        this.fullReports = fullReports;
         this.recorder = recorder;
         this.load = new HostLoad(16, 1 << 20, 1 << 20, 0.0, 0.0, 0.1, 0, images);
         this.self = ctx.messageAdapter(AgentCommand.class, Command::new);
@@ -130,7 +146,10 @@ final class SimulatedAgent {
             }
         } else if (c instanceof AgentCommand.StopInstance s) {
             recorder.stopped();
-            containers.removeIf(ci -> ci.instanceId().equals(s.instanceId()));
+            if (containers.remove(s.instanceId()) != null) {
+                changedSince.remove(s.instanceId());
+                goneSince.add(s.instanceId());
+            }
             s.replyTo().tell(new AgentEvent.StopOutcome(nodeId, s.instanceId(), true, "simulated"));
             changed();
         }
@@ -140,8 +159,11 @@ final class SimulatedAgent {
     private Behavior<Msg> confirm(AgentCommand.StartInstance s) {
         inFlight.remove(s);
         String containerId = "c-" + s.instanceId();
-        containers.add(new ContainerInfo(s.instanceId(), s.appId(), containerId, s.container().image(),
-                ContainerState.RUNNING, System.currentTimeMillis()));
+        ContainerInfo running = new ContainerInfo(s.instanceId(), s.appId(), containerId, s.container().image(),
+                ContainerState.RUNNING, System.currentTimeMillis());
+        containers.put(s.instanceId(), running);
+        changedSince.put(s.instanceId(), running);
+        goneSince.remove(s.instanceId());
         s.replyTo().tell(new AgentEvent.StartOutcome(nodeId, s.instanceId(), s.assignment(), s.attempt(),
                 StartResult.STARTED, containerId, null, confirmDelay.toMillis()));
         changed();
@@ -169,9 +191,23 @@ final class SimulatedAgent {
     }
 
     private void sendReport(ActorRef<AgentEvent> to) {
-        to.tell(new AgentEvent.AgentReport(nodeId, self, ++seq, containers, load, credits - inFlight.size(),
-                inFlight.size(), credits, gcHeld));
-        if (to.equals(gateway)) {
+        long now = System.nanoTime();
+        boolean toGateway = to.equals(gateway);
+        if (!toGateway || fullReports || fullDue || now - lastFullNanos >= FULL_REPORT.toNanos()) {
+            to.tell(new AgentEvent.AgentReport(nodeId, self, ++seq, List.copyOf(containers.values()), load,
+                    credits - inFlight.size(), inFlight.size(), credits, gcHeld));
+            // a full report elsewhere (a RequestReport's answer) may arrive after the gateway's next: make that full
+            fullDue = !toGateway;
+            if (toGateway) {
+                lastFullNanos = now;
+            }
+        } else {
+            to.tell(new AgentEvent.AgentReport(nodeId, self, ++seq, List.copyOf(changedSince.values()), load,
+                    credits - inFlight.size(), inFlight.size(), credits, gcHeld, true, List.copyOf(goneSince)));
+        }
+        if (toGateway) {
+            changedSince.clear();
+            goneSince.clear();
             dirty = false;
             lastReportNanos = System.nanoTime();
             timers.cancel(ReportDue.INSTANCE);

@@ -46,7 +46,8 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
     /** The recovery manager. */
     public record Recovery(double autoThreshold, Duration settleTime, Duration hostTimeout, Duration tickInterval,
                            Duration statusInterval, Duration storeRetryBackoffMin, Duration storeRetryBackoffMax,
-                           Duration assignmentClockSkew, Duration reportGrace, LedgerSettings ledger) {
+                           Duration assignmentClockSkew, Duration reportGrace, Duration reportResyncBackoff,
+                           LedgerSettings ledger) {
     }
 
     /**
@@ -89,7 +90,8 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         LedgerSettings ledger = new LedgerSettings(r.getInt("max-attempts"),
                 r.getDuration("retry-backoff-base").toMillis(), r.getDuration("retry-backoff-max").toMillis(),
                 r.getDuration("outcome-grace").toMillis(), r.getInt("host-penalty-failures"),
-                r.getDuration("host-penalty-window").toMillis(), r.getDuration("host-penalty").toMillis());
+                r.getDuration("host-penalty-window").toMillis(), r.getDuration("host-penalty").toMillis(),
+                r.getInt("max-pulls-in-flight"), r.getDuration("pull-timeout").toMillis());
         double threshold = r.getDouble("auto-threshold");
         if (threshold < 0 || threshold > 1) {
             throw new IllegalArgumentException("blackstart.coordinator.recovery.auto-threshold must be in [0, 1]");
@@ -97,7 +99,8 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         Recovery recovery = new Recovery(threshold, r.getDuration("settle-time"), r.getDuration("host-timeout"),
                 r.getDuration("tick-interval"), r.getDuration("status-interval"),
                 r.getDuration("store-retry-backoff-min"), r.getDuration("store-retry-backoff-max"),
-                r.getDuration("assignment-clock-skew"), r.getDuration("report-grace"), ledger);
+                r.getDuration("assignment-clock-skew"), r.getDuration("report-grace"),
+                r.getDuration("report-resync-backoff"), ledger);
         Config g = c.getConfig("agents");
         Agents agents = new Agents(g.getDuration("record-refresh"), g.getDuration("store-retry-backoff-min"),
                 g.getDuration("store-retry-backoff-max"), g.getDuration("diagnosis-deadline"));

@@ -171,6 +171,10 @@ public final class RecoveryManager {
     private Set<ActorRef<StatusSnapshot>> replicas = Set.of();
     private final ThroughputMeter throughput = new ThroughputMeter(30_000);
     private final RecentStarts recentStarts;
+    private final HostImages hostImages = new HostImages();
+    private final ReportAssembler reportAssembler = new ReportAssembler();
+    /** When a full report was last asked of each agent whose delta could not be applied. */
+    private final Map<String, Long> fullRequested = new HashMap<>();
     private final Map<String, int[]> peaks = new HashMap<>(); // node -> {outstanding, starts in flight}
     private final Tracker tracker = new Tracker(Tracker.Settings.DEFAULT);
     private final TrackerInbox trackerInbox = new TrackerInbox();
@@ -351,7 +355,11 @@ public final class RecoveryManager {
     }
 
     private Behavior<Command> onAgentEventWhileRebuilding(AgentEventReceived m) {
-        if (m.event() instanceof AgentEvent.AgentReport r) {
+        if (m.event() instanceof AgentEvent.AgentReport delta) {
+            AgentEvent.AgentReport r = complete(delta);
+            if (r == null) {
+                return Behaviors.same();
+            }
             boolean fresh = !agents.containsKey(r.nodeId());
             agents.put(r.nodeId(), new AgentSession(r.agent(), r, clock.getAsLong()));
             reportedRefs.add(r.agent());
@@ -388,9 +396,9 @@ public final class RecoveryManager {
         timers.cancel(SettleTimeout.INSTANCE);
         applyCatalog(catalog.get(), now);
         for (AgentSession s : List.copyOf(agents.values())) {
-            stop(ledger.hostReported(toHostReport(s.report()), now));
+            stop(ledger.hostReported(toHostReport(s.report(), s.report().containers(), hostImages), now));
         }
-        ctx.getLog().info("rebuild done: {} desired instances, {} hosts, down share {}", ledger.instances().size(),
+        ctx.getLog().info("rebuild done: {} desired instances, {} hosts, down share {}", ledger.instanceCount(),
                 agents.size(), String.format("%.2f", ledger.downShare()));
         if (!recovery && ledger.downShare() > settings.autoThreshold()) {
             switchMode(true, ModeRecord.AUTO, now, "down share " + String.format("%.2f", ledger.downShare())
@@ -428,12 +436,12 @@ public final class RecoveryManager {
 
     private void applyCatalog(Catalog catalog, long now) {
         Set<String> before = new HashSet<>();
-        ledger.instances().forEach(v -> before.add(v.instanceId()));
+        ledger.forEachInstance((id, app, tier, state, node, attempt, failure) -> before.add(id));
         stop(ledger.setCatalog(catalog, now));
         appliedApps = catalog.apps();
         catalogApplied = true;
         Set<String> after = new HashSet<>();
-        ledger.instances().forEach(v -> after.add(v.instanceId()));
+        ledger.forEachInstance((id, app, tier, state, node, attempt, failure) -> after.add(id));
         before.removeAll(after);
         for (String gone : before) {
             // the instance is no longer desired: its record would only block a future instance of that id
@@ -474,19 +482,54 @@ public final class RecoveryManager {
         return Behaviors.same();
     }
 
-    private void onReport(AgentEvent.AgentReport r, long now) {
+    /**
+     * The agent's complete report, rebuilt from a full or delta report; null if this one cannot be used (older than
+     * one taken, or a delta after a gap: then the agent is asked for a full report, at most every
+     * {@code report-resync-backoff}).
+     */
+    private AgentEvent.AgentReport complete(AgentEvent.AgentReport r) {
+        ReportAssembler.Result result = reportAssembler.apply(r);
+        long now = clock.getAsLong();
+        switch (result.verdict()) {
+            case APPLIED -> {
+                if (!r.delta()) {
+                    fullRequested.remove(r.nodeId());
+                }
+                return result.complete();
+            }
+            case GAP -> {
+                Long asked = fullRequested.get(r.nodeId());
+                if (asked == null || now - asked >= settings.reportResyncBackoff().toMillis()) {
+                    ctx.getLog().debug("report {} of {} follows a gap: asking for a full report", r.seq(), r.nodeId());
+                    fullRequested.put(r.nodeId(), now);
+                    r.agent().tell(new AgentCommand.RequestReport(replyAddress));
+                }
+                return null;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private void onReport(AgentEvent.AgentReport delta, long now) {
+        AgentEvent.AgentReport r = complete(delta);
+        if (r == null) {
+            return;
+        }
         AgentSession previous = agents.put(r.nodeId(), new AgentSession(r.agent(), r, now));
         int[] p = peaks.computeIfAbsent(r.nodeId(), n -> new int[2]);
         p[1] = Math.max(p[1], r.startsInFlight());
         reportedRefs.add(r.agent());
-        trackerInbox.reported(r);
+        trackerInbox.reported(delta); // a delta lists every container that changed
         if (previous == null || !previous.ref().equals(r.agent())) {
             ctx.getLog().info("host {} reporting (credits {}, {} containers)", r.nodeId(), r.credits(), r.containers().size());
             r.agent().tell(new AgentCommand.SetRecoveryMode(recovery));
         } else if (r.gcHeld() != recovery) {
             r.agent().tell(new AgentCommand.SetRecoveryMode(recovery));
         }
-        stop(ledger.hostReported(toHostReport(r, recentStarts.containers(r.nodeId(), r.containers(), now)), now));
+        stop(ledger.hostReported(toHostReport(r, recentStarts.containers(r.nodeId(), r.containers(), now), hostImages),
+                now));
     }
 
     private String imageOf(String appId) {
@@ -522,6 +565,9 @@ public final class RecoveryManager {
         }
         reportedRefs.remove(s.ref());
         recentStarts.forget(nodeId);
+        hostImages.forget(nodeId);
+        reportAssembler.forget(nodeId);
+        fullRequested.remove(nodeId);
         ctx.getLog().warn("host {} lost: {}", nodeId, why);
         ledger.hostLost(nodeId, now);
         return true;
@@ -741,13 +787,10 @@ public final class RecoveryManager {
         storeDetail = "";
     }
 
-    static HostReport toHostReport(AgentEvent.AgentReport r) {
-        return toHostReport(r, r.containers());
-    }
-
-    static HostReport toHostReport(AgentEvent.AgentReport r, List<io.blackstart.protocol.wire.ContainerInfo> containers) {
+    static HostReport toHostReport(AgentEvent.AgentReport r, List<io.blackstart.protocol.wire.ContainerInfo> containers,
+                                   HostImages images) {
         return new HostReport(r.nodeId(), r.credits(), r.startsInFlight(), r.load().memoryAvailableMb(),
-                new HashSet<>(r.load().images()), containers);
+                images.of(r.nodeId(), r.load().images()), containers);
     }
 
     private void publishStatus(boolean force) {

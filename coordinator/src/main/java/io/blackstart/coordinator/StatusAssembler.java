@@ -5,11 +5,13 @@ import io.blackstart.scheduler.InstanceState;
 import io.blackstart.scheduler.Ledger;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Builds a {@link StatusSnapshot} from the ledger's queries. Pure; called by the recovery manager only. */
@@ -25,20 +27,20 @@ final class StatusAssembler {
         for (Tier t : Tier.values()) {
             perTier.put(t, new int[5]);
         }
-        List<StatusSnapshot.InstanceStatus> instances = new ArrayList<>();
-        for (Ledger.InstanceView v : ledger.instances()) {
-            int[] c = perTier.get(v.tier());
+        List<StatusSnapshot.InstanceStatus> instances = new ArrayList<>(ledger.instanceCount());
+        ledger.forEachInstance((instanceId, appId, tier, state, nodeId, attempt, failure) -> {
+            int[] c = perTier.get(tier);
             c[0]++;
-            switch (v.state()) {
+            switch (state) {
                 case RUNNING -> c[1]++;
                 case ASSIGNED, STARTING -> c[2]++;
                 case PENDING -> c[3]++;
                 case FAILED -> c[4]++;
                 default -> { }
             }
-            instances.add(new StatusSnapshot.InstanceStatus(v.instanceId(), v.appId(), v.tier().wireName(),
-                    stateName(v.state()), v.nodeId(), v.attempt(), v.failure()));
-        }
+            instances.add(new StatusSnapshot.InstanceStatus(instanceId, appId, tier.wireName(), stateName(state),
+                    nodeId, attempt, failure));
+        });
         int[] total = new int[5];
         Map<String, StatusSnapshot.Counts> tiers = new LinkedHashMap<>();
         perTier.forEach((t, c) -> {
@@ -58,8 +60,11 @@ final class StatusAssembler {
                 meter.perSecond(now), meter.etaSeconds(now, total[0] - total[1] - total[4]));
     }
 
+    private static final String[] STATE_NAMES = Arrays.stream(InstanceState.values())
+            .map(s -> s.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
     static String stateName(InstanceState s) {
-        return s.name().toLowerCase();
+        return STATE_NAMES[s.ordinal()];
     }
 
     private static StatusSnapshot.Counts counts(int[] c) {

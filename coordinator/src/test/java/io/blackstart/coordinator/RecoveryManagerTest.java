@@ -364,6 +364,41 @@ class RecoveryManagerTest {
         kit.stop(m);
     }
 
+    @Test
+    void deltaReportsApplyOnTheirBaseAndAGapAsksTheAgentForAFullReport() {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        AgentProbe a = agent("host-a");
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 3, "app")), TestFixtures.recovery());
+        a.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 0, 0, false, running("web-0"), running("web-1"), running("web-2")));
+        assertEquals(3, status(m).total().running());
+
+        // web-1 stopped, web-2's container is gone; web-0 is not listed (unchanged)
+        send(m, delta("host-a", a.ref(), 2, List.of(stopped("web-1")), "web-2"));
+        StatusSnapshot st = status(m);
+        assertEquals(1, st.total().running());
+        assertEquals(2, st.hosts().get(0).containers(), "web-0 (not in the delta) and web-1; web-2's is gone");
+        assertEquals(1, st.hosts().get(0).runningContainers());
+
+        // report 3 was lost: report 4 cannot be applied, and the agent is asked for a full one
+        a.reportRequests = 0;
+        send(m, delta("host-a", a.ref(), 4, List.of(stopped("web-0"))));
+        a.expectReportRequest(WAIT);
+        assertEquals(1, status(m).total().running(), "the delta after the gap changed nothing");
+
+        send(m, report("host-a", a.ref(), 5, 0, 0, false, running("web-0"), running("web-1"), running("web-2")));
+        assertEquals(3, status(m).total().running());
+        kit.stop(m);
+    }
+
+    private static AgentEvent.AgentReport delta(String node, ActorRef<AgentCommand> agent, long seq,
+                                                List<io.blackstart.protocol.wire.ContainerInfo> changed,
+                                                String... gone) {
+        AgentEvent.AgentReport base = report(node, agent, seq, 0, 0, false);
+        return new AgentEvent.AgentReport(node, agent, seq, changed, base.load(), 0, 0, 4, false, true,
+                List.of(gone));
+    }
+
     private static void awaitMode(InMemoryDesiredStateStore store, boolean recovery) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (store.modeNow().map(DesiredStateStore.ModeRecord::recovery).orElse(!recovery) != recovery) {

@@ -36,8 +36,10 @@ import java.util.SplittableRandom;
  *
  * <p><b>Coordinator side</b>: every fact goes to the ledger the moment it happens; {@link Ledger#plan} runs once per
  * instant after the facts of that instant; each assignment is recorded (the etcd compare-and-set, instant here) and
- * sent. {@link Ledger#tick} runs every second for backoffs, penalties and lost outcomes. The outcome grace is
- * 15 minutes because the agent's start timeout excludes image pulls, which a recovery may queue for minutes.
+ * sent. {@link Ledger#tick} runs every second for backoffs, penalties and lost outcomes. The ledger's settings are the
+ * coordinator's defaults, except the pull bound: 15 minutes, as a recovery may queue a pull for minutes behind the
+ * shared registry (a real agent's {@code pull-timeout} should be set as long; the simulated agent never gives up a
+ * pull).
  */
 final class BlackstartPolicy implements Policy {
 
@@ -75,7 +77,8 @@ final class BlackstartPolicy implements Policy {
         this.w = sim.world;
         LedgerSettings d = LedgerSettings.defaults();
         ledger = new Ledger(new LedgerSettings(d.maxAttempts(), d.backoffBaseMillis(), d.backoffMaxMillis(),
-                15 * 60_000, d.hostPenaltyFailures(), d.hostPenaltyWindowMillis(), d.hostPenaltyMillis(), d.maxPullsInFlight()),
+                d.outcomeGraceMillis(), d.hostPenaltyFailures(), d.hostPenaltyWindowMillis(), d.hostPenaltyMillis(),
+                d.maxPullsInFlight(), 15 * 60_000),
                 new SplittableRandom(seed ^ 0x5DEECE66DL));
         for (int i = 0; i < w.instances(); i++) {
             instanceIndex.put(w.instanceId[i], i);

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * @param pullTimeout           bound on one image pull
  * @param reportMinInterval     minimum time between two change reports
  * @param heartbeatInterval     longest time without a report
+ * @param fullReportInterval    longest time between two full reports (delta reports in between)
  * @param sampleInterval        period of host-load sampling
  * @param resyncInterval        period of a full container re-list
  * @param eventsRetryInterval   delay before reconnecting the event stream
@@ -40,7 +41,8 @@ import java.util.regex.Pattern;
 public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnectTimeout,
                             Duration dockerResponseTimeout, int dockerMaxConnections, int maxConcurrentStarts,
                             int maxCredits, Duration defaultStartTimeout, Duration stopTimeout, Duration pullTimeout,
-                            Duration reportMinInterval, Duration heartbeatInterval, Duration sampleInterval,
+                            Duration reportMinInterval, Duration heartbeatInterval, Duration fullReportInterval,
+                            Duration sampleInterval,
                             Duration resyncInterval, Duration eventsRetryInterval, Path procRoot,
                             double pressureStep, long memoryStepMb, CreditPolicy creditPolicy,
                             int imageGcThresholdPercent, Duration imageGcInterval, Path dockerDataRoot,
@@ -102,7 +104,8 @@ public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnec
                 r.positiveInt("docker-max-connections"),
                 maxConcurrentStarts, policy.maxCredits(),
                 r.duration("default-start-timeout"), r.duration("stop-timeout"), r.duration("pull-timeout"),
-                r.duration("report-min-interval"), r.duration("heartbeat-interval"), r.duration("sample-interval"),
+                r.duration("report-min-interval"), r.duration("heartbeat-interval"),
+                r.duration("full-report-interval"), r.duration("sample-interval"),
                 r.duration("resync-interval"), r.duration("events-retry-interval"),
                 Path.of(r.string("proc-root")),
                 r.fraction("report-thresholds.pressure-step"), r.positiveLong("report-thresholds.memory-step-mb"),

@@ -3,6 +3,7 @@ package io.blackstart.agent;
 import io.blackstart.protocol.InstanceId;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
+import io.blackstart.protocol.wire.ContainerDelta;
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.HostLoad;
@@ -36,7 +37,10 @@ import java.util.TreeMap;
  * (host load), {@link ImageCacheKeeper} (image GC and its hold) and {@link HostDiagnostician} (answers
  * {@code DiagnoseHost}). It reports on change, at most every
  * {@code report-min-interval} (changes in between are coalesced into one report), and after
- * {@code heartbeat-interval} without a report; it resends a full report when the set of gateways changes.
+ * {@code heartbeat-interval} without a report. A report lists every container (full) when it is the first to a
+ * gateway, when the set of gateways changed, when it answers a {@code RequestReport}, and at least every
+ * {@code full-report-interval}; in between it lists only the containers that changed since the previous one (delta,
+ * see {@link AgentEvent.AgentReport}).
  *
  * <p><b>States.</b> Before the first container listing it sends no report (an empty list would read as "nothing
  * runs here") and holds {@code RequestReport}s; after it, it is fully active. Recovery mode (GC held) is a flag.
@@ -118,6 +122,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private boolean gcHeld;
 
     private long seq;
+    /** The containers of the last report sent to {@code gateway}, the base of the next delta; null: send a full one. */
+    private Map<String, ContainerInfo> sentToGateway;
+    private long lastFullNanos;
     private boolean dirty = true;
     private long lastReportNanos;
     private boolean reportedOnce;
@@ -249,6 +256,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
             return this;
         }
         gateways = now;
+        sentToGateway = null;
         gateway = now.stream().min(Comparator.comparing(ref -> ref.path().toString())).orElse(null);
         getContext().getLog().info("{} coordinator gateway(s); reporting to {}", now.size(), gateway);
         if (gateway != null && initialized) {
@@ -346,7 +354,18 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     private void sendReport() {
-        AgentEvent.AgentReport report = report();
+        long nowNanos = System.nanoTime();
+        AgentEvent.AgentReport report;
+        if (sentToGateway == null || nowNanos - lastFullNanos >= settings.fullReportInterval().toNanos()) {
+            report = report();
+            lastFullNanos = nowNanos;
+        } else {
+            // only what changed since the previous report, which went to this same gateway
+            ContainerDelta delta = ContainerDelta.between(sentToGateway, containers);
+            report = new AgentEvent.AgentReport(settings.nodeId(), commandRef, ++seq, delta.changed(), currentLoad(),
+                    credits, startsInFlight, settings.maxCredits(), gcHeld, true, delta.gone());
+        }
+        sentToGateway = containers;
         getContext().getLog().debug("report {} to {}: {} container(s), {} credit(s), {} start(s) in flight",
                 report.seq(), gateway.path(), report.containers().size(), report.credits(), report.startsInFlight());
         gateway.tell(report);
@@ -359,7 +378,13 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         timers.startSingleTimer(Heartbeat.INSTANCE, Heartbeat.INSTANCE, settings.heartbeatInterval());
     }
 
+    /**
+     * A full report. Also the answer to a {@code RequestReport}, which travels another way than the reports to the
+     * gateway: the next report to the gateway is then a full one too, so no delta depends on a report that may
+     * arrive after it.
+     */
     private AgentEvent.AgentReport report() {
+        sentToGateway = null;
         return new AgentEvent.AgentReport(settings.nodeId(), commandRef, ++seq, List.copyOf(containers.values()),
                 currentLoad(), credits, startsInFlight, settings.maxCredits(), gcHeld);
     }

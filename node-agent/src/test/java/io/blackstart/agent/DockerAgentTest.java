@@ -55,6 +55,7 @@ class DockerAgentTest {
     private final List<String> nodeIds = new ArrayList<>();
     private final List<ActorRef<NodeAgent.Command>> agents = new ArrayList<>();
     private TestProbe<AgentEvent> gateway;
+    private final ReportViews views = new ReportViews();
 
     @BeforeAll
     static void setUpAll() throws Exception {
@@ -113,9 +114,19 @@ class DockerAgentTest {
     }
 
     private AgentReport awaitReport(String nodeId, Predicate<AgentReport> matches) {
-        return (AgentReport) gateway.fishForMessage(WAIT, "a matching report of " + nodeId, event ->
-                event instanceof AgentReport r && r.nodeId().equals(nodeId) && matches.test(r)
-                        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+        AgentReport[] match = new AgentReport[1];
+        gateway.fishForMessage(WAIT, "a matching report of " + nodeId, event -> {
+            if (!(event instanceof AgentReport r)) {
+                return FishingOutcomes.continueAndIgnore();
+            }
+            AgentReport complete = views.complete(r); // every report, so that deltas apply on their base
+            if (r.nodeId().equals(nodeId) && matches.test(complete)) {
+                match[0] = complete;
+                return FishingOutcomes.complete();
+            }
+            return FishingOutcomes.continueAndIgnore();
+        });
+        return match[0];
     }
 
     private static ContainerInfo find(AgentReport report, String instanceId) {
@@ -182,7 +193,7 @@ class DockerAgentTest {
         Map<String, AgentReport> latest = new HashMap<>();
         gateway.fishForMessage(WAIT, "reports of both nodes with their container", event -> {
             if (event instanceof AgentReport r) {
-                latest.put(r.nodeId(), r);
+                latest.put(r.nodeId(), views.complete(r));
             }
             boolean both = latest.containsKey(nodeA) && latest.get(nodeA).containers().size() == 1
                     && latest.containsKey(nodeB) && latest.get(nodeB).containers().size() == 1;

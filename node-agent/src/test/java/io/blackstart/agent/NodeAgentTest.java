@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -65,17 +67,27 @@ class NodeAgentTest {
         testKit.spawn(NodeAgent.create(TestConfigs.settings(NODE, overrides), runtime, probes, probes));
     }
 
-    /** Receives reports until one matches; other messages are failures. */
+    /** What each gateway probe knows of the node's containers, from the full and delta reports it received. */
+    private final Map<TestProbe<AgentEvent>, ReportViews> views = new HashMap<>();
+
+    /** The report as the receiver sees it: a delta applied to the reports before it, as a full report. */
+    private AgentReport complete(TestProbe<AgentEvent> probe, AgentReport r) {
+        return views.computeIfAbsent(probe, p -> new ReportViews()).complete(r);
+    }
+
+    /** Receives reports until one matches (as its receiver sees it, complete); other messages are failures. */
     private AgentReport awaitReport(TestProbe<AgentEvent> probe, Predicate<AgentReport> matches) {
-        return (AgentReport) probe.fishForMessage(WAIT, "a matching report", event -> {
-            if (event instanceof AgentReport r && matches.test(r)) {
+        AgentReport[] match = new AgentReport[1];
+        probe.fishForMessage(WAIT, "a matching report", event -> {
+            if (event instanceof AgentReport raw && matches.test(match[0] = complete(probe, raw))) {
                 return org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete();
             }
             if (event instanceof AgentReport) {
                 return org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore();
             }
             return org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.fail("unexpected " + event);
-        }).get(0);
+        });
+        return match[0];
     }
 
     /** The first report after the load sampler's first reading: the agent's settled state. */
@@ -217,7 +229,9 @@ class NodeAgentTest {
         List<AgentReport> reports = new ArrayList<>();
         AgentReport last = base;
         while (last.containers().size() < 10) {
-            last = (AgentReport) gateway.receiveMessage(WAIT);
+            AgentReport raw = (AgentReport) gateway.receiveMessage(WAIT);
+            assertTrue(raw.delta(), "between full reports only what changed is sent");
+            last = complete(gateway, raw);
             reports.add(last);
         }
         assertTrue(reports.size() <= 2, "10 changes within the min interval gave " + reports.size() + " reports");
@@ -225,8 +239,11 @@ class NodeAgentTest {
 
         // nothing changes now: the next report is the heartbeat, about 1 s later, with the same content
         long quietSince = System.nanoTime();
-        AgentReport heartbeat = (AgentReport) gateway.receiveMessage(Duration.ofSeconds(3));
+        AgentReport raw = (AgentReport) gateway.receiveMessage(Duration.ofSeconds(3));
         long waited = Duration.ofNanos(System.nanoTime() - quietSince).toMillis();
+        assertTrue(raw.delta() && raw.containers().isEmpty() && raw.gone().isEmpty(),
+                "a heartbeat with nothing changed lists no container: " + raw);
+        AgentReport heartbeat = complete(gateway, raw);
         assertTrue(waited >= 800, "heartbeat after " + waited + " ms");
         assertEquals(last.containers(), heartbeat.containers());
         assertTrue(heartbeat.seq() > last.seq());
@@ -245,6 +262,47 @@ class NodeAgentTest {
         assertEquals(1, poor.credits(), "(400 - 256 reserve) / 128 per start");
         probes.reading.set(FakeProbes.CALM);
         awaitReport(gateway, r -> r.credits() == 4);
+    }
+
+    @Test
+    void deltasBetweenFullReportsAndAFullOneAfterARequestAndEveryFullReportInterval() {
+        runtime.put(NODE, "web-0", ContainerState.RUNNING);
+        spawnAgent("report-min-interval = 50ms\nheartbeat-interval = 300ms\nfull-report-interval = 2s");
+        AgentReport base = settled();
+        assertEquals(1, base.containers().size());
+
+        runtime.put(NODE, "web-1", ContainerState.RUNNING);
+        runtime.setState("web-1", ContainerState.RUNNING); // the event
+        AgentReport raw = (AgentReport) gateway.fishForMessage(WAIT, "the delta with web-1", e -> e instanceof
+                AgentReport r && !complete(gateway, r).containers().equals(base.containers())
+                ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+        assertTrue(raw.delta());
+        assertEquals(List.of("web-1"), raw.containers().stream().map(ContainerInfo::instanceId).toList(),
+                "only the new container");
+
+        // a RequestReport is answered with a full report, and the gateway's next report is full as well (the
+        // answer travels another way and may arrive after it)
+        TestProbe<AgentEvent> asker = testKit.createTestProbe(AgentEvent.class);
+        raw.agent().tell(new AgentCommand.RequestReport(asker.ref()));
+        AgentReport answer = asker.expectMessageClass(AgentReport.class, WAIT);
+        assertFalse(answer.delta());
+        assertEquals(Set.of("web-0", "web-1"), answer.containers().stream().map(ContainerInfo::instanceId)
+                .collect(java.util.stream.Collectors.toSet()));
+        AgentReport next = (AgentReport) gateway.receiveMessage(WAIT);
+        assertFalse(next.delta(), "the next report to the gateway after an answer elsewhere is full");
+        assertEquals(answer.seq() + 1, next.seq());
+        assertEquals(2, next.containers().size());
+        complete(gateway, next);
+
+        // with nothing changing, heartbeats are empty deltas, and a full report comes every full-report-interval
+        long since = System.nanoTime();
+        AgentReport full = (AgentReport) gateway.fishForMessage(Duration.ofSeconds(5), "a periodic full report",
+                e -> e instanceof AgentReport r && !r.delta()
+                        ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                        : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+        assertTrue(Duration.ofNanos(System.nanoTime() - since).toMillis() >= 1000, "not before the interval");
+        assertEquals(2, full.containers().size());
     }
 
     @Test

@@ -14,23 +14,29 @@ package io.blackstart.scheduler;
  *                             by every host: beyond a few dozen concurrent pulls each one only gets slower, and an
  *                             instance pulled elsewhere may have been restartable in place minutes later); size it
  *                             so that {@code maxPullsInFlight × typical image ÷ registry bandwidth} is a few seconds
+ * @param pullTimeoutMillis    the agents' bound on one image pull: a start placed on a host without its image may
+ *                             take this long more before its start timeout begins (the agent's start timeout
+ *                             excludes the pull), so its outcome is awaited that much longer
  */
 public record LedgerSettings(int maxAttempts, long backoffBaseMillis, long backoffMaxMillis, long outcomeGraceMillis,
                              int hostPenaltyFailures, long hostPenaltyWindowMillis, long hostPenaltyMillis,
-                             int maxPullsInFlight) {
+                             int maxPullsInFlight, long pullTimeoutMillis) {
 
     /** Default cluster-wide pull cap when none is given. */
     public static final int DEFAULT_MAX_PULLS_IN_FLIGHT = 64;
+    /** Default pull bound: the agent's default {@code pull-timeout}. */
+    public static final long DEFAULT_PULL_TIMEOUT_MILLIS = 10 * 60_000;
 
     public static LedgerSettings defaults() {
-        return new LedgerSettings(5, 1_000, 60_000, 10_000, 5, 300_000, 60_000, DEFAULT_MAX_PULLS_IN_FLIGHT);
+        return new LedgerSettings(5, 1_000, 60_000, 10_000, 5, 300_000, 60_000, DEFAULT_MAX_PULLS_IN_FLIGHT,
+                DEFAULT_PULL_TIMEOUT_MILLIS);
     }
 
     /** The settings without a pull cap argument: {@link #DEFAULT_MAX_PULLS_IN_FLIGHT}. */
     public LedgerSettings(int maxAttempts, long backoffBaseMillis, long backoffMaxMillis, long outcomeGraceMillis,
                           int hostPenaltyFailures, long hostPenaltyWindowMillis, long hostPenaltyMillis) {
         this(maxAttempts, backoffBaseMillis, backoffMaxMillis, outcomeGraceMillis, hostPenaltyFailures,
-                hostPenaltyWindowMillis, hostPenaltyMillis, DEFAULT_MAX_PULLS_IN_FLIGHT);
+                hostPenaltyWindowMillis, hostPenaltyMillis, DEFAULT_MAX_PULLS_IN_FLIGHT, DEFAULT_PULL_TIMEOUT_MILLIS);
     }
 
     public LedgerSettings {
@@ -42,6 +48,9 @@ public record LedgerSettings(int maxAttempts, long backoffBaseMillis, long backo
         }
         if (maxPullsInFlight < 1) {
             throw new IllegalArgumentException("maxPullsInFlight must be >= 1");
+        }
+        if (outcomeGraceMillis < 0 || pullTimeoutMillis < 0) {
+            throw new IllegalArgumentException("outcome grace and pull timeout must be >= 0");
         }
     }
 }

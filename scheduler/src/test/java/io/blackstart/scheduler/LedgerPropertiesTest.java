@@ -102,7 +102,7 @@ class LedgerPropertiesTest {
                                  @ForAll long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         // a pull budget of 2: the test hosts report no images, so every start is a pull and the budget bites
-        LedgerSettings settings = new LedgerSettings(3, 100, 400, 500, 3, 10_000, 2_000, 2);
+        LedgerSettings settings = new LedgerSettings(3, 100, 400, 500, 3, 10_000, 2_000, 2, 500);
         Ledger l = new Ledger(settings, new SplittableRandom(seed));
         World w = new World();
         Catalog cat = catalog(gens);

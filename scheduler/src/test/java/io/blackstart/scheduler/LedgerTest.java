@@ -205,11 +205,26 @@ class LedgerTest {
     void timeoutWithoutOutcomeRetries() {
         Ledger l = ledger();
         l.setCatalog(catalog(app("a", Tier.APP, 0, 1, 100)), 0);
-        l.hostReported(host("h1", 1, 100_000), 0);
+        l.hostReported(host("h1", 1, 100_000, Set.of("registry.local/a:1"), List.of()), 0);
         planAndRecord(l, 0);
+        l.tick(60_000 + 10_000 - 1);
+        assertEquals(InstanceState.STARTING, l.instance("a-0").state(), "start timeout 60 s + outcome grace 10 s");
         l.tick(60_000 + 10_000);
         assertEquals(InstanceState.PENDING, l.instance("a-0").state());
         assertTrue(l.instance("a-0").failure().startsWith("timed_out"));
+    }
+
+    @Test
+    void aStartThatNeedsAPullIsAwaitedForThePullTimeoutLonger() {
+        Ledger l = ledger();
+        l.setCatalog(catalog(app("a", Tier.APP, 0, 1, 100)), 0);
+        l.hostReported(host("h1", 1, 100_000), 0); // no image: the agent pulls first, then its start timeout runs
+        planAndRecord(l, 0);
+        long pull = LedgerSettings.defaults().pullTimeoutMillis();
+        l.tick(60_000 + 10_000 + pull - 1);
+        assertEquals(InstanceState.STARTING, l.instance("a-0").state(), "still pulling, maybe: not started elsewhere");
+        l.tick(60_000 + 10_000 + pull);
+        assertEquals(InstanceState.PENDING, l.instance("a-0").state());
     }
 
     @Test
@@ -248,8 +263,8 @@ class LedgerTest {
     void pullBudgetKeepsTheRegistryFromBeingStampeded() {
         LedgerSettings d = LedgerSettings.defaults();
         Ledger l = new Ledger(new LedgerSettings(d.maxAttempts(), d.backoffBaseMillis(), d.backoffMaxMillis(),
-                d.outcomeGraceMillis(), d.hostPenaltyFailures(), d.hostPenaltyWindowMillis(), d.hostPenaltyMillis(), 1),
-                new SplittableRandom(1));
+                d.outcomeGraceMillis(), d.hostPenaltyFailures(), d.hostPenaltyWindowMillis(), d.hostPenaltyMillis(), 1,
+                d.pullTimeoutMillis()), new SplittableRandom(1));
         l.setCatalog(catalog(app("a", Tier.APP, 0, 1, 100), app("b", Tier.APP, 0, 1, 100), app("c", Tier.APP, 0, 1, 100)), 0);
         l.hostReported(host("h1", 5, 100_000, Set.of("registry.local/c:1"), List.of()), 0);
         List<Assignment> as = l.plan(0);

@@ -15,24 +15,47 @@ public sealed interface AgentEvent extends CborSerializable
     String SERVICE_KEY_ID = "blackstart-coordinator-gateway";
 
     /**
-     * The agent's full state: sent when something changed (at most every min-interval), as a heartbeat, and
-     * on request. Reports are complete, so a lost one is repaired by the next.
+     * The agent's state: sent when something changed (at most every min-interval), as a heartbeat, and on request.
+     *
+     * <p>A <b>full</b> report ({@code delta == false}) lists every managed container of the node: the first report
+     * of an agent process, every report to a new gateway, the answer to a {@link AgentCommand.RequestReport}, and
+     * at least one every full-report interval. In between, a <b>delta</b> report lists only the containers that
+     * are new or changed since the agent's previous report (seq - 1), and in {@code gone} the instance ids that
+     * report listed and this one does not. A receiver applies a delta only on top of report seq - 1 of the same
+     * agent process ({@code agent}); on a gap it asks for a full report. Load, credits and starts in flight are
+     * always complete.
      *
      * @param nodeId        the agent's node id
      * @param agent         where to send {@link AgentCommand}s for this node
-     * @param seq           increases with every report of this agent process
-     * @param containers    every managed container of this node, whatever its state
+     * @param seq           increases by one with every report of this agent process
+     * @param containers    full: every managed container of this node, whatever its state; delta: those new or
+     *                      changed since report seq - 1
      * @param load          live load
      * @param credits       starts the agent can take right now, beyond those in flight
      * @param startsInFlight starts the agent is executing
      * @param maxCredits    the configured upper bound of credits
      * @param gcHeld        true while image garbage collection is held
+     * @param delta         true for a delta report
+     * @param gone          delta: the instance ids no longer listed since report seq - 1; full: empty
      */
     record AgentReport(String nodeId, ActorRef<AgentCommand> agent, long seq, List<ContainerInfo> containers,
-                       HostLoad load, int credits, int startsInFlight, int maxCredits, boolean gcHeld)
+                       HostLoad load, int credits, int startsInFlight, int maxCredits, boolean gcHeld,
+                       boolean delta, List<String> gone)
             implements AgentEvent {
         public AgentReport {
             containers = List.copyOf(containers);
+            gone = gone == null ? List.of() : List.copyOf(gone);
+        }
+
+        /** A full report. */
+        public AgentReport(String nodeId, ActorRef<AgentCommand> agent, long seq, List<ContainerInfo> containers,
+                           HostLoad load, int credits, int startsInFlight, int maxCredits, boolean gcHeld) {
+            this(nodeId, agent, seq, containers, load, credits, startsInFlight, maxCredits, gcHeld, false, List.of());
+        }
+
+        /** This report with the given complete container list, as a full report. */
+        public AgentReport asFull(List<ContainerInfo> all) {
+            return new AgentReport(nodeId, agent, seq, all, load, credits, startsInFlight, maxCredits, gcHeld);
         }
     }
 

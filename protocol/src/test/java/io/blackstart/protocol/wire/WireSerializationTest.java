@@ -48,6 +48,8 @@ class WireSerializationTest {
                 new AgentCommand.SetRecoveryMode(true),
                 new AgentCommand.RequestReport(coordinator.ref()),
                 new AgentEvent.AgentReport("node-1", agent.ref(), 7, List.of(info), load, 3, 1, 4, true),
+                new AgentEvent.AgentReport("node-1", agent.ref(), 8, List.of(info), load, 2, 2, 4, true, true,
+                        List.of("web-1", "web-2")),
                 new AgentEvent.StartOutcome("node-1", "web-0", 42L, 1, StartResult.TIMED_OUT, null, "no answer in 30 s", 30_001),
                 new AgentEvent.StopOutcome("node-1", "web-0", true, "removed"),
                 new AgentCommand.DiagnoseHost(9L, coordinator.ref()),
@@ -62,7 +64,7 @@ class WireSerializationTest {
     void everyMessageRoundTripsThroughCbor() {
         Serialization ser = SerializationExtension.get(Adapter.toClassic(testKit.system()));
         List<CborSerializable> all = messages().toList();
-        assertEquals(10, all.size());
+        assertEquals(11, all.size());
         for (CborSerializable m : all) {
             assertEquals("JacksonCborSerializer", ser.findSerializerFor(m).getClass().getSimpleName(),
                     m.getClass().getSimpleName());
