@@ -122,12 +122,14 @@ public final class Doctor {
         g.requires(CoordinatorClusterCheck.AGENTS, CoordinatorClusterCheck.MEMBERS);
         // every host through its agent, asked by the coordinator: only agents that are present can answer
         g.requires(HostsCheck.ANSWERING, CoordinatorCheck.REACHABLE, CoordinatorClusterCheck.AGENTS);
-        List<String> hostDockers = new ArrayList<>();
         for (Check c : checks) {
             if (HostsCheck.isHostCheck(c.name())) {
                 g.requires(c.name(), HostsCheck.ANSWERING);
                 if (c.group().equals(DockerCheck.GROUP)) {
-                    hostDockers.add(c.name());
+                    // one host's engine keeps instances off that host, not the recovery: the others take them
+                    String host = hostCapability(c.name());
+                    g.capability(host, "nothing can start on " + c.name().substring("docker on ".length()))
+                            .requires(host, c.name());
                 }
             }
         }
@@ -139,13 +141,17 @@ public final class Doctor {
         // agents run containers through their host's engine, and are driven by the coordinator
         g.capability(AGENTS, "agents cannot start containers")
                 .requires(AGENTS, DockerCheck.ENGINE, DockerCheck.DISK, CoordinatorCheck.REACHABLE,
-                        CoordinatorClusterCheck.AGENTS, HostsCheck.ANSWERING)
-                .requires(AGENTS, hostDockers);
+                        CoordinatorClusterCheck.AGENTS, HostsCheck.ANSWERING);
         // recovery needs the desired state (etcd), the coordinator cluster and the agents
         g.capability(RECOVERY, "recovery cannot start")
                 .requires(RECOVERY, EtcdAssessment.QUORUM, CoordinatorCheck.STATUS,
                         CoordinatorClusterCheck.SINGLETON, AGENTS);
         return g.build();
+    }
+
+    /** The capability that one host's engine serves: starting containers there. */
+    static String hostCapability(String dockerCheckName) {
+        return "starts " + dockerCheckName.substring("docker ".length());
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.Optional;
 import static io.blackstart.doctor.StubCoordinator.diagnosis;
 import static io.blackstart.doctor.StubCoordinator.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -89,7 +90,9 @@ class HostsDoctorTest {
         assertEquals(Status.FAIL, full.status());
         assertTrue(full.finding().endsWith("has 2.00 GiB free of 100.00 GiB (2.0%)"), full.finding());
         assertEquals(List.of(full.name()), r.rootCauses(), r.toText());
-        assertEquals(List.of(Doctor.AGENTS, Doctor.RECOVERY), full.blocks());
+        assertEquals(List.of("starts on n2"), full.blocks(), "one full host keeps starts off it, not the recovery");
+        assertTrue(r.toText().contains("nothing can start on n2"), r.toText());
+        assertFalse(r.toText().contains("recovery cannot start"), r.toText());
     }
 
     @Test
