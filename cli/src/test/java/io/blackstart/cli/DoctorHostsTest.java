@@ -208,12 +208,22 @@ class DoctorHostsTest {
             Line clock = d.check("clock on " + id);
             assertEquals("ok", clock.status(), d.text());
             Matcher m = Pattern.compile(Pattern.quote(id) + " is ([+-]?\\d+) ms ± (\\d+) ms from the coordinator's clock "
-                    + "\\(round trip (\\d+) ms\\)").matcher(clock.finding());
+                    + "\\(round trip (\\d+) ms\\), ([+-]?\\d+) ms ± (\\d+) ms from this machine's")
+                    .matcher(clock.finding());
             assertTrue(m.matches(), clock.finding());
             long skew = Long.parseLong(m.group(1));
             long uncertainty = Long.parseLong(m.group(2));
             assertTrue(Math.abs(skew) <= uncertainty + 1 && uncertainty < 1000, "one clock: " + m.group());
+            long fromHere = Long.parseLong(m.group(4));
+            assertTrue(Math.abs(fromHere) <= Long.parseLong(m.group(5)) + 1, "one clock: " + m.group());
         }
+        // the coordinator's clock, measured on the diagnosis request itself: this machine's clock, within a few ms
+        Line coordinatorClock = d.check("coordinator clock");
+        assertEquals("ok", coordinatorClock.status(), d.text());
+        Matcher c = Pattern.compile("the coordinator is ([+-]?\\d+) ms ± (\\d+) ms from this machine's clock "
+                + "\\(round trip \\d+ ms\\)").matcher(coordinatorClock.finding());
+        assertTrue(c.matches(), coordinatorClock.finding());
+        assertTrue(Math.abs(Long.parseLong(c.group(1))) <= Long.parseLong(c.group(2)) + 1, coordinatorClock.finding());
         String recorded = d.check("agents recorded").finding();
         assertTrue(recorded.startsWith("2 agents recorded under " + PREFIX + "/agents/") && recorded.contains(A)
                 && recorded.contains(B), recorded);

@@ -12,8 +12,8 @@ import java.time.Instant;
  * The body of {@code GET /api/v1/hosts/diagnosis}. Pure.
  *
  * <pre>
- * {"coordinator":"pekko://blackstart@127.0.0.1:25520","startedAt":"...","startedMillis":..,"deadlineMillis":5000,
- *  "durationMillis":14,"asked":2,"answered":1,
+ * {"coordinator":"pekko://blackstart@127.0.0.1:25520","receivedMillis":..,"answeredMillis":..,"startedAt":"...",
+ *  "startedMillis":..,"deadlineMillis":5000,"durationMillis":14,"asked":2,"answered":1,
  *  "hosts":[{"nodeId":"local-1","address":"pekko://blackstart@127.0.0.1:40113","answered":true,"detail":"",
  *            "clock":{"skewMillis":1,"uncertaintyMillis":1,"provableSkewMillis":0,"roundTripMillis":4},
  *            "docker":{"reachable":true,"version":"20.10.24","apiVersion":"1.41","storageDriver":"overlay2",
@@ -21,7 +21,9 @@ import java.time.Instant;
  *           {"nodeId":"local-2","address":"...","answered":false,"detail":"its agent did not answer within 5000 ms",
  *            "clock":null,"docker":null}]}
  * </pre>
- * {@code skewMillis} is the agent's clock minus the coordinator's (positive: the agent is ahead), exact within
+ * {@code receivedMillis} and {@code answeredMillis} are the coordinator's wall clock when the HTTP request came and
+ * when this body was built: with the caller's own send and receive times they give the coordinator's clock offset
+ * the NTP way (the doctor does). {@code skewMillis} is the agent's clock minus the coordinator's (positive: the agent is ahead), exact within
  * ± {@code uncertaintyMillis}; {@code provableSkewMillis} is the part of it beyond the uncertainty. {@code freeBytes}
  * and {@code totalBytes} are -1 when the agent cannot see its engine's data root. {@code nodeId} is "" for an agent
  * that did not answer and could not be named.
@@ -33,9 +35,14 @@ final class HostDiagnosisJson {
     private HostDiagnosisJson() {
     }
 
-    static ObjectNode build(String coordinator, HostsDiagnosis d) {
+    /**
+     * @param receivedMillis this coordinator's wall clock when the request came ({@code answeredMillis} is read now)
+     */
+    static ObjectNode build(String coordinator, HostsDiagnosis d, long receivedMillis) {
         ObjectNode n = JSON.createObjectNode();
         n.put("coordinator", coordinator);
+        n.put("receivedMillis", receivedMillis);
+        n.put("answeredMillis", Math.max(receivedMillis, System.currentTimeMillis()));
         n.put("startedAt", Instant.ofEpochMilli(d.startedMillis()).toString());
         n.put("startedMillis", d.startedMillis());
         n.put("deadlineMillis", d.deadlineMillis());

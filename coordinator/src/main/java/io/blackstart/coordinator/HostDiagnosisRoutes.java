@@ -45,6 +45,7 @@ public final class HostDiagnosisRoutes extends AllDirectives {
 
     /** The route answering {@code GET} at the current path. */
     Route route() {
+        long receivedMillis = System.currentTimeMillis();
         Set<String> expected = new LinkedHashSet<>();
         board.latest().ifPresent(s -> s.hosts().forEach(h -> expected.add(h.nodeId())));
         Duration askTimeout = deadline.plus(GRACE);
@@ -52,7 +53,7 @@ public final class HostDiagnosisRoutes extends AllDirectives {
                 replyTo -> new AgentRoster.DiagnoseHosts(expected, replyTo), askTimeout, system.scheduler());
         String self = selfAddress();
         return completeWithFuture(answer.handle((d, err) -> err == null
-                ? HttpApi.response(StatusCodes.OK, HostDiagnosisJson.build(self, d).toString())
+                ? HttpApi.response(StatusCodes.OK, HostDiagnosisJson.build(self, d, receivedMillis).toString())
                 : HttpApi.response(StatusCodes.SERVICE_UNAVAILABLE, HttpApi.error("no host diagnosis within "
                 + askTimeout.toMillis() + " ms: " + err))));
     }

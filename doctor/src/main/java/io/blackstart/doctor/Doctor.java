@@ -122,6 +122,7 @@ public final class Doctor {
         g.requires(CoordinatorClusterCheck.AGENTS, CoordinatorClusterCheck.MEMBERS);
         // every host through its agent, asked by the coordinator: only agents that are present can answer
         g.requires(HostsCheck.ANSWERING, CoordinatorCheck.REACHABLE, CoordinatorClusterCheck.AGENTS);
+        g.requires(HostsCheck.COORDINATOR_CLOCK, CoordinatorCheck.REACHABLE);
         for (Check c : checks) {
             if (HostsCheck.isHostCheck(c.name())) {
                 g.requires(c.name(), HostsCheck.ANSWERING);

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,7 +23,12 @@ import java.util.Set;
  *       the engine does not answer or below 3 % free — the thresholds of the local {@link DockerCheck};</li>
  *   <li>{@code clock on <node>} (group {@code clocks}) per answering host: the agent's clock against the
  *       coordinator's, estimated NTP-style ({@link ClockSkew#exchange}); judged on the skew proven beyond the
- *       uncertainty, with the thresholds of {@link ClockCheck} (warn above 500 ms, fail above 5 s).</li>
+ *       uncertainty, with the thresholds of {@link ClockCheck} (warn above 500 ms, fail above 5 s); the finding adds
+ *       the agent's offset from this machine's clock when the coordinator's is known;</li>
+ *   <li>{@link #COORDINATOR_CLOCK} (group {@code clocks}): the coordinator's clock against this machine's, from the
+ *       diagnosis exchange itself (the coordinator's {@code receivedMillis} and {@code answeredMillis} lie between
+ *       our send and receive times), same thresholds. So the chain this machine → coordinator → each agent is
+ *       measured to a few milliseconds, not the one second of an HTTP {@code Date} header.</li>
  * </ul>
  * The hosts expected are those the diagnosis lists (every agent registered in the cluster and every host the
  * recovery manager sees) plus {@link ExpectedAgents}: the inventory, or the agents recorded in etcd together with the
@@ -35,6 +41,8 @@ public final class HostsCheck implements CheckTask {
     public static final String GROUP = "agents";
     /** Name of the summary check. */
     public static final String ANSWERING = "agents answering";
+    /** The coordinator's clock against this machine's (group clocks), measured on the diagnosis exchange. */
+    public static final String COORDINATOR_CLOCK = "coordinator clock";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int NAMED = 10;
@@ -84,6 +92,9 @@ public final class HostsCheck implements CheckTask {
 
     @Override
     public List<Check> run() {
+        // asked first: it also opens the connection, so the diagnosis exchange, on which the coordinator's clock is
+        // measured, does not include a TCP handshake on its way out only
+        List<String> known = coordinatorKnown();
         String url = api + "/api/v1/hosts/diagnosis";
         HttpFetch.Answer a = http.get(url);
         long ms = a.outcome().millis();
@@ -111,7 +122,7 @@ public final class HostsCheck implements CheckTask {
                     + (a.status() == 200 ? " but not the diagnosis JSON" : ": " + abbreviate(a.body())),
                     "look at the coordinator's log", ms));
         }
-        return assess(d, ms, coordinatorKnown());
+        return assess(d, ms, known, a.sentMillis(), a.answeredMillis());
     }
 
     /** The agents the coordinator knows ({@code agentsKnown} of {@code /api/v1/cluster}); empty if not answered. */
@@ -128,8 +139,36 @@ public final class HostsCheck implements CheckTask {
         return known;
     }
 
-    /** The checks for one answer of {@code /api/v1/hosts/diagnosis}. */
-    List<Check> assess(JsonNode d, long ms, List<String> coordinatorKnown) {
+    /**
+     * The coordinator's clock against this machine's, from the diagnosis exchange itself: the coordinator received
+     * the request at {@code receivedMillis} and built its answer at {@code answeredMillis} (its clock), both between
+     * our {@code sent} and {@code answered}; a coordinator that gives only {@code startedMillis} and
+     * {@code durationMillis} of its fan-out is read with those (a wider uncertainty). Empty when it gives neither.
+     */
+    static Optional<ClockSkew.Offset> coordinatorOffset(JsonNode d, long sent, long answered) {
+        long t1;
+        long t2;
+        if (d.path("receivedMillis").asLong() > 0 && d.path("answeredMillis").asLong() >= d.path("receivedMillis").asLong()) {
+            t1 = d.path("receivedMillis").asLong();
+            t2 = d.path("answeredMillis").asLong();
+        } else if (d.path("startedMillis").asLong() > 0) {
+            t1 = d.path("startedMillis").asLong();
+            t2 = t1 + Math.max(0, d.path("durationMillis").asLong());
+        } else {
+            return Optional.empty();
+        }
+        if (answered < sent) {
+            return Optional.empty();
+        }
+        return Optional.of(ClockSkew.exchange(sent, t1, t2, answered));
+    }
+
+    /**
+     * The checks for one answer of {@code /api/v1/hosts/diagnosis}, asked at {@code sentMillis} and answered at
+     * {@code answeredMillis} (this machine's clock).
+     */
+    List<Check> assess(JsonNode d, long ms, List<String> coordinatorKnown, long sentMillis, long answeredMillis) {
+        Optional<ClockSkew.Offset> coordinator = coordinatorOffset(d, sentMillis, answeredMillis);
         long deadline = d.path("deadlineMillis").asLong();
         Map<String, JsonNode> byName = new LinkedHashMap<>();
         for (JsonNode h : d.get("hosts")) {
@@ -157,7 +196,7 @@ public final class HostsCheck implements CheckTask {
             if (h.path("answered").asBoolean()) {
                 answered.add(e.getKey());
                 hostChecks.add(docker(e.getKey(), h.path("docker"), h.path("clock").path("roundTripMillis").asLong()));
-                hostChecks.add(clock(e.getKey(), h));
+                hostChecks.add(clock(e.getKey(), h, coordinator));
             } else {
                 silent.add(e.getKey());
                 hostChecks.add(Check.warn(DockerCheck.GROUP, dockerName(e.getKey()), "not checked: "
@@ -192,8 +231,24 @@ public final class HostsCheck implements CheckTask {
         }
         List<Check> checks = new ArrayList<>();
         checks.add(summary);
+        coordinator.ifPresent(o -> checks.add(coordinatorClock(o)));
         checks.addAll(hostChecks);
         return checks;
+    }
+
+    private static Check coordinatorClock(ClockSkew.Offset o) {
+        String finding = "the coordinator is " + signed(o.offsetMillis()) + " ± " + o.uncertaintyMillis()
+                + " ms from this machine's clock (round trip " + o.roundTripMillis() + " ms)";
+        long provable = o.provableMillis();
+        if (Math.abs(provable) > ClockCheck.FAIL_MILLIS) {
+            return Check.fail(ClockCheck.GROUP, COORDINATOR_CLOCK, finding, "synchronise the clocks of this machine "
+                    + "and the coordinators (chrony/systemd-timesyncd)", o.roundTripMillis());
+        }
+        if (Math.abs(provable) > ClockCheck.WARN_MILLIS) {
+            return Check.warn(ClockCheck.GROUP, COORDINATOR_CLOCK, finding, "check NTP here and on the coordinators",
+                    o.roundTripMillis());
+        }
+        return Check.ok(ClockCheck.GROUP, COORDINATOR_CLOCK, finding, o.roundTripMillis());
     }
 
     private static Check docker(String node, JsonNode e, long ms) {
@@ -228,7 +283,7 @@ public final class HostsCheck implements CheckTask {
         return Check.ok(DockerCheck.GROUP, name, finding, ms);
     }
 
-    private static Check clock(String node, JsonNode h) {
+    private static Check clock(String node, JsonNode h, Optional<ClockSkew.Offset> coordinator) {
         String name = clockName(node);
         JsonNode c = h.path("clock");
         if (c.isMissingNode() || c.isNull()) {
@@ -239,7 +294,9 @@ public final class HostsCheck implements CheckTask {
         long uncertainty = c.path("uncertaintyMillis").asLong();
         long provable = c.path("provableSkewMillis").asLong();
         String finding = node + " is " + signed(skew) + " ± " + uncertainty + " ms from the coordinator's clock "
-                + "(round trip " + c.path("roundTripMillis").asLong() + " ms)";
+                + "(round trip " + c.path("roundTripMillis").asLong() + " ms)"
+                + coordinator.map(o -> ", " + signed(skew + o.offsetMillis()) + " ± "
+                        + (uncertainty + o.uncertaintyMillis()) + " ms from this machine's").orElse("");
         if (Math.abs(provable) > ClockCheck.FAIL_MILLIS) {
             return Check.fail(ClockCheck.GROUP, name, finding, "synchronise clocks (chrony/systemd-timesyncd) on "
                     + node + " and the coordinators; start timeouts and timelines depend on them", 0);

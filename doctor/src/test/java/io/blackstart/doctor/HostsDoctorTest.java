@@ -112,6 +112,35 @@ class HostsDoctorTest {
     }
 
     @Test
+    void theCoordinatorsClockIsMeasuredOnTheExchangeAndEachAgentIsPlacedAgainstThisMachine() {
+        stub.clockAhead(0);
+        DoctorReport synced = run(StubCoordinator.timedDiagnosis(host("n1", 40 * GIB, 100 * GIB, 40)));
+        Check coordinator = check(synced, HostsCheck.COORDINATOR_CLOCK);
+        assertEquals(Status.OK, coordinator.status(), synced.toText());
+        assertTrue(coordinator.finding().matches("the coordinator is \\+?-?\\d+ ms ± \\d+ ms from this machine's clock "
+                + "\\(round trip \\d+ ms\\)"), coordinator.finding());
+
+        // a coordinator 7 s ahead: its clock fails, and an agent 40 ms ahead of it is about 7.04 s ahead of us
+        stub.clockAhead(7_000);
+        DoctorReport ahead = run(StubCoordinator.timedDiagnosis(host("n1", 40 * GIB, 100 * GIB, 40)));
+        Check far = check(ahead, HostsCheck.COORDINATOR_CLOCK);
+        assertEquals(Status.FAIL, far.status(), ahead.toText());
+        long offset = Long.parseLong(far.finding().replaceAll("^the coordinator is \\+?(-?\\d+) ms.*$", "$1"));
+        long uncertainty = Long.parseLong(far.finding().replaceAll("^.* ± (\\d+) ms from.*$", "$1"));
+        assertTrue(Math.abs(offset - 7_000) <= uncertainty, far.finding());
+        Check n1 = check(ahead, HostsCheck.clockName("n1"));
+        assertEquals(Status.OK, n1.status(), "judged against the coordinator it works with: " + n1.finding());
+        assertTrue(n1.finding().contains(", +" + (offset + 40) + " ms ± " + (uncertainty + 1)
+                + " ms from this machine's"), n1.finding());
+        assertEquals(List.of(HostsCheck.COORDINATOR_CLOCK), ahead.rootCauses(), ahead.toText());
+
+        // an older coordinator that does not say when it started: no coordinator clock check, agents as before
+        DoctorReport old = run(diagnosis(host("n1", 40 * GIB, 100 * GIB, 40)));
+        assertTrue(old.check(HostsCheck.COORDINATOR_CLOCK).isEmpty());
+        assertFalse(check(old, HostsCheck.clockName("n1")).finding().contains("this machine"));
+    }
+
+    @Test
     void clockThresholdsAreThoseOfTheEtcdMembersOnTheProvableSkew() {
         DoctorReport r = run(diagnosis(host("n1", 40 * GIB, 100 * GIB, 800) + "," + host("n2", 40 * GIB, 100 * GIB,
                 -6_000)));

@@ -21,6 +21,8 @@ final class StubCoordinator implements AutoCloseable {
     private volatile int clusterStatus = 200;
     private final AtomicReference<String> hosts = new AtomicReference<>();
     private volatile int hostsStatus = 200;
+    /** How far this stub's clock is ahead of the machine's, as its diagnosis reports it ({@code $NOW}). */
+    private volatile long clockAheadMillis;
 
     private StubCoordinator(HttpServer http) {
         this.http = http;
@@ -32,8 +34,9 @@ final class StubCoordinator implements AutoCloseable {
             StubCoordinator stub = new StubCoordinator(http);
             http.createContext("/api/v1/status", ex -> reply(ex, 200, status));
             http.createContext("/api/v1/cluster", ex -> reply(ex, stub.clusterStatus, stub.cluster.get()));
-            http.createContext("/api/v1/hosts/diagnosis", ex -> reply(ex, stub.hostsStatus, stub.hosts.get() != null
-                    ? stub.hosts.get() : healthyHosts(stub.cluster.get())));
+            http.createContext("/api/v1/hosts/diagnosis", ex -> reply(ex, stub.hostsStatus, (stub.hosts.get() != null
+                    ? stub.hosts.get() : healthyHosts(stub.cluster.get()))
+                    .replace("$NOW", String.valueOf(System.currentTimeMillis() + stub.clockAheadMillis))));
             http.start();
             return stub;
         } catch (IOException e) {
@@ -77,6 +80,18 @@ final class StubCoordinator implements AutoCloseable {
     /** A diagnosis JSON with these host objects. */
     static String diagnosis(String hostObjects) {
         return "{\"deadlineMillis\":5000,\"durationMillis\":3,\"hosts\":[" + hostObjects + "]}";
+    }
+
+    /** A diagnosis with the coordinator's start time ({@code $NOW}: its clock when it answers). */
+    static String timedDiagnosis(String hostObjects) {
+        return "{\"receivedMillis\":$NOW,\"answeredMillis\":$NOW,\"deadlineMillis\":5000,\"durationMillis\":0,"
+                + "\"hosts\":[" + hostObjects + "]}";
+    }
+
+    /** From now on this stub's clock reads {@code millis} ahead of the machine's. */
+    StubCoordinator clockAhead(long millis) {
+        clockAheadMillis = millis;
+        return this;
     }
 
     /** An answering host: Docker 20.10.24 on overlay2 with this disk, the clock this far off (± 1 ms). */
