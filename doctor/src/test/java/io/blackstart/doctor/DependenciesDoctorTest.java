@@ -167,8 +167,8 @@ class DependenciesDoctorTest {
         assertFalse(coordinator.hint().isEmpty());
         assertEquals(List.of(CoordinatorCheck.REACHABLE), r.rootCauses());
         assertEquals(List.of(CoordinatorCheck.STATUS, CoordinatorClusterCheck.MEMBERS, CoordinatorClusterCheck.UNREACHABLE,
-                CoordinatorClusterCheck.SINGLETON, CoordinatorClusterCheck.AGENTS, HostsCheck.ANSWERING, Doctor.AGENTS,
-                Doctor.RECOVERY),
+                CoordinatorClusterCheck.SINGLETON, CoordinatorClusterCheck.AGENTS, HostsCheck.ANSWERING,
+                HostsCheck.COORDINATOR_CLOCK, Doctor.AGENTS, Doctor.RECOVERY),
                 coordinator.blocks());
         assertTrue(r.check(CoordinatorCheck.STATUS).isEmpty(), "cluster-wide checks are not run");
         assertEquals(Status.OK, r.check(DnsCheck.checkName("localhost")).orElseThrow().status());
