@@ -371,7 +371,7 @@ class RecoveryManagerTest {
         ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 3, "app")), TestFixtures.recovery());
         a.expectReportRequest(WAIT);
         send(m, report("host-a", a.ref(), 1, 0, 0, false, running("web-0"), running("web-1"), running("web-2")));
-        assertEquals(3, status(m).total().running());
+        awaitRunning(m, 3); // the rebuild may wait out the settle time (an agent of an earlier test still listed)
 
         // web-1 stopped, web-2's container is gone; web-0 is not listed (unchanged)
         send(m, delta("host-a", a.ref(), 2, List.of(stopped("web-1")), "web-2"));
@@ -389,6 +389,19 @@ class RecoveryManagerTest {
         send(m, report("host-a", a.ref(), 5, 0, 0, false, running("web-0"), running("web-1"), running("web-2")));
         assertEquals(3, status(m).total().running());
         kit.stop(m);
+    }
+
+    /** Waits until the manager (rebuilt) shows {@code n} instances running. */
+    private void awaitRunning(ActorRef<RecoveryManager.Command> m, int n) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        StatusSnapshot s;
+        while ((s = status(m)).phase().equals("rebuilding") || s.total().running() != n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not " + n + " running within " + WAIT + ": " + s.phase() + ", "
+                        + s.total());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll, bounded by the deadline
+        }
     }
 
     private static AgentEvent.AgentReport delta(String node, ActorRef<AgentCommand> agent, long seq,
