@@ -24,6 +24,7 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Logging.init();
+        Logging.quietClients();
         List<String> a = new ArrayList<>(args);
         String api = System.getenv("BLACKSTART_API");
         if (api != null && !api.isBlank() && !a.contains("--api") && !a.contains("--no-api")) {

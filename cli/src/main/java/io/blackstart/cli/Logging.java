@@ -13,4 +13,16 @@ final class Logging {
         SLF4JBridgeHandler.install();
         LoggerFactory.getILoggerFactory(); // before the ActorSystem, so no log call is replayed
     }
+
+    /**
+     * For commands that report on sick servers themselves (the doctor): the etcd client's own warnings about the
+     * members it cannot reach ("maximum number of auto retries reached") only repeat, unordered, what the report
+     * says. Errors still show; {@code BLACKSTART_LOG_LEVEL=DEBUG} shows everything.
+     */
+    static void quietClients() {
+        if (System.getenv("BLACKSTART_LOG_LEVEL") == null
+                && LoggerFactory.getLogger("io.etcd.jetcd") instanceof ch.qos.logback.classic.Logger etcd) {
+            etcd.setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
+    }
 }
