@@ -1,7 +1,6 @@
 package io.blackstart.protocol.wire;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -44,10 +43,5 @@ public record ContainerDelta(List<ContainerInfo> changed, List<String> gone) {
         for (ContainerInfo c : changed) {
             containers.put(c.instanceId(), c);
         }
-    }
-
-    /** The delta of a report that lists {@code containers} completely, against nothing. */
-    public static ContainerDelta full(Collection<ContainerInfo> containers) {
-        return new ContainerDelta(List.copyOf(containers), List.of());
     }
 }
