@@ -2,7 +2,7 @@
 # A local Blackstart cluster on this machine, for trying it out and for end-to-end tests.
 #
 #   deploy/local/cluster.sh up [--coordinators N] [--agents N] [--etcd URL] [--prefix P] [--api-port PORT]
-#                              [--base-port PORT] [--token TOKEN]
+#                              [--base-port PORT] [--token TOKEN] [--insecure]
 #   deploy/local/cluster.sh down
 #   deploy/local/cluster.sh status
 #
@@ -11,6 +11,9 @@
 # labelled with its node id. etcd is URL (default http://127.0.0.1:2379); if that default is not answering, an
 # etcd is started from the installed binary. `up` returns once the API answers and every agent has reported.
 # Logs, configs and pids go under deploy/local/run/ (or $BLACKSTART_RUN_DIR).
+# Cluster traffic is mutual TLS 1.3: on its first `up` in a run directory it makes a CA and a key store per node
+# with pki.sh under <run>/tls/ (coordinator-N role coordinator, local-N role agent; a random password in
+# <run>/tls/password, mode 600, handed to the nodes through the environment). --insecure uses plain tcp.
 # `down` stops what `up` started: not an etcd it did not start, and not the containers (a blackout leaves them
 # to be recovered).
 set -euo pipefail
@@ -20,11 +23,11 @@ root=$(cd "$here/../.." && pwd)
 run=${BLACKSTART_RUN_DIR:-$here/run}
 dist="$root/deploy/target/blackstart"
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 
 coordinators=1 agents=2 etcd_url=http://127.0.0.1:2379 prefix=/blackstart api_port=7070 base_port=25520
-token=${BLACKSTART_TOKEN:-local-dev-token} up_timeout=${BLACKSTART_UP_TIMEOUT:-90}
+token=${BLACKSTART_TOKEN:-local-dev-token} up_timeout=${BLACKSTART_UP_TIMEOUT:-90} insecure=0
 
 cmd=${1:-}; [ -n "$cmd" ] || usage; shift
 while [ $# -gt 0 ]; do
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
     --api-port) api_port=${2:?}; shift 2 ;;
     --base-port) base_port=${2:?}; shift 2 ;;
     --token) token=${2:?}; shift 2 ;;
+    --insecure) insecure=1; shift ;;
     -h|--help) usage ;;
     *) echo "cluster.sh: unknown option $1" >&2; usage ;;
   esac
@@ -60,6 +64,43 @@ start_etcd() {
   die "started etcd but it is not healthy; see $run/etcd.log"
 }
 
+tls="$run/tls"
+
+# The CA and a key store per node (made once per run directory; an existing one is reused).
+setup_tls() {
+  mkdir -p "$tls"
+  chmod 700 "$tls"
+  if [ ! -s "$tls/password" ]; then
+    (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$tls/password")
+  fi
+  local pw name
+  pw=$(cat "$tls/password")
+  [ -e "$tls/ca.p12" ] || BLACKSTART_PKI_PASSWORD=$pw "$here/pki.sh" ca "$tls"
+  for i in $(seq 1 "$coordinators"); do
+    name=coordinator-$i
+    [ -e "$tls/$name.p12" ] || BLACKSTART_PKI_PASSWORD=$pw "$here/pki.sh" node "$tls" "$name" coordinator
+  done
+  for i in $(seq 1 "$agents"); do
+    name=local-$i
+    [ -e "$tls/$name.p12" ] || BLACKSTART_PKI_PASSWORD=$pw "$here/pki.sh" node "$tls" "$name" agent
+  done
+}
+
+transport_conf() { # node-name
+  if [ "$insecure" = 1 ]; then
+    echo 'pekko.remote.artery.transport = tcp'
+    return
+  fi
+  cat <<CONF
+include file("$root/deploy/config/tls.conf")
+pekko.remote.artery.ssl.config-ssl-engine {
+  key-store = "$tls/$1.p12"
+  trust-store = "$tls/truststore.p12"
+}
+pekko.cluster.shutdown-after-unsuccessful-join-seed-nodes = 120s
+CONF
+}
+
 seeds() {
   local s="" i
   for i in $(seq 1 "$coordinators"); do s+="\"pekko://blackstart@127.0.0.1:$((base_port + i - 1))\","; done
@@ -67,7 +108,9 @@ seeds() {
 }
 
 start_node() { # name kind config-file
-  local name=$1 kind=$2 conf=$3
+  local name=$1 kind=$2 conf=$3 pw=""
+  [ "$insecure" = 1 ] || pw=$(cat "$tls/password")
+  BLACKSTART_KEY_STORE_PASSWORD=$pw BLACKSTART_TRUST_STORE_PASSWORD=$pw \
   JAVA_OPTS="${JAVA_OPTS:-} -Xmx256m -XX:TieredStopAtLevel=1" \
     nohup bash "$dist/bin/blackstart" "$kind" --config "$conf" > "$run/$name.log" 2>&1 &
   echo $! > "$run/$name.pid"
@@ -87,9 +130,11 @@ up() {
     echo "starting etcd at $etcd_url"
     start_etcd
   fi
+  [ "$insecure" = 1 ] || setup_tls
   local i
   for i in $(seq 1 "$coordinators"); do
     cat > "$run/coordinator-$i.conf" <<CONF
+$(transport_conf "coordinator-$i")
 pekko.remote.artery.canonical.port = $((base_port + i - 1))
 pekko.cluster.seed-nodes = $(seeds)
 blackstart.coordinator {
@@ -105,6 +150,7 @@ CONF
   done
   for i in $(seq 1 "$agents"); do
     cat > "$run/agent-$i.conf" <<CONF
+$(transport_conf "local-$i")
 pekko.remote.artery.canonical.port = 0
 pekko.cluster.seed-nodes = $(seeds)
 blackstart.agent.node-id = "local-$i"

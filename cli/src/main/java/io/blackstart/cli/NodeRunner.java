@@ -3,17 +3,25 @@ package io.blackstart.cli;
 import com.typesafe.config.Config;
 import org.apache.pekko.actor.typed.ActorSystem;
 
+import org.slf4j.LoggerFactory;
+
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Function;
 
-/** Runs a coordinator or agent node in this JVM until its actor system terminates (SIGTERM leaves the cluster). */
+/**
+ * Runs a coordinator or agent node in this JVM until its actor system terminates (SIGTERM leaves the cluster), after
+ * the {@link TransportGuard} has checked its cluster transport.
+ */
 final class NodeRunner {
     private NodeRunner() {
     }
 
     static int run(Path configFile, Function<Config, ActorSystem<?>> start) throws Exception {
         Config c = NodeConfig.load(configFile);
+        List<String> warnings = TransportGuard.check(c);
         Logging.init();
+        warnings.forEach(w -> LoggerFactory.getLogger(NodeRunner.class).warn(w));
         ActorSystem<?> system;
         try {
             system = start.apply(c);
