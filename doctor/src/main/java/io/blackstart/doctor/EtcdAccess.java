@@ -77,8 +77,13 @@ public record EtcdAccess(Optional<Path> caFile, Optional<Path> certFile, Optiona
      * {@code c} ("" = unset).
      */
     public static EtcdAccess fromConfig(Config c) {
-        return new EtcdAccess(path(c, "tls.ca-file"), path(c, "tls.cert-file"), path(c, "tls.key-file"),
-                string(c, "user"), string(c, "password"));
+        return fromConfig(c, "tls.", "user", "password");
+    }
+
+    /** Reads {@code <tls>ca-file}, {@code <tls>cert-file}, {@code <tls>key-file} and the user and password keys. */
+    public static EtcdAccess fromConfig(Config c, String tls, String userKey, String passwordKey) {
+        return new EtcdAccess(path(c, tls + "ca-file"), path(c, tls + "cert-file"), path(c, tls + "key-file"),
+                string(c, userKey), string(c, passwordKey));
     }
 
     private static Optional<String> string(Config c, String key) {
