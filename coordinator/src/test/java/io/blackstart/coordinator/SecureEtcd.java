@@ -58,6 +58,8 @@ final class SecureEtcd implements AutoCloseable {
                 e.ctl("user", "add", "root:" + e.rootPassword);
                 e.ctl("role", "add", "blackstart");
                 e.ctl("role", "grant-permission", "blackstart", "--prefix=true", "readwrite", PREFIX);
+                // the doctor reads this key to test linearizable and serializable reads
+                e.ctl("role", "grant-permission", "blackstart", "read", "blackstart/doctor/probe");
                 e.ctl("user", "add", USER + ":" + e.password);
                 e.ctl("user", "grant-role", USER, "blackstart");
                 e.ctl("auth", "enable");

@@ -84,7 +84,8 @@ public final class Doctor {
         o.dockerHost().ifPresent(host -> tasks.add(new DockerCheck(host,
                 () -> new DockerJavaEngine(host, o.connectTimeout(), o.readTimeout()))));
         if (!o.etcdEndpoints().isEmpty()) {
-            tasks.add(new ClockCheck(o.etcdEndpoints(), o.etcdPeers(), o.connectTimeout(), o.readTimeout(), pool));
+            tasks.add(new ClockCheck(o.etcdEndpoints(), o.etcdPeers(), o.connectTimeout(), o.readTimeout(), pool,
+                    o.etcdAccess().jdkContext()));
         }
         ExpectedAgents expected = new ExpectedAgents(o.inventory(), o.etcdEndpoints().isEmpty() ? Optional.empty()
                 : Optional.of(new JetcdAgentRecords(o.etcdEndpoints(), o.etcdPrefix(), o.etcdCallTimeout(), pool,
