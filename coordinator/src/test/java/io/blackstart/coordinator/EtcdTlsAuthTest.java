@@ -132,6 +132,17 @@ class EtcdTlsAuthTest {
     }
 
     @Test
+    void noUserWhileAuthIsEnabledNamesEtcdAuthentication() {
+        EtcdAccess noUser = new EtcdAccess(Optional.of(etcd.ca()), Optional.of(etcd.clientCert()),
+                Optional.of(etcd.clientKey()), Optional.empty(), Optional.empty());
+        try (EtcdDesiredStateStore store = EtcdDesiredStateStore.create(settings(noUser))) {
+            Throwable t = failure(store.loadApps());
+            assertInstanceOf(EtcdDesiredStateStore.EtcdAccessException.class, t, String.valueOf(t));
+            assertTrue(t.getMessage().startsWith("etcd at " + etcd.url() + ": etcd authentication"), t.getMessage());
+        }
+    }
+
+    @Test
     void noClientCertificateNamesTls() {
         EtcdAccess noCert = new EtcdAccess(Optional.of(etcd.ca()), Optional.empty(), Optional.empty(),
                 Optional.of(SecureEtcd.USER), Optional.of(etcd.password));
