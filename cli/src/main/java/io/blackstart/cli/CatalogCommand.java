@@ -57,8 +57,49 @@ final class CatalogCommand implements Runnable {
         @Option(names = "--config", paramLabel = "FILE", description = "A coordinator config file to read etcd settings from.")
         Path config;
 
+        @Option(names = "--etcd-ca", paramLabel = "FILE",
+                description = "PEM CA of the etcd server certificates (https:// URLs; default: tls.ca-file).")
+        Path etcdCa;
+
+        @Option(names = "--etcd-cert", paramLabel = "FILE", description = "PEM client certificate for etcd.")
+        Path etcdCert;
+
+        @Option(names = "--etcd-key", paramLabel = "FILE",
+                description = "Its PEM key (PKCS#8 or RSA; convert others with openssl pkcs8 -topk8 -nocrypt).")
+        Path etcdKey;
+
+        @Option(names = "--etcd-user", paramLabel = "NAME",
+                description = "etcd user; the password from $BLACKSTART_ETCD_PASSWORD or --etcd-password-file.")
+        String etcdUser;
+
+        @Option(names = "--etcd-password-file", paramLabel = "FILE",
+                description = "File whose first line is the etcd password (never on the command line).")
+        Path etcdPasswordFile;
+
         DesiredStateStore open() {
             Config c = NodeConfig.load(config);
+            String key = "blackstart.coordinator.etcd.";
+            if (etcdCa != null) {
+                c = c.withValue(key + "tls.ca-file", ConfigValueFactory.fromAnyRef(etcdCa.toString()));
+            }
+            if (etcdCert != null) {
+                c = c.withValue(key + "tls.cert-file", ConfigValueFactory.fromAnyRef(etcdCert.toString()));
+            }
+            if (etcdKey != null) {
+                c = c.withValue(key + "tls.key-file", ConfigValueFactory.fromAnyRef(etcdKey.toString()));
+            }
+            if (etcdUser != null) {
+                c = c.withValue(key + "user", ConfigValueFactory.fromAnyRef(etcdUser));
+            }
+            try {
+                java.util.Optional<String> pw = io.blackstart.doctor.EtcdAccess.password(
+                        java.util.Optional.ofNullable(etcdPasswordFile), System.getenv());
+                if (pw.isPresent()) {
+                    c = c.withValue(key + "password", ConfigValueFactory.fromAnyRef(pw.get()));
+                }
+            } catch (IllegalArgumentException ex) {
+                throw new OperatorException(ex.getMessage(), 2);
+            }
             if (endpoints != null) {
                 c = c.withValue("blackstart.coordinator.etcd.endpoints", ConfigValueFactory.fromIterable(endpoints));
             }

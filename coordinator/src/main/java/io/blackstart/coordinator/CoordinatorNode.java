@@ -83,7 +83,7 @@ public final class CoordinatorNode {
         org.slf4j.LoggerFactory.getILoggerFactory(); // initialise logback before Pekko logs from other threads
         TrackerSettings tracker = TrackerSettings.fromConfig(resolved);
         ActorSystem<Void> system = ActorSystem.create(guardian(store, settings, tracker, board, http, managerRef),
-                SYSTEM_NAME, resolved);
+                SYSTEM_NAME, withoutEtcdPassword(resolved));
         system.log().info("coordinator node starting: etcd {} prefix {}, api {}", settings.etcd().endpoints(),
                 settings.etcd().prefix(), settings.api());
         ActorRef<RecoveryManager.Command> manager;
@@ -125,6 +125,13 @@ public final class CoordinatorNode {
             throw new IllegalStateException("not a coordinator node");
         }
         return n.recoveryManager();
+    }
+
+    /** The etcd password is read into the settings above; the actor system's config (and its dump) never holds it. */
+    private static Config withoutEtcdPassword(Config config) {
+        String key = "blackstart.coordinator.etcd.password";
+        return config.hasPath(key) && !config.getString(key).isEmpty()
+                ? config.withValue(key, ConfigValueFactory.fromAnyRef("<redacted>")) : config;
     }
 
     private static Config withRole(Config config) {

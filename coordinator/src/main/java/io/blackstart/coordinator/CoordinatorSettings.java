@@ -1,6 +1,7 @@
 package io.blackstart.coordinator;
 
 import com.typesafe.config.Config;
+import io.blackstart.doctor.EtcdAccess;
 import io.blackstart.scheduler.LedgerSettings;
 
 import java.nio.file.Path;
@@ -13,15 +14,28 @@ import java.util.List;
  */
 public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, Recovery recovery, Agents agents) {
 
-    /** The etcd client: endpoints, key prefix, and the bounds of every call. */
+    /**
+     * The etcd client: endpoints, key prefix, the bounds of every call, and TLS / user / password
+     * ({@link EtcdAccess}, whose {@code toString()} hides the password).
+     */
     public record Etcd(List<String> endpoints, String prefix, Duration callTimeout, Duration connectTimeout,
-                       Duration keepaliveTime, Duration keepaliveTimeout, int maxInboundMessageBytes) {
+                       Duration keepaliveTime, Duration keepaliveTimeout, int maxInboundMessageBytes,
+                       EtcdAccess access) {
         public Etcd {
             endpoints = List.copyOf(endpoints);
             if (endpoints.isEmpty()) {
                 throw new IllegalArgumentException("blackstart.coordinator.etcd.endpoints is empty");
             }
             prefix = normalizePrefix(prefix);
+            access = access == null ? EtcdAccess.NONE : access;
+            access.checkEndpoints(endpoints, "blackstart.coordinator.etcd.endpoints");
+        }
+
+        /** Plain http, no etcd user. */
+        public Etcd(List<String> endpoints, String prefix, Duration callTimeout, Duration connectTimeout,
+                    Duration keepaliveTime, Duration keepaliveTimeout, int maxInboundMessageBytes) {
+            this(endpoints, prefix, callTimeout, connectTimeout, keepaliveTime, keepaliveTimeout,
+                    maxInboundMessageBytes, EtcdAccess.NONE);
         }
     }
 
@@ -78,7 +92,7 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         Config e = c.getConfig("etcd");
         Etcd etcd = new Etcd(e.getStringList("endpoints"), e.getString("prefix"), e.getDuration("call-timeout"),
                 e.getDuration("connect-timeout"), e.getDuration("keepalive-time"), e.getDuration("keepalive-timeout"),
-                (int) Math.min(Integer.MAX_VALUE, e.getBytes("max-inbound-message-size")));
+                (int) Math.min(Integer.MAX_VALUE, e.getBytes("max-inbound-message-size")), EtcdAccess.fromConfig(e));
         String cache = c.getString("catalog-cache-file");
         CatalogSettings catalog = new CatalogSettings(cache.isBlank() ? null : Path.of(cache),
                 e.getDuration("retry-backoff-min"), e.getDuration("retry-backoff-max"),

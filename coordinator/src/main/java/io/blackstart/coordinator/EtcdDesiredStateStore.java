@@ -3,6 +3,7 @@ package io.blackstart.coordinator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.blackstart.doctor.EtcdAccess;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,9 +48,14 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
     private final KV kv;
     private final String prefix;
     private final long callTimeoutMillis;
+    private final EtcdAccess access;
+    private final String endpoints;
 
-    private EtcdDesiredStateStore(Client client, String prefix, long callTimeoutMillis) {
+    private EtcdDesiredStateStore(Client client, String prefix, long callTimeoutMillis, EtcdAccess access,
+                                  String endpoints) {
         this.client = client;
+        this.access = access;
+        this.endpoints = endpoints;
         this.kv = client.getKVClient();
         this.prefix = prefix;
         this.callTimeoutMillis = callTimeoutMillis;
@@ -57,7 +64,7 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
     /** A store with its own client, configured from {@code settings}. */
     public static EtcdDesiredStateStore create(CoordinatorSettings.Etcd settings) {
         long deadline = Math.max(100, settings.callTimeout().toMillis() - 200);
-        Client client = Client.builder()
+        Client client = settings.access().applyTo(Client.builder())
                 .endpoints(settings.endpoints().toArray(String[]::new))
                 .waitForReady(false)                        // default true: calls queue forever while not connected
                 .connectTimeout(settings.connectTimeout())  // dropped SYNs
@@ -67,7 +74,8 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
                 .maxInboundMessageSize(settings.maxInboundMessageBytes()) // a whole catalog is read in one response
                 .interceptor(new UnaryDeadline(deadline))   // frozen / not-ready members: only a deadline helps
                 .build();
-        return new EtcdDesiredStateStore(client, settings.prefix(), settings.callTimeout().toMillis());
+        return new EtcdDesiredStateStore(client, settings.prefix(), settings.callTimeout().toMillis(),
+                settings.access(), String.join(",", settings.endpoints()));
     }
 
     /** Sets a gRPC deadline on every unary call; streams (watch, lease keepalive) are left alone. */
@@ -106,7 +114,22 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
 
     /** Belt and braces: the deadline interceptor ends the RPC; this bounds the caller's wait regardless. */
     private <T> CompletionStage<T> bounded(CompletableFuture<T> f) {
-        return f.orTimeout(callTimeoutMillis, TimeUnit.MILLISECONDS);
+        return f.orTimeout(callTimeoutMillis, TimeUnit.MILLISECONDS).handle((v, e) -> {
+            if (e == null) {
+                return v;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            // authentication and TLS failures are named as such, not as "etcd unavailable"
+            throw access.explain(endpoints, cause).<RuntimeException>map(m -> new EtcdAccessException(m, cause))
+                    .orElseGet(() -> e instanceof CompletionException ce ? ce : new CompletionException(cause));
+        });
+    }
+
+    /** An etcd call refused for etcd authentication or TLS; the message names which, and the endpoint. */
+    public static final class EtcdAccessException extends RuntimeException {
+        EtcdAccessException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static GetOption prefixGet() {

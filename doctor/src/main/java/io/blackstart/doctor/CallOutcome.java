@@ -21,6 +21,10 @@ public record CallOutcome(Kind kind, String detail, long millis) {
         TIMEOUT,
         /** The server answered that it cannot serve the request without a leader / quorum. */
         NO_QUORUM,
+        /** etcd refused the user / password (or needs one and none was given). */
+        AUTH,
+        /** The TLS handshake failed: untrusted server certificate, client certificate refused or missing. */
+        TLS,
         /** Any other error. */
         ERROR,
         /** Not attempted. */

@@ -38,9 +38,15 @@ public final class ClockCheck implements CheckTask {
      */
     public ClockCheck(List<String> clientUrls, List<String> peerUrls, Duration connectTimeout, Duration readTimeout,
                       Executor executor) {
+        this(clientUrls, peerUrls, connectTimeout, readTimeout, executor, Optional.empty());
+    }
+
+    /** The same, with this TLS context for https etcd URLs (the etcd CA and client key pair). */
+    public ClockCheck(List<String> clientUrls, List<String> peerUrls, Duration connectTimeout, Duration readTimeout,
+                      Executor executor, Optional<javax.net.ssl.SSLContext> tls) {
         this.clientUrls = List.copyOf(clientUrls);
         this.peerUrls = List.copyOf(peerUrls);
-        this.http = new HttpFetch(connectTimeout, readTimeout);
+        this.http = new HttpFetch(connectTimeout, readTimeout, tls);
         this.executor = executor;
     }
 

@@ -71,7 +71,7 @@ public final class Doctor {
             EtcdAssessment assessment = new EtcdAssessment(
                     o.expectedClusterId().map(id -> Long.parseUnsignedLong(id, 16)), o.etcdQuotaBytes(),
                     o.etcdMaxRaftLag());
-            tasks.add(new EtcdCheck(o.etcdEndpoints(), o.etcdPeers(), () -> new JetcdMemberPort(o.etcdCallTimeout(), pool),
+            tasks.add(new EtcdCheck(o.etcdEndpoints(), o.etcdPeers(), () -> new JetcdMemberPort(o.etcdCallTimeout(), pool, o.etcdAccess()),
                     assessment, pool));
         }
         Optional<DnsServer> dnsServer = o.dnsServerSpec();
@@ -84,10 +84,12 @@ public final class Doctor {
         o.dockerHost().ifPresent(host -> tasks.add(new DockerCheck(host,
                 () -> new DockerJavaEngine(host, o.connectTimeout(), o.readTimeout()))));
         if (!o.etcdEndpoints().isEmpty()) {
-            tasks.add(new ClockCheck(o.etcdEndpoints(), o.etcdPeers(), o.connectTimeout(), o.readTimeout(), pool));
+            tasks.add(new ClockCheck(o.etcdEndpoints(), o.etcdPeers(), o.connectTimeout(), o.readTimeout(), pool,
+                    o.etcdAccess().jdkContext()));
         }
         ExpectedAgents expected = new ExpectedAgents(o.inventory(), o.etcdEndpoints().isEmpty() ? Optional.empty()
-                : Optional.of(new JetcdAgentRecords(o.etcdEndpoints(), o.etcdPrefix(), o.etcdCallTimeout(), pool)),
+                : Optional.of(new JetcdAgentRecords(o.etcdEndpoints(), o.etcdPrefix(), o.etcdCallTimeout(), pool,
+                        o.etcdAccess())),
                 o.etcdPrefix() + "/agents/");
         if (!o.etcdEndpoints().isEmpty()) {
             tasks.add(new AgentRecordsCheck(expected, System::currentTimeMillis));

@@ -27,11 +27,17 @@ public final class DoctorMain {
             "                         [--etcd-peer URL[,URL...]] [--cluster-id HEX] [--prefix P] [--dns NAME]...",
             "                         [--dns-server HOST[:PORT]] [--probe URL]... [--api URL | --no-api]",
             "                         [--docker HOST | --no-docker] [--inventory FILE] [--timeout SECONDS]",
+            "                         [--etcd-ca FILE [--etcd-cert FILE --etcd-key FILE]]",
+            "                         [--etcd-user NAME [--etcd-password-file FILE]]",
             "  --json           print the report as JSON",
             "  --wait SECONDS   re-check until every check is ok or SECONDS have passed",
             "  --config FILE    HOCON file with a blackstart.doctor { ... } section",
             "  --etcd URLS      etcd client URLs, comma-separated (one per member)",
             "  --etcd-peer URLS etcd peer URLs, aligned with --etcd",
+            "  --etcd-ca FILE   PEM CA of the etcd server certificates (https:// etcd URLs)",
+            "  --etcd-cert FILE --etcd-key FILE  PEM client certificate and key (PKCS#8 or RSA) for etcd",
+            "  --etcd-user NAME etcd user; the password from $BLACKSTART_ETCD_PASSWORD or",
+            "  --etcd-password-file FILE (first line), never on the command line",
             "  --cluster-id HEX the etcd cluster id recorded while healthy",
             "  --prefix P       the coordinators' etcd key prefix (default /blackstart): agents recorded",
             "                   under P/agents/ are expected",
@@ -105,6 +111,11 @@ public final class DoctorMain {
         boolean json = false;
         List<String> dns = new ArrayList<>();
         List<String> probes = new ArrayList<>();
+        Optional<Path> etcdCa = Optional.empty();
+        Optional<Path> etcdCert = Optional.empty();
+        Optional<Path> etcdKey = Optional.empty();
+        Optional<String> etcdUser = Optional.empty();
+        Optional<Path> etcdPasswordFile = Optional.empty();
         for (int i = 0; i < a.size(); i++) {
             String flag = a.get(i);
             switch (flag) {
@@ -125,6 +136,14 @@ public final class DoctorMain {
                 }
                 case "--etcd" -> b.etcdEndpoints(csv(value(a, i++)));
                 case "--etcd-peer" -> b.etcdPeers(csv(value(a, i++)));
+                case "--etcd-ca" -> etcdCa = Optional.of(Path.of(value(a, i++)));
+                case "--etcd-cert" -> etcdCert = Optional.of(Path.of(value(a, i++)));
+                case "--etcd-key" -> etcdKey = Optional.of(Path.of(value(a, i++)));
+                case "--etcd-user" -> etcdUser = Optional.of(value(a, i++));
+                case "--etcd-password-file" -> etcdPasswordFile = Optional.of(Path.of(value(a, i++)));
+                case "--etcd-password" -> throw new IllegalArgumentException("--etcd-password: the etcd password is "
+                        + "not taken from the command line (other users see it in ps); set "
+                        + EtcdAccess.PASSWORD_ENV + " or use --etcd-password-file FILE");
                 case "--cluster-id" -> b.expectedClusterId(Optional.of(value(a, i++)));
                 case "--prefix" -> b.etcdPrefix(value(a, i++));
                 case "--dns-server" -> b.dnsServer(Optional.of(value(a, i++)));
@@ -148,6 +167,8 @@ public final class DoctorMain {
         if (!probes.isEmpty()) {
             b.probes(probes);
         }
+        b.etcdAccess(b.etcdAccess().with(etcdCa, etcdCert, etcdKey, etcdUser,
+                EtcdAccess.password(etcdPasswordFile, System.getenv())));
         return new Parsed(b.build(), json, false);
     }
 

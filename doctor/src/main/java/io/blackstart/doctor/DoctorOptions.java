@@ -47,7 +47,8 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
                             List<String> dnsNames, Optional<String> dnsServer, Duration dnsServerTimeout,
                             int dnsServerAttempts, List<String> probes, Optional<String> api, Duration hostsTimeout,
                             Optional<Path> inventory, Optional<String> dockerHost, Duration connectTimeout, Duration readTimeout,
-                            Duration checkTimeout, Duration deadline, Duration waitFor, Duration waitInterval) {
+                            Duration checkTimeout, Duration deadline, Duration waitFor, Duration waitInterval,
+                            EtcdAccess etcdAccess) {
 
     /** Validates and copies. */
     public DoctorOptions {
@@ -63,6 +64,8 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
             throw new IllegalArgumentException("etcd quota and raft lag must be >= 0");
         }
         etcdPrefix = prefix(etcdPrefix);
+        etcdAccess = etcdAccess == null ? EtcdAccess.NONE : etcdAccess;
+        etcdAccess.checkEndpoints(etcdEndpoints, "etcd client URLs (--etcd / blackstart.doctor.etcd)");
         dnsNames = List.copyOf(dnsNames);
         for (String n : dnsNames) {
             if (n.isBlank() || n.chars().anyMatch(Character::isWhitespace)) {
@@ -133,7 +136,8 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
                 c.getDuration("check-timeout"),
                 c.getDuration("deadline"),
                 c.getDuration("wait"),
-                c.getDuration("wait-interval"));
+                c.getDuration("wait-interval"),
+                EtcdAccess.fromConfig(c, "etcd-tls.", "etcd-user", "etcd-password"));
     }
 
     /** A builder starting from these options. */
@@ -175,6 +179,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         private long etcdMaxRaftLag;
         private Duration etcdCallTimeout;
         private String etcdPrefix;
+        private EtcdAccess etcdAccess = EtcdAccess.NONE;
         private List<String> dnsNames;
         private Optional<String> dnsServer;
         private Duration dnsServerTimeout;
@@ -199,6 +204,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
             etcdMaxRaftLag = o.etcdMaxRaftLag;
             etcdCallTimeout = o.etcdCallTimeout;
             etcdPrefix = o.etcdPrefix;
+            etcdAccess = o.etcdAccess;
             dnsNames = new ArrayList<>(o.dnsNames);
             dnsServer = o.dnsServer;
             dnsServerTimeout = o.dnsServerTimeout;
@@ -279,6 +285,12 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         /** How long {@code --wait} re-runs; zero = once. */
         public Builder waitFor(Duration v) { waitFor = v; return this; }
 
+        /** etcd TLS files, user and password. */
+        public Builder etcdAccess(EtcdAccess v) { etcdAccess = v; return this; }
+
+        /** The etcd TLS files, user and password set so far. */
+        public EtcdAccess etcdAccess() { return etcdAccess; }
+
         /** Pause between runs while waiting. */
         public Builder waitInterval(Duration v) { waitInterval = v; return this; }
 
@@ -287,7 +299,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
             return new DoctorOptions(etcdEndpoints, etcdPeers, expectedClusterId, etcdQuotaBytes, etcdMaxRaftLag,
                     etcdCallTimeout, etcdPrefix, dnsNames, dnsServer, dnsServerTimeout, dnsServerAttempts, probes, api,
                     hostsTimeout, inventory, dockerHost, connectTimeout, readTimeout, checkTimeout,
-                    deadline, waitFor, waitInterval);
+                    deadline, waitFor, waitInterval, etcdAccess);
         }
     }
 }

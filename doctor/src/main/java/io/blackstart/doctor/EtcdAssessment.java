@@ -158,11 +158,25 @@ public final class EtcdAssessment {
                 + ", raft index " + s.raftIndex() + ", db " + db + ", v" + s.version(), ms);
     }
 
+    static final String AUTH_HINT = "check the etcd user and password (--etcd-user, $BLACKSTART_ETCD_PASSWORD or "
+            + "--etcd-password-file; blackstart.doctor.etcd-user) against `etcdctl user get NAME`";
+    static final String TLS_HINT = "check --etcd-ca (the CA that signed the etcd server certificates) and "
+            + "--etcd-cert/--etcd-key (a client certificate signed by etcd's --trusted-ca-file)";
+
     private static Check unreachable(EtcdMemberObservation o, String name, String who, long ms) {
         CallOutcome client = o.client().statusCall();
         CallOutcome peer = o.peer().call();
         String peerPart = peer.kind() == CallOutcome.Kind.SKIPPED ? " (peer port not probed: no peer URL known)"
                 : peer.isOk() ? "; its peer port answers" : "; peer port: " + peer.detail();
+        if (client.kind() == CallOutcome.Kind.AUTH) {
+            return Check.fail(GROUP, name, who + " refuses the doctor's etcd credentials (root cause: etcd "
+                            + "authentication): " + client.detail() + peerPart,
+                    AUTH_HINT, ms);
+        }
+        if (client.kind() == CallOutcome.Kind.TLS) {
+            return Check.fail(GROUP, name, who + " cannot be reached over TLS (root cause: etcd TLS): "
+                    + client.detail() + peerPart, TLS_HINT, ms);
+        }
         if (client.kind() == CallOutcome.Kind.REFUSED && !peer.isOk()) {
             return Check.warn(GROUP, name, who + " is down: client port: " + client.detail() + peerPart,
                     "start etcd on that host (systemctl start etcd) and read its log (journalctl -u etcd)", ms);
@@ -184,6 +198,15 @@ public final class EtcdAssessment {
     private Check quorum(List<EtcdMemberObservation> observations, Optional<Long> expected,
                          List<EtcdMember> clusterMembers, Map<String, String> names) {
         long ms = observations.stream().mapToLong(o -> o.client().statusCall().millis()).max().orElse(0);
+        List<CallOutcome> refused = observations.stream().map(o -> o.client().statusCall())
+                .filter(c -> c.kind() == CallOutcome.Kind.AUTH || c.kind() == CallOutcome.Kind.TLS).toList();
+        if (!refused.isEmpty() && observations.stream().noneMatch(o -> o.client().status().isPresent())) {
+            boolean auth = refused.stream().anyMatch(c -> c.kind() == CallOutcome.Kind.AUTH);
+            return Check.fail(GROUP, QUORUM, "not checked: no member accepted the doctor's "
+                            + (auth ? "etcd credentials (root cause: etcd authentication): "
+                            : "TLS connection (root cause: etcd TLS): ") + refused.get(0).detail(),
+                    auth ? AUTH_HINT : TLS_HINT, ms);
+        }
         if (expected.isEmpty()) {
             return Check.fail(GROUP, QUORUM, "quorum lost: etcd has no quorum, no member answered on its client "
                             + "or peer port",
@@ -233,6 +256,12 @@ public final class EtcdAssessment {
             return "has no leader";
         }
         CallOutcome c = o.client().statusCall();
+        if (c.kind() == CallOutcome.Kind.AUTH) {
+            return "refuses the etcd credentials";
+        }
+        if (c.kind() == CallOutcome.Kind.TLS) {
+            return "TLS handshake failed";
+        }
         if (c.kind() == CallOutcome.Kind.REFUSED && !o.peer().call().isOk()) {
             return "down";
         }

@@ -25,7 +25,14 @@ public final class HttpFetch {
 
     /** A fetcher with these timeouts. */
     public HttpFetch(Duration connectTimeout, Duration requestTimeout) {
-        this.client = HttpClient.newBuilder()
+        this(connectTimeout, requestTimeout, Optional.empty());
+    }
+
+    /** A fetcher with these timeouts whose https calls use {@code tls} (e.g. the etcd CA and client key pair). */
+    public HttpFetch(Duration connectTimeout, Duration requestTimeout, Optional<javax.net.ssl.SSLContext> tls) {
+        HttpClient.Builder b = HttpClient.newBuilder();
+        tls.ifPresent(b::sslContext);
+        this.client = b
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -70,6 +77,8 @@ public final class HttpFetch {
             return failed(CallOutcome.Kind.TIMEOUT, "no answer within " + ms(requestTimeout), t0, sent);
         } catch (ConnectException e) {
             return failed(CallOutcome.Kind.REFUSED, "connection refused", t0, sent);
+        } catch (javax.net.ssl.SSLException e) {
+            return failed(CallOutcome.Kind.TLS, "TLS: " + describe(e), t0, sent);
         } catch (IOException | IllegalArgumentException e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {

@@ -31,6 +31,7 @@ public final class JetcdAgentRecords implements AgentRecordsPort {
     private final String prefix;
     private final Duration callTimeout;
     private final Executor executor;
+    private final EtcdAccess access;
 
     /**
      * @param endpoints   etcd client URLs, one per member
@@ -39,6 +40,13 @@ public final class JetcdAgentRecords implements AgentRecordsPort {
      * @param executor    runs the reads concurrently
      */
     public JetcdAgentRecords(List<String> endpoints, String prefix, Duration callTimeout, Executor executor) {
+        this(endpoints, prefix, callTimeout, executor, EtcdAccess.NONE);
+    }
+
+    /** Reads with this TLS / user / password. */
+    public JetcdAgentRecords(List<String> endpoints, String prefix, Duration callTimeout, Executor executor,
+                             EtcdAccess access) {
+        this.access = access;
         this.endpoints = List.copyOf(endpoints);
         this.prefix = prefix;
         this.callTimeout = callTimeout;
@@ -90,14 +98,14 @@ public final class JetcdAgentRecords implements AgentRecordsPort {
     private Answer readFrom(String endpoint) {
         long deadline = JetcdMemberPort.firstCallDeadlineMillis(callTimeout);
         long t0 = System.nanoTime();
-        try (Client client = JetcdMemberPort.tunedClient(endpoint, callTimeout, deadline)) {
+        try (Client client = JetcdMemberPort.tunedClient(endpoint, callTimeout, deadline, access)) {
             ByteSequence dir = ByteSequence.from(prefix + "/agents/", StandardCharsets.UTF_8);
             GetResponse r = JetcdMemberPort.await(() -> client.getKVClient().get(dir,
                     GetOption.builder().isPrefix(true).withSerializable(true).build()), deadline);
             JetcdMemberPort.warm();
             return new Answer(endpoint, Optional.of(r), "");
         } catch (Exception e) {
-            return new Answer(endpoint, Optional.empty(), JetcdMemberPort.classify(e, t0).detail());
+            return new Answer(endpoint, Optional.empty(), JetcdMemberPort.classify(access, endpoint, e, t0).detail());
         }
     }
 }

@@ -59,6 +59,7 @@ public final class JetcdMemberPort implements EtcdMemberPort {
     private final Executor executor;
     private final HttpFetch peerHttp;
     private final HttpFetch clientHttp;
+    private final EtcdAccess access;
 
     /**
      * A port whose every call ends within {@code callTimeout} (plus scheduling slack).
@@ -67,10 +68,17 @@ public final class JetcdMemberPort implements EtcdMemberPort {
      * @param executor    runs the two reads of a member concurrently (they block up to the deadline)
      */
     public JetcdMemberPort(Duration callTimeout, Executor executor) {
+        this(callTimeout, executor, EtcdAccess.NONE);
+    }
+
+    /** A port whose clients use this TLS / user / password; its HTTP calls (peer port, /metrics) the same TLS files. */
+    public JetcdMemberPort(Duration callTimeout, Executor executor, EtcdAccess access) {
         GRPC_LOG.setLevel(Level.WARNING);
         this.callTimeout = callTimeout;
         this.executor = executor;
-        this.peerHttp = new HttpFetch(Duration.ofMillis(Math.min(1000, callTimeout.toMillis())), callTimeout);
+        this.access = access;
+        this.peerHttp = new HttpFetch(Duration.ofMillis(Math.min(1000, callTimeout.toMillis())), callTimeout,
+                access.jdkContext());
         this.clientHttp = peerHttp;
     }
 
@@ -87,7 +95,7 @@ public final class JetcdMemberPort implements EtcdMemberPort {
                 s = await(() -> statusClient.getMaintenanceClient().statusMember(clientUrl), statusDeadline);
                 WARM.set(true);
             } catch (Exception e) {
-                return new EtcdClientView(clientUrl, classify(e, t0), Optional.empty(), CallOutcome.skipped(),
+                return new EtcdClientView(clientUrl, classify(access, clientUrl, e, t0), Optional.empty(), CallOutcome.skipped(),
                         CallOutcome.skipped(), List.of());
             }
             CallOutcome statusCall = CallOutcome.ok(HttpFetch.millisSince(t0));
@@ -158,16 +166,16 @@ public final class JetcdMemberPort implements EtcdMemberPort {
     }
 
     private Client client(String endpoint, long deadlineMillis) {
-        return tunedClient(endpoint, callTimeout, deadlineMillis);
+        return tunedClient(endpoint, callTimeout, deadlineMillis, access);
     }
 
     /**
      * A client of one endpoint with the settings of ETCD.md section 3: no wait for ready, a connect timeout of at most
      * 1 s, no retries, a gRPC deadline of {@code deadlineMillis} on every unary call.
      */
-    static Client tunedClient(String endpoint, Duration callTimeout, long deadlineMillis) {
+    static Client tunedClient(String endpoint, Duration callTimeout, long deadlineMillis, EtcdAccess access) {
         GRPC_LOG.setLevel(Level.WARNING);
-        return Client.builder()
+        return access.applyTo(Client.builder())
                 .endpoints(endpoint)
                 .waitForReady(false)
                 .connectTimeout(Duration.ofMillis(Math.min(1000, callTimeout.toMillis())))
@@ -197,8 +205,21 @@ public final class JetcdMemberPort implements EtcdMemberPort {
             call.get().orTimeout(callTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS).get();
             return CallOutcome.ok(HttpFetch.millisSince(t0));
         } catch (Exception e) {
-            return classify(e, t0);
+            return classify(access, "", e, t0);
         }
+    }
+
+    /** Classifies a jetcd failure, etcd authentication and TLS failures first (named by {@link EtcdAccess#explain}). */
+    static CallOutcome classify(EtcdAccess access, String endpoint, Throwable e, long t0) {
+        Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        Optional<String> why = access.explain(endpoint, t);
+        if (why.isPresent()) {
+            String m = why.get();
+            String text = endpoint.isEmpty() ? m.replaceFirst("^etcd at : ", "") : m;
+            return new CallOutcome(m.contains(": TLS") ? CallOutcome.Kind.TLS : CallOutcome.Kind.AUTH, text,
+                    HttpFetch.millisSince(t0));
+        }
+        return classify(e, t0);
     }
 
     /** Classifies a jetcd failure (see ETCD.md section 3). */
