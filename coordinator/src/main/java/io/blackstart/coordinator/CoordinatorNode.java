@@ -82,10 +82,16 @@ public final class CoordinatorNode {
         CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef = new CompletableFuture<>();
         org.slf4j.LoggerFactory.getILoggerFactory(); // initialise logback before Pekko logs from other threads
         TrackerSettings tracker = TrackerSettings.fromConfig(resolved);
-        ActorSystem<Void> system = ActorSystem.create(guardian(store, settings, tracker, board, http, managerRef),
-                SYSTEM_NAME, resolved);
-        system.log().info("coordinator node starting: etcd {} prefix {}, api {}", settings.etcd().endpoints(),
-                settings.etcd().prefix(), settings.api());
+        ClusterFormation.Settings formation = ClusterFormation.Settings.fromConfig(resolved);
+        // the formation actor joins with its own seed order; Pekko must not start its first-seed join as well
+        Config systemConfig = formation.active() ? resolved.withValue("pekko.cluster.seed-nodes",
+                ConfigValueFactory.fromIterable(List.of())) : resolved;
+        ActorSystem<Void> system = ActorSystem.create(guardian(store, settings, tracker, formation, board, http,
+                managerRef), SYSTEM_NAME, systemConfig);
+        system.log().info("coordinator node starting: etcd {} prefix {}, api {}, cluster formation {}",
+                settings.etcd().endpoints(), settings.etcd().prefix(), settings.api(), formation.active()
+                        ? "by majority of " + formation.coordinatorCount() + " coordinators, seeds " + formation.seeds()
+                        : "Pekko's first-seed rule");
         ActorRef<RecoveryManager.Command> manager;
         try {
             manager = managerRef.get(30, TimeUnit.SECONDS);
@@ -158,11 +164,15 @@ public final class CoordinatorNode {
     }
 
     private static Behavior<Void> guardian(DesiredStateStore store, CoordinatorSettings settings,
-                                           TrackerSettings tracker, StatusBoard board,
+                                           TrackerSettings tracker, ClusterFormation.Settings formation,
+                                           StatusBoard board,
                                            CompletableFuture<InetSocketAddress> http,
                                            CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef) {
         return Behaviors.setup(ctx -> {
             ActorSystem<Void> system = ctx.getSystem();
+            if (formation.active()) {
+                ctx.spawn(ClusterFormation.create(formation, System::currentTimeMillis), ClusterFormation.NAME);
+            }
             ActorRef<CatalogKeeper.Command> catalog = ctx.spawn(
                     Behaviors.supervise(CatalogKeeper.create(store, settings.catalog()))
                             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
