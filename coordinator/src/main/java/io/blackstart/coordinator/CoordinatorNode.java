@@ -146,9 +146,10 @@ public final class CoordinatorNode {
 
     /**
      * The options of {@code GET /api/v1/doctor}: {@code blackstart.doctor} of this node's config, with this node's
-     * etcd endpoints and prefix and its own API (once bound; a wildcard bind address is asked on loopback), run once.
+     * etcd endpoints and prefix, its own API (once bound; a wildcard bind address is asked on loopback) and its seed
+     * nodes, run once.
      */
-    static DoctorOptions doctorOptions(ActorSystem<?> system, CoordinatorSettings settings,
+    static DoctorOptions doctorOptions(ActorSystem<?> system, CoordinatorSettings settings, List<String> seeds,
                                        CompletableFuture<InetSocketAddress> http) {
         InetSocketAddress bound = http.isDone() && !http.isCompletedExceptionally() ? http.join() : null;
         Optional<String> self = Optional.ofNullable(bound).map(a -> {
@@ -160,7 +161,7 @@ public final class CoordinatorNode {
         });
         return DoctorOptions.fromConfig(system.settings().config()).toBuilder()
                 .etcdEndpoints(settings.etcd().endpoints()).etcdPrefix(settings.etcd().prefix()).api(self)
-                .waitFor(Duration.ZERO).build();
+                .seeds(seeds).waitFor(Duration.ZERO).build();
     }
 
     private static Behavior<Void> guardian(DesiredStateStore store, CoordinatorSettings settings,
@@ -194,7 +195,7 @@ public final class CoordinatorNode {
             }
             ctx.spawn(StatusBoard.replica(board), "status-replica");
             if (settings.api().enabled()) {
-                DoctorRoutes doctor = new DoctorRoutes(system, () -> doctorOptions(system, settings, http), Doctor::run,
+                DoctorRoutes doctor = new DoctorRoutes(system, () -> doctorOptions(system, settings, formation.seeds(), http), Doctor::run,
                         system.settings().config().getDuration("blackstart.coordinator.doctor.timeout"));
                 HostDiagnosisRoutes hosts = new HostDiagnosisRoutes(roster, board, system,
                         settings.agents().diagnosisDeadline());
