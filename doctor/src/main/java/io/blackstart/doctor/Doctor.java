@@ -114,7 +114,8 @@ public final class Doctor {
         // docker: the disk is read through the engine
         g.requires(DockerCheck.DISK, DockerCheck.ENGINE);
         // coordinator: cluster-wide checks are asked through its API
-        g.requires(CoordinatorCheck.STATUS, CoordinatorCheck.REACHABLE);
+        // the status comes from the recovery manager singleton: no singleton, no status
+        g.requires(CoordinatorCheck.STATUS, CoordinatorCheck.REACHABLE, CoordinatorClusterCheck.SINGLETON);
         // its cluster view: whether the cluster could form (a first seed that is down) explains missing members
         g.requires(CoordinatorClusterCheck.FORMATION, CoordinatorCheck.REACHABLE);
         // then the members; the singleton and the agents are read from the same answer
