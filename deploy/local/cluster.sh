@@ -2,7 +2,7 @@
 # A local Blackstart cluster on this machine, for trying it out and for end-to-end tests.
 #
 #   deploy/local/cluster.sh up [--coordinators N] [--agents N] [--etcd URL] [--prefix P] [--api-port PORT]
-#                              [--base-port PORT] [--token TOKEN] [--insecure]
+#                              [--base-port PORT] [--token TOKEN] [--insecure] [--skip-coordinators I[,J...]]
 #   deploy/local/cluster.sh down
 #   deploy/local/cluster.sh status
 #
@@ -10,6 +10,8 @@
 # (default 2, node ids local-1, local-2, ...) against the local Docker engine; each agent only sees containers
 # labelled with its node id. etcd is URL (default http://127.0.0.1:2379); if that default is not answering, an
 # etcd is started from the installed binary. `up` returns once the API answers and every agent has reported.
+# --skip-coordinators 1 writes coordinator-1's config but never starts it (a first seed that never returns after a
+# blackout); the others still list it as a seed, and `up` waits on the API of the first coordinator it started.
 # Logs, configs and pids go under deploy/local/run/ (or $BLACKSTART_RUN_DIR).
 # Cluster traffic is mutual TLS 1.3: on its first `up` in a run directory it makes a CA and a key store per node
 # with pki.sh under <run>/tls/ (coordinator-N role coordinator, local-N role agent; a random password in
@@ -23,11 +25,11 @@ root=$(cd "$here/../.." && pwd)
 run=${BLACKSTART_RUN_DIR:-$here/run}
 dist="$root/deploy/target/blackstart"
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 
 coordinators=1 agents=2 etcd_url=http://127.0.0.1:2379 prefix=/blackstart api_port=7070 base_port=25520
-token=${BLACKSTART_TOKEN:-local-dev-token} up_timeout=${BLACKSTART_UP_TIMEOUT:-90} insecure=0
+token=${BLACKSTART_TOKEN:-local-dev-token} up_timeout=${BLACKSTART_UP_TIMEOUT:-90} insecure=0 skip=""
 
 cmd=${1:-}; [ -n "$cmd" ] || usage; shift
 while [ $# -gt 0 ]; do
@@ -40,11 +42,12 @@ while [ $# -gt 0 ]; do
     --base-port) base_port=${2:?}; shift 2 ;;
     --token) token=${2:?}; shift 2 ;;
     --insecure) insecure=1; shift ;;
+    --skip-coordinators) skip=${2:?}; shift 2 ;;
     -h|--help) usage ;;
     *) echo "cluster.sh: unknown option $1" >&2; usage ;;
   esac
 done
-for n in "$coordinators" "$agents" "$api_port" "$base_port"; do
+for n in "$coordinators" "$agents" "$api_port" "$base_port" ${skip//,/ }; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "cluster.sh: '$n' is not a number" >&2; usage; }
 done
 
@@ -131,7 +134,7 @@ up() {
     start_etcd
   fi
   [ "$insecure" = 1 ] || setup_tls
-  local i
+  local i wait_port=""
   for i in $(seq 1 "$coordinators"); do
     cat > "$run/coordinator-$i.conf" <<CONF
 $(transport_conf "coordinator-$i")
@@ -146,8 +149,12 @@ blackstart.coordinator {
   catalog-cache-file = "$run/coordinator-$i-catalog.json"
 }
 CONF
+    if [[ ",$skip," == *",$i,"* ]]; then echo "not starting coordinator-$i (--skip-coordinators)"; continue; fi
     BLACKSTART_TOKEN=$token start_node "coordinator-$i" coordinator "$run/coordinator-$i.conf"
+    [ -n "${wait_port:-}" ] || wait_port=$((api_port + i - 1))
   done
+  [ -n "${wait_port:-}" ] || die "--skip-coordinators skips every coordinator"
+  api_port=$wait_port
   for i in $(seq 1 "$agents"); do
     cat > "$run/agent-$i.conf" <<CONF
 $(transport_conf "local-$i")

@@ -82,10 +82,16 @@ public final class CoordinatorNode {
         CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef = new CompletableFuture<>();
         org.slf4j.LoggerFactory.getILoggerFactory(); // initialise logback before Pekko logs from other threads
         TrackerSettings tracker = TrackerSettings.fromConfig(resolved);
-        ActorSystem<Void> system = ActorSystem.create(guardian(store, settings, tracker, board, http, managerRef),
-                SYSTEM_NAME, withoutEtcdPassword(resolved));
-        system.log().info("coordinator node starting: etcd {} prefix {}, api {}", settings.etcd().endpoints(),
-                settings.etcd().prefix(), settings.api());
+        ClusterFormation.Settings formation = ClusterFormation.Settings.fromConfig(resolved);
+        // the formation actor joins with its own seed order; Pekko must not start its first-seed join as well
+        Config systemConfig = formation.active() ? resolved.withValue("pekko.cluster.seed-nodes",
+                ConfigValueFactory.fromIterable(List.of())) : resolved;
+        ActorSystem<Void> system = ActorSystem.create(guardian(store, settings, tracker, formation, board, http,
+                managerRef), SYSTEM_NAME, withoutEtcdPassword(systemConfig));
+        system.log().info("coordinator node starting: etcd {} prefix {}, api {}, cluster formation {}",
+                settings.etcd().endpoints(), settings.etcd().prefix(), settings.api(), formation.active()
+                        ? "by majority of " + formation.coordinatorCount() + " coordinators, seeds " + formation.seeds()
+                        : "Pekko's first-seed rule");
         ActorRef<RecoveryManager.Command> manager;
         try {
             manager = managerRef.get(30, TimeUnit.SECONDS);
@@ -147,9 +153,10 @@ public final class CoordinatorNode {
 
     /**
      * The options of {@code GET /api/v1/doctor}: {@code blackstart.doctor} of this node's config, with this node's
-     * etcd endpoints and prefix and its own API (once bound; a wildcard bind address is asked on loopback), run once.
+     * etcd endpoints and prefix, its own API (once bound; a wildcard bind address is asked on loopback) and its seed
+     * nodes, run once.
      */
-    static DoctorOptions doctorOptions(ActorSystem<?> system, CoordinatorSettings settings,
+    static DoctorOptions doctorOptions(ActorSystem<?> system, CoordinatorSettings settings, List<String> seeds,
                                        CompletableFuture<InetSocketAddress> http) {
         InetSocketAddress bound = http.isDone() && !http.isCompletedExceptionally() ? http.join() : null;
         Optional<String> self = Optional.ofNullable(bound).map(a -> {
@@ -161,15 +168,19 @@ public final class CoordinatorNode {
         });
         return DoctorOptions.fromConfig(system.settings().config()).toBuilder()
                 .etcdEndpoints(settings.etcd().endpoints()).etcdPrefix(settings.etcd().prefix()).api(self)
-                .waitFor(Duration.ZERO).build();
+                .seeds(seeds).waitFor(Duration.ZERO).build();
     }
 
     private static Behavior<Void> guardian(DesiredStateStore store, CoordinatorSettings settings,
-                                           TrackerSettings tracker, StatusBoard board,
+                                           TrackerSettings tracker, ClusterFormation.Settings formation,
+                                           StatusBoard board,
                                            CompletableFuture<InetSocketAddress> http,
                                            CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef) {
         return Behaviors.setup(ctx -> {
             ActorSystem<Void> system = ctx.getSystem();
+            if (formation.active()) {
+                ctx.spawn(ClusterFormation.create(formation, System::currentTimeMillis), ClusterFormation.NAME);
+            }
             ActorRef<CatalogKeeper.Command> catalog = ctx.spawn(
                     Behaviors.supervise(CatalogKeeper.create(store, settings.catalog()))
                             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
@@ -191,7 +202,7 @@ public final class CoordinatorNode {
             }
             ctx.spawn(StatusBoard.replica(board), "status-replica");
             if (settings.api().enabled()) {
-                DoctorRoutes doctor = new DoctorRoutes(system, () -> doctorOptions(system, settings, http), Doctor::run,
+                DoctorRoutes doctor = new DoctorRoutes(system, () -> doctorOptions(system, settings, formation.seeds(), http), Doctor::run,
                         system.settings().config().getDuration("blackstart.coordinator.doctor.timeout"));
                 HostDiagnosisRoutes hosts = new HostDiagnosisRoutes(roster, board, system,
                         settings.agents().diagnosisDeadline());

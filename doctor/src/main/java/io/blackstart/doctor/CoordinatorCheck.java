@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The coordinator: {@link #REACHABLE} ({@code GET /api/v1/status} answers 200 with JSON within the timeout)
- * and, only when it is, the cluster-wide {@link #STATUS} (mode, desired and running instances, members and
+ * The coordinator: {@link #REACHABLE} ({@code GET /api/v1/status} answers 200 with JSON within the timeout, or
+ * 503: it answers but has no status, which fails {@link #STATUS} instead) and, only when it answers, the cluster-wide
+ * {@link #STATUS} (mode, desired and running instances, members and
  * unreachable members when the status carries them). When the coordinator does not answer, only
  * {@link #REACHABLE} is reported; the cluster-wide checks show up as blocked by it.
  */
@@ -58,6 +59,12 @@ public final class CoordinatorCheck implements CheckTask {
             return List.of(Check.fail(GROUP, REACHABLE, "coordinator at " + api + " does not answer: "
                     + a.outcome().detail(), hint, ms));
         }
+        if (a.status() == 503) {
+            // it answers, it just has no status: no recovery manager runs (not in a cluster yet, or moving)
+            return List.of(Check.ok(GROUP, REACHABLE, "coordinator at " + api + " answered in " + ms + " ms", ms),
+                    Check.fail(GROUP, STATUS, "no status: GET " + url + " answered HTTP 503" + errorOf(a.body()),
+                            "the recovery manager singleton does not run; see the coordinator cluster checks", 0));
+        }
         if (a.status() != 200) {
             return List.of(Check.fail(GROUP, REACHABLE, "GET " + url + " answered HTTP " + a.status(), hint, ms));
         }
@@ -85,5 +92,15 @@ public final class CoordinatorCheck implements CheckTask {
             checks.add(Check.ok(GROUP, STATUS, summary, 0));
         }
         return checks;
+    }
+
+    private static String errorOf(String body) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            String e = n.path("error").asText("");
+            return e.isEmpty() ? "" : " (" + (e.length() > 200 ? e.substring(0, 200) + "..." : e) + ")";
+        } catch (Exception e) {
+            return "";
+        }
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -11,7 +13,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The coordinator cluster as one coordinator sees it ({@code GET /api/v1/cluster}): {@link #MEMBERS} (ok all
+ * The coordinator cluster as one coordinator sees it ({@code GET /api/v1/cluster}): {@link #FORMATION} (whether it
+ * is in a cluster, and when it is not, a TCP connect to the Artery port of every seed node: a first seed that does
+ * not answer fails as "coordinators cannot form a cluster: first seed X down"), {@link #MEMBERS} (ok all
  * Up, warn some not Up, fail no coordinator member Up), {@link #UNREACHABLE} (warn naming them),
  * {@link #SINGLETON} (where the recovery manager runs; fail if nowhere) and {@link #AGENTS} (the agents expected
  * — the inventory file if given, else those recorded in etcd together with the coordinator's {@code agentsKnown},
@@ -23,6 +27,8 @@ import java.util.Set;
  */
 public final class CoordinatorClusterCheck implements CheckTask {
 
+    /** Name of the cluster-formation check. */
+    public static final String FORMATION = "coordinator cluster formation";
     /** Name of the members check. */
     public static final String MEMBERS = "coordinator members";
     /** Name of the unreachable members check. */
@@ -38,18 +44,23 @@ public final class CoordinatorClusterCheck implements CheckTask {
     private final String api;
     private final HttpFetch http;
     private final ExpectedAgents expectedAgents;
+    private final List<SeedAddress> seeds;
+    private final Duration connectTimeout;
 
     /**
      * @param api            the coordinator's base URL
-     * @param connectTimeout connect timeout
+     * @param connectTimeout connect timeout (also of each seed probe)
      * @param readTimeout    request timeout
      * @param expectedAgents the agents to expect (inventory, or etcd records and the coordinator's {@code agentsKnown})
+     * @param seeds          the coordinators' seed nodes, first seed first; empty: not probed
      */
     public CoordinatorClusterCheck(String api, Duration connectTimeout, Duration readTimeout,
-                                   ExpectedAgents expectedAgents) {
+                                   ExpectedAgents expectedAgents, List<String> seeds) {
         this.api = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
         this.http = new HttpFetch(connectTimeout, readTimeout);
         this.expectedAgents = expectedAgents;
+        this.seeds = seeds.stream().map(SeedAddress::parse).toList();
+        this.connectTimeout = connectTimeout;
     }
 
     @Override
@@ -59,7 +70,7 @@ public final class CoordinatorClusterCheck implements CheckTask {
 
     @Override
     public List<String> names() {
-        return List.of(MEMBERS, UNREACHABLE, SINGLETON, AGENTS);
+        return List.of(FORMATION, MEMBERS, UNREACHABLE, SINGLETON, AGENTS);
     }
 
     @Override
@@ -82,6 +93,7 @@ public final class CoordinatorClusterCheck implements CheckTask {
                     "a coordinator of this version serves /api/v1/cluster; is --api the coordinator?", ms));
         }
         List<Check> checks = new ArrayList<>();
+        checks.add(formation(c));
         checks.add(members(c, ms));
         checks.add(unreachable(c));
         checks.add(singleton(c));
@@ -116,6 +128,69 @@ public final class CoordinatorClusterCheck implements CheckTask {
         }
         return Check.ok(group(), MEMBERS, up.size() + " member(s) Up (" + coordinatorsUp + " coordinator"
                 + (coordinatorsUp == 1 ? "" : "s") + "): " + names(up), ms);
+    }
+
+    /**
+     * In a cluster when the answering coordinator itself is an Up member (or, for an answer without {@code self},
+     * when any coordinator is). Seeds are probed by a TCP connect to their Artery port: that shows a process listens
+     * there, not that it is a healthy coordinator, but a first seed that does not even accept a connection is down.
+     */
+    private Check formation(JsonNode c) {
+        String self = c.path("self").asText("");
+        boolean inCluster = false;
+        for (JsonNode m : c.get("members")) {
+            boolean up = m.path("status").asText().equals("Up") && hasRole(m, "coordinator");
+            if (up && (self.isEmpty() || m.path("address").asText().equals(self))) {
+                inCluster = true;
+            }
+        }
+        if (seeds.isEmpty()) {
+            return Check.ok(group(), FORMATION, (inCluster ? "in a cluster" : "not in a cluster")
+                    + "; seed nodes not checked (give them with --seeds or blackstart.doctor.seeds)", 0);
+        }
+        long start = System.nanoTime();
+        List<String> down = new ArrayList<>();
+        for (SeedAddress s : seeds) {
+            if (!answers(s)) {
+                down.add(s.text());
+            }
+        }
+        long ms = HttpFetch.millisSince(start);
+        String first = seeds.get(0).text();
+        int up = seeds.size() - down.size();
+        String counts = up + " of " + seeds.size() + " seed nodes answer" + (down.isEmpty() ? "" : "; down: "
+                + names(down));
+        int majority = seeds.size() / 2 + 1;
+        if (!inCluster && down.contains(first)) {
+            return Check.fail(group(), FORMATION, "coordinators cannot form a cluster: first seed " + first
+                            + " down (" + (self.isEmpty() ? "the coordinator" : self) + " is not Up; " + counts + ")",
+                    up >= majority
+                            ? "start " + first + " again, or check that every coordinator runs with "
+                            + "blackstart.coordinator.cluster-formation.enabled = on (a majority, " + majority + " of "
+                            + seeds.size() + ", then forms the cluster without it) and see their logs"
+                            : "start " + first + " again, or start coordinators until " + majority + " of "
+                            + seeds.size() + " answer: with cluster-formation on a majority forms the cluster", ms);
+        }
+        if (!inCluster) {
+            return Check.warn(group(), FORMATION, "not in a cluster yet; first seed " + first + " answers (" + counts
+                    + ")", "a majority of the coordinators forms the cluster within seconds; one that stays out "
+                    + "cannot reach the others (network, TLS: see its log)", ms);
+        }
+        if (!down.isEmpty()) {
+            return Check.warn(group(), FORMATION, "in a cluster; " + counts + (down.contains(first)
+                            ? " (the cluster formed without the first seed)" : ""),
+                    "start the seed nodes that are down again: they join the running cluster", ms);
+        }
+        return Check.ok(group(), FORMATION, "in a cluster; " + counts, ms);
+    }
+
+    private boolean answers(SeedAddress s) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(s.host(), s.port()), (int) Math.max(1, connectTimeout.toMillis()));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private Check unreachable(JsonNode c) {

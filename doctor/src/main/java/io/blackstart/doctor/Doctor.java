@@ -96,7 +96,7 @@ public final class Doctor {
         }
         o.api().ifPresent(api -> {
             tasks.add(new CoordinatorCheck(api, o.connectTimeout(), o.readTimeout()));
-            tasks.add(new CoordinatorClusterCheck(api, o.connectTimeout(), o.readTimeout(), expected));
+            tasks.add(new CoordinatorClusterCheck(api, o.connectTimeout(), o.readTimeout(), expected, o.seeds()));
             tasks.add(new HostsCheck(api, o.connectTimeout(), o.hostsTimeout(), expected));
         });
         return tasks;
@@ -116,9 +116,12 @@ public final class Doctor {
         // docker: the disk is read through the engine
         g.requires(DockerCheck.DISK, DockerCheck.ENGINE);
         // coordinator: cluster-wide checks are asked through its API
-        g.requires(CoordinatorCheck.STATUS, CoordinatorCheck.REACHABLE);
-        // its cluster view: the members first; the singleton and the agents are read from the same answer
-        g.requires(CoordinatorClusterCheck.MEMBERS, CoordinatorCheck.REACHABLE);
+        // the status comes from the recovery manager singleton: no singleton, no status
+        g.requires(CoordinatorCheck.STATUS, CoordinatorCheck.REACHABLE, CoordinatorClusterCheck.SINGLETON);
+        // its cluster view: whether the cluster could form (a first seed that is down) explains missing members
+        g.requires(CoordinatorClusterCheck.FORMATION, CoordinatorCheck.REACHABLE);
+        // then the members; the singleton and the agents are read from the same answer
+        g.requires(CoordinatorClusterCheck.MEMBERS, CoordinatorCheck.REACHABLE, CoordinatorClusterCheck.FORMATION);
         g.requires(CoordinatorClusterCheck.UNREACHABLE, CoordinatorClusterCheck.MEMBERS);
         g.requires(CoordinatorClusterCheck.SINGLETON, CoordinatorClusterCheck.MEMBERS);
         g.requires(CoordinatorClusterCheck.AGENTS, CoordinatorClusterCheck.MEMBERS);

@@ -29,6 +29,7 @@ public final class DoctorMain {
             "                         [--docker HOST | --no-docker] [--inventory FILE] [--timeout SECONDS]",
             "                         [--etcd-ca FILE [--etcd-cert FILE --etcd-key FILE]]",
             "                         [--etcd-user NAME [--etcd-password-file FILE]]",
+            "                         [--seeds ADDR[,ADDR...]]",
             "  --json           print the report as JSON",
             "  --wait SECONDS   re-check until every check is ok or SECONDS have passed",
             "  --config FILE    HOCON file with a blackstart.doctor { ... } section",
@@ -47,6 +48,8 @@ public final class DoctorMain {
             "  --api URL        the coordinator (default http://127.0.0.1:7070); --no-api skips it",
             "  --inventory FILE the agents expected, one node id per line (# comments); default: the",
             "                   agents recorded in etcd and those the coordinator knows",
+            "  --seeds ADDRS    the coordinators' seed nodes, first seed first (pekko://blackstart@host:port or",
+            "                   host:port): probed when the coordinator is not in a cluster",
             "  --docker HOST    the Docker engine (default unix:///var/run/docker.sock); --no-docker skips it",
             "  --timeout SECONDS connect and read timeout of every probe (default 2)",
             "exit code: 0 all ok, 1 warnings only, 2 any failure or bad arguments");
@@ -158,6 +161,7 @@ public final class DoctorMain {
                     b.inventory(Optional.of(f));
                 }
                 case "--docker" -> b.dockerHost(Optional.of(value(a, i++)));
+                case "--seeds" -> b.seeds(csv(value(a, i++)));
                 default -> throw new IllegalArgumentException("unknown argument: " + flag);
             }
         }

@@ -41,6 +41,8 @@ import java.util.Optional;
  * @param deadline          upper bound of one run
  * @param waitFor           re-run until all ok or this much time has passed; zero = run once
  * @param waitInterval      pause between runs while waiting
+ * @param seeds             the coordinators' seed nodes ({@code pekko://blackstart@host:port} or {@code host:port}),
+ *                          first seed first; empty to skip the seed probe of the cluster-formation check
  */
 public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, Optional<String> expectedClusterId,
                             long etcdQuotaBytes, long etcdMaxRaftLag, Duration etcdCallTimeout, String etcdPrefix,
@@ -48,7 +50,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
                             int dnsServerAttempts, List<String> probes, Optional<String> api, Duration hostsTimeout,
                             Optional<Path> inventory, Optional<String> dockerHost, Duration connectTimeout, Duration readTimeout,
                             Duration checkTimeout, Duration deadline, Duration waitFor, Duration waitInterval,
-                            EtcdAccess etcdAccess) {
+                            EtcdAccess etcdAccess, List<String> seeds) {
 
     /** Validates and copies. */
     public DoctorOptions {
@@ -95,6 +97,8 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         if (waitFor.isNegative() || waitInterval.isNegative()) {
             throw new IllegalArgumentException("wait durations must be >= 0");
         }
+        seeds = seeds.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
+        seeds.forEach(SeedAddress::parse);
     }
 
     /** The DNS server to ask, if one is configured. */
@@ -137,7 +141,8 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
                 c.getDuration("deadline"),
                 c.getDuration("wait"),
                 c.getDuration("wait-interval"),
-                EtcdAccess.fromConfig(c, "etcd-tls.", "etcd-user", "etcd-password"));
+                EtcdAccess.fromConfig(c, "etcd-tls.", "etcd-user", "etcd-password"),
+                c.getStringList("seeds"));
     }
 
     /** A builder starting from these options. */
@@ -195,6 +200,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         private Duration deadline;
         private Duration waitFor;
         private Duration waitInterval;
+        private List<String> seeds;
 
         private Builder(DoctorOptions o) {
             etcdEndpoints = new ArrayList<>(o.etcdEndpoints);
@@ -220,6 +226,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
             deadline = o.deadline;
             waitFor = o.waitFor;
             waitInterval = o.waitInterval;
+            seeds = new ArrayList<>(o.seeds);
         }
 
         /** etcd client URLs. */
@@ -294,12 +301,15 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         /** Pause between runs while waiting. */
         public Builder waitInterval(Duration v) { waitInterval = v; return this; }
 
+        /** The coordinators' seed nodes, first seed first, or empty. */
+        public Builder seeds(List<String> v) { seeds = new ArrayList<>(v); return this; }
+
         /** The validated options. */
         public DoctorOptions build() {
             return new DoctorOptions(etcdEndpoints, etcdPeers, expectedClusterId, etcdQuotaBytes, etcdMaxRaftLag,
                     etcdCallTimeout, etcdPrefix, dnsNames, dnsServer, dnsServerTimeout, dnsServerAttempts, probes, api,
                     hostsTimeout, inventory, dockerHost, connectTimeout, readTimeout, checkTimeout,
-                    deadline, waitFor, waitInterval, etcdAccess);
+                    deadline, waitFor, waitInterval, etcdAccess, seeds);
         }
     }
 }

@@ -166,7 +166,7 @@ class DependenciesDoctorTest {
         assertTrue(coordinator.finding().contains("does not answer: connection refused"), coordinator.finding());
         assertFalse(coordinator.hint().isEmpty());
         assertEquals(List.of(CoordinatorCheck.REACHABLE), r.rootCauses());
-        assertEquals(List.of(CoordinatorCheck.STATUS, CoordinatorClusterCheck.MEMBERS, CoordinatorClusterCheck.UNREACHABLE,
+        assertEquals(List.of(CoordinatorCheck.STATUS, CoordinatorClusterCheck.FORMATION, CoordinatorClusterCheck.MEMBERS, CoordinatorClusterCheck.UNREACHABLE,
                 CoordinatorClusterCheck.SINGLETON, CoordinatorClusterCheck.AGENTS, HostsCheck.ANSWERING,
                 HostsCheck.COORDINATOR_CLOCK, Doctor.AGENTS, Doctor.RECOVERY),
                 coordinator.blocks());

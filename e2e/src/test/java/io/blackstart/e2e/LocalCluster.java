@@ -44,9 +44,15 @@ final class LocalCluster implements AutoCloseable {
     }
 
     LocalCluster up() {
-        Shell.run(Duration.ofSeconds(150), env(), List.of("deploy/local/cluster.sh", "up", "--agents", "" + agents,
-                "--prefix", prefix, "--api-port", "" + apiPort, "--base-port", "" + basePort))
-                .orFail("cluster.sh up (logs in " + runDir + ")");
+        return up(List.of());
+    }
+
+    /** {@code cluster.sh up} with further options, e.g. {@code --coordinators 3 --skip-coordinators 1}. */
+    LocalCluster up(List<String> options) {
+        List<String> cmd = new ArrayList<>(List.of("deploy/local/cluster.sh", "up", "--agents", "" + agents,
+                "--prefix", prefix, "--api-port", "" + apiPort, "--base-port", "" + basePort));
+        cmd.addAll(options);
+        Shell.run(Duration.ofSeconds(150), env(), cmd).orFail("cluster.sh up (logs in " + runDir + ")");
         return this;
     }
 
