@@ -207,7 +207,7 @@ public final class CoordinatorNode {
                 HostDiagnosisRoutes hosts = new HostDiagnosisRoutes(roster, board, system,
                         settings.agents().diagnosisDeadline());
                 HttpApi api = new HttpApi(board, proxy, settings.api(), system, new TrackerRoutes(board,
-                        new EventStream(board, system), new Metrics(board), tracker), Optional.of(doctor),
+                        new EventStream(board, system, tracker.maxSseClients()), new Metrics(board), tracker), Optional.of(doctor),
                         Optional.of(hosts));
                 Http.get(system).newServerAt(settings.api().host(), settings.api().port()).bind(api.route())
                         .whenComplete((ServerBinding b, Throwable err) -> {

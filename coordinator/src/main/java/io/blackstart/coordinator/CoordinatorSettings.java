@@ -48,12 +48,31 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
     }
 
     /** The HTTP API. An empty token disables the mutating endpoints. */
-    public record Api(boolean enabled, String host, int port, String token, Duration askTimeout) {
+    public record Api(boolean enabled, String host, int port, String token, Duration askTimeout, long maxBodyBytes,
+                      List<String> allowedHosts) {
+        /** The default body limit of {@code api.max-body}. */
+        public static final long DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+
+        /** Validates and copies. */
+        public Api {
+            if (maxBodyBytes < 1) {
+                throw new IllegalArgumentException("blackstart.coordinator.api.max-body must be at least 1 byte, got "
+                        + maxBodyBytes);
+            }
+            allowedHosts = allowedHosts.stream().map(String::strip).filter(h -> !h.isEmpty()).toList();
+        }
+
+        /** With the default body limit and no extra allowed hosts. */
+        public Api(boolean enabled, String host, int port, String token, Duration askTimeout) {
+            this(enabled, host, port, token, askTimeout, DEFAULT_MAX_BODY_BYTES, List.of());
+        }
+
         @Override
         public String toString() {
             // never print the token
             return "Api[enabled=" + enabled + ", host=" + host + ", port=" + port + ", token="
-                    + (token.isEmpty() ? "<none>" : "<set>") + ", askTimeout=" + askTimeout + "]";
+                    + (token.isEmpty() ? "<none>" : "<set>") + ", askTimeout=" + askTimeout + ", maxBodyBytes="
+                    + maxBodyBytes + ", allowedHosts=" + allowedHosts + "]";
         }
     }
 
@@ -99,7 +118,7 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
                 c.getDuration("catalog.validate-debounce"), e.getDuration("probe-interval"));
         Config a = c.getConfig("api");
         Api api = new Api(a.getBoolean("enabled"), a.getString("host"), a.getInt("port"), a.getString("token"),
-                a.getDuration("ask-timeout"));
+                a.getDuration("ask-timeout"), a.getBytes("max-body"), a.getStringList("allowed-hosts"));
         Config r = c.getConfig("recovery");
         LedgerSettings ledger = new LedgerSettings(r.getInt("max-attempts"),
                 r.getDuration("retry-backoff-base").toMillis(), r.getDuration("retry-backoff-max").toMillis(),

@@ -19,7 +19,9 @@ import java.time.Duration;
  * per instance whose state changed since the previous snapshot and a {@code mode} event when the mode changed.
  * One producer (the board's listener, offering without blocking) feeds a broadcast hub; every client gets its own
  * drop-oldest buffer, so a slow browser loses old events instead of slowing the others. A new client first gets
- * the latest progress event. Idle streams carry a heartbeat every 15 s.
+ * the latest progress event. Idle streams carry a heartbeat every 15 s (so a client that went away is noticed by
+ * the write that fails, and the server's idle-timeout never cuts a live stream). At most {@code maxClients} streams
+ * are open at once ({@link #open()}); a slot is freed when its stream ends, however it ends.
  */
 public final class EventStream {
 
@@ -29,10 +31,21 @@ public final class EventStream {
     private final StatusBoard board;
     private final BoundedSourceQueue<ServerSentEvent> queue;
     private final Source<ServerSentEvent, NotUsed> hub;
+    private final int maxClients;
+    private final java.util.concurrent.atomic.AtomicInteger clients = new java.util.concurrent.atomic.AtomicInteger();
     private StatusSnapshot previous; // only touched by the board's listener (the replica actor's thread)
 
-    /** Subscribes to {@code board}; the stream lives as long as {@code system}. */
+    /** Subscribes to {@code board}, at most 256 clients; the stream lives as long as {@code system}. */
     public EventStream(StatusBoard board, ActorSystem<?> system) {
+        this(board, system, TrackerSettings.DEFAULT.maxSseClients());
+    }
+
+    /** Subscribes to {@code board}, at most {@code maxClients} open streams; the stream lives as long as {@code system}. */
+    public EventStream(StatusBoard board, ActorSystem<?> system, int maxClients) {
+        if (maxClients < 1) {
+            throw new IllegalArgumentException("maxClients must be >= 1, got " + maxClients);
+        }
+        this.maxClients = maxClients;
         this.board = board;
         Pair<BoundedSourceQueue<ServerSentEvent>, Source<ServerSentEvent, NotUsed>> p =
                 Source.<ServerSentEvent>queue(1024)
@@ -67,7 +80,32 @@ public final class EventStream {
         return ServerSentEvent.create(data.toString(), type);
     }
 
-    /** The events for one client: the latest progress first, then live events. */
+    /**
+     * The events for one more client, if fewer than {@code maxClients} streams are open: its slot is taken now and
+     * given back when the stream ends (the client went away, or the server stopped). Empty when full.
+     */
+    public java.util.Optional<Source<ServerSentEvent, NotUsed>> open() {
+        if (clients.incrementAndGet() > maxClients) {
+            clients.decrementAndGet();
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(source().watchTermination((notUsed, done) -> {
+            done.whenComplete((d, t) -> clients.decrementAndGet());
+            return notUsed;
+        }));
+    }
+
+    /** The event streams open now. */
+    public int clients() {
+        return clients.get();
+    }
+
+    /** The most event streams open at once. */
+    public int maxClients() {
+        return maxClients;
+    }
+
+    /** The events for one client: the latest progress first, then live events (no slot: see {@link #open()}). */
     public Source<ServerSentEvent, NotUsed> source() {
         Source<ServerSentEvent, NotUsed> first = board.latest().map(s -> Source.single(progress(s)))
                 .orElseGet(Source::empty);

@@ -22,7 +22,6 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -97,7 +96,11 @@ public final class HttpApi extends AllDirectives {
                 hosts.map(h -> pathPrefix("hosts", () -> path("diagnosis", () -> only(HttpMethods.GET, h::route))))
                         .orElse(reject()),
                 tracker.apiRoutes(this::only))));
+        String tooLarge = tooLarge();
         RejectionHandler rejections = RejectionHandler.defaultHandler().mapRejectionResponse(r -> {
+            if (r.status().equals(StatusCodes.PAYLOAD_TOO_LARGE)) {
+                return r.withEntity(ContentTypes.APPLICATION_JSON, error(tooLarge));
+            }
             if (r.entity() instanceof HttpEntity.Strict strict
                     && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
                 return r.withEntity(ContentTypes.APPLICATION_JSON, error(strict.getData().utf8String()));
@@ -105,14 +108,71 @@ public final class HttpApi extends AllDirectives {
             return r;
         });
         ExceptionHandler exceptions = ExceptionHandler.newBuilder()
+                .match(org.apache.pekko.http.scaladsl.model.EntityStreamSizeException.class,
+                        e -> json(StatusCodes.PAYLOAD_TOO_LARGE, error(tooLarge)))
                 .matchAny(t -> {
                     system.log().error("HTTP API failure", t);
                     return json(StatusCodes.INTERNAL_SERVER_ERROR, error("internal error"));
                 })
                 .build();
-        return concat(api, tracker.rootRoutes(this::only),
-                extractUnmatchedPath(p -> json(StatusCodes.NOT_FOUND, error("no such resource: " + p))))
+        return hostChecked(() -> concat(api, tracker.rootRoutes(this::only),
+                extractUnmatchedPath(p -> json(StatusCodes.NOT_FOUND, error("no such resource: " + p)))))
                 .seal(rejections, exceptions);
+    }
+
+    /**
+     * Refuses (421) a request whose Host header names another server than this API ({@link #allowedHosts}): a page
+     * from another origin that a DNS-rebinding attack pointed at 127.0.0.1 sends its own name and is not served.
+     */
+    private Route hostChecked(Supplier<Route> inner) {
+        Set<String> allowed = allowedHosts(settings);
+        return extractHost(host -> {
+            String h = normalizeHost(host);
+            if (allowed.contains(h)) {
+                return inner.get();
+            }
+            return json(StatusCodes.MISDIRECTED_REQUEST, error("Host '" + shortened(host) + "' is not this API; "
+                    + "allowed: " + String.join(", ", new java.util.TreeSet<>(allowed))
+                    + " (blackstart.coordinator.api.allowed-hosts)"));
+        });
+    }
+
+    /**
+     * The Host names this API answers to: the bind host; for a loopback or wildcard bind also 127.0.0.1, localhost
+     * and ::1 (the node's own doctor asks a wildcard-bound API on loopback); plus {@code api.allowed-hosts}.
+     */
+    static Set<String> allowedHosts(CoordinatorSettings.Api api) {
+        Set<String> out = new java.util.HashSet<>();
+        String bind = normalizeHost(api.host());
+        boolean wildcard = bind.equals("0.0.0.0") || bind.equals("::") || bind.isEmpty();
+        if (!wildcard) {
+            out.add(bind);
+        }
+        boolean loopback = bind.equals("localhost") || bind.startsWith("127.") || bind.equals("::1");
+        if (loopback || wildcard) {
+            out.addAll(Set.of("127.0.0.1", "localhost", "::1"));
+        }
+        api.allowedHosts().forEach(h -> out.add(normalizeHost(h)));
+        return out;
+    }
+
+    /** At most 64 characters of an untrusted value, control characters escaped, for an error message. */
+    static String shortened(String value) {
+        StringBuilder b = new StringBuilder();
+        int n = Math.min(value.length(), 64);
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return value.length() > n ? b + "...(" + value.length() + " chars)" : b.toString();
+    }
+
+    private static String normalizeHost(String host) {
+        String h = host.strip().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
     }
 
     Route only(HttpMethod method, Supplier<Route> inner) {
@@ -238,8 +298,33 @@ public final class HttpApi extends AllDirectives {
                         .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"blackstart\""))
                         .withEntity(ContentTypes.APPLICATION_JSON, error("missing or wrong bearer token")));
             }
-            return entity(Unmarshaller.entityToString(), this::recoveryBody);
+            return boundedBody(this::recoveryBody);
         });
+    }
+
+    /**
+     * The request body as text, read only up to {@code api.max-body} (413 above it, whatever Content-Length said;
+     * a body that cannot be read in {@code ask-timeout} is a 400).
+     */
+    private Route boundedBody(java.util.function.Function<String, Route> inner) {
+        return extractMaterializer(mat -> extractRequestEntity(entity -> onComplete(
+                () -> entity.withSizeLimit(settings.maxBodyBytes()).toStrict(settings.askTimeout().toMillis(), mat),
+                body -> {
+                    if (body.isSuccess()) {
+                        return inner.apply(body.get().getData().utf8String());
+                    }
+                    for (Throwable t = body.failed().get(); t != null; t = t.getCause()) {
+                        if (t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
+                            return json(StatusCodes.PAYLOAD_TOO_LARGE, error(tooLarge()));
+                        }
+                    }
+                    return json(StatusCodes.BAD_REQUEST, error("cannot read the request body: "
+                            + shortened(String.valueOf(body.failed().get().getMessage()))));
+                })));
+    }
+
+    private String tooLarge() {
+        return "request body larger than " + settings.maxBodyBytes() + " bytes (blackstart.coordinator.api.max-body)";
     }
 
     private boolean tokenMatches(String header) {

@@ -44,10 +44,21 @@ public final class TrackerRoutes extends AllDirectives {
     /** Routes under {@code /api/v1/}. */
     Route apiRoutes(BiFunction<HttpMethod, Supplier<Route>, Route> only) {
         return concat(
-                path("events", () -> only.apply(HttpMethods.GET, () ->
-                        completeOK(events.source(), EventStreamMarshalling.toEventStream()))),
+                path("events", () -> only.apply(HttpMethods.GET, () -> events.open()
+                        .<Route>map(stream -> completeOK(stream, EventStreamMarshalling.toEventStream()))
+                        .orElseGet(this::tooManyStreams))),
                 path("report", () -> only.apply(HttpMethods.GET, () -> parameterOptional("format", format ->
                         parameterOptional("sla", sla -> report(format, sla))))));
+    }
+
+    private Route tooManyStreams() {
+        long retry = Math.max(1, settings.sseRetryAfter().toSeconds());
+        return complete(HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE)
+                .addHeader(RawHeader.create("Retry-After", Long.toString(retry)))
+                .withEntity(ContentTypes.APPLICATION_JSON, ProgressJson.JSON.createObjectNode()
+                        .put("error", "too many event streams: " + events.maxClients() + " are open on this node "
+                                + "(blackstart.coordinator.tracker.max-sse-clients); retry in " + retry + " s")
+                        .toString()));
     }
 
     /** Routes at the root: the dashboard and the metrics. */

@@ -228,6 +228,62 @@ class HttpApiTest {
     }
 
     @Test
+    void aBodyAboveTheLimitIs413AndNeverReachesTheManager() throws Exception {
+        // 16 KiB + 1: over api.max-body, under the server's 64 KiB; then 1 MiB: over the server's limit too
+        for (int size : List.of(16 * 1024 + 1, 1024 * 1024)) {
+            String body = "{\"action\":\"start\",\"pad\":\"" + "x".repeat(size) + "\"}";
+            HttpResponse<String> r = post(base, "/api/v1/recovery", TOKEN, body).get(10, TimeUnit.SECONDS);
+            assertEquals(413, r.statusCode(), size + " bytes -> " + r.body());
+            assertTrue(json(r).path("error").asText().contains("16384"), r.body());
+        }
+        // the token is checked before the body is read
+        HttpResponse<String> anonymous = post(base, "/api/v1/recovery", null, "x".repeat(20_000)).get(10, TimeUnit.SECONDS);
+        assertEquals(401, anonymous.statusCode());
+        manager.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    /** A raw HTTP/1.1 GET with the given Host header (the JDK client does not let a caller set Host). */
+    private static String rawGet(String root, String path, String host) throws Exception {
+        URI u = URI.create(root);
+        try (java.net.Socket socket = new java.net.Socket(u.getHost(), u.getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aHostHeaderNamingAnotherServerIs421() throws Exception {
+        board.set(snapshot());
+        int port = URI.create(base).getPort();
+        for (String host : List.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port, "LOCALHOST", "localhost.")) {
+            String r = rawGet(base, "/api/v1/status", host);
+            assertTrue(r.startsWith("HTTP/1.1 200"), host + " -> " + r);
+        }
+        for (String host : List.of("evil.example:" + port, "attacker.example", "127.0.0.2:" + port)) {
+            String r = rawGet(base, "/api/v1/status", host);
+            assertTrue(r.startsWith("HTTP/1.1 421"), host + " -> " + r);
+            assertTrue(r.contains("\"error\":\"Host '" + host.replaceAll(":\\d+$", "") + "' is not this API"), r);
+        }
+        // the dashboard page and the event stream are under the same check
+        assertTrue(rawGet(base, "/", "evil.example").startsWith("HTTP/1.1 421"));
+    }
+
+    @Test
+    void allowedHostsFollowTheBindAddressAndTheConfiguredNames() {
+        assertEquals(java.util.Set.of("127.0.0.1", "localhost", "::1"),
+                HttpApi.allowedHosts(new CoordinatorSettings.Api(true, "127.0.0.1", 0, "", Duration.ofSeconds(1))));
+        assertEquals(java.util.Set.of("10.0.0.11"),
+                HttpApi.allowedHosts(new CoordinatorSettings.Api(true, "10.0.0.11", 0, "", Duration.ofSeconds(1))));
+        assertEquals(java.util.Set.of("127.0.0.1", "localhost", "::1", "coord1.example", "10.0.0.11"),
+                HttpApi.allowedHosts(new CoordinatorSettings.Api(true, "0.0.0.0", 0, "", Duration.ofSeconds(1),
+                        16384, List.of("Coord1.Example", " 10.0.0.11 "))));
+        assertEquals("a\\u0000b\\u000a" + "y".repeat(60) + "...(" + 1_000_004 + " chars)",
+                HttpApi.shortened("a\u0000b\n" + "y".repeat(1_000_000)));
+    }
+
+    @Test
     void recoveryCommandReachesTheRecoveryManager() throws Exception {
         CompletableFuture<HttpResponse<String>> pending = post(base, "/api/v1/recovery", TOKEN, "{\"action\":\"start\"}");
         RecoveryManager.SetMode cmd = manager.expectMessageClass(RecoveryManager.SetMode.class, Duration.ofSeconds(5));
