@@ -21,7 +21,9 @@ import java.util.function.Supplier;
  * {@code GET /api/v1/doctor}: runs the doctor ({@link Doctor#run}) on the dedicated blocking dispatcher
  * {@value #DISPATCHER} (never on an actor's or pekko-http's threads) and answers its JSON report with 200
  * whatever the verdict; a run that takes longer than {@code blackstart.coordinator.doctor.timeout} is answered
- * 503 with a JSON error.
+ * 503 with a JSON error. Runs are coalesced: at most one runs at a time, a request that arrives while one runs
+ * gets that run's report, and the first request after it finished starts a new run (so a burst of requests, or a
+ * client retrying in a loop, costs one doctor run, not one each).
  */
 public final class DoctorRoutes extends AllDirectives {
 
@@ -32,6 +34,9 @@ public final class DoctorRoutes extends AllDirectives {
     private final Function<DoctorOptions, DoctorReport> doctor;
     private final Executor executor;
     private final Duration timeout;
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<String>> running =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param system  the actor system whose {@value #DISPATCHER} runs the doctor
@@ -47,11 +52,38 @@ public final class DoctorRoutes extends AllDirectives {
         this.timeout = timeout;
     }
 
+    /** How many doctor requests this node has answered or is answering. */
+    long requests() {
+        return requests.get();
+    }
+
+    /** The run in progress, or a new one if none is. */
+    private CompletableFuture<String> currentRun() {
+        while (true) {
+            CompletableFuture<String> now = running.get();
+            if (now != null && !now.isDone()) {
+                return now;
+            }
+            CompletableFuture<String> next = new CompletableFuture<>();
+            if (running.compareAndSet(now, next)) {
+                CompletableFuture.supplyAsync(() -> doctor.apply(options.get()).toJson(), executor)
+                        .whenComplete((json, err) -> {
+                            if (err != null) {
+                                next.completeExceptionally(err);
+                            } else {
+                                next.complete(json);
+                            }
+                        });
+                return next;
+            }
+        }
+    }
+
     /** The route answering {@code GET} at the current path. */
     Route route() {
-        CompletableFuture<String> run = CompletableFuture
-                .supplyAsync(() -> doctor.apply(options.get()).toJson(), executor)
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        requests.incrementAndGet();
+        // each request waits with its own timeout on a copy: one request timing out does not end the shared run
+        CompletableFuture<String> run = currentRun().copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return completeWithFuture(run.handle((json, err) -> {
             if (err == null) {
                 return HttpApi.response(StatusCodes.OK, json);

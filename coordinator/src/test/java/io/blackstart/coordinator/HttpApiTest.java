@@ -174,6 +174,50 @@ class HttpApiTest {
         assertTrue(json(late).get("error").asText().contains("within 200 ms"), late.body());
     }
 
+    @Test
+    void concurrentDoctorRequestsShareOneRunAndTheNextRequestStartsAnother() throws Exception {
+        DoctorOptions options = DoctorOptions.builder().etcdEndpoints(List.of()).api(Optional.empty())
+                .dockerHost(Optional.empty()).dnsNames(List.of("localhost")).build();
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        DoctorRoutes doctor = new DoctorRoutes(kit.system(), () -> options, o -> {
+            runs.incrementAndGet();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Doctor.run(o);
+        }, Duration.ofSeconds(30));
+        String root = bindWithDoctor(doctor);
+        HttpRequest get = HttpRequest.newBuilder(URI.create(root + "/api/v1/doctor")).timeout(Duration.ofSeconds(30))
+                .GET().build();
+        CompletableFuture<HttpResponse<String>> first = client.sendAsync(get, HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (runs.get() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the first request never started a run");
+            TimeUnit.MILLISECONDS.sleep(10); // polling the counter under the deadline above
+        }
+        CompletableFuture<HttpResponse<String>> second = client.sendAsync(get, HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> third = client.sendAsync(get, HttpResponse.BodyHandlers.ofString());
+        while (doctor.requests() < 3) {
+            assertTrue(System.nanoTime() < deadline, "the later requests never reached the server");
+            TimeUnit.MILLISECONDS.sleep(10); // polling the counter under the deadline above
+        }
+        assertTrue(!second.isDone() && !third.isDone(), "the later requests wait for the run");
+        release.countDown();
+        HttpResponse<String> a = first.get(20, TimeUnit.SECONDS);
+        HttpResponse<String> b = second.get(20, TimeUnit.SECONDS);
+        HttpResponse<String> c = third.get(20, TimeUnit.SECONDS);
+        assertEquals(200, a.statusCode(), a.body());
+        assertEquals(a.body(), b.body(), "the joined request gets the same report");
+        assertEquals(a.body(), c.body(), "the joined request gets the same report");
+        assertEquals(1, runs.get(), "three concurrent requests, one doctor run");
+        HttpResponse<String> after = client.send(get, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, after.statusCode(), after.body());
+        assertEquals(2, runs.get(), "a request after the run finished starts a new one");
+    }
+
     private static String bindWithDoctor(DoctorRoutes doctor) throws Exception {
         HttpApi routes = new HttpApi(board, manager.ref(), new CoordinatorSettings.Api(true, "127.0.0.1", 0, TOKEN,
                 Duration.ofSeconds(2)), kit.system(), new TrackerRoutes(board, new EventStream(board, kit.system()),
