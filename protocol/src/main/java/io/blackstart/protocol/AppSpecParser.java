@@ -42,9 +42,19 @@ public final class AppSpecParser {
     static final Set<String> FIELDS = Set.of("id", "image", "instances", "tier", "priority", "memoryMb", "cpus",
             "dependsOn", "command", "env", "startTimeoutSeconds");
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final ObjectMapper JSON = mapper(SpecLimits.DEFAULT);
+
+    private static ObjectMapper mapper(SpecLimits limits) {
+        com.fasterxml.jackson.core.JsonFactory factory = com.fasterxml.jackson.core.JsonFactory.builder()
+                .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                        .maxDocumentLength(limits.documentBytes())
+                        .maxStringLength(limits.documentBytes())
+                        .maxNumberLength(limits.numberChars())
+                        .maxNestingDepth(limits.nestingDepth())
+                        .build())
+                .build();
+        return JsonMapper.builder(factory).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    }
 
     /** The outcome of parsing one document: either a spec or at least one error. */
     public record Result(Optional<AppSpec> spec, List<SpecError> errors) {
@@ -73,11 +83,23 @@ public final class AppSpecParser {
      * @param json       the document
      */
     public static Result parse(String key, String expectedId, String json) {
+        SpecLimits limits = SpecLimits.DEFAULT;
+        String doc = json == null ? "" : json;
+        // chars <= UTF-8 bytes: a document longer in chars than the cap is over it without encoding it
+        long bytes = doc.length() > limits.documentBytes() ? doc.length() : utf8Length(doc);
+        if (bytes > limits.documentBytes()) {
+            return invalid(new SpecError(key, SpecError.DOCUMENT, "document is " + (doc.length() > limits.documentBytes()
+                    ? "at least " + bytes : bytes) + " bytes, larger than the limit of " + limits.documentBytes()
+                    + " bytes"));
+        }
         JsonNode root;
         try {
-            root = JSON.readTree(json == null ? "" : json);
+            root = JSON.readTree(doc);
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            return invalid(new SpecError(key, SpecError.DOCUMENT, "exceeds a limit: "
+                    + shortMessage(e.getOriginalMessage())));
         } catch (JsonProcessingException e) {
-            return invalid(new SpecError(key, SpecError.DOCUMENT, "not valid JSON: " + e.getOriginalMessage()));
+            return invalid(new SpecError(key, SpecError.DOCUMENT, "not valid JSON: " + shortMessage(e.getOriginalMessage())));
         }
         if (root == null || root.isMissingNode()) {
             return invalid(new SpecError(key, SpecError.DOCUMENT, "empty document"));
@@ -100,14 +122,14 @@ public final class AppSpecParser {
         String id = f.requiredString("id");
         if (id != null) {
             if (!APP_ID.matcher(id).matches()) {
-                f.error("id", "'" + id + "' is not a valid app id (1-63 chars of [a-z0-9-], starting with a letter)");
+                f.error("id", "'" + SpecError.echo(id) + "' is not a valid app id (1-63 chars of [a-z0-9-], starting with a letter)");
             } else if (expectedId != null && !expectedId.equals(id)) {
-                f.error("id", "'" + id + "' does not match its key (expected '" + expectedId + "')");
+                f.error("id", "'" + SpecError.echo(id) + "' does not match its key (expected '" + expectedId + "')");
             }
         }
         String image = f.requiredString("image");
         if (image != null && !isValidImage(image)) {
-            f.error("image", "'" + image + "' is not a valid Docker image reference");
+            f.error("image", "'" + SpecError.echo(image) + "' is not a valid Docker image reference");
         }
         long instances = f.integer("instances", 1, 0, 10_000);
         Tier tier = Tier.APP;
@@ -118,7 +140,7 @@ public final class AppSpecParser {
             } else {
                 Optional<Tier> t = Tier.fromWireName(tierNode.textValue());
                 if (t.isEmpty()) {
-                    f.error("tier", "'" + tierNode.textValue() + "' is not one of platform, database, app");
+                    f.error("tier", "'" + SpecError.echo(tierNode.textValue()) + "' is not one of platform, database, app");
                 } else {
                     tier = t.get();
                 }
@@ -131,7 +153,7 @@ public final class AppSpecParser {
         List<String> dependsOn = f.stringList("dependsOn");
         for (String dep : dependsOn) {
             if (!APP_ID.matcher(dep).matches()) {
-                f.error("dependsOn", "'" + dep + "' is not a valid app id");
+                f.error("dependsOn", "'" + SpecError.echo(dep) + "' is not a valid app id");
             } else if (dep.equals(id)) {
                 f.error("dependsOn", "an app cannot depend on itself");
             }
@@ -139,8 +161,24 @@ public final class AppSpecParser {
         if (dependsOn.size() != dependsOn.stream().distinct().count()) {
             f.error("dependsOn", "lists an app more than once");
         }
+        SpecLimits limits = SpecLimits.DEFAULT;
+        if (dependsOn.size() > limits.dependsOn()) {
+            f.error("dependsOn", dependsOn.size() + " entries, more than the limit of " + limits.dependsOn());
+        }
         List<String> command = f.stringList("command");
+        if (command.size() > limits.commandArgs()) {
+            f.error("command", command.size() + " arguments, more than the limit of " + limits.commandArgs());
+        } else if (command.stream().mapToLong(AppSpecParser::utf8Length).sum() > limits.commandBytes()) {
+            f.error("command", command.stream().mapToLong(AppSpecParser::utf8Length).sum()
+                    + " bytes, more than the limit of " + limits.commandBytes());
+        }
         Map<String, String> env = f.stringMap("env");
+        long envBytes = env.entrySet().stream().mapToLong(e -> utf8Length(e.getKey()) + utf8Length(e.getValue())).sum();
+        if (env.size() > limits.envEntries()) {
+            f.error("env", env.size() + " entries, more than the limit of " + limits.envEntries());
+        } else if (envBytes > limits.envBytes()) {
+            f.error("env", envBytes + " bytes of names and values, more than the limit of " + limits.envBytes());
+        }
         if (!f.errors.isEmpty()) {
             return new Result(Optional.empty(), f.errors);
         }
@@ -164,6 +202,23 @@ public final class AppSpecParser {
         spec.env().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> env.put(e.getKey(), e.getValue()));
         n.put("startTimeoutSeconds", spec.startTimeoutSeconds());
         return n.toString();
+    }
+
+    private static String shortMessage(String m) {
+        String one = String.valueOf(m).replace('\n', ' ');
+        if (one.length() > 300) {
+            one = one.substring(0, 300) + "...";
+        }
+        return one.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 2 : 3; // a surrogate pair: 2 + 2
+        }
+        return n;
     }
 
     private static Result invalid(SpecError e) {
@@ -278,11 +333,11 @@ public final class AppSpecParser {
             for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isTextual()) {
-                    error(field, "'" + e.getKey() + "': expected a string, got " + kind(e.getValue()));
+                    error(field, "'" + SpecError.echo(e.getKey()) + "': expected a string, got " + kind(e.getValue()));
                     return Map.of();
                 }
                 if (e.getKey().isEmpty() || e.getKey().contains("=")) {
-                    error(field, "'" + e.getKey() + "' is not a valid variable name");
+                    error(field, "'" + SpecError.echo(e.getKey()) + "' is not a valid variable name");
                     return Map.of();
                 }
                 out.put(e.getKey(), e.getValue().textValue());

@@ -1,0 +1,35 @@
+package io.blackstart.protocol;
+
+/**
+ * Size caps on one app spec document, so that a hostile or broken spec costs bounded memory and time, and the
+ * {@code ContainerSpec} sent to an agent stays far below Artery's 256 KiB frame: with the defaults a spec's env
+ * and command are at most 32 KiB each (64 KiB together, a quarter of the frame; the document cap bounds the rest).
+ *
+ * @param documentBytes  the whole document, in UTF-8 bytes, checked before it is parsed
+ * @param nestingDepth   JSON nesting depth (a spec needs 2)
+ * @param numberChars    characters of one JSON number ({@code 1e400} passes and is then out of range)
+ * @param envEntries     entries of {@code env}
+ * @param envBytes       UTF-8 bytes of all {@code env} names and values
+ * @param commandArgs    elements of {@code command}
+ * @param commandBytes   UTF-8 bytes of all {@code command} elements
+ * @param dependsOn      elements of {@code dependsOn}
+ */
+public record SpecLimits(int documentBytes, int nestingDepth, int numberChars, int envEntries, int envBytes,
+                         int commandArgs, int commandBytes, int dependsOn) {
+
+    /** 64 KiB documents, depth 32, 64-char numbers, 256 env entries / 32 KiB, 256 args / 32 KiB, 256 dependencies. */
+    public static final SpecLimits DEFAULT = new SpecLimits(64 * 1024, 32, 64, 256, 32 * 1024, 256, 32 * 1024, 256);
+
+    /** Validates: every cap at least 1 (depth at least 2, the depth of a spec). */
+    public SpecLimits {
+        int[] caps = {documentBytes, numberChars, envEntries, envBytes, commandArgs, commandBytes, dependsOn};
+        for (int c : caps) {
+            if (c < 1) {
+                throw new IllegalArgumentException("spec limits must be at least 1: " + c);
+            }
+        }
+        if (nestingDepth < 2) {
+            throw new IllegalArgumentException("spec nesting depth must be at least 2, got " + nestingDepth);
+        }
+    }
+}
