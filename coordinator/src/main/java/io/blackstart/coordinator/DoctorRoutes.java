@@ -66,15 +66,7 @@ public final class DoctorRoutes extends AllDirectives {
             }
             CompletableFuture<String> next = new CompletableFuture<>();
             if (running.compareAndSet(now, next)) {
-                CompletableFuture.supplyAsync(() -> doctor.apply(options.get()).toJson(), executor)
-                        .whenComplete((json, err) -> {
-                            if (err != null) {
-                                next.completeExceptionally(err);
-                            } else {
-                                next.complete(json);
-                            }
-                        });
-                return next;
+                return next.completeAsync(() -> doctor.apply(options.get()).toJson(), executor);
             }
         }
     }

@@ -96,11 +96,7 @@ public final class HttpApi extends AllDirectives {
                 hosts.map(h -> pathPrefix("hosts", () -> path("diagnosis", () -> only(HttpMethods.GET, h::route))))
                         .orElse(reject()),
                 tracker.apiRoutes(this::only))));
-        String tooLarge = tooLarge();
         RejectionHandler rejections = RejectionHandler.defaultHandler().mapRejectionResponse(r -> {
-            if (r.status().equals(StatusCodes.PAYLOAD_TOO_LARGE)) {
-                return r.withEntity(ContentTypes.APPLICATION_JSON, error(tooLarge));
-            }
             if (r.entity() instanceof HttpEntity.Strict strict
                     && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
                 return r.withEntity(ContentTypes.APPLICATION_JSON, error(strict.getData().utf8String()));
@@ -108,8 +104,6 @@ public final class HttpApi extends AllDirectives {
             return r;
         });
         ExceptionHandler exceptions = ExceptionHandler.newBuilder()
-                .match(org.apache.pekko.http.scaladsl.model.EntityStreamSizeException.class,
-                        e -> json(StatusCodes.PAYLOAD_TOO_LARGE, error(tooLarge)))
                 .matchAny(t -> {
                     system.log().error("HTTP API failure", t);
                     return json(StatusCodes.INTERNAL_SERVER_ERROR, error("internal error"));
@@ -131,7 +125,7 @@ public final class HttpApi extends AllDirectives {
             if (allowed.contains(h)) {
                 return inner.get();
             }
-            return json(StatusCodes.MISDIRECTED_REQUEST, error("Host '" + shortened(host) + "' is not this API; "
+            return json(StatusCodes.MISDIRECTED_REQUEST, error("Host '" + SpecError.echo(host) + "' is not this API; "
                     + "allowed: " + String.join(", ", new java.util.TreeSet<>(allowed))
                     + " (blackstart.coordinator.api.allowed-hosts)"));
         });
@@ -154,17 +148,6 @@ public final class HttpApi extends AllDirectives {
         }
         api.allowedHosts().forEach(h -> out.add(normalizeHost(h)));
         return out;
-    }
-
-    /** At most 64 characters of an untrusted value, control characters escaped, for an error message. */
-    static String shortened(String value) {
-        StringBuilder b = new StringBuilder();
-        int n = Math.min(value.length(), 64);
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-        }
-        return value.length() > n ? b + "...(" + value.length() + " chars)" : b.toString();
     }
 
     private static String normalizeHost(String host) {
@@ -319,11 +302,12 @@ public final class HttpApi extends AllDirectives {
                         }
                     }
                     return json(StatusCodes.BAD_REQUEST, error("cannot read the request body: "
-                            + shortened(String.valueOf(body.failed().get().getMessage()))));
+                            + SpecError.echo(body.failed().get().getMessage())));
                 })));
     }
 
     private String tooLarge() {
+        // the only route with a body reads it through boundedBody, so this is the one place a 413 is made
         return "request body larger than " + settings.maxBodyBytes() + " bytes (blackstart.coordinator.api.max-body)";
     }
 

@@ -324,7 +324,7 @@ class HttpApiTest {
                 HttpApi.allowedHosts(new CoordinatorSettings.Api(true, "0.0.0.0", 0, "", Duration.ofSeconds(1),
                         16384, List.of("Coord1.Example", " 10.0.0.11 "))));
         assertEquals("a\\u0000b\\u000a" + "y".repeat(60) + "...(" + 1_000_004 + " chars)",
-                HttpApi.shortened("a\u0000b\n" + "y".repeat(1_000_000)));
+                SpecError.echo("a\u0000b\n" + "y".repeat(1_000_000)));
     }
 
     @Test

@@ -46,9 +46,8 @@ public final class AppSpecParser {
 
     private static ObjectMapper mapper(SpecLimits limits) {
         com.fasterxml.jackson.core.JsonFactory factory = com.fasterxml.jackson.core.JsonFactory.builder()
+                // the document's size is checked before parsing (with a clearer message), which bounds every string
                 .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                        .maxDocumentLength(limits.documentBytes())
-                        .maxStringLength(limits.documentBytes())
                         .maxNumberLength(limits.numberChars())
                         .maxNestingDepth(limits.nestingDepth())
                         .build())
@@ -166,11 +165,11 @@ public final class AppSpecParser {
             f.error("dependsOn", dependsOn.size() + " entries, more than the limit of " + limits.dependsOn());
         }
         List<String> command = f.stringList("command");
+        long commandBytes = command.stream().mapToLong(AppSpecParser::utf8Length).sum();
         if (command.size() > limits.commandArgs()) {
             f.error("command", command.size() + " arguments, more than the limit of " + limits.commandArgs());
-        } else if (command.stream().mapToLong(AppSpecParser::utf8Length).sum() > limits.commandBytes()) {
-            f.error("command", command.stream().mapToLong(AppSpecParser::utf8Length).sum()
-                    + " bytes, more than the limit of " + limits.commandBytes());
+        } else if (commandBytes > limits.commandBytes()) {
+            f.error("command", commandBytes + " bytes, more than the limit of " + limits.commandBytes());
         }
         Map<String, String> env = f.stringMap("env");
         long envBytes = env.entrySet().stream().mapToLong(e -> utf8Length(e.getKey()) + utf8Length(e.getValue())).sum();
