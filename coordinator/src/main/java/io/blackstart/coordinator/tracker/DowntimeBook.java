@@ -31,6 +31,8 @@ public final class DowntimeBook {
     private final Map<String, App> apps = new TreeMap<>();
     private final Set<String> seenRunning = new HashSet<>();
     private final Set<String> runningBefore = new HashSet<>();
+    /** Instances with a start confirmed at an earlier observation: a later confirmed start is a restart. */
+    private final Set<String> confirmedBefore = new HashSet<>();
     private long previousObservation = -1;
 
     /** Every desired instance now; apps no longer desired are forgotten. */
@@ -43,6 +45,7 @@ public final class DowntimeBook {
         }
         apps.keySet().retainAll(byApp.keySet());
         seenRunning.retainAll(present);
+        confirmedBefore.retainAll(present);
         byApp.forEach((appId, list) -> {
             App a = apps.computeIfAbsent(appId, x -> new App());
             a.tier = list.get(0).tier();
@@ -79,18 +82,22 @@ public final class DowntimeBook {
         });
         runningBefore.clear();
         instances.stream().filter(TrackedInstance::running).forEach(i -> runningBefore.add(i.instanceId()));
+        instances.stream().filter(i -> i.startedAtMillis() > 0).forEach(i -> confirmedBefore.add(i.instanceId()));
         previousObservation = now;
     }
 
     /**
-     * An instance running at both observations whose start was confirmed in between: it stopped and came back
-     * unseen. The period runs from its known stop time (else the previous observation) to the confirmed start.
+     * An instance running at both observations whose start was confirmed in between, and which either stopped in
+     * between (its agent reported the stop) or had a start confirmed before: it stopped and came back unseen. The
+     * period runs from its known stop time (else the previous observation) to the confirmed start. The first
+     * confirmation of a start already seen running (the agent's report overtook the start's outcome) is not one.
      */
     private void missedPeriod(App a, List<TrackedInstance> list) {
         long since = Long.MAX_VALUE;
         long until = 0;
         for (TrackedInstance i : list) {
-            if (i.startedAtMillis() > 0 && runningBefore.contains(i.instanceId())) {
+            if (i.startedAtMillis() > 0 && runningBefore.contains(i.instanceId())
+                    && (i.stoppedSinceMillis() > 0 || confirmedBefore.contains(i.instanceId()))) {
                 long stop = i.stoppedSinceMillis() > 0 ? i.stoppedSinceMillis() : previousObservation;
                 since = Math.min(since, Math.max(stop, a.lastUp));
                 until = Math.max(until, i.startedAtMillis());

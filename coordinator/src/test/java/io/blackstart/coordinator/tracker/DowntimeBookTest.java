@@ -85,6 +85,19 @@ class DowntimeBookTest {
     }
 
     @Test
+    void aFirstStartSeenRunningBeforeItsOutcomeIsNotDowntime() {
+        DowntimeBook b = new DowntimeBook();
+        b.observe(1_000, List.of(fresh("api-0", "starting")));
+        // the agent's report (running) reached the ledger before the start's outcome did
+        b.observe(1_500, List.of(fresh("api-0", "running")));
+        b.observe(2_000, List.of(new TrackedInstance("api-0", "api", "app", "running", null, null, 0, true, 1_530)));
+        assertEquals(new AppDowntime("api", "app", 1, 0, 0, 0, false, 0), b.downtimes(2_000).get(0));
+        // a later confirmed start while it was running both times is a restart, even without a stop time
+        b.observe(2_500, List.of(new TrackedInstance("api-0", "api", "app", "running", null, null, 0, true, 2_300)));
+        assertEquals(new AppDowntime("api", "app", 1, 2_000, 2_300, 300, false, 1), b.downtimes(2_500).get(0));
+    }
+
+    @Test
     void aPeriodSeenOpenClosesWhenTheStartWasConfirmed() {
         DowntimeBook b = new DowntimeBook();
         b.observe(1_000, List.of(i("api-0", "running", 0)));
