@@ -8,7 +8,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public sealed interface AgentCommand extends CborSerializable
         permits AgentCommand.StartInstance, AgentCommand.StopInstance, AgentCommand.SetRecoveryMode,
-        AgentCommand.RequestReport, AgentCommand.DiagnoseHost {
+        AgentCommand.RequestReport, AgentCommand.DiagnoseHost, AgentCommand.Grant, AgentCommand.Sealed,
+        AgentCommand.Rehello {
 
     /** Receptionist service key id for agents. */
     String SERVICE_KEY_ID = "blackstart-agent";
@@ -45,5 +46,35 @@ public sealed interface AgentCommand extends CborSerializable
      * @param requestId echoed back, so a late answer to an earlier query can be told apart
      */
     record DiagnoseHost(long requestId, ActorRef<AgentEvent> replyTo) implements AgentCommand {
+    }
+
+    /**
+     * The recovery manager's answer to an {@link AgentEvent.Hello}: a new session of this agent with the current
+     * manager incarnation. {@code wrappedKey} is the session's HMAC key encrypted for the agent's certificate key;
+     * {@code signature} is by a coordinator certificate ({@code chain}) over the other fields and the Hello's
+     * nonce, so only an answer to this agent process's latest Hello is taken.
+     *
+     * @param replyTo where the agent sends its sealed start and stop outcomes (the manager's reply address)
+     */
+    record Grant(String nodeId, long session, byte[] wrappedKey, byte[] nonce, long issuedAtMillis,
+                 java.util.List<byte[]> chain, byte[] signature, ActorRef<AgentEvent> replyTo) implements AgentCommand {
+    }
+
+    /**
+     * A command of the current session, sealed: {@code payload} is the serialized command (serializer id and
+     * manifest as Pekko gives them), {@code mac} HMAC-SHA256 with the session key over session, seq and payload.
+     * With TLS on, an agent executes {@link StartInstance}, {@link StopInstance}, {@link SetRecoveryMode} and
+     * {@link RequestReport} only sealed.
+     */
+    record Sealed(long session, long seq, int serializerId, String manifest, byte[] payload, byte[] mac)
+            implements AgentCommand {
+    }
+
+    /**
+     * Asks the agent for a new {@link AgentEvent.Hello} (a new manager incarnation, or one that could not open
+     * the agent's sealed events). Unauthenticated and harmless: the agent answers at most once per
+     * {@code hello-min-interval}.
+     */
+    record Rehello(String reason) implements AgentCommand {
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
  * every coordinator node, which forwards them to the recovery manager singleton).
  */
 public sealed interface AgentEvent extends CborSerializable
-        permits AgentEvent.AgentReport, AgentEvent.StartOutcome, AgentEvent.StopOutcome, AgentEvent.HostDiagnosis {
+        permits AgentEvent.AgentReport, AgentEvent.StartOutcome, AgentEvent.StopOutcome, AgentEvent.HostDiagnosis,
+        AgentEvent.Hello, AgentEvent.Sealed {
 
     /** Receptionist service key id for the coordinators' agent gateways. */
     String SERVICE_KEY_ID = "blackstart-coordinator-gateway";
@@ -84,5 +85,22 @@ public sealed interface AgentEvent extends CborSerializable
      */
     record HostDiagnosis(String nodeId, long requestId, long agentReceivedMillis, long agentRepliedMillis,
                          EngineDiagnosis docker) implements AgentEvent {
+    }
+
+    /**
+     * An agent asks the recovery manager for a session (TLS on): its certificate chain (CN = node id, OU = agent)
+     * and a fresh nonce, signed by the certificate's key, so nobody else can open a session in its name.
+     */
+    record Hello(String nodeId, ActorRef<AgentCommand> agent, java.util.List<byte[]> chain, byte[] nonce,
+                 long sentAtMillis, byte[] signature) implements AgentEvent {
+    }
+
+    /**
+     * An event of the agent's current session, sealed like {@link AgentCommand.Sealed}. {@code nodeId} and
+     * {@code agent} travel in clear for routing and for a {@link AgentCommand.Rehello}; the manager trusts only
+     * what the MAC covers, and drops an event whose payload names another node than the session's.
+     */
+    record Sealed(String nodeId, ActorRef<AgentCommand> agent, long session, long seq, int serializerId,
+                  String manifest, byte[] payload, byte[] mac) implements AgentEvent {
     }
 }
