@@ -1,6 +1,7 @@
 package io.blackstart.agent;
 
 import com.typesafe.config.Config;
+import io.blackstart.protocol.trust.NodeIdentity;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
@@ -46,12 +48,14 @@ public final class AgentNode {
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve();
         AgentSettings settings = AgentSettings.fromConfig(full);
+        // with TLS: this node's certificate must be an agent's, for this node id (else IllegalArgumentException)
+        Optional<NodeIdentity> identity = NodeIdentity.forNode(full, ROLE, settings.nodeId());
         // initialise logging on this thread, so no early log line from a dispatcher thread is replayed (P6)
         LoggerFactory.getILoggerFactory();
-        return ActorSystem.create(guardian(settings), "blackstart", full);
+        return ActorSystem.create(guardian(settings, identity), "blackstart", full);
     }
 
-    private static Behavior<Void> guardian(AgentSettings settings) {
+    private static Behavior<Void> guardian(AgentSettings settings, Optional<NodeIdentity> identity) {
         return Behaviors.setup(context -> {
             Executor docker = context.getSystem().dispatchers()
                     .lookup(DispatcherSelector.fromConfig(AgentSettings.DOCKER_DISPATCHER));
@@ -59,7 +63,8 @@ public final class AgentNode {
             // closing sockets is I/O: done once the system is gone, not on an actor thread
             context.getSystem().getWhenTerminated().thenRun(runtime::close);
             Behavior<NodeAgent.Command> agent = NodeAgent.create(settings, runtime,
-                    new ProcfsHostProbe(settings.procRoot()), new FileStoreDiskProbe(settings.dockerDataRoot()));
+                    new ProcfsHostProbe(settings.procRoot()), new FileStoreDiskProbe(settings.dockerDataRoot()),
+                    identity);
             context.spawn(Behaviors.supervise(agent).onFailure(SupervisorStrategy.restartWithBackoff(
                     Duration.ofMillis(500), Duration.ofSeconds(30), 0.2)), "agent");
             return Behaviors.empty();

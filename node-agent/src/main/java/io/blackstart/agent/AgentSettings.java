@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  * @param imageGcInterval       period of the disk check
  * @param dockerDataRoot        Docker's data root (its filesystem is measured)
  * @param hostDiagnosisTimeout  bound of the Docker calls of one host diagnosis ({@code DiagnoseHost})
+ * @param helloMinInterval      TLS on: least time between two session requests ({@code Hello}) a {@code Rehello}
+ *                              can cause
  */
 public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnectTimeout,
                             Duration dockerResponseTimeout, int dockerMaxConnections, int maxConcurrentStarts,
@@ -46,7 +48,7 @@ public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnec
                             Duration resyncInterval, Duration eventsRetryInterval, Path procRoot,
                             double pressureStep, long memoryStepMb, CreditPolicy creditPolicy,
                             int imageGcThresholdPercent, Duration imageGcInterval, Path dockerDataRoot,
-                            Duration hostDiagnosisTimeout) {
+                            Duration hostDiagnosisTimeout, Duration helloMinInterval) {
 
     /** Config path of the agent's section. */
     public static final String PATH = "blackstart.agent";
@@ -110,7 +112,7 @@ public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnec
                 Path.of(r.string("proc-root")),
                 r.fraction("report-thresholds.pressure-step"), r.positiveLong("report-thresholds.memory-step-mb"),
                 policy, threshold, r.duration("image-gc.interval"), Path.of(r.string("image-gc.docker-data-root")),
-                r.duration("host-diagnosis-timeout"));
+                r.duration("host-diagnosis-timeout"), r.duration("trust.hello-min-interval"));
     }
 
     /** Reads keys under {@code blackstart.agent}, naming the full key in every error. */

@@ -1,6 +1,10 @@
 package io.blackstart.agent;
 
 import io.blackstart.protocol.InstanceId;
+import io.blackstart.protocol.trust.DropLog;
+import io.blackstart.protocol.trust.NodeIdentity;
+import io.blackstart.protocol.trust.Payloads;
+import io.blackstart.protocol.trust.TrustException;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.ContainerDelta;
@@ -16,6 +20,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
@@ -24,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -49,6 +56,11 @@ import java.util.TreeMap;
  * in every report. A {@code StopInstance} is executed at once, even while a start of the same instance is in flight
  * (the coordinator, which owns assignments, does not send both).
  *
+ * <p><b>Trust.</b> With TLS transport (an identity from the Artery key store) it executes Start, Stop, recovery-mode
+ * and report requests only sealed in its session with the current recovery manager ({@link CoordinatorLink}),
+ * seals every report and outcome, and drops (and logs, at most every 10 s) anything else; {@code DiagnoseHost}
+ * stays open (read-only). Without an identity (plain tcp on loopback: tests) commands are taken as they come.
+ *
  * <p><b>Never.</b> It never calls Docker or reads /proc itself (the workers do, off the actor threads), never
  * blocks, and never answers a start on behalf of the executor except for an instance it sees running.
  */
@@ -70,6 +82,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private enum ReportDue implements Command { INSTANCE }
 
     private enum Heartbeat implements Command { INSTANCE }
+
+    /** An outcome of this agent's own workers, sealed before it leaves (TLS on). */
+    private record LocalOutcome(AgentEvent event) implements Command {
+    }
 
     /** From {@link ContainerWatcher}: the complete current list of this node's managed containers. */
     record ContainersObserved(List<ContainerInfo> containers) implements Command {
@@ -93,8 +109,14 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     /** Creates the agent and its workers. */
     public static Behavior<Command> create(AgentSettings settings, ContainerRuntime runtime, HostProbe hostProbe,
                                            DiskProbe diskProbe) {
+        return create(settings, runtime, hostProbe, diskProbe, Optional.empty());
+    }
+
+    /** Creates the agent; with an {@code identity} (TLS on) it takes commands only in a session. */
+    public static Behavior<Command> create(AgentSettings settings, ContainerRuntime runtime, HostProbe hostProbe,
+                                           DiskProbe diskProbe, Optional<NodeIdentity> identity) {
         return Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new NodeAgent(context, timers, settings, runtime, hostProbe, diskProbe)));
+                timers -> new NodeAgent(context, timers, settings, runtime, hostProbe, diskProbe, identity)));
     }
 
     private final AgentSettings settings;
@@ -105,6 +127,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private final ActorRef<ImageCacheKeeper.Command> imageKeeper;
     private final ActorRef<HostDiagnostician.Command> diagnostician;
     private final LoadChange loadChange;
+    /** Null without an identity (plain tcp). */
+    private final CoordinatorLink link;
+    private final ActorRef<AgentEvent> outcomes;
+    private long lastHelloNanos;
+    private final DropLog drops;
 
     private Map<String, ContainerInfo> containers = Map.of();
     private boolean initialized;
@@ -130,7 +157,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private boolean reportedOnce;
 
     private NodeAgent(ActorContext<Command> context, TimerScheduler<Command> timers, AgentSettings settings,
-                      ContainerRuntime runtime, HostProbe hostProbe, DiskProbe diskProbe) {
+                      ContainerRuntime runtime, HostProbe hostProbe, DiskProbe diskProbe,
+                      Optional<NodeIdentity> identity) {
         super(context);
         this.settings = settings;
         this.runtime = runtime;
@@ -140,6 +168,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         // must not see both as a registered service and as a subscriber; a child is also plainly remote-addressable.
         this.commandRef = context.spawn(forwarder(context.getSelf()), "commands");
         this.credits = decide().credits();
+        this.link = identity.map(i -> new CoordinatorLink(i,
+                new Payloads(SerializationExtension.get(Adapter.toClassic(context.getSystem()))))).orElse(null);
+        this.outcomes = link == null ? null : context.messageAdapter(AgentEvent.class, LocalOutcome::new);
+        this.drops = new DropLog(context.getLog(), System::currentTimeMillis, 10_000);
+        this.lastHelloNanos = System.nanoTime() - settings.helloMinInterval().toNanos();
 
         SupervisorStrategy restart = SupervisorStrategy.restartWithBackoff(
                 Duration.ofMillis(200), settings.eventsRetryInterval().multipliedBy(5), 0.2);
@@ -159,8 +192,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         context.getSystem().receptionist().tell(Receptionist.register(AGENT_KEY, commandRef));
         context.getSystem().receptionist().tell(Receptionist.subscribe(GATEWAY_KEY, listingAdapter));
         timers.startSingleTimer(Heartbeat.INSTANCE, Heartbeat.INSTANCE, settings.heartbeatInterval());
-        context.getLog().info("node agent {} started (max {} concurrent starts, max {} credits)",
-                settings.nodeId(), settings.maxConcurrentStarts(), settings.maxCredits());
+        context.getLog().info("node agent {} started (max {} concurrent starts, max {} credits; {})",
+                settings.nodeId(), settings.maxConcurrentStarts(), settings.maxCredits(), identity
+                        .map(i -> "commands authenticated, identity " + i)
+                        .orElse("no TLS identity: commands NOT authenticated"));
     }
 
     private static Behavior<AgentCommand> forwarder(ActorRef<Command> agent) {
@@ -175,7 +210,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Wrapped.class, this::onCommand)
+                .onMessage(Wrapped.class, this::onWrapped)
+                .onMessage(LocalOutcome.class, this::onLocalOutcome)
                 .onMessage(GatewaysChanged.class, this::onGatewaysChanged)
                 .onMessage(ContainersObserved.class, this::onContainers)
                 .onMessage(LoadObserved.class, this::onLoad)
@@ -186,8 +222,76 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
                 .build();
     }
 
-    private Behavior<Command> onCommand(Wrapped wrapped) {
+    private Behavior<Command> onWrapped(Wrapped wrapped) {
         AgentCommand command = wrapped.command();
+        if (link == null) {
+            return onCommand(command);
+        }
+        if (command instanceof AgentCommand.Grant g) {
+            try {
+                link.accept(g);
+                getContext().getLog().info("session {} with the recovery manager", g.session());
+                sentToGateway = null; // a new manager: the next report is full
+                if (initialized && gateway != null) {
+                    sendReport();
+                }
+            } catch (TrustException e) {
+                drops.dropped("grant", e.getMessage());
+            }
+        } else if (command instanceof AgentCommand.Sealed sealed) {
+            try {
+                onCommand(withLocalReplies(link.open(sealed)));
+            } catch (TrustException e) {
+                drops.dropped("sealed command", e.getMessage());
+            }
+        } else if (command instanceof AgentCommand.Rehello r) {
+            if (initialized && gateway != null
+                    && System.nanoTime() - lastHelloNanos >= settings.helloMinInterval().toNanos()) {
+                getContext().getLog().info("new session asked for: {}", r.reason());
+                if (link.hasSession()) {
+                    link.renew();
+                }
+                sendHello();
+            }
+        } else if (command instanceof AgentCommand.DiagnoseHost) {
+            onCommand(command); // read-only: open to every member
+        } else {
+            drops.dropped("unauthenticated " + command.getClass().getSimpleName(),
+                    "not sealed in this agent's session with the recovery manager");
+        }
+        return this;
+    }
+
+    /** Replies of a sealed command go through {@link #onLocalOutcome}, to be sealed. */
+    private AgentCommand withLocalReplies(AgentCommand c) {
+        if (c instanceof AgentCommand.StartInstance s) {
+            return new AgentCommand.StartInstance(s.instanceId(), s.appId(), s.container(), s.assignment(),
+                    s.attempt(), outcomes);
+        }
+        if (c instanceof AgentCommand.StopInstance s) {
+            return new AgentCommand.StopInstance(s.instanceId(), s.reason(), outcomes);
+        }
+        if (c instanceof AgentCommand.RequestReport) {
+            return new AgentCommand.RequestReport(outcomes);
+        }
+        return c;
+    }
+
+    private Behavior<Command> onLocalOutcome(LocalOutcome o) {
+        if (link.hasSession()) {
+            link.replyTo().tell(link.seal(o.event(), commandRef));
+        } else {
+            drops.dropped("outcome without session", o.event().getClass().getSimpleName());
+        }
+        return this;
+    }
+
+    private void sendHello() {
+        lastHelloNanos = System.nanoTime();
+        gateway.tell(link.hello(commandRef, System.currentTimeMillis()));
+    }
+
+    private Behavior<Command> onCommand(AgentCommand command) {
         if (command instanceof AgentCommand.StartInstance start) {
             onStart(start);
         } else if (command instanceof AgentCommand.StopInstance stop) {
@@ -365,10 +469,18 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
             report = new AgentEvent.AgentReport(settings.nodeId(), commandRef, ++seq, delta.changed(), currentLoad(),
                     credits, startsInFlight, settings.maxCredits(), gcHeld, true, delta.gone());
         }
-        sentToGateway = containers;
         getContext().getLog().debug("report {} to {}: {} container(s), {} credit(s), {} start(s) in flight",
                 report.seq(), gateway.path(), report.containers().size(), report.credits(), report.startsInFlight());
-        gateway.tell(report);
+        if (link == null) {
+            gateway.tell(report);
+            sentToGateway = containers;
+        } else if (link.hasSession()) {
+            gateway.tell(link.seal(report, commandRef));
+            sentToGateway = containers;
+        } else {
+            sendHello(); // no report until a session is granted; the first one then is full
+            sentToGateway = null;
+        }
         reportedLoad = report.load();
         dirty = false;
         reportedOnce = true;
