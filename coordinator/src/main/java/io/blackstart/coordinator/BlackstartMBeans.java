@@ -9,6 +9,7 @@ import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import io.blackstart.protocol.trust.NodeIdentity;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,12 +43,12 @@ public final class BlackstartMBeans implements AutoCloseable {
     private final ActorSystem<?> system;
 
     private BlackstartMBeans(StatusBoard board, ActorRef<RecoveryManager.Command> manager, Duration askTimeout,
-                             ActorSystem<?> system) throws JMException {
+                             ActorSystem<?> system, Optional<NodeIdentity> identity) throws JMException {
         this.board = board;
         this.system = system;
         this.coordinator = system.address().hostPort();
         this.recoveryName = name("Recovery", null);
-        register(new Recovery(board, manager, askTimeout, system), recoveryName);
+        register(new Recovery(board, manager, askTimeout, system, identity), recoveryName);
         board.subscribe(listener);
         board.latest().ifPresent(this::onSnapshot);
     }
@@ -59,8 +60,15 @@ public final class BlackstartMBeans implements AutoCloseable {
      */
     public static BlackstartMBeans register(StatusBoard board, ActorRef<RecoveryManager.Command> manager,
                                             Duration askTimeout, ActorSystem<?> system) {
+        return register(board, manager, askTimeout, system, Optional.empty());
+    }
+
+    /** ... with this node's cluster identity, which signs the mode operations (TLS on). */
+    public static BlackstartMBeans register(StatusBoard board, ActorRef<RecoveryManager.Command> manager,
+                                            Duration askTimeout, ActorSystem<?> system,
+                                            Optional<NodeIdentity> identity) {
         try {
-            BlackstartMBeans m = new BlackstartMBeans(board, manager, askTimeout, system);
+            BlackstartMBeans m = new BlackstartMBeans(board, manager, askTimeout, system, identity);
             system.getWhenTerminated().whenComplete((d, e) -> m.close());
             return m;
         } catch (JMException e) {
@@ -141,9 +149,11 @@ public final class BlackstartMBeans implements AutoCloseable {
         private final ActorRef<RecoveryManager.Command> manager;
         private final Duration askTimeout;
         private final ActorSystem<?> system;
+        private final Optional<NodeIdentity> identity;
 
         Recovery(StatusBoard board, ActorRef<RecoveryManager.Command> manager, Duration askTimeout,
-                 ActorSystem<?> system) {
+                 ActorSystem<?> system, Optional<NodeIdentity> identity) {
+            this.identity = identity;
             this.board = board;
             this.manager = manager;
             this.askTimeout = askTimeout;
@@ -186,7 +196,7 @@ public final class BlackstartMBeans implements AutoCloseable {
         private String setMode(boolean on) {
             try {
                 RecoveryManager.ModeReply r = AskPattern.<RecoveryManager.Command, RecoveryManager.ModeReply>ask(
-                                manager, replyTo -> new RecoveryManager.SetMode(on, false, replyTo), askTimeout,
+                                manager, replyTo -> RecoveryManager.SetMode.from(identity, on, false, replyTo), askTimeout,
                                 system.scheduler())
                         .toCompletableFuture().get(askTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
                 return "mode " + r.mode() + " (" + r.by() + ", since " + Instant.ofEpochMilli(r.since()) + "): "

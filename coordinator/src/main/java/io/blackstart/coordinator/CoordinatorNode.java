@@ -16,6 +16,7 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
+import io.blackstart.protocol.trust.NodeIdentity;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +81,8 @@ public final class CoordinatorNode {
         StatusBoard board = new StatusBoard();
         CompletableFuture<InetSocketAddress> http = new CompletableFuture<>();
         CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef = new CompletableFuture<>();
+        // with TLS: this node's certificate must be a coordinator's (else IllegalArgumentException)
+        Optional<NodeIdentity> identity = NodeIdentity.forNode(resolved, ROLE, null);
         org.slf4j.LoggerFactory.getILoggerFactory(); // initialise logback before Pekko logs from other threads
         TrackerSettings tracker = TrackerSettings.fromConfig(resolved);
         ClusterFormation.Settings formation = ClusterFormation.Settings.fromConfig(resolved);
@@ -87,7 +90,7 @@ public final class CoordinatorNode {
         Config systemConfig = formation.active() ? resolved.withValue("pekko.cluster.seed-nodes",
                 ConfigValueFactory.fromIterable(List.of())) : resolved;
         ActorSystem<Void> system = ActorSystem.create(guardian(store, settings, tracker, formation, board, http,
-                managerRef), SYSTEM_NAME, withoutEtcdPassword(systemConfig));
+                managerRef, identity), SYSTEM_NAME, withoutEtcdPassword(systemConfig));
         system.log().info("coordinator node starting: etcd {} prefix {}, api {}, cluster formation {}",
                 settings.etcd().endpoints(), settings.etcd().prefix(), settings.api(), formation.active()
                         ? "by majority of " + formation.coordinatorCount() + " coordinators, seeds " + formation.seeds()
@@ -175,18 +178,24 @@ public final class CoordinatorNode {
                                            TrackerSettings tracker, ClusterFormation.Settings formation,
                                            StatusBoard board,
                                            CompletableFuture<InetSocketAddress> http,
-                                           CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef) {
+                                           CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef,
+                                           Optional<NodeIdentity> identity) {
         return Behaviors.setup(ctx -> {
             ActorSystem<Void> system = ctx.getSystem();
             if (formation.active()) {
                 ctx.spawn(ClusterFormation.create(formation, System::currentTimeMillis), ClusterFormation.NAME);
             }
+            identity.ifPresent(id -> {
+                ctx.spawn(MemberVetter.prover(id), "coordinator-prover");
+                ctx.spawn(MemberVetter.create(id, MemberVetter.Settings.fromConfig(system.settings().config()),
+                        System::currentTimeMillis), "member-vetter");
+            });
             ActorRef<CatalogKeeper.Command> catalog = ctx.spawn(
                     Behaviors.supervise(CatalogKeeper.create(store, settings.catalog()))
                             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
                     "catalog");
             Behavior<RecoveryManager.Command> manager = Behaviors.supervise(
-                            RecoveryManager.create(store, catalog, settings.recovery()))
+                            RecoveryManager.create(store, catalog, settings.recovery(), System::currentTimeMillis, identity))
                     .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
             ActorRef<RecoveryManager.Command> proxy = ClusterSingleton.get(system).init(
                     SingletonActor.of(manager, "recovery-manager")
@@ -198,7 +207,7 @@ public final class CoordinatorNode {
                     "agent-roster");
             ctx.spawn(AgentGateway.create(proxy, roster), "agent-gateway");
             if (tracker.jmx()) {
-                BlackstartMBeans.register(board, proxy, settings.api().askTimeout(), system);
+                BlackstartMBeans.register(board, proxy, settings.api().askTimeout(), system, identity);
             }
             ctx.spawn(StatusBoard.replica(board), "status-replica");
             if (settings.api().enabled()) {
@@ -208,7 +217,7 @@ public final class CoordinatorNode {
                         settings.agents().diagnosisDeadline());
                 HttpApi api = new HttpApi(board, proxy, settings.api(), system, new TrackerRoutes(board,
                         new EventStream(board, system, tracker.maxSseClients()), new Metrics(board), tracker), Optional.of(doctor),
-                        Optional.of(hosts));
+                        Optional.of(hosts), identity);
                 Http.get(system).newServerAt(settings.api().host(), settings.api().port()).bind(api.route())
                         .whenComplete((ServerBinding b, Throwable err) -> {
                             if (err != null) {

@@ -80,7 +80,7 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
     public record Recovery(double autoThreshold, Duration settleTime, Duration hostTimeout, Duration tickInterval,
                            Duration statusInterval, Duration storeRetryBackoffMin, Duration storeRetryBackoffMax,
                            Duration assignmentClockSkew, Duration reportGrace, Duration reportResyncBackoff,
-                           LedgerSettings ledger) {
+                           LedgerSettings ledger, Duration modeCommandMaxAge) {
     }
 
     /**
@@ -133,7 +133,7 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
                 r.getDuration("tick-interval"), r.getDuration("status-interval"),
                 r.getDuration("store-retry-backoff-min"), r.getDuration("store-retry-backoff-max"),
                 r.getDuration("assignment-clock-skew"), r.getDuration("report-grace"),
-                r.getDuration("report-resync-backoff"), ledger);
+                r.getDuration("report-resync-backoff"), ledger, r.getDuration("mode-command-max-age"));
         Config g = c.getConfig("agents");
         Agents agents = new Agents(g.getDuration("record-refresh"), g.getDuration("store-retry-backoff-min"),
                 g.getDuration("store-retry-backoff-max"), g.getDuration("diagnosis-deadline"));

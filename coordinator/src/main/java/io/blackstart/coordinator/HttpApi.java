@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.blackstart.protocol.trust.NodeIdentity;
 import io.blackstart.protocol.SpecError;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -52,6 +53,7 @@ public final class HttpApi extends AllDirectives {
     private final TrackerRoutes tracker;
     private final Optional<DoctorRoutes> doctor;
     private final Optional<HostDiagnosisRoutes> hosts;
+    private final Optional<NodeIdentity> identity;
 
     public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
                    ActorSystem<?> system) {
@@ -75,6 +77,14 @@ public final class HttpApi extends AllDirectives {
     public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
                    ActorSystem<?> system, TrackerRoutes tracker, Optional<DoctorRoutes> doctor,
                    Optional<HostDiagnosisRoutes> hosts) {
+        this(board, manager, settings, system, tracker, doctor, hosts, Optional.empty());
+    }
+
+    /** ... and with this node's cluster identity, which signs the operator's mode commands (TLS on). */
+    public HttpApi(StatusBoard board, ActorRef<RecoveryManager.Command> manager, CoordinatorSettings.Api settings,
+                   ActorSystem<?> system, TrackerRoutes tracker, Optional<DoctorRoutes> doctor,
+                   Optional<HostDiagnosisRoutes> hosts, Optional<NodeIdentity> identity) {
+        this.identity = identity;
         this.doctor = doctor;
         this.hosts = hosts;
         this.board = board;
@@ -346,7 +356,8 @@ public final class HttpApi extends AllDirectives {
         boolean on = action.textValue().equals("start");
         boolean allowStale = stale != null && stale.booleanValue();
         CompletionStage<RecoveryManager.ModeReply> reply = AskPattern.ask(manager,
-                replyTo -> new RecoveryManager.SetMode(on, allowStale, replyTo), settings.askTimeout(), system.scheduler());
+                replyTo -> RecoveryManager.SetMode.from(identity, on, allowStale, replyTo), settings.askTimeout(),
+                system.scheduler());
         return completeWithFuture(reply.handle((r, err) -> {
             if (err != null) {
                 return response(StatusCodes.SERVICE_UNAVAILABLE,

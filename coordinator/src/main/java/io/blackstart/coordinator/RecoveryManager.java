@@ -9,6 +9,9 @@ import io.blackstart.coordinator.DesiredStateStore.ModeRecord;
 import io.blackstart.coordinator.tracker.Tracker;
 import io.blackstart.protocol.AppSpec;
 import io.blackstart.protocol.Catalog;
+import io.blackstart.protocol.trust.NodeIdentity;
+import io.blackstart.protocol.trust.Payloads;
+import io.blackstart.protocol.trust.TrustException;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.CborSerializable;
@@ -22,6 +25,8 @@ import io.blackstart.scheduler.StopOrder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -87,13 +92,29 @@ public final class RecoveryManager {
             @JsonSubTypes({
                     @JsonSubTypes.Type(value = AgentEvent.AgentReport.class, name = "report"),
                     @JsonSubTypes.Type(value = AgentEvent.StartOutcome.class, name = "start-outcome"),
-                    @JsonSubTypes.Type(value = AgentEvent.StopOutcome.class, name = "stop-outcome")})
+                    @JsonSubTypes.Type(value = AgentEvent.StopOutcome.class, name = "stop-outcome"),
+                    @JsonSubTypes.Type(value = AgentEvent.Hello.class, name = "hello"),
+                    @JsonSubTypes.Type(value = AgentEvent.Sealed.class, name = "sealed")})
             AgentEvent event) implements Command, CborSerializable {
     }
 
-    /** Operator command: enter ({@code recovery = true}) or leave recovery mode. */
-    public record SetMode(boolean recovery, boolean allowStaleCatalog, ActorRef<ModeReply> replyTo)
+    /**
+     * Operator command: enter ({@code recovery = true}) or leave recovery mode. With TLS on, taken only with a
+     * {@link ModeProof} by a coordinator certificate (the API and JMX of coordinator nodes make one).
+     */
+    public record SetMode(boolean recovery, boolean allowStaleCatalog, ActorRef<ModeReply> replyTo, ModeProof proof)
             implements Command, CborSerializable {
+        /** Without a proof (plain tcp: tests, the bench). */
+        public SetMode(boolean recovery, boolean allowStaleCatalog, ActorRef<ModeReply> replyTo) {
+            this(recovery, allowStaleCatalog, replyTo, null);
+        }
+
+        /** The command as a coordinator node's API or JMX sends it: signed when the node has an identity. */
+        public static SetMode from(Optional<NodeIdentity> identity, boolean recovery, boolean allowStaleCatalog,
+                                   ActorRef<ModeReply> replyTo) {
+            return new SetMode(recovery, allowStaleCatalog, replyTo, identity.map(i -> ModeProof.sign(i, recovery,
+                    allowStaleCatalog, System.currentTimeMillis())).orElse(null));
+        }
     }
 
     /** Answer to {@link SetMode}. */
@@ -147,8 +168,15 @@ public final class RecoveryManager {
      */
     public static Behavior<Command> create(DesiredStateStore store, ActorRef<CatalogKeeper.Command> catalog,
                                            CoordinatorSettings.Recovery settings, LongSupplier clock) {
+        return create(store, catalog, settings, clock, Optional.empty());
+    }
+
+    /** With an {@code identity} (TLS on), agent traffic is authenticated ({@link AgentChannel}) and so is SetMode. */
+    public static Behavior<Command> create(DesiredStateStore store, ActorRef<CatalogKeeper.Command> catalog,
+                                           CoordinatorSettings.Recovery settings, LongSupplier clock,
+                                           Optional<NodeIdentity> identity) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new RecoveryManager(ctx, timers, store, catalog, settings, clock).rebuilding()));
+                new RecoveryManager(ctx, timers, store, catalog, settings, clock, identity).rebuilding()));
     }
 
     public static Behavior<Command> create(DesiredStateStore store, ActorRef<CatalogKeeper.Command> catalog,
@@ -165,6 +193,8 @@ public final class RecoveryManager {
     private final Ledger ledger;
     private final AssignmentBook book;
     private final ActorRef<AgentEvent> replyAddress;
+    private final AgentChannel channel;
+    private final ModeProof.Checker modeChecker; // null: not authenticated
     private final Map<String, AgentSession> agents = new LinkedHashMap<>();
     private final Set<ActorRef<AgentCommand>> listed = new HashSet<>();
     private final Set<ActorRef<AgentCommand>> reportedRefs = new HashSet<>();
@@ -214,7 +244,7 @@ public final class RecoveryManager {
 
     private RecoveryManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, DesiredStateStore store,
                             ActorRef<CatalogKeeper.Command> catalog, CoordinatorSettings.Recovery settings,
-                            LongSupplier clock) {
+                            LongSupplier clock, Optional<NodeIdentity> identity) {
         this.ctx = ctx;
         this.timers = timers;
         this.store = store;
@@ -225,6 +255,14 @@ public final class RecoveryManager {
         this.book = new AssignmentBook(incarnation, settings.assignmentClockSkew().toMillis());
         this.recentStarts = new RecentStarts(settings.reportGrace().toMillis());
         this.replyAddress = ctx.messageAdapter(AgentEvent.class, AgentEventReceived::new);
+        this.channel = new AgentChannel(identity, new Payloads(SerializationExtension.get(Adapter.toClassic(ctx.getSystem()))),
+                replyAddress, ctx.getLog(), clock, settings.reportResyncBackoff().toMillis());
+        this.modeChecker = identity.map(i -> new ModeProof.Checker(i.peers(), settings.modeCommandMaxAge().toMillis()))
+                .orElse(null);
+        if (identity.isEmpty()) {
+            ctx.getLog().warn("no TLS identity (plain tcp): agent reports, starts and mode commands inside the cluster"
+                    + " are NOT authenticated");
+        }
         this.loadBackoff = settings.storeRetryBackoffMin();
         this.modeSince = clock.getAsLong();
         ctx.getLog().info("recovery manager {} starting: rebuilding from etcd and agent reports", incarnation);
@@ -335,7 +373,26 @@ public final class RecoveryManager {
         return maybeRun();
     }
 
+    /** True if {@code m} may be taken; else it was answered "refused" and logged. */
+    private boolean authorized(SetMode m) {
+        if (modeChecker == null) {
+            return true;
+        }
+        try {
+            String by = modeChecker.check(m.recovery(), m.allowStaleCatalog(), m.proof(), clock.getAsLong());
+            ctx.getLog().info("mode command ({}) from coordinator {}", m.recovery() ? "start" : "stop", by);
+            return true;
+        } catch (TrustException e) {
+            ctx.getLog().warn("mode command refused: {}", e.getMessage());
+            m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "refused: " + e.getMessage()));
+            return false;
+        }
+    }
+
     private Behavior<Command> onSetModeWhileRebuilding(SetMode m) {
+        if (!authorized(m)) {
+            return Behaviors.same();
+        }
         if (m.allowStaleCatalog()) {
             // the cached catalog may be used; assignments still need etcd (compare-and-set before every start)
             allowStaleCatalog = true;
@@ -354,7 +411,12 @@ public final class RecoveryManager {
         }
     }
 
-    private Behavior<Command> onAgentEventWhileRebuilding(AgentEventReceived m) {
+    private Behavior<Command> onAgentEventWhileRebuilding(AgentEventReceived received) {
+        AgentEvent event = channel.receive(received.event());
+        if (event == null) {
+            return Behaviors.same();
+        }
+        AgentEventReceived m = new AgentEventReceived(event);
         if (m.event() instanceof AgentEvent.AgentReport delta) {
             AgentEvent.AgentReport r = complete(delta);
             if (r == null) {
@@ -376,7 +438,12 @@ public final class RecoveryManager {
     private void onListed(Set<ActorRef<AgentCommand>> now) {
         for (ActorRef<AgentCommand> ref : now) {
             if (listed.add(ref)) {
-                ref.tell(new AgentCommand.RequestReport(replyAddress));
+                if (channel.authenticated()) {
+                    // a new incarnation has no sessions: the agent opens one, then sends a full report
+                    channel.rehello(ref, "recovery manager " + incarnation + " started");
+                } else {
+                    ref.tell(new AgentCommand.RequestReport(replyAddress));
+                }
             }
         }
         listed.retainAll(now);
@@ -453,7 +520,12 @@ public final class RecoveryManager {
         }
     }
 
-    private Behavior<Command> onAgentEvent(AgentEventReceived m) {
+    private Behavior<Command> onAgentEvent(AgentEventReceived received) {
+        AgentEvent event = channel.receive(received.event());
+        if (event == null) {
+            return Behaviors.same();
+        }
+        AgentEventReceived m = new AgentEventReceived(event);
         long now = clock.getAsLong();
         if (m.event() instanceof AgentEvent.AgentReport r) {
             onReport(r, now);
@@ -502,7 +574,7 @@ public final class RecoveryManager {
                 if (asked == null || now - asked >= settings.reportResyncBackoff().toMillis()) {
                     ctx.getLog().debug("report {} of {} follows a gap: asking for a full report", r.seq(), r.nodeId());
                     fullRequested.put(r.nodeId(), now);
-                    r.agent().tell(new AgentCommand.RequestReport(replyAddress));
+                    channel.send(r.agent(), new AgentCommand.RequestReport(replyAddress));
                 }
                 return null;
             }
@@ -524,9 +596,9 @@ public final class RecoveryManager {
         trackerInbox.reported(delta); // a delta lists every container that changed
         if (previous == null || !previous.ref().equals(r.agent())) {
             ctx.getLog().info("host {} reporting (credits {}, {} containers)", r.nodeId(), r.credits(), r.containers().size());
-            r.agent().tell(new AgentCommand.SetRecoveryMode(recovery));
+            channel.send(r.agent(), new AgentCommand.SetRecoveryMode(recovery));
         } else if (r.gcHeld() != recovery) {
-            r.agent().tell(new AgentCommand.SetRecoveryMode(recovery));
+            channel.send(r.agent(), new AgentCommand.SetRecoveryMode(recovery));
         }
         stop(ledger.hostReported(toHostReport(r, recentStarts.containers(r.nodeId(), r.containers(), now), hostImages),
                 now));
@@ -543,7 +615,9 @@ public final class RecoveryManager {
         Set<ActorRef<AgentCommand>> removed = new HashSet<>(listed);
         removed.removeAll(m.agents());
         onListed(m.agents());
-        added.forEach(ref -> ref.tell(new AgentCommand.SetRecoveryMode(recovery)));
+        added.stream().filter(channel::hasSession)
+                .forEach(ref -> channel.send(ref, new AgentCommand.SetRecoveryMode(recovery)));
+        removed.forEach(channel::forget);
         long now = clock.getAsLong();
         boolean lost = false;
         for (Entry<String, AgentSession> e : List.copyOf(agents.entrySet())) {
@@ -564,6 +638,7 @@ public final class RecoveryManager {
             return false;
         }
         reportedRefs.remove(s.ref());
+        channel.forget(s.ref());
         recentStarts.forget(nodeId);
         hostImages.forget(nodeId);
         reportAssembler.forget(nodeId);
@@ -662,7 +737,7 @@ public final class RecoveryManager {
                 Ledger.InstanceView v = ledger.instance(a.instanceId());
                 if (v != null && v.state() == InstanceState.STARTING && a.nodeId().equals(v.nodeId())
                         && v.attempt() == a.attempt()) {
-                    s.ref().tell(new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(),
+                    channel.send(s.ref(), new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(),
                             r.modRevision(), a.attempt(), replyAddress));
                 } else {
                     // meanwhile no longer desired, or already running elsewhere: the record stays, no start is sent
@@ -681,6 +756,9 @@ public final class RecoveryManager {
     }
 
     private Behavior<Command> onSetMode(SetMode m) {
+        if (!authorized(m)) {
+            return Behaviors.same();
+        }
         long now = clock.getAsLong();
         if (m.allowStaleCatalog() && !allowStaleCatalog) {
             allowStaleCatalog = true;
@@ -755,7 +833,7 @@ public final class RecoveryManager {
         Set<ActorRef<AgentCommand>> all = new HashSet<>(listed);
         agents.values().forEach(s -> all.add(s.ref()));
         AgentCommand.SetRecoveryMode cmd = new AgentCommand.SetRecoveryMode(recovery);
-        all.forEach(ref -> ref.tell(cmd));
+        all.stream().filter(channel::hasSession).forEach(ref -> channel.send(ref, cmd));
     }
 
     private String modeName() {
@@ -769,7 +847,7 @@ public final class RecoveryManager {
             AgentSession s = agents.get(o.nodeId());
             if (s != null) {
                 ctx.getLog().info("stopping {} on {}: {}", o.instanceId(), o.nodeId(), o.reason());
-                s.ref().tell(new AgentCommand.StopInstance(o.instanceId(), o.reason(), replyAddress));
+                channel.send(s.ref(), new AgentCommand.StopInstance(o.instanceId(), o.reason(), replyAddress));
             }
         }
     }

@@ -38,7 +38,8 @@ final class TestFixtures {
     static CoordinatorSettings.Recovery recovery(int maxAttempts, Duration settle, Duration hostTimeout) {
         return new CoordinatorSettings.Recovery(0.30, settle, hostTimeout, Duration.ofMillis(50),
                 Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(800),
-                Duration.ofMillis(200), new LedgerSettings(maxAttempts, 20, 100, 10_000, 100, 300_000, 60_000));
+                Duration.ofMillis(200), new LedgerSettings(maxAttempts, 20, 100, 10_000, 100, 300_000, 60_000),
+                Duration.ofMinutes(5));
     }
 
     static CoordinatorSettings.Recovery recovery() {
