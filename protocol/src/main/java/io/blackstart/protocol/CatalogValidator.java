@@ -1,5 +1,6 @@
 package io.blackstart.protocol;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -50,114 +51,157 @@ public final class CatalogValidator {
         return validateSpecs(parsed, keyOf, rejected);
     }
 
-    /** Validates already-parsed specs (cross-app rules only). */
+    /** At most this many apps of a cycle are named in each of its members' reasons. */
+    static final int CYCLE_SHOWN = 8;
+
+    /**
+     * Validates already-parsed specs (cross-app rules only). Linear in apps + dependency edges, and iterative (a
+     * 20,000-app chain needs no deep stack): rejections spread to dependants over reverse edges, cycles are found
+     * by an iterative Tarjan, and a cycle's reason names at most {@value #CYCLE_SHOWN} of its apps.
+     */
     public static Catalog validateSpecs(Map<String, AppSpec> parsed, Map<String, String> keyOf, List<SpecError> rejected) {
         TreeMap<String, AppSpec> valid = new TreeMap<>(parsed);
         List<SpecError> errors = new ArrayList<>(rejected);
-        // Unknown dependencies, repeated until stable: rejecting an app makes its dependants' dependency unknown.
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (AppSpec spec : List.copyOf(valid.values())) {
-                for (String dep : spec.dependsOn()) {
-                    if (!valid.containsKey(dep)) {
-                        String why = parsed.containsKey(dep) || keyOf.containsKey(dep)
-                                ? "depends on '" + dep + "', which was rejected"
-                                : "depends on unknown app '" + dep + "'";
-                        errors.add(new SpecError(keyOf.getOrDefault(spec.id(), spec.id()), "dependsOn", why));
-                        valid.remove(spec.id());
-                        changed = true;
-                        break;
-                    }
+        Set<String> withError = new HashSet<>();
+        Map<String, List<String>> dependants = new HashMap<>();
+        for (AppSpec spec : valid.values()) {
+            for (String dep : spec.dependsOn()) {
+                dependants.computeIfAbsent(dep, d -> new ArrayList<>()).add(spec.id());
+            }
+        }
+        // 1. a dependency that is not a parsed app: unknown, or rejected by the parser
+        ArrayDeque<String> gone = new ArrayDeque<>();
+        for (AppSpec spec : List.copyOf(valid.values())) {
+            for (String dep : spec.dependsOn()) {
+                if (!parsed.containsKey(dep)) {
+                    String why = keyOf.containsKey(dep)
+                            ? "depends on '" + dep + "', which was rejected"
+                            : "depends on unknown app '" + dep + "'";
+                    reject(spec.id(), why, keyOf, valid, errors, withError, gone);
+                    break;
                 }
             }
         }
+        spread(gone, dependants, keyOf, valid, errors, withError);
+        // 2. cycles among the rest, then their dependants
         for (List<String> cycle : cycles(valid)) {
-            for (String id : cycle) {
-                errors.add(new SpecError(keyOf.getOrDefault(id, id), "dependsOn",
-                        "dependency cycle: " + String.join(" -> ", rotate(cycle, id)) + " -> " + id));
+            for (int i = 0; i < cycle.size(); i++) {
+                String id = cycle.get(i);
+                errors.add(new SpecError(keyOf.getOrDefault(id, id), "dependsOn", "dependency cycle: "
+                        + describeCycle(cycle, i)));
+                withError.add(id);
             }
-            cycle.forEach(valid::remove);
+            for (String id : cycle) {
+                valid.remove(id);
+                gone.add(id);
+            }
         }
-        // Apps depending on a cycle member are rejected too (their dependency no longer exists).
-        if (valid.size() < parsed.size()) {
-            Set<String> before;
-            do {
-                before = new HashSet<>(valid.keySet());
-                for (AppSpec spec : List.copyOf(valid.values())) {
-                    for (String dep : spec.dependsOn()) {
-                        if (!valid.containsKey(dep) && !errorsFor(errors, keyOf.getOrDefault(spec.id(), spec.id()))) {
-                            errors.add(new SpecError(keyOf.getOrDefault(spec.id(), spec.id()), "dependsOn",
-                                    "depends on '" + dep + "', which was rejected"));
-                            valid.remove(spec.id());
-                            break;
-                        }
-                    }
-                }
-            } while (!before.equals(valid.keySet()));
-        }
+        spread(gone, dependants, keyOf, valid, errors, withError);
         return new Catalog(valid, errors);
     }
 
-    private static boolean errorsFor(List<SpecError> errors, String key) {
-        return errors.stream().anyMatch(e -> e.key().equals(key));
+    private static void reject(String id, String why, Map<String, String> keyOf, Map<String, AppSpec> valid,
+                               List<SpecError> errors, Set<String> withError, ArrayDeque<String> gone) {
+        if (valid.remove(id) != null) {
+            if (withError.add(id)) {
+                errors.add(new SpecError(keyOf.getOrDefault(id, id), "dependsOn", why));
+            }
+            gone.add(id);
+        }
     }
 
-    private static List<String> rotate(List<String> cycle, String first) {
-        int i = cycle.indexOf(first);
-        List<String> out = new ArrayList<>(cycle.subList(i, cycle.size()));
-        out.addAll(cycle.subList(0, i));
-        return out;
+    /** Rejects, breadth first, every app that depends on one in {@code gone}. Each app and edge once. */
+    private static void spread(ArrayDeque<String> gone, Map<String, List<String>> dependants,
+                               Map<String, String> keyOf, Map<String, AppSpec> valid, List<SpecError> errors,
+                               Set<String> withError) {
+        while (!gone.isEmpty()) {
+            String r = gone.poll();
+            for (String d : dependants.getOrDefault(r, List.of())) {
+                reject(d, "depends on '" + r + "', which was rejected", keyOf, valid, errors, withError, gone);
+            }
+        }
     }
 
-    /** Strongly connected components with more than one node (self-dependencies are parser errors). */
+    /** {@code a -> b -> c -> a} from member {@code start}; a long cycle as its first apps and its size. */
+    static String describeCycle(List<String> cycle, int start) {
+        int n = cycle.size();
+        StringBuilder b = new StringBuilder();
+        int shown = Math.min(n, CYCLE_SHOWN);
+        for (int k = 0; k < shown; k++) {
+            b.append(cycle.get((start + k) % n)).append(" -> ");
+        }
+        if (shown < n) {
+            b.append("... (").append(n).append(" apps in the cycle) -> ");
+        }
+        return b.append(cycle.get(start)).toString();
+    }
+
+    /**
+     * Strongly connected components with more than one node (self-dependencies are parser errors), each in
+     * dependency order ({@code a} depends on the next). Iterative Tarjan: an explicit stack of (app, next edge).
+     */
     private static List<List<String>> cycles(Map<String, AppSpec> apps) {
-        // Tarjan's algorithm, iterative enough for catalogs of 100k apps would be overkill; depth is bounded by chains.
         Map<String, Integer> index = new HashMap<>();
         Map<String, Integer> low = new HashMap<>();
         Set<String> onStack = new HashSet<>();
-        List<String> stack = new ArrayList<>();
+        ArrayDeque<String> stack = new ArrayDeque<>();
         List<List<String>> out = new ArrayList<>();
-        int[] counter = {0};
-        for (String id : apps.keySet()) {
-            if (!index.containsKey(id)) {
-                strongConnect(id, apps, index, low, onStack, stack, out, counter);
+        int counter = 0;
+        ArrayDeque<String> callV = new ArrayDeque<>();
+        ArrayDeque<int[]> callEdge = new ArrayDeque<>();
+        for (String root : apps.keySet()) {
+            if (index.containsKey(root)) {
+                continue;
+            }
+            index.put(root, counter);
+            low.put(root, counter++);
+            stack.push(root);
+            onStack.add(root);
+            callV.push(root);
+            callEdge.push(new int[]{0});
+            while (!callV.isEmpty()) {
+                String v = callV.peek();
+                int[] edge = callEdge.peek();
+                List<String> deps = apps.get(v).dependsOn();
+                if (edge[0] < deps.size()) {
+                    String w = deps.get(edge[0]++);
+                    if (!apps.containsKey(w)) {
+                        continue;
+                    }
+                    if (!index.containsKey(w)) {
+                        index.put(w, counter);
+                        low.put(w, counter++);
+                        stack.push(w);
+                        onStack.add(w);
+                        callV.push(w);
+                        callEdge.push(new int[]{0});
+                    } else if (onStack.contains(w)) {
+                        low.put(v, Math.min(low.get(v), index.get(w)));
+                    }
+                    continue;
+                }
+                // v is done
+                callV.pop();
+                callEdge.pop();
+                if (low.get(v).equals(index.get(v))) {
+                    List<String> scc = new ArrayList<>();
+                    String w;
+                    do {
+                        w = stack.pop();
+                        onStack.remove(w);
+                        scc.add(w);
+                    } while (!w.equals(v));
+                    if (scc.size() > 1) {
+                        Collections.reverse(scc);
+                        out.add(scc);
+                    }
+                }
+                if (!callV.isEmpty()) {
+                    String parent = callV.peek();
+                    low.put(parent, Math.min(low.get(parent), low.get(v)));
+                }
             }
         }
         return out;
-    }
-
-    private static void strongConnect(String v, Map<String, AppSpec> apps, Map<String, Integer> index,
-                                      Map<String, Integer> low, Set<String> onStack, List<String> stack,
-                                      List<List<String>> out, int[] counter) {
-        index.put(v, counter[0]);
-        low.put(v, counter[0]);
-        counter[0]++;
-        stack.add(v);
-        onStack.add(v);
-        for (String w : apps.get(v).dependsOn()) {
-            if (!apps.containsKey(w)) {
-                continue;
-            }
-            if (!index.containsKey(w)) {
-                strongConnect(w, apps, index, low, onStack, stack, out, counter);
-                low.put(v, Math.min(low.get(v), low.get(w)));
-            } else if (onStack.contains(w)) {
-                low.put(v, Math.min(low.get(v), index.get(w)));
-            }
-        }
-        if (low.get(v).equals(index.get(v))) {
-            List<String> scc = new ArrayList<>();
-            String w;
-            do {
-                w = stack.remove(stack.size() - 1);
-                onStack.remove(w);
-                scc.add(w);
-            } while (!w.equals(v));
-            if (scc.size() > 1) {
-                Collections.reverse(scc);
-                out.add(scc);
-            }
-        }
     }
 }

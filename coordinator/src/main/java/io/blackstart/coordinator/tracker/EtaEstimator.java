@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.tracker;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -59,33 +60,53 @@ public final class EtaEstimator {
             return 0;
         }
         boolean platformLeft = notUp.stream().anyMatch(a -> "platform".equals(tierOf.get(a)));
+        // iterative post-order DFS, each app and edge once (a 20,000-app chain needs no deep stack)
         Map<String, Integer> memo = new HashMap<>();
+        Set<String> inProgress = new HashSet<>();
+        ArrayDeque<String> apps = new ArrayDeque<>();
+        ArrayDeque<int[]> next = new ArrayDeque<>(); // per app on the stack: {next edge, best level below}
         int max = 0;
-        for (String app : notUp) {
-            max = Math.max(max, level(app, notUp, tierOf, dependsOn, platformLeft, memo, new HashSet<>()));
+        for (String root : notUp) {
+            if (memo.containsKey(root)) {
+                continue;
+            }
+            apps.push(root);
+            next.push(new int[]{0, base(root, tierOf, platformLeft)});
+            inProgress.add(root);
+            while (!apps.isEmpty()) {
+                String app = apps.peek();
+                int[] st = next.peek();
+                List<String> deps = dependsOn.getOrDefault(app, List.of());
+                if (st[0] < deps.size()) {
+                    String dep = deps.get(st[0]++);
+                    if (!notUp.contains(dep) || inProgress.contains(dep)) {
+                        continue; // up already, or a cycle (a validation error upstream): never loop on one
+                    }
+                    Integer known = memo.get(dep);
+                    if (known != null) {
+                        st[1] = Math.max(st[1], known);
+                    } else {
+                        apps.push(dep);
+                        next.push(new int[]{0, base(dep, tierOf, platformLeft)});
+                        inProgress.add(dep);
+                    }
+                    continue;
+                }
+                apps.pop();
+                next.pop();
+                inProgress.remove(app);
+                int l = st[1] + 1;
+                memo.put(app, l);
+                max = Math.max(max, l);
+                if (!next.isEmpty()) {
+                    next.peek()[1] = Math.max(next.peek()[1], l);
+                }
+            }
         }
         return max;
     }
 
-    private static int level(String app, Set<String> notUp, Map<String, String> tierOf,
-                             Map<String, List<String>> dependsOn, boolean platformLeft, Map<String, Integer> memo,
-                             Set<String> path) {
-        Integer known = memo.get(app);
-        if (known != null) {
-            return known;
-        }
-        if (!path.add(app)) {
-            return 0; // a cycle is a validation error upstream; never loop on one
-        }
-        int below = platformLeft && !"platform".equals(tierOf.get(app)) ? 1 : 0;
-        for (String dep : dependsOn.getOrDefault(app, List.of())) {
-            if (notUp.contains(dep)) {
-                below = Math.max(below, level(dep, notUp, tierOf, dependsOn, platformLeft, memo, path));
-            }
-        }
-        path.remove(app);
-        int l = below + 1;
-        memo.put(app, l);
-        return l;
+    private static int base(String app, Map<String, String> tierOf, boolean platformLeft) {
+        return platformLeft && !"platform".equals(tierOf.get(app)) ? 1 : 0;
     }
 }

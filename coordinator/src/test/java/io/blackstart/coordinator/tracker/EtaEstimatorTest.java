@@ -56,4 +56,22 @@ class EtaEstimatorTest {
         int levels = EtaEstimator.remainingLevels(Set.of("a", "b"), Map.of("a", "app", "b", "app"), deps);
         assertEquals(true, levels >= 1 && levels <= 2);
     }
+
+    @Test
+    void aTwentyThousandAppChainIsTwentyThousandLevelsWithoutADeepStack() {
+        int n = 20_000;
+        Map<String, List<String>> deps = new java.util.HashMap<>();
+        Map<String, String> tier = new java.util.HashMap<>();
+        Set<String> notUp = new java.util.HashSet<>();
+        for (int i = 0; i < n; i++) {
+            deps.put("c-" + i, i == 0 ? List.of() : List.of("c-" + (i - 1)));
+            tier.put("c-" + i, "app");
+            notUp.add("c-" + i);
+        }
+        assertEquals(n, EtaEstimator.remainingLevels(notUp, tier, deps));
+        // closed into a cycle: finite, at most the chain
+        deps.put("c-0", List.of("c-" + (n - 1)));
+        int levels = EtaEstimator.remainingLevels(notUp, tier, deps);
+        assertEquals(true, levels >= 1 && levels <= n, "levels " + levels);
+    }
 }
