@@ -58,6 +58,10 @@ final class CatalogCache {
     }
 
     static Optional<Cached> read(Path file) throws IOException {
+        return read(file, io.blackstart.protocol.SpecLimits.DEFAULT);
+    }
+
+    static Optional<Cached> read(Path file, io.blackstart.protocol.SpecLimits limits) throws IOException {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
@@ -68,7 +72,7 @@ final class CatalogCache {
             String id = a.path("spec").path("id").asText();
             docs.add(new CatalogValidator.Document(key, id, a.path("spec").toString()));
         }
-        return Optional.of(new Cached(CatalogValidator.validate(docs), root.path("revision").asLong(),
+        return Optional.of(new Cached(CatalogValidator.validate(docs, limits), root.path("revision").asLong(),
                 root.path("savedAt").asLong()));
     }
 }

@@ -68,7 +68,15 @@ public final class CatalogKeeper {
      * @param etcdOk    false while etcd is unreachable (degraded)
      * @param etcdDetail why etcd is considered unreachable (empty when ok)
      */
-    public record CatalogUpdate(Catalog catalog, long revision, Source source, boolean etcdOk, String etcdDetail) {
+    /**
+     * A catalog as published. Its rejected list holds at most {@code catalog.status-rejected} entries (the first
+     * by key); {@code rejectedTotal} counts them all.
+     */
+    public record CatalogUpdate(Catalog catalog, long revision, Source source, boolean etcdOk, String etcdDetail,
+                                int rejectedTotal) {
+        public CatalogUpdate(Catalog catalog, long revision, Source source, boolean etcdOk, String etcdDetail) {
+            this(catalog, revision, source, etcdOk, etcdDetail, catalog.rejected().size());
+        }
     }
 
     private record Loaded(DesiredStateStore.AppsSnapshot snapshot) implements Command {
@@ -136,7 +144,7 @@ public final class CatalogKeeper {
         if (settings.cacheFile() != null) {
             ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
                 try {
-                    return CatalogCache.read(settings.cacheFile());
+                    return CatalogCache.read(settings.cacheFile(), settings.specLimits());
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -304,7 +312,8 @@ public final class CatalogKeeper {
         etcdOk = false;
         etcdDetail = why;
         if (changed && current != null) {
-            publish(new CatalogUpdate(current.catalog(), current.revision(), current.source(), false, why));
+            publish(new CatalogUpdate(current.catalog(), current.revision(), current.source(), false, why,
+                    current.rejectedTotal()));
         }
     }
 
@@ -325,7 +334,7 @@ public final class CatalogKeeper {
             raw.add(new CatalogValidator.Document(key, lastSegment(key), json));
             jsonById.put(lastSegment(key), json);
         });
-        Catalog strict = CatalogValidator.validate(raw);
+        Catalog strict = CatalogValidator.validate(raw, settings.specLimits());
         Set<String> rejectedKeys = new HashSet<>();
         strict.rejected().forEach(e -> rejectedKeys.add(e.key()));
         Catalog effective = strict;
@@ -342,7 +351,7 @@ public final class CatalogKeeper {
                 }
             }
             if (substituted) {
-                Catalog kept = CatalogValidator.validate(lenient);
+                Catalog kept = CatalogValidator.validate(lenient, settings.specLimits());
                 List<SpecError> rejected = new ArrayList<>(strict.rejected());
                 effective = new Catalog(kept.apps(), rejected);
             }
@@ -367,12 +376,21 @@ public final class CatalogKeeper {
         }
     }
 
-    private void publish(CatalogUpdate update) {
+    private void publish(CatalogUpdate full) {
+        CatalogUpdate update = full;
+        List<SpecError> rejected = full.catalog().rejected();
+        if (rejected.size() > settings.statusRejected()) {
+            List<SpecError> shown = rejected.stream().sorted(java.util.Comparator.comparing(SpecError::key)
+                    .thenComparing(SpecError::field)).limit(settings.statusRejected()).toList();
+            update = new CatalogUpdate(new Catalog(full.catalog().apps(), shown), full.revision(), full.source(),
+                    full.etcdOk(), full.etcdDetail(), Math.max(full.rejectedTotal(), rejected.size()));
+        }
         if (update.equals(current)) {
             return;
         }
         current = update;
-        subscribers.forEach(s -> s.tell(update));
+        CatalogUpdate published = update;
+        subscribers.forEach(s -> s.tell(published));
     }
 
     private void closeWatch() {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.blackstart.doctor.EtcdAccess;
 import io.blackstart.scheduler.LedgerSettings;
 
+import io.blackstart.protocol.SpecLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +45,35 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
      * is unreachable ({@code etcd.retry-backoff-min/max}, {@code etcd.probe-interval}), revalidation debounce.
      */
     public record CatalogSettings(Path cacheFile, Duration retryBackoffMin, Duration retryBackoffMax,
-                                  Duration validateDebounce, Duration probeInterval) {
+                                  Duration validateDebounce, Duration probeInterval, SpecLimits specLimits,
+                                  int statusRejected) {
+        /** With the default spec limits and status cap. */
+        public CatalogSettings(Path cacheFile, Duration retryBackoffMin, Duration retryBackoffMax,
+                               Duration validateDebounce, Duration probeInterval) {
+            this(cacheFile, retryBackoffMin, retryBackoffMax, validateDebounce, probeInterval, SpecLimits.DEFAULT,
+                    100);
+        }
+    }
+
+    /** {@code blackstart.coordinator.spec-limits}: every cap at least 1, the error names the key. */
+    static SpecLimits specLimits(Config c) {
+        String path = "blackstart.coordinator.spec-limits.";
+        java.util.function.ToIntFunction<String> positive = key -> {
+            long v = key.endsWith("bytes") ? c.getBytes(key) : c.getLong(key);
+            if (v < 1 || v > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(path + key + " must be 1.." + Integer.MAX_VALUE + ", got " + v);
+            }
+            return (int) v;
+        };
+        try {
+            return new SpecLimits(positive.applyAsInt("document-bytes"), positive.applyAsInt("nesting-depth"),
+                    positive.applyAsInt("number-chars"), positive.applyAsInt("env-entries"),
+                    positive.applyAsInt("env-bytes"), positive.applyAsInt("command-args"),
+                    positive.applyAsInt("command-bytes"), positive.applyAsInt("depends-on"),
+                    positive.applyAsInt("total-instances"));
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith(path) ? e : new IllegalArgumentException(path + "*: " + e.getMessage(), e);
+        }
     }
 
     /** The HTTP API. An empty token disables the mutating endpoints. */
@@ -115,7 +144,8 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         String cache = c.getString("catalog-cache-file");
         CatalogSettings catalog = new CatalogSettings(cache.isBlank() ? null : Path.of(cache),
                 e.getDuration("retry-backoff-min"), e.getDuration("retry-backoff-max"),
-                c.getDuration("catalog.validate-debounce"), e.getDuration("probe-interval"));
+                c.getDuration("catalog.validate-debounce"), e.getDuration("probe-interval"),
+                specLimits(c.getConfig("spec-limits")), statusRejected(c));
         Config a = c.getConfig("api");
         Api api = new Api(a.getBoolean("enabled"), a.getString("host"), a.getInt("port"), a.getString("token"),
                 a.getDuration("ask-timeout"), a.getBytes("max-body"), a.getStringList("allowed-hosts"));
@@ -138,6 +168,15 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         Agents agents = new Agents(g.getDuration("record-refresh"), g.getDuration("store-retry-backoff-min"),
                 g.getDuration("store-retry-backoff-max"), g.getDuration("diagnosis-deadline"));
         return new CoordinatorSettings(etcd, catalog, api, recovery, agents);
+    }
+
+    private static int statusRejected(Config c) {
+        int n = c.getInt("catalog.status-rejected");
+        if (n < 1) {
+            throw new IllegalArgumentException("blackstart.coordinator.catalog.status-rejected must be at least 1, got "
+                    + n);
+        }
+        return n;
     }
 
     static String normalizePrefix(String prefix) {

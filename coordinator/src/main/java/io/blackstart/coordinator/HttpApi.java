@@ -198,6 +198,7 @@ public final class HttpApi extends AllDirectives {
             putCounts(tiers.putObject(t), s.tiers().getOrDefault(t, StatusSnapshot.Counts.ZERO));
         }
         putRejected(n.putArray("rejected"), s);
+        n.put("rejectedTotal", s.rejectedTotal());
         n.put("etcd", s.etcdOk() ? "ok" : "degraded");
         if (!s.etcdOk()) {
             n.put("etcdDetail", s.etcdDetail());
@@ -275,6 +276,7 @@ public final class HttpApi extends AllDirectives {
             }
         }
         putRejected(n.putArray("rejected"), s.get());
+        n.put("rejectedTotal", s.get().rejectedTotal());
         return json(StatusCodes.OK, n.toString());
     }
 

@@ -1,5 +1,6 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.coordinator.tracker.TrackerView;
 import io.blackstart.protocol.Tier;
 import io.blackstart.scheduler.InstanceState;
 import io.blackstart.scheduler.Ledger;
@@ -57,7 +58,8 @@ final class StatusAssembler {
         return new StatusSnapshot(phase, mode, modeSince, modeBy, now, counts(total), tiers,
                 catalog == null ? List.of() : catalog.catalog().rejected(), etcdOk, detail,
                 catalog == null ? "none" : catalog.source().name().toLowerCase(), hostList, instances,
-                meter.perSecond(now), meter.etaSeconds(now, total[0] - total[1] - total[4]));
+                meter.perSecond(now), meter.etaSeconds(now, total[0] - total[1] - total[4]), TrackerView.EMPTY,
+                catalog == null ? 0 : catalog.rejectedTotal());
     }
 
     private static final String[] STATE_NAMES = Arrays.stream(InstanceState.values())

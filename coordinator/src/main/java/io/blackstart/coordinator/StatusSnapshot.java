@@ -28,11 +28,12 @@ import java.util.Map;
  * @param etaSeconds  estimated seconds until every desired instance is up, -1 if unknown
  * @param tracking    the recovery tracker's view (timeline, downtime, running curve); {@link TrackerView#EMPTY}
  *                    when none
+ * @param rejectedTotal all rejected app documents ({@code rejected} lists at most catalog.status-rejected)
  */
 public record StatusSnapshot(String phase, String mode, long modeSince, String modeBy, long generatedAt, Counts total,
                              Map<String, Counts> tiers, List<SpecError> rejected, boolean etcdOk, String etcdDetail,
                              String catalogSource, List<HostStatus> hosts, List<InstanceStatus> instances,
-                             double throughputPerSecond, long etaSeconds, TrackerView tracking)
+                             double throughputPerSecond, long etaSeconds, TrackerView tracking, int rejectedTotal)
         implements CborSerializable {
 
     public StatusSnapshot {
@@ -41,6 +42,16 @@ public record StatusSnapshot(String phase, String mode, long modeSince, String m
         hosts = List.copyOf(hosts);
         instances = List.copyOf(instances);
         tracking = tracking == null ? TrackerView.EMPTY : tracking;
+        rejectedTotal = Math.max(rejectedTotal, rejected.size());
+    }
+
+    /** Every rejected document listed. */
+    public StatusSnapshot(String phase, String mode, long modeSince, String modeBy, long generatedAt, Counts total,
+                          Map<String, Counts> tiers, List<SpecError> rejected, boolean etcdOk, String etcdDetail,
+                          String catalogSource, List<HostStatus> hosts, List<InstanceStatus> instances,
+                          double throughputPerSecond, long etaSeconds, TrackerView tracking) {
+        this(phase, mode, modeSince, modeBy, generatedAt, total, tiers, rejected, etcdOk, etcdDetail, catalogSource,
+                hosts, instances, throughputPerSecond, etaSeconds, tracking, rejected.size());
     }
 
     /** A snapshot without the tracker's view. */
@@ -55,7 +66,8 @@ public record StatusSnapshot(String phase, String mode, long modeSince, String m
     /** This snapshot with the tracker's view; throughput and ETA become the tracker's (starts/s, tiers and order). */
     public StatusSnapshot withTracking(TrackerView view) {
         return new StatusSnapshot(phase, mode, modeSince, modeBy, generatedAt, total, tiers, rejected, etcdOk,
-                etcdDetail, catalogSource, hosts, instances, view.startsPerSecond(), view.etaSeconds(), view);
+                etcdDetail, catalogSource, hosts, instances, view.startsPerSecond(), view.etaSeconds(), view,
+                rejectedTotal);
     }
 
     /** Instance counts; {@code starting} includes instances whose assignment is being recorded. */

@@ -106,6 +106,36 @@ class CatalogKeeperTest {
     }
 
     @Test
+    void aCatalogOfManyBadAppsPublishesTheFirstRejectionsAndTheirCountUnderTheConfiguredLimits() throws Exception {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        put(store, "web", spec("web", 3, "app"));
+        for (int i = 0; i < 500; i++) {
+            put(store, String.format("bad-%03d", i), String.format("{\"id\":\"bad-%03d\"}", i)); // no image
+        }
+        // a spec over the configured 2 KiB document cap (the default is 64 KiB)
+        String bigJson = "{\"id\":\"big\",\"image\":\"busybox:1\",\"env\":{\"X\":\"" + "x".repeat(3000) + "\"}}";
+        put(store, "big", bigJson);
+        io.blackstart.protocol.SpecLimits limits = new io.blackstart.protocol.SpecLimits(2048, 32, 64, 256, 32 * 1024,
+                256, 32 * 1024, 256, 1_000_000);
+        ActorRef<CatalogKeeper.Command> keeper = kit.spawn(CatalogKeeper.create(store,
+                new CoordinatorSettings.CatalogSettings(null, Duration.ofMillis(50), Duration.ofMillis(200),
+                        Duration.ofMillis(20), Duration.ofMillis(100), limits, 10)));
+        TestProbe<CatalogKeeper.CatalogUpdate> probe = kit.createTestProbe(CatalogKeeper.CatalogUpdate.class);
+        keeper.tell(new CatalogKeeper.Subscribe(probe.ref()));
+        CatalogKeeper.CatalogUpdate u = fish(probe, x -> x.catalog().apps().containsKey("web"));
+        assertEquals(501, u.rejectedTotal(), "500 bad apps and the document over the configured cap");
+        assertEquals(10, u.catalog().rejected().size(), "at most status-rejected listed");
+        assertEquals("/blackstart/apps/bad-000", u.catalog().rejected().get(0).key(), "the first by key");
+        assertEquals("/blackstart/apps/bad-009", u.catalog().rejected().get(9).key());
+        kit.stop(keeper);
+        // the same "big" document under the configured cap, checked directly
+        var big = io.blackstart.protocol.CatalogValidator.validate(List.of(new io.blackstart.protocol.CatalogValidator
+                .Document("/k/big", "big", bigJson)), limits);
+        assertTrue(big.rejected().get(0).message().contains("larger than the limit of 2048 bytes"),
+                big.rejected().toString());
+    }
+
+    @Test
     void appWhoseSpecTurnsInvalidKeepsItsLastValidSpecAndListsTheRejection() throws Exception {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
         put(store, "web", spec("web", 3, "app"));

@@ -55,4 +55,26 @@ class CoordinatorSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> CoordinatorSettings.fromConfig(ConfigFactory.parseString(
                 "blackstart.coordinator.recovery.auto-threshold = 1.5").withFallback(ConfigFactory.load())));
     }
+
+    @Test
+    void specLimitsComeFromConfigAndABadOneNamesItsKey() {
+        CoordinatorSettings s = CoordinatorSettings.fromConfig(ConfigFactory.parseString("""
+                blackstart.coordinator.spec-limits.document-bytes = 16KiB
+                blackstart.coordinator.spec-limits.total-instances = 5000
+                blackstart.coordinator.catalog.status-rejected = 7
+                """).withFallback(ConfigFactory.load()));
+        assertEquals(16 * 1024, s.catalog().specLimits().documentBytes());
+        assertEquals(5000, s.catalog().specLimits().totalInstances());
+        assertEquals(io.blackstart.protocol.SpecLimits.DEFAULT.envBytes(), s.catalog().specLimits().envBytes());
+        assertEquals(7, s.catalog().statusRejected());
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> CoordinatorSettings
+                .fromConfig(ConfigFactory.parseString("blackstart.coordinator.spec-limits.env-entries = 0")
+                        .withFallback(ConfigFactory.load())));
+        assertEquals("blackstart.coordinator.spec-limits.env-entries must be 1..2147483647, got 0", zero.getMessage());
+        IllegalArgumentException big = assertThrows(IllegalArgumentException.class, () -> CoordinatorSettings
+                .fromConfig(ConfigFactory.parseString("blackstart.coordinator.spec-limits.document-bytes = 1MiB")
+                        .withFallback(ConfigFactory.load())));
+        assertEquals(true, big.getMessage().contains("above 131072 (a start must fit one cluster message frame)"),
+                big.getMessage());
+    }
 }

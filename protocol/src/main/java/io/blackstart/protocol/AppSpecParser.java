@@ -43,6 +43,9 @@ public final class AppSpecParser {
             "dependsOn", "command", "env", "startTimeoutSeconds");
 
     private static final ObjectMapper JSON = mapper(SpecLimits.DEFAULT);
+    /** A mapper per limits in use (a coordinator has one set; the CLI and drill the default). */
+    private static final java.util.concurrent.ConcurrentHashMap<SpecLimits, ObjectMapper> MAPPERS =
+            new java.util.concurrent.ConcurrentHashMap<>(java.util.Map.of(SpecLimits.DEFAULT, JSON));
 
     private static ObjectMapper mapper(SpecLimits limits) {
         com.fasterxml.jackson.core.JsonFactory factory = com.fasterxml.jackson.core.JsonFactory.builder()
@@ -82,7 +85,11 @@ public final class AppSpecParser {
      * @param json       the document
      */
     public static Result parse(String key, String expectedId, String json) {
-        SpecLimits limits = SpecLimits.DEFAULT;
+        return parse(key, expectedId, json, SpecLimits.DEFAULT);
+    }
+
+    /** Parses one spec under {@code limits}. */
+    public static Result parse(String key, String expectedId, String json, SpecLimits limits) {
         String doc = json == null ? "" : json;
         // chars <= UTF-8 bytes: a document longer in chars than the cap is over it without encoding it
         long bytes = doc.length() > limits.documentBytes() ? doc.length() : utf8Length(doc);
@@ -93,7 +100,7 @@ public final class AppSpecParser {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(doc);
+            root = MAPPERS.computeIfAbsent(limits, AppSpecParser::mapper).readTree(doc);
         } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
             return invalid(new SpecError(key, SpecError.DOCUMENT, "exceeds a limit: "
                     + shortMessage(e.getOriginalMessage())));
@@ -106,11 +113,16 @@ public final class AppSpecParser {
         if (!root.isObject()) {
             return invalid(new SpecError(key, SpecError.DOCUMENT, "expected a JSON object, got " + kind(root)));
         }
-        return parse(key, expectedId, (ObjectNode) root);
+        return parse(key, expectedId, (ObjectNode) root, limits);
     }
 
     /** Parses one spec already read as a JSON object (e.g. an element of an array file). */
     public static Result parse(String key, String expectedId, ObjectNode root) {
+        return parse(key, expectedId, root, SpecLimits.DEFAULT);
+    }
+
+    /** Parses one spec already read as a JSON object, under {@code limits}. */
+    public static Result parse(String key, String expectedId, ObjectNode root, SpecLimits limits) {
         Fields f = new Fields(key, root);
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String name = it.next();
@@ -160,7 +172,6 @@ public final class AppSpecParser {
         if (dependsOn.size() != dependsOn.stream().distinct().count()) {
             f.error("dependsOn", "lists an app more than once");
         }
-        SpecLimits limits = SpecLimits.DEFAULT;
         if (dependsOn.size() > limits.dependsOn()) {
             f.error("dependsOn", dependsOn.size() + " entries, more than the limit of " + limits.dependsOn());
         }

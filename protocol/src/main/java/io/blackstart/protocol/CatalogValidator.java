@@ -26,13 +26,18 @@ public final class CatalogValidator {
     public record Document(String key, String expectedId, String json) {
     }
 
-    /** Validates documents; keys must be unique. */
+    /** Validates documents under the default {@link SpecLimits}; keys must be unique. */
     public static Catalog validate(List<Document> documents) {
+        return validate(documents, SpecLimits.DEFAULT);
+    }
+
+    /** Validates documents under {@code limits}; keys must be unique. */
+    public static Catalog validate(List<Document> documents, SpecLimits limits) {
         Map<String, AppSpec> parsed = new LinkedHashMap<>();
         Map<String, String> keyOf = new HashMap<>();
         List<SpecError> rejected = new ArrayList<>();
         for (Document d : documents) {
-            AppSpecParser.Result r = AppSpecParser.parse(d.key(), d.expectedId(), d.json());
+            AppSpecParser.Result r = AppSpecParser.parse(d.key(), d.expectedId(), d.json(), limits);
             if (!r.valid()) {
                 rejected.addAll(r.errors());
                 if (d.expectedId() != null) {
@@ -48,7 +53,7 @@ public final class CatalogValidator {
             }
             parsed.put(spec.id(), spec);
         }
-        return validateSpecs(parsed, keyOf, rejected);
+        return validateSpecs(parsed, keyOf, rejected, limits.totalInstances());
     }
 
     /** At most this many apps of a cycle are named in each of its members' reasons. */
@@ -60,6 +65,15 @@ public final class CatalogValidator {
      * by an iterative Tarjan, and a cycle's reason names at most {@value #CYCLE_SHOWN} of its apps.
      */
     public static Catalog validateSpecs(Map<String, AppSpec> parsed, Map<String, String> keyOf, List<SpecError> rejected) {
+        return validateSpecs(parsed, keyOf, rejected, SpecLimits.DEFAULT.totalInstances());
+    }
+
+    /**
+     * ... and at most {@code maxInstances} desired instances in all: apps that would go beyond it, in app id order,
+     * are rejected (and so their dependants).
+     */
+    public static Catalog validateSpecs(Map<String, AppSpec> parsed, Map<String, String> keyOf, List<SpecError> rejected,
+                                        long maxInstances) {
         TreeMap<String, AppSpec> valid = new TreeMap<>(parsed);
         List<SpecError> errors = new ArrayList<>(rejected);
         Set<String> withError = new HashSet<>();
@@ -97,6 +111,24 @@ public final class CatalogValidator {
             }
         }
         spread(gone, dependants, keyOf, valid, errors, withError);
+        // 3. the total of desired instances
+        long total = 0;
+        for (AppSpec spec : List.copyOf(valid.values())) {
+            if (!valid.containsKey(spec.id())) {
+                continue; // a dependant of one rejected just now
+            }
+            if (total + spec.instances() > maxInstances) {
+                if (valid.remove(spec.id()) != null && withError.add(spec.id())) {
+                    errors.add(new SpecError(keyOf.getOrDefault(spec.id(), spec.id()), "instances", spec.instances()
+                            + " more instances would take the catalog beyond the limit of " + maxInstances
+                            + " desired instances (" + total + " before this app, in app id order)"));
+                }
+                gone.add(spec.id());
+                spread(gone, dependants, keyOf, valid, errors, withError);
+            } else {
+                total += spec.instances();
+            }
+        }
         return new Catalog(valid, errors);
     }
 

@@ -13,16 +13,29 @@ package io.blackstart.protocol;
  * @param commandArgs    elements of {@code command}
  * @param commandBytes   UTF-8 bytes of all {@code command} elements
  * @param dependsOn      elements of {@code dependsOn}
+ * @param totalInstances desired instances of the whole catalog (the sum of {@code instances}); apps beyond it, in
+ *                       app id order, are rejected
  */
 public record SpecLimits(int documentBytes, int nestingDepth, int numberChars, int envEntries, int envBytes,
-                         int commandArgs, int commandBytes, int dependsOn) {
+                         int commandArgs, int commandBytes, int dependsOn, int totalInstances) {
 
-    /** 64 KiB documents, depth 32, 64-char numbers, 256 env entries / 32 KiB, 256 args / 32 KiB, 256 dependencies. */
-    public static final SpecLimits DEFAULT = new SpecLimits(64 * 1024, 32, 64, 256, 32 * 1024, 256, 32 * 1024, 256);
+    /**
+     * 64 KiB documents, depth 32, 64-char numbers, 256 env entries / 32 KiB, 256 args / 32 KiB, 256 dependencies,
+     * 1,000,000 desired instances.
+     */
+    public static final SpecLimits DEFAULT = new SpecLimits(64 * 1024, 32, 64, 256, 32 * 1024, 256, 32 * 1024, 256,
+            1_000_000);
+    /** The largest document cap: a start made of one must fit Artery's 256 KiB frame with room to spare. */
+    public static final int MAX_DOCUMENT_BYTES = 128 * 1024;
 
-    /** Validates: every cap at least 1 (depth at least 2, the depth of a spec). */
+    /** Validates: every cap at least 1 (depth at least 2, the depth of a spec), documents at most 128 KiB. */
     public SpecLimits {
-        int[] caps = {documentBytes, numberChars, envEntries, envBytes, commandArgs, commandBytes, dependsOn};
+        if (documentBytes > MAX_DOCUMENT_BYTES) {
+            throw new IllegalArgumentException("spec document limit " + documentBytes + " bytes is above "
+                    + MAX_DOCUMENT_BYTES + " (a start must fit one cluster message frame)");
+        }
+        int[] caps = {documentBytes, numberChars, envEntries, envBytes, commandArgs, commandBytes, dependsOn,
+                totalInstances};
         for (int c : caps) {
             if (c < 1) {
                 throw new IllegalArgumentException("spec limits must be at least 1: " + c);

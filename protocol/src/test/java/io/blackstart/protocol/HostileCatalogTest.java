@@ -86,4 +86,15 @@ class HostileCatalogTest {
         assertTrue(c.rejected().stream().filter(e -> !e.key().equals("/bs/apps/a-500"))
                 .allMatch(e -> e.message().startsWith("depends on 'a-")), "the others: a rejected dependency");
     }
+
+    @Test
+    void appsBeyondTheTotalInstancesCapAreRejectedInIdOrder() {
+        SpecLimits small = new SpecLimits(64 * 1024, 32, 64, 256, 32 * 1024, 256, 32 * 1024, 256, 2);
+        Catalog c = CatalogValidator.validate(List.of(doc("a", List.of()), doc("b", List.of()),
+                doc("c", List.of()), doc("d", List.of("c"))), small);
+        assertEquals(List.of("a", "b"), List.copyOf(c.apps().keySet()));
+        assertEquals(List.of(new SpecError("/bs/apps/c", "instances", "1 more instances would take the catalog"
+                        + " beyond the limit of 2 desired instances (2 before this app, in app id order)"),
+                new SpecError("/bs/apps/d", "dependsOn", "depends on 'c', which was rejected")), c.rejected());
+    }
 }
