@@ -91,6 +91,14 @@ final class AgentChannel {
             return null;
         }
         if (e instanceof AgentEvent.Sealed s) {
+            Session current = byNode.get(s.nodeId());
+            if (current == null || current.id != s.session()) {
+                // expected after a failover (the agent still seals for the previous incarnation) and after a
+                // host was lost: not a warning, a new session is asked for
+                log.debug("sealed event of {} from a session this manager does not have", Text.clip(s.nodeId()));
+                rehello(s.agent(), "the recovery manager has no session " + s.session() + " with this agent");
+                return null;
+            }
             try {
                 return open(s);
             } catch (TrustException x) {

@@ -33,9 +33,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.StreamSupport;
 
+import static io.blackstart.coordinator.TestFixtures.await;
 import static io.blackstart.coordinator.TestFixtures.report;
 import static io.blackstart.coordinator.TestFixtures.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -108,15 +108,6 @@ class ClusterFormationTest {
                 """.formatted(port, list));
     }
 
-    private static void await(String what, Duration max, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll the condition, bounded by the deadline
-        }
-    }
 
     private static boolean up(ActorSystem<?> s) {
         return Cluster.get(s).selfMember().status() == MemberStatus.up();

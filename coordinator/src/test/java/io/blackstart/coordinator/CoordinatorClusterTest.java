@@ -28,8 +28,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static io.blackstart.coordinator.TestFixtures.await;
 import static io.blackstart.coordinator.TestFixtures.report;
 import static io.blackstart.coordinator.TestFixtures.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,15 +71,6 @@ class CoordinatorClusterTest {
                 """);
     }
 
-    private static void await(String what, Duration max, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll the condition, bounded by the deadline
-        }
-    }
 
     @Test
     void largeStatusReachesTheOtherNode() throws Exception {

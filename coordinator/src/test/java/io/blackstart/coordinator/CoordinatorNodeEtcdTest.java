@@ -24,9 +24,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
+import static io.blackstart.coordinator.TestFixtures.await;
 import static io.blackstart.coordinator.TestFixtures.report;
 import static io.blackstart.coordinator.TestFixtures.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,15 +51,6 @@ class CoordinatorNodeEtcdTest {
         admin.close();
     }
 
-    private static void await(String what, Duration max, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(20_000_000); // poll the condition, bounded by the deadline
-        }
-    }
 
     @Test
     void startsAnAppPutIntoEtcdAndRecordsAssignmentAndMode() throws Exception {
@@ -84,16 +74,7 @@ class CoordinatorNodeEtcdTest {
 
         TestProbe<AgentCommand> agent = TestProbe.create(system);
         system.receptionist().tell(Receptionist.register(RecoveryManager.AGENT_KEY, agent.ref()));
-        AgentCommand.StartInstance start = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (start == null) {
-            AgentCommand c = agent.receiveMessage(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            if (c instanceof AgentCommand.RequestReport rr) {
-                rr.replyTo().tell(report("local-1", agent.ref(), 1, 2, 0, false));
-            } else if (c instanceof AgentCommand.StartInstance s) {
-                start = s;
-            }
-        }
+        AgentCommand.StartInstance start = TestFixtures.firstStart(agent, Duration.ofSeconds(30));
         assertEquals("web-0", start.instanceId());
         var record = admin.loadAssignments().toCompletableFuture().get(5, TimeUnit.SECONDS).get("web-0");
         assertEquals("local-1", record.value().node());

@@ -32,9 +32,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
+import static io.blackstart.coordinator.TestFixtures.await;
 import static io.blackstart.coordinator.TestFixtures.report;
 import static io.blackstart.coordinator.TestFixtures.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -204,15 +203,6 @@ class EtcdTlsAuthTest {
         return com.typesafe.config.ConfigValueFactory.fromAnyRef(s);
     }
 
-    private static void await(String what, Duration max, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(50_000_000); // poll the condition, bounded by the deadline
-        }
-    }
 
     private void startNode(Config config) {
         system = CoordinatorNode.start(config);
@@ -229,16 +219,7 @@ class EtcdTlsAuthTest {
             startNode(nodeConfig(etcd.password));
             TestProbe<AgentCommand> agent = TestProbe.create(system);
             system.receptionist().tell(Receptionist.register(RecoveryManager.AGENT_KEY, agent.ref()));
-            AgentCommand.StartInstance start = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (start == null) {
-                AgentCommand c = agent.receiveMessage(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                if (c instanceof AgentCommand.RequestReport rr) {
-                    rr.replyTo().tell(report("local-1", agent.ref(), 1, 2, 0, false));
-                } else if (c instanceof AgentCommand.StartInstance s) {
-                    start = s;
-                }
-            }
+            AgentCommand.StartInstance start = TestFixtures.firstStart(agent, Duration.ofSeconds(60));
             assertEquals("web-0", start.instanceId());
             var record = admin.loadAssignments().toCompletableFuture().get(15, TimeUnit.SECONDS).get("web-0");
             assertEquals("local-1", record.value().node());

@@ -30,9 +30,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
+import static io.blackstart.coordinator.TestFixtures.await;
 import static io.blackstart.coordinator.TestFixtures.report;
 import static io.blackstart.coordinator.TestFixtures.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,15 +63,6 @@ class HostileCatalogEtcdTest {
         admin.close();
     }
 
-    private static void await(String what, Duration max, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(50_000_000); // poll the condition, bounded by the deadline
-        }
-    }
 
     private static long usedHeapAfterGc() {
         System.gc();
@@ -120,16 +110,7 @@ class HostileCatalogEtcdTest {
         await("member up", Duration.ofSeconds(20), () -> Cluster.get(system).selfMember().status() == MemberStatus.up());
         TestProbe<AgentCommand> agent = TestProbe.create(system);
         system.receptionist().tell(Receptionist.register(RecoveryManager.AGENT_KEY, agent.ref()));
-        AgentCommand.StartInstance start = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (start == null) {
-            AgentCommand c = agent.receiveMessage(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            if (c instanceof AgentCommand.RequestReport rr) {
-                rr.replyTo().tell(report("local-1", agent.ref(), 1, 2, 0, false));
-            } else if (c instanceof AgentCommand.StartInstance s) {
-                start = s;
-            }
-        }
+        AgentCommand.StartInstance start = TestFixtures.firstStart(agent, Duration.ofSeconds(60));
         assertEquals("web-0", start.instanceId(), "the good app goes on");
 
         InetSocketAddress api = CoordinatorNode.httpAddress(system).toCompletableFuture().get(10, TimeUnit.SECONDS);

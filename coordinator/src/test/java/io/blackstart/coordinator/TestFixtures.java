@@ -92,4 +92,33 @@ final class TestFixtures {
     static AppSpec app(Catalog c, String id) {
         return c.apps().get(id);
     }
+
+    /** Polls {@code condition} until it holds; fails naming {@code what} after {@code max}. */
+    static void await(String what, java.time.Duration max, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll the condition, bounded by the deadline
+        }
+    }
+
+    /**
+     * Plays agent {@code local-1} (an empty host with 2 credits) on {@code agent}: answers report requests until the
+     * first {@code StartInstance} arrives, and returns it.
+     */
+    static io.blackstart.protocol.wire.AgentCommand.StartInstance firstStart(
+            org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<io.blackstart.protocol.wire.AgentCommand> agent,
+            java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (true) {
+            var c = agent.receiveMessage(java.time.Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (c instanceof io.blackstart.protocol.wire.AgentCommand.RequestReport rr) {
+                rr.replyTo().tell(report("local-1", agent.ref(), 1, 2, 0, false));
+            } else if (c instanceof io.blackstart.protocol.wire.AgentCommand.StartInstance s) {
+                return s;
+            }
+        }
+    }
 }
