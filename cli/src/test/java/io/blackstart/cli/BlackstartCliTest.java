@@ -110,6 +110,7 @@ class BlackstartCliTest {
                     "meanDowntimeSeconds", "p95DowntimeSeconds", "platformUpSeconds")) {
                 assertTrue(o.has(f), p + " lacks " + f + ": " + o);
             }
+            assertTrue(o.path("complete").asBoolean(), p + ": " + o);
             assertTrue(o.path("makespanSeconds").asDouble() >= n.path("lowerBoundSeconds").asDouble(), p);
         }
         assertEquals(0, n.path("policies").path("blackstart").path("duplicates").asInt());

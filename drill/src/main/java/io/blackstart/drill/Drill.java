@@ -70,7 +70,8 @@ public final class Drill {
             for (int k = 0; k < names.size(); k++) {
                 outcomes.put(names.get(k), futures.get(k).get());
             }
-            return new DrillResult(options.seed(), world.hosts(), world.instances(), world.apps.length, lb, outcomes);
+            return new DrillResult(options.seed(), world.hosts(), world.instances(), world.apps.length, lb, outcomes,
+                    world.catalog.rejected());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("drill interrupted", e);

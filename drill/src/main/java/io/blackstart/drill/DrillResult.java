@@ -1,10 +1,13 @@
 package io.blackstart.drill;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.blackstart.protocol.SpecError;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,23 +19,39 @@ import java.util.Map;
  * @param apps        apps of the catalog
  * @param lowerBound  the makespan bound no policy can beat
  * @param policies    outcome per policy name
+ * @param rejected    apps of a {@code --catalog} file that were rejected, with their reasons (the drill runs the
+ *                    others)
  */
 public record DrillResult(long seed, int hosts, int instances, int apps, LowerBound lowerBound,
-                          Map<String, PolicyOutcome> policies) {
+                          Map<String, PolicyOutcome> policies, List<SpecError> rejected) {
+
+    /** At most this many rejections are listed in {@link #toJson()} ({@code rejectedApps} counts all). */
+    static final int REJECTED_SHOWN = 100;
 
     public DrillResult {
         policies = Collections.unmodifiableMap(new LinkedHashMap<>(policies));
+        rejected = List.copyOf(rejected);
     }
 
-    /** Makespan ÷ lower bound of a policy. */
+    /** A drill of a generated catalog (nothing rejected). */
+    public DrillResult(long seed, int hosts, int instances, int apps, LowerBound lowerBound,
+                       Map<String, PolicyOutcome> policies) {
+        this(seed, hosts, instances, apps, lowerBound, policies, List.of());
+    }
+
+    /** Makespan ÷ lower bound of a policy (NaN when it did not bring every instance up). */
     public double ratioToLowerBound(String policy) {
-        return policies.get(policy).makespanSeconds() / lowerBound.totalSeconds();
+        PolicyOutcome o = policies.get(policy);
+        return o.complete() ? o.makespanSeconds() / lowerBound.totalSeconds() : Double.NaN;
     }
 
     /**
      * The {@code blackstart drill --json} document, with exactly the fields of DESIGN.md ("Drill output"): seed,
      * hosts, instances, lowerBoundSeconds, and per policy makespanSeconds, timeouts, retries, duplicates,
-     * peakInflightPerCredit, meanDowntimeSeconds, p95DowntimeSeconds, platformUpSeconds.
+     * peakInflightPerCredit, meanDowntimeSeconds, p95DowntimeSeconds, platformUpSeconds; and, beyond it, per policy
+     * {@code instancesUp}, {@code instances} and {@code complete} ({@code makespanSeconds} is null when a policy did
+     * not bring every instance up: the give-up time is not a makespan), and {@code rejectedApps} with the first
+     * {@value #REJECTED_SHOWN} reasons in {@code rejected}.
      */
     public String toJson() {
         ObjectMapper json = new ObjectMapper();
@@ -44,7 +63,14 @@ public record DrillResult(long seed, int hosts, int instances, int apps, LowerBo
         ObjectNode ps = root.putObject("policies");
         for (PolicyOutcome o : policies.values()) {
             ObjectNode p = ps.putObject(o.policy());
-            p.put("makespanSeconds", round(o.makespanSeconds()));
+            if (o.complete()) {
+                p.put("makespanSeconds", round(o.makespanSeconds()));
+            } else {
+                p.putNull("makespanSeconds");
+            }
+            p.put("complete", o.complete());
+            p.put("instancesUp", o.instancesUp());
+            p.put("instances", o.instances());
             p.put("timeouts", o.timeouts());
             p.put("retries", o.retries());
             p.put("duplicates", o.duplicates());
@@ -53,6 +79,10 @@ public record DrillResult(long seed, int hosts, int instances, int apps, LowerBo
             p.put("p95DowntimeSeconds", round(o.p95DowntimeSeconds()));
             p.put("platformUpSeconds", round(o.platformUpSeconds()));
         }
+        root.put("rejectedApps", rejected.size());
+        ArrayNode rj = root.putArray("rejected");
+        rejected.stream().limit(REJECTED_SHOWN).forEach(e -> rj.addObject().put("key", e.key()).put("field", e.field())
+                .put("message", e.message()));
         try {
             return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

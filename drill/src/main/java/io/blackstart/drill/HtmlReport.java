@@ -100,8 +100,10 @@ public final class HtmlReport {
         for (PolicyOutcome o : r.policies().values()) {
             sb.append("<tr><td><span class=\"sw\" style=\"background:").append(COLORS[k++ % COLORS.length])
                     .append("\"></span>").append(esc(o.policy())).append("</td><td>")
-                    .append(ResultTable.duration(o.makespanSeconds())).append(o.complete() ? "" : " (unfinished)")
-                    .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound(o.policy())))
+                    .append(o.complete() ? ResultTable.duration(o.makespanSeconds())
+                            : "incomplete: " + o.instancesUp() + " of " + o.instances() + " up")
+                    .append("</td><td>").append(o.complete()
+                            ? String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound(o.policy())) : "-")
                     .append("</td><td>").append(o.timeouts()).append("</td><td>").append(o.retries())
                     .append("</td><td>").append(o.duplicates()).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.2f", o.peakInflightPerCredit())).append("</td><td>")

@@ -24,9 +24,11 @@ public final class ResultTable {
                 "inflight/", "mean down", "p95 down", "platform"));
         sb.append(String.format(Locale.ROOT, fmt, "", "", "", "", "", "", "credit", "", "", "up"));
         for (PolicyOutcome o : r.policies().values()) {
-            String makespan = duration(o.makespanSeconds()) + (o.complete() ? "" : "*");
+            // an incomplete run has no makespan: it shows how many instances came up
+            String makespan = o.complete() ? duration(o.makespanSeconds())
+                    : String.format(Locale.ROOT, "%d/%d*", o.instancesUp(), o.instances());
             sb.append(String.format(Locale.ROOT, fmt, o.policy(), makespan,
-                    String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound(o.policy())),
+                    o.complete() ? String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound(o.policy())) : "-",
                     String.format(Locale.ROOT, "%,d", o.timeouts()), String.format(Locale.ROOT, "%,d", o.retries()),
                     String.format(Locale.ROOT, "%,d", o.duplicates()),
                     String.format(Locale.ROOT, "%.2f", o.peakInflightPerCredit()),
@@ -35,8 +37,17 @@ public final class ResultTable {
         }
         boolean incomplete = r.policies().values().stream().anyMatch(o -> !o.complete());
         if (incomplete) {
-            sb.append("* not every instance came up within the simulated ").append(duration(PolicyOutcome.HORIZON))
-                    .append('\n');
+            sb.append("* incomplete: instances up / desired when the simulation gave up at ")
+                    .append(duration(PolicyOutcome.HORIZON)).append(" (no makespan; downtimes count to then)\n");
+        }
+        if (!r.rejected().isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nRejected from the catalog: %d app(s), not drilled%n",
+                    r.rejected().size()));
+            r.rejected().stream().limit(10).forEach(e -> sb.append("  ").append(e.key()).append(' ')
+                    .append(e.field()).append(": ").append(e.message()).append('\n'));
+            if (r.rejected().size() > 10) {
+                sb.append("  ... and ").append(r.rejected().size() - 10).append(" more (--json lists 100)\n");
+            }
         }
         return sb.toString();
     }

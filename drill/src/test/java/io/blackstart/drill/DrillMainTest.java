@@ -51,14 +51,46 @@ class DrillMainTest {
         Run r = run("--hosts", "10", "--apps", "40", "--seed", "3", "--json", "--return-window", "1m");
         assertEquals(0, r.status(), r.err());
         JsonNode root = new ObjectMapper().readTree(r.out());
-        assertEquals(Set.of("seed", "hosts", "instances", "lowerBoundSeconds", "policies"), names(root));
+        assertEquals(Set.of("seed", "hosts", "instances", "lowerBoundSeconds", "policies", "rejectedApps", "rejected"),
+                names(root));
         assertEquals(3, root.get("seed").asLong());
         assertEquals(10, root.get("hosts").asInt());
         assertEquals(Set.copyOf(Drill.POLICIES), names(root.get("policies")));
         for (JsonNode p : root.get("policies")) {
             assertEquals(Set.of("makespanSeconds", "timeouts", "retries", "duplicates", "peakInflightPerCredit",
-                    "meanDowntimeSeconds", "p95DowntimeSeconds", "platformUpSeconds"), names(p));
+                    "meanDowntimeSeconds", "p95DowntimeSeconds", "platformUpSeconds", "complete", "instancesUp",
+                    "instances"), names(p));
+            assertTrue(p.get("complete").asBoolean(), p.toString());
+            assertEquals(root.get("instances").asInt(), p.get("instancesUp").asInt());
         }
+        assertEquals(0, root.get("rejectedApps").asInt());
+    }
+
+    @Test
+    void anIncompleteRunHasNoMakespanAndRejectedAppsAreListed(@TempDir Path dir) throws Exception {
+        // start timeouts (1 s) far shorter than the hosts' boot times: Blackstart gives up on them
+        Path catalog = dir.resolve("slow.json");
+        Files.writeString(catalog, "[{\"id\":\"slow\",\"image\":\"x/y:1\",\"instances\":20,\"memoryMb\":64,"
+                + "\"cpus\":0.1,\"startTimeoutSeconds\":1},{\"id\":\"bad\",\"image\":\"NOT A REF\"},"
+                + "{\"id\":\"dep\",\"image\":\"x/y:1\",\"dependsOn\":[\"nope\"]}]");
+        Run r = run("--hosts", "5", "--catalog", catalog.toString(), "--return-window", "1m", "--policy",
+                "blackstart", "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        JsonNode b = root.get("policies").get("blackstart");
+        assertFalse(b.get("complete").asBoolean(), b.toString());
+        assertTrue(b.get("makespanSeconds").isNull(), "the give-up time is no makespan: " + b);
+        assertTrue(b.get("instancesUp").asInt() < 20, b.toString());
+        assertEquals(20, b.get("instances").asInt());
+        assertEquals(2, root.get("rejectedApps").asInt());
+        assertEquals("slow.json[1]", root.get("rejected").get(0).get("key").asText());
+        assertEquals("depends on unknown app 'nope'", root.get("rejected").get(1).get("message").asText());
+        Run table = run("--hosts", "5", "--catalog", catalog.toString(), "--return-window", "1m", "--policy",
+                "blackstart");
+        assertTrue(table.out().contains("/20*"), table.out());
+        assertFalse(table.out().contains("24h00m*"), "no give-up time as a makespan: " + table.out());
+        assertTrue(table.out().contains("Rejected from the catalog: 2 app(s), not drilled"), table.out());
+        assertTrue(table.out().contains("slow.json[2] dependsOn: depends on unknown app 'nope'"), table.out());
     }
 
     @Test
