@@ -35,6 +35,8 @@ final class AgentChannel {
         final ActorRef<AgentCommand> agent;
         final ReplayWindow window = new ReplayWindow();
         long sendSeq;
+        byte[] helloNonce;
+        AgentCommand.Grant grant;
 
         Session(String nodeId, long id, SessionKey key, ActorRef<AgentCommand> agent) {
             this.nodeId = nodeId;
@@ -122,6 +124,12 @@ final class AgentChannel {
                     Handshake.hello(h.nodeId(), h.nonce(), h.sentAtMillis()), h.signature())) {
                 throw new TrustException("hello of " + peer.name() + " not signed by its certificate's key");
             }
+            Session existing = byNode.get(peer.name());
+            if (existing != null && java.util.Arrays.equals(existing.helloNonce, h.nonce())
+                    && existing.agent.equals(h.agent())) {
+                h.agent().tell(existing.grant); // the same Hello again (it crossed a Rehello, or the grant was lost)
+                return;
+            }
             byte[] secret = SessionKey.random(32);
             Session s = new Session(peer.name(), SessionKey.randomId(), new SessionKey(secret), h.agent());
             Session old = byNode.put(s.nodeId, s);
@@ -132,8 +140,10 @@ final class AgentChannel {
             byte[] wrapped = NodeIdentity.wrap(peer.key(), secret);
             long issued = clock.getAsLong();
             byte[] sig = identity.sign(Handshake.grant(s.nodeId, s.id, wrapped, h.nonce(), issued));
-            h.agent().tell(new AgentCommand.Grant(s.nodeId, s.id, wrapped, h.nonce(), issued, identity.chainDer(), sig,
-                    replyTo));
+            s.helloNonce = h.nonce().clone();
+            s.grant = new AgentCommand.Grant(s.nodeId, s.id, wrapped, h.nonce(), issued, identity.chainDer(), sig,
+                    replyTo);
+            h.agent().tell(s.grant);
             log.info("session {} with agent {}", s.id, s.nodeId);
         } catch (TrustException x) {
             drops.dropped("hello", x.getMessage());

@@ -96,6 +96,21 @@ class AgentChannelTest {
     }
 
     @Test
+    void theSameHelloAgainGetsTheSameGrantAndANewHelloANewSession() throws Exception {
+        AgentChannel c = channel(Optional.of(coordinator));
+        TestProbe<AgentCommand> probe = kit.createTestProbe(AgentCommand.class);
+        AgentEvent.Hello h = hello(agent, "host-1", probe);
+        c.receive(h);
+        AgentCommand.Grant first = probe.expectMessageClass(AgentCommand.Grant.class, Duration.ofSeconds(5));
+        c.receive(h); // crossed a Rehello: one session, not two
+        assertEquals(first.session(), probe.expectMessageClass(AgentCommand.Grant.class, Duration.ofSeconds(5)).session());
+        c.receive(hello(agent, "host-1", probe));
+        AgentCommand.Grant second = probe.expectMessageClass(AgentCommand.Grant.class, Duration.ofSeconds(5));
+        assertTrue(second.session() != first.session(), "a new nonce: a new session");
+        assertEquals(0, c.drops());
+    }
+
+    @Test
     void helloForAnotherNodeOrUnsignedOrByACoordinatorIsRefused() {
         AgentChannel c = channel(Optional.of(coordinator));
         TestProbe<AgentCommand> probe = kit.createTestProbe(AgentCommand.class);

@@ -24,14 +24,19 @@ final class LocalCluster implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final String prefix = "/bs-e2e-" + UUID.randomUUID().toString().substring(0, 8);
-    final int apiPort = freePort();
-    final int basePort = freePort();
+    final int apiPort;
+    final int basePort;
     final Path runDir;
     private final int agents;
 
     LocalCluster(int agents) throws IOException {
         this.agents = agents;
         this.runDir = Files.createTempDirectory("bs-e2e-run");
+        // cluster.sh uses apiPort.. and basePort.. for up to 3 coordinators: two ranges that must not overlap (a
+        // closed probe socket's port can be handed out again, and once the API got the Artery port of its own node)
+        int[] ports = distantFreePorts();
+        this.apiPort = ports[0];
+        this.basePort = ports[1];
     }
 
     Map<String, String> env() {
@@ -52,7 +57,13 @@ final class LocalCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("deploy/local/cluster.sh", "up", "--agents", "" + agents,
                 "--prefix", prefix, "--api-port", "" + apiPort, "--base-port", "" + basePort));
         cmd.addAll(options);
-        Shell.run(Duration.ofSeconds(150), env(), cmd).orFail("cluster.sh up (logs in " + runDir + ")");
+        Shell.Result r = Shell.run(Duration.ofSeconds(150), env(), cmd);
+        if (r.exitCode() != 0) {
+            // never leave a half-started cluster behind: its agents would report (and its coordinator stop) the
+            // containers of the next tests, which use the same node ids on the same Docker engine
+            Shell.run(Duration.ofSeconds(60), env(), List.of("deploy/local/cluster.sh", "down"));
+        }
+        r.orFail("cluster.sh up (logs in " + runDir + ")");
         return this;
     }
 
@@ -107,6 +118,22 @@ final class LocalCluster implements AutoCloseable {
         } finally {
             Shell.run("etcdctl", "--endpoints=" + ETCD, "del", "--prefix", prefix + "/");
         }
+    }
+
+    /** Two free ports at least 16 apart, both held open while they are chosen. */
+    static int[] distantFreePorts() {
+        try (ServerSocket a = new ServerSocket(0)) {
+            for (int i = 0; i < 50; i++) {
+                try (ServerSocket b = new ServerSocket(0)) {
+                    if (Math.abs(b.getLocalPort() - a.getLocalPort()) >= 16) {
+                        return new int[]{a.getLocalPort(), b.getLocalPort()};
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("no two free ports 16 apart");
     }
 
     static int freePort() {

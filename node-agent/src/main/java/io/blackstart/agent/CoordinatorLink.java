@@ -56,9 +56,13 @@ final class CoordinatorLink {
     /**
      * Takes {@code g} as the current session.
      *
+     * @return false if it is the current session's grant again (a repeated Hello was answered twice)
      * @throws TrustException saying why it is refused
      */
-    void accept(AgentCommand.Grant g) throws TrustException {
+    boolean accept(AgentCommand.Grant g) throws TrustException {
+        if (session != null && g.session() == session.id() && !java.util.Arrays.equals(nonce, g.nonce())) {
+            return false;
+        }
         if (!identity.name().equals(g.nodeId())) {
             throw new TrustException("grant for node " + g.nodeId());
         }
@@ -75,6 +79,7 @@ final class CoordinatorLink {
         session = new Session(g.session(), key, new ReplayWindow(), g.replyTo());
         sendSeq = 0;
         nonce = SessionKey.random(16); // this one is used up
+        return true;
     }
 
     /**

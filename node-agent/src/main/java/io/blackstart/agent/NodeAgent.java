@@ -229,7 +229,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         }
         if (command instanceof AgentCommand.Grant g) {
             try {
-                link.accept(g);
+                if (!link.accept(g)) {
+                    return this; // the current session's grant again
+                }
                 getContext().getLog().info("session {} with the recovery manager", g.session());
                 sentToGateway = null; // a new manager: the next report is full
                 if (initialized && gateway != null) {
