@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param command             command and arguments; empty means the image's default
  * @param env                 environment variables
  * @param startTimeoutSeconds seconds a start may take before it counts as failed, &gt; 0 (default 60)
+ * @param health              readiness probe, or null: then the image's Docker {@code HEALTHCHECK} decides if it has
+ *                            one, else running means ready
  */
 public record AppSpec(
         String id,
@@ -32,7 +34,8 @@ public record AppSpec(
         List<String> dependsOn,
         List<String> command,
         Map<String, String> env,
-        int startTimeoutSeconds) {
+        int startTimeoutSeconds,
+        HealthCheck health) {
 
     public static final int DEFAULT_START_TIMEOUT_SECONDS = 60;
     public static final long DEFAULT_MEMORY_MB = 256;
@@ -45,6 +48,12 @@ public record AppSpec(
         dependsOn = List.copyOf(dependsOn == null ? List.of() : dependsOn);
         command = List.copyOf(command == null ? List.of() : command);
         env = Map.copyOf(env == null ? Map.of() : env);
+    }
+
+    /** A spec without a health probe of its own. */
+    public AppSpec(String id, String image, int instances, Tier tier, int priority, long memoryMb, double cpus,
+                   List<String> dependsOn, List<String> command, Map<String, String> env, int startTimeoutSeconds) {
+        this(id, image, instances, tier, priority, memoryMb, cpus, dependsOn, command, env, startTimeoutSeconds, null);
     }
 
     /** The id of instance {@code index} of this app. */

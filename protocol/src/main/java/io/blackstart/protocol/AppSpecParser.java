@@ -40,7 +40,11 @@ public final class AppSpecParser {
     private static final int MAX_IMAGE_LENGTH = 255;
 
     static final Set<String> FIELDS = Set.of("id", "image", "instances", "tier", "priority", "memoryMb", "cpus",
-            "dependsOn", "command", "env", "startTimeoutSeconds");
+            "dependsOn", "command", "env", "startTimeoutSeconds", "health");
+    static final Set<String> HEALTH_FIELDS = Set.of("exec", "tcp", "http", "intervalSeconds", "timeoutSeconds",
+            "retries", "startPeriodSeconds");
+    private static final Set<String> HTTP_FIELDS = Set.of("port", "path");
+    private static final int MAX_HTTP_PATH = 1024;
 
     private static final ObjectMapper JSON = mapper(SpecLimits.DEFAULT);
     /** A mapper per limits in use (a coordinator has one set; the CLI and drill the default). */
@@ -189,11 +193,125 @@ public final class AppSpecParser {
         } else if (envBytes > limits.envBytes()) {
             f.error("env", envBytes + " bytes of names and values, more than the limit of " + limits.envBytes());
         }
+        HealthCheck health = health(f, root.get("health"), limits);
         if (!f.errors.isEmpty()) {
             return new Result(Optional.empty(), f.errors);
         }
         return new Result(Optional.of(new AppSpec(id, image, (int) instances, tier, (int) priority, memoryMb, cpus,
-                dependsOn, command, env, (int) timeout)), List.of());
+                dependsOn, command, env, (int) timeout, health)), List.of());
+    }
+
+    /** The {@code health} object, or null when absent or invalid (each problem recorded under {@code health.*}). */
+    private static HealthCheck health(Fields spec, JsonNode node, SpecLimits limits) {
+        if (node == null) {
+            return null;
+        }
+        if (!node.isObject()) {
+            spec.error("health", "expected an object with one of exec, tcp, http, got " + kind(node));
+            return null;
+        }
+        int before = spec.errors.size();
+        Fields f = spec.nested("health", (ObjectNode) node);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!HEALTH_FIELDS.contains(name)) {
+                f.error(name, "unknown field (known: " + String.join(", ", HEALTH_FIELDS.stream().sorted().toList())
+                        + ")");
+            }
+        }
+        List<String> kinds = java.util.stream.Stream.of("exec", "tcp", "http").filter(node::has).toList();
+        if (kinds.size() != 1) {
+            spec.error("health", kinds.isEmpty() ? "needs one of exec, tcp, http"
+                    : "has " + String.join(" and ", kinds) + ": only one probe per app");
+        }
+        HealthCheck.Kind kind = null;
+        List<String> exec = List.of();
+        int port = 0;
+        String path = null;
+        if (node.has("exec")) {
+            kind = HealthCheck.Kind.EXEC;
+            exec = f.stringList("exec");
+            long bytes = exec.stream().mapToLong(AppSpecParser::utf8Length).sum();
+            if (node.get("exec").isArray() && exec.isEmpty() && spec.errors.size() == before) {
+                f.error("exec", "is empty: name the command to run");
+            } else if (exec.size() > limits.commandArgs()) {
+                f.error("exec", exec.size() + " arguments, more than the limit of " + limits.commandArgs());
+            } else if (bytes > limits.commandBytes()) {
+                f.error("exec", bytes + " bytes, more than the limit of " + limits.commandBytes());
+            }
+        } else if (node.has("tcp")) {
+            kind = HealthCheck.Kind.TCP;
+            port = (int) f.integer("tcp", 0, 1, 65_535);
+        } else if (node.has("http")) {
+            kind = HealthCheck.Kind.HTTP;
+            JsonNode http = node.get("http");
+            if (!http.isObject()) {
+                f.error("http", "expected an object {\"port\": p, \"path\": \"/\"}, got " + kind(http));
+            } else {
+                Fields h = f.nested("http", (ObjectNode) http);
+                for (Iterator<String> it = http.fieldNames(); it.hasNext(); ) {
+                    String name = it.next();
+                    if (!HTTP_FIELDS.contains(name)) {
+                        h.error(name, "unknown field (known: path, port)");
+                    }
+                }
+                if (!http.has("port")) {
+                    h.error("port", "is required");
+                }
+                port = (int) h.integer("port", 0, 1, 65_535);
+                path = http.has("path") ? h.requiredString("path") : "/";
+                if (path != null && (!path.startsWith("/") || path.length() > MAX_HTTP_PATH
+                        || !path.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+                    h.error("path", "'" + SpecError.echo(path) + "' is not a request path (starts with /, at most "
+                            + MAX_HTTP_PATH + " printable ASCII chars without spaces)");
+                }
+            }
+        }
+        int interval = (int) f.integer("intervalSeconds", HealthCheck.DEFAULT_INTERVAL_SECONDS, 1, 3_600);
+        int timeout = (int) f.integer("timeoutSeconds", HealthCheck.DEFAULT_TIMEOUT_SECONDS, 1, 3_600);
+        int retries = (int) f.integer("retries", HealthCheck.DEFAULT_RETRIES, 1, 1_000);
+        int startPeriod = (int) f.integer("startPeriodSeconds", HealthCheck.DEFAULT_START_PERIOD_SECONDS, 0, 86_400);
+        if (spec.errors.size() != before || kind == null) {
+            return null;
+        }
+        return new HealthCheck(kind, exec, port, path, interval, timeout, retries, startPeriod);
+    }
+
+    /**
+     * A health check from its JSON form (the spec's {@code health} object, as {@link #healthJson} writes it; agents
+     * keep it in a container label). Empty, with the reasons in {@code errors}, when it is not a valid check.
+     */
+    public static Optional<HealthCheck> parseHealth(String json, List<SpecError> errors) {
+        ObjectNode root = JSON.createObjectNode();
+        try {
+            root.set("health", JSON.readTree(json));
+        } catch (JsonProcessingException e) {
+            errors.add(new SpecError("label", "health", "not valid JSON: " + shortMessage(e.getOriginalMessage())));
+            return Optional.empty();
+        }
+        Fields f = new Fields("label", root);
+        HealthCheck h = health(f, root.get("health"), SpecLimits.DEFAULT);
+        errors.addAll(f.errors);
+        return Optional.ofNullable(h);
+    }
+
+    /** The JSON form of a health check: the spec's {@code health} object with every field written. */
+    public static String healthJson(HealthCheck h) {
+        return healthNode(h).toString();
+    }
+
+    private static ObjectNode healthNode(HealthCheck h) {
+        ObjectNode hn = JSON.createObjectNode();
+        switch (h.kind()) {
+            case EXEC -> h.exec().forEach(hn.putArray("exec")::add);
+            case TCP -> hn.put("tcp", h.port());
+            case HTTP -> hn.putObject("http").put("port", h.port()).put("path", h.path());
+        }
+        hn.put("intervalSeconds", h.intervalSeconds());
+        hn.put("timeoutSeconds", h.timeoutSeconds());
+        hn.put("retries", h.retries());
+        hn.put("startPeriodSeconds", h.startPeriodSeconds());
+        return hn;
     }
 
     /** Writes a spec back to its JSON form (for {@code catalog export} and tests). */
@@ -211,6 +329,9 @@ public final class AppSpecParser {
         ObjectNode env = n.putObject("env");
         spec.env().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> env.put(e.getKey(), e.getValue()));
         n.put("startTimeoutSeconds", spec.startTimeoutSeconds());
+        if (spec.health() != null) {
+            n.set("health", healthNode(spec.health()));
+        }
         return n.toString();
     }
 
@@ -251,15 +372,28 @@ public final class AppSpecParser {
     private static final class Fields {
         final String key;
         final ObjectNode root;
-        final List<SpecError> errors = new ArrayList<>();
+        final List<SpecError> errors;
+        /** Prefix of field names in errors ({@code health.} for the fields of the health object). */
+        final String prefix;
 
         Fields(String key, ObjectNode root) {
+            this(key, root, new ArrayList<>(), "");
+        }
+
+        private Fields(String key, ObjectNode root, List<SpecError> errors, String prefix) {
             this.key = key;
             this.root = root;
+            this.errors = errors;
+            this.prefix = prefix;
+        }
+
+        /** The fields of the object under {@code field}, recording errors into the same list. */
+        Fields nested(String field, ObjectNode object) {
+            return new Fields(key, object, errors, prefix + field + ".");
         }
 
         void error(String field, String message) {
-            errors.add(new SpecError(key, field, message));
+            errors.add(new SpecError(key, prefix + field, message));
         }
 
         String requiredString(String field) {

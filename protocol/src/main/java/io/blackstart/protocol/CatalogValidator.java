@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * Validates a whole catalog: each document with {@link AppSpecParser}, then the rules that need all apps —
- * every {@code dependsOn} names a valid app, and there is no dependency cycle. Rejection is per app: an app is
+ * every {@code dependsOn} names a valid app, a platform app depends only on platform apps (the other tiers wait
+ * for the platform tier), and there is no dependency cycle. Rejection is per app: an app is
  * rejected when its own spec is invalid, when it depends on an app that does not exist or was rejected, or
  * when it is part of a cycle. Valid apps are never affected by an invalid neighbour they do not depend on.
  */
@@ -92,6 +93,14 @@ public final class CatalogValidator {
                             ? "depends on '" + dep + "', which was rejected"
                             : "depends on unknown app '" + dep + "'";
                     reject(spec.id(), why, keyOf, valid, errors, withError, gone);
+                    break;
+                }
+                Tier depTier = parsed.get(dep).tier();
+                if (spec.tier() == Tier.PLATFORM && depTier != Tier.PLATFORM) {
+                    // every other tier waits for the platform tier: such an app could never start
+                    reject(spec.id(), "depends on '" + dep + "' of tier " + depTier.wireName() + ": a platform app "
+                            + "can only depend on platform apps (every other tier waits for the platform)",
+                            keyOf, valid, errors, withError, gone);
                     break;
                 }
             }

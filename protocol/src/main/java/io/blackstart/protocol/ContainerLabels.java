@@ -8,6 +8,11 @@ public final class ContainerLabels {
     public static final String INSTANCE = "io.blackstart.instance";
     /** The node id of the agent that owns the container. */
     public static final String NODE = "io.blackstart.node";
+    /**
+     * The app's health check as JSON ({@code AppSpecParser.healthJson}), on containers whose spec has one: the agent
+     * that runs the probe reads it back, also after its own restart.
+     */
+    public static final String HEALTH = "io.blackstart.health";
     /** Container names are {@code bs-<instanceId>}. */
     public static final String CONTAINER_NAME_PREFIX = "bs-";
 

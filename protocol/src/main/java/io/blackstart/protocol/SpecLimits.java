@@ -6,7 +6,7 @@ package io.blackstart.protocol;
  * and command are at most 32 KiB each (64 KiB together, a quarter of the frame; the document cap bounds the rest).
  *
  * @param documentBytes  the whole document, in UTF-8 bytes, checked before it is parsed
- * @param nestingDepth   JSON nesting depth (a spec needs 2)
+ * @param nestingDepth   JSON nesting depth (a spec needs 3: {@code health.http})
  * @param numberChars    characters of one JSON number ({@code 1e400} passes and is then out of range)
  * @param envEntries     entries of {@code env}
  * @param envBytes       UTF-8 bytes of all {@code env} names and values
@@ -28,7 +28,7 @@ public record SpecLimits(int documentBytes, int nestingDepth, int numberChars, i
     /** The largest document cap: a start made of one must fit Artery's 256 KiB frame with room to spare. */
     public static final int MAX_DOCUMENT_BYTES = 128 * 1024;
 
-    /** Validates: every cap at least 1 (depth at least 2, the depth of a spec), documents at most 128 KiB. */
+    /** Validates: every cap at least 1 (depth at least 3, the depth of a spec), documents at most 128 KiB. */
     public SpecLimits {
         if (documentBytes > MAX_DOCUMENT_BYTES) {
             throw new IllegalArgumentException("spec document limit " + documentBytes + " bytes is above "
@@ -41,8 +41,8 @@ public record SpecLimits(int documentBytes, int nestingDepth, int numberChars, i
                 throw new IllegalArgumentException("spec limits must be at least 1: " + c);
             }
         }
-        if (nestingDepth < 2) {
-            throw new IllegalArgumentException("spec nesting depth must be at least 2, got " + nestingDepth);
+        if (nestingDepth < 3) {
+            throw new IllegalArgumentException("spec nesting depth must be at least 3, got " + nestingDepth);
         }
     }
 }

@@ -56,7 +56,7 @@ class AppSpecParserTest {
             not an object      | ["billing-api"]                                         | (json)              | expected a JSON object, got an array
             empty document     | ''                                                      | (json)              | empty document
             duplicate field    | {"id":"billing-api","id":"x","image":"busybox"}         | (json)              | not valid JSON: Duplicate field 'id'
-            unknown field      | {"id":"billing-api","image":"busybox","replicas":2}     | replicas            | unknown field (known: command, cpus, dependsOn, env, id, image, instances, memoryMb, priority, startTimeoutSeconds, tier)
+            unknown field      | {"id":"billing-api","image":"busybox","replicas":2}     | replicas            | unknown field (known: command, cpus, dependsOn, env, health, id, image, instances, memoryMb, priority, startTimeoutSeconds, tier)
             missing id         | {"image":"busybox"}                                     | id                  | is required
             missing image      | {"id":"billing-api"}                                    | image               | is required
             id wrong type      | {"id":7,"image":"busybox"}                              | id                  | expected a string, got an integer
@@ -78,12 +78,49 @@ class AppSpecParserTest {
             dependsOn bad id   | {"id":"billing-api","image":"busybox","dependsOn":["DB"]} | dependsOn         | 'DB' is not a valid app id
             command number     | {"id":"billing-api","image":"busybox","command":["sleep",5]} | command        | element 1: expected a string, got an integer
             env number         | {"id":"billing-api","image":"busybox","env":{"PORT":8080}} | env              | 'PORT': expected a string, got an integer
+            health not object  | {"id":"billing-api","image":"busybox","health":"tcp"}   | health              | expected an object with one of exec, tcp, http, got a string
+            health no probe    | {"id":"billing-api","image":"busybox","health":{"retries":2}} | health        | needs one of exec, tcp, http
+            health two probes  | {"id":"billing-api","image":"busybox","health":{"tcp":5432,"exec":["true"]}} | health | has exec and tcp: only one probe per app
+            health unknown     | {"id":"billing-api","image":"busybox","health":{"tcp":1,"every":5}} | health.every | unknown field (known: exec, http, intervalSeconds, retries, startPeriodSeconds, tcp, timeoutSeconds)
+            health tcp range   | {"id":"billing-api","image":"busybox","health":{"tcp":70000}} | health.tcp    | 70000 is out of range [1, 65535]
+            health tcp string  | {"id":"billing-api","image":"busybox","health":{"tcp":"5432"}} | health.tcp   | expected an integer, got a string
+            health exec empty  | {"id":"billing-api","image":"busybox","health":{"exec":[]}} | health.exec     | is empty: name the command to run
+            health exec number | {"id":"billing-api","image":"busybox","health":{"exec":["test",1]}} | health.exec | element 1: expected a string, got an integer
+            health http port   | {"id":"billing-api","image":"busybox","health":{"http":{"path":"/"}}} | health.http.port | is required
+            health http path   | {"id":"billing-api","image":"busybox","health":{"http":{"port":80,"path":"ready"}}} | health.http.path | 'ready' is not a request path (starts with /, at most 1024 printable ASCII chars without spaces)
+            health http field  | {"id":"billing-api","image":"busybox","health":{"http":{"port":80,"host":"x"}}} | health.http.host | unknown field (known: path, port)
+            health interval 0  | {"id":"billing-api","image":"busybox","health":{"tcp":80,"intervalSeconds":0}} | health.intervalSeconds | 0 is out of range [1, 3600]
+            health retries 0   | {"id":"billing-api","image":"busybox","health":{"tcp":80,"retries":0}} | health.retries | 0 is out of range [1, 1000]
+            health period neg  | {"id":"billing-api","image":"busybox","health":{"tcp":80,"startPeriodSeconds":-1}} | health.startPeriodSeconds | -1 is out of range [0, 86400]
             """)
     void eachKindOfInvalidSpecNamesKeyAndField(String name, String json, String field, String message) {
         AppSpecParser.Result r = AppSpecParser.parse(KEY, "billing-api", json);
         assertFalse(r.valid(), name);
         assertEquals(List.of(new SpecError(KEY, field, message)), r.errors(), name);
         assertEquals(KEY + ": " + field + ": " + message, r.errors().get(0).toString());
+    }
+
+    @Test
+    void healthProbesParseWithDockerLikeDefaultsAndRoundTrip() {
+        AppSpec tcp = AppSpecParser.parse(KEY, null, """
+                {"id":"billing-api","image":"busybox","health":{"tcp":5432}}""").spec().orElseThrow();
+        assertEquals(HealthCheck.tcp(5432), tcp.health());
+        assertEquals(30 + 3 * (5 + 3), tcp.health().giveUpSeconds());
+        AppSpec http = AppSpecParser.parse(KEY, null, """
+                {"id":"billing-api","image":"busybox","health":{"http":{"port":8080,"path":"/ready?x=1"},
+                 "intervalSeconds":2,"timeoutSeconds":1,"retries":5,"startPeriodSeconds":0}}""").spec().orElseThrow();
+        assertEquals(new HealthCheck(HealthCheck.Kind.HTTP, List.of(), 8080, "/ready?x=1", 2, 1, 5, 0), http.health());
+        AppSpec defaultPath = AppSpecParser.parse(KEY, null, """
+                {"id":"billing-api","image":"busybox","health":{"http":{"port":80}}}""").spec().orElseThrow();
+        assertEquals("/", defaultPath.health().path());
+        AppSpec exec = AppSpecParser.parse(KEY, null, """
+                {"id":"billing-api","image":"busybox","health":{"exec":["pg_isready","-q"]}}""").spec().orElseThrow();
+        assertEquals(HealthCheck.exec(List.of("pg_isready", "-q")), exec.health());
+        for (AppSpec s : List.of(tcp, http, exec)) {
+            assertEquals(s, AppSpecParser.parse(KEY, null, AppSpecParser.toJson(s)).spec().orElseThrow());
+        }
+        assertEquals(null, AppSpecParser.parse(KEY, null, "{\"id\":\"a\",\"image\":\"busybox\"}")
+                .spec().orElseThrow().health());
     }
 
     @Test

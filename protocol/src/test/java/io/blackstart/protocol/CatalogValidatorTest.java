@@ -44,6 +44,22 @@ class CatalogValidatorTest {
     }
 
     @Test
+    void aPlatformAppDependingOnAnotherTierIsRejectedWithItsDependants() {
+        Catalog c = CatalogValidator.validate(List.of(
+                new Document("/bs/apps/db", "db", "{\"id\":\"db\",\"image\":\"busybox\",\"tier\":\"database\"}"),
+                new Document("/bs/apps/dns", "dns", "{\"id\":\"dns\",\"image\":\"busybox\",\"tier\":\"platform\","
+                        + "\"dependsOn\":[\"db\"]}"),
+                new Document("/bs/apps/mq", "mq", "{\"id\":\"mq\",\"image\":\"busybox\",\"tier\":\"platform\","
+                        + "\"dependsOn\":[\"dns\"]}"),
+                app("web", "db")));
+        assertEquals(List.of("db", "web"), List.copyOf(c.apps().keySet()), "an app may depend on an earlier tier");
+        assertEquals(List.of("/bs/apps/dns: dependsOn: depends on 'db' of tier database: a platform app can only "
+                        + "depend on platform apps (every other tier waits for the platform)",
+                        "/bs/apps/mq: dependsOn: depends on 'dns', which was rejected"),
+                c.rejected().stream().map(SpecError::toString).toList());
+    }
+
+    @Test
     void aCycleRejectsEveryMemberAndNamesTheCycle() {
         Catalog c = CatalogValidator.validate(List.of(app("a", "b"), app("b", "c"), app("c", "a"), app("d")));
         assertEquals(List.of("d"), List.copyOf(c.apps().keySet()));

@@ -4,6 +4,7 @@ import io.blackstart.protocol.AppSpec;
 import io.blackstart.protocol.Catalog;
 import io.blackstart.protocol.InstanceId;
 import io.blackstart.protocol.Tier;
+import io.blackstart.protocol.wire.ContainerHealth;
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerSpec;
 import io.blackstart.protocol.wire.ContainerState;
@@ -45,7 +46,8 @@ import java.util.random.RandomGenerator;
  *   <li>Credit: the starts the ledger has outstanding on a host (ASSIGNED or STARTING) never exceed what the
  *       host granted in its latest report ({@code credits + startsInFlight}).</li>
  *   <li>Memory: the memory of outstanding starts on a host never exceeds its reported available memory.</li>
- *   <li>Uniqueness: an instance is ASSIGNED, STARTING or RUNNING on at most one host; a second container of a
+ *   <li>Uniqueness: an instance is ASSIGNED, STARTING or has a container (RUNNING_UNREADY, RUNNING,
+ *       NEEDS_ATTENTION) on at most one host; a second container of a
  *       running instance is answered with a {@link StopOrder}.</li>
  *   <li>Every desired instance is in exactly one {@link InstanceState}; FAILED ones keep their reason; every
  *       PENDING one has an {@link #explain explanation} naming the rule that holds it.</li>
@@ -118,6 +120,12 @@ public final class Ledger {
     private long lastPlanEpoch = -1;
     private final int[][] counts = new int[Tier.values().length][InstanceState.values().length];
     private int platformNotUp;
+    /** Platform instances in NEEDS_ATTENTION; while there are none the gate is simply {@code platformNotUp > 0}. */
+    private int platformAttention;
+    /** Grows with every state change of a platform instance: {@link #gateClosed} is recomputed only then. */
+    private long platformVersion;
+    private long gateCheckedVersion = -1;
+    private boolean gateClosedCached;
     /** Outstanding starts placed on a host that did not report the instance's image. */
     private int pullsOutstanding;
     /** Grows when the ready set may offer a host something it could not take before (an addition, a new band). */
@@ -309,17 +317,18 @@ public final class Ledger {
                 }
             }
             if (c.state() == ContainerState.RUNNING) {
-                if (e.state == InstanceState.RUNNING && !node.equals(e.node)) {
+                if (e.state.hasContainer() && !node.equals(e.node)) {
                     stops.add(new StopOrder(e.key, node, "duplicate: already running on " + e.node));
-                } else if (e.state != InstanceState.RUNNING) {
+                } else if (!e.state.hasContainer()) {
                     dequeue(e);
                     releaseOutstanding(e);
-                    setState(e, InstanceState.RUNNING, now);
                     setNode(e, host);
-                    e.failure = null;
                     e.history(now, "running (reported by " + node + ")");
+                    healthSeen(e, c.health(), c.healthDetail(), now);
+                } else {
+                    healthSeen(e, c.health(), c.healthDetail(), now);
                 }
-            } else if (e.state == InstanceState.RUNNING && node.equals(e.node)) {
+            } else if (e.state.hasContainer() && node.equals(e.node)) {
                 down(e, "container " + c.state().name().toLowerCase() + " on " + node, now);
             }
         }
@@ -338,7 +347,7 @@ public final class Ledger {
                 }
                 e.containers.remove(node);
                 e.cand = null;
-                if (e.state == InstanceState.RUNNING && node.equals(e.node)) {
+                if (e.state.hasContainer() && node.equals(e.node)) {
                     down(e, "container gone from " + node, now);
                 } else if (e.where == HOME && e.homeHost == host) {
                     dequeue(e);
@@ -355,25 +364,59 @@ public final class Ledger {
     /**
      * Whether a listed container needs no work: it is the one the last report listed (same id, state and since),
      * its instance is still desired, and the ledger's view of the instance already agrees with it (running here
-     * exactly when the container runs). Anything else goes the full way, so a duplicate's stop is re-sent with every
-     * report until the duplicate is gone, as is the stop of a container that is no longer desired.
+     * exactly when the container runs, in the state its health calls for). Anything else goes the full way, so a
+     * duplicate's stop is re-sent with every report until the duplicate is gone, as is the stop of a container that
+     * is no longer desired.
      */
     private static boolean unchanged(Slot slot, ContainerInfo c, String node) {
         Entry e = slot.entry;
         if (e == null || e.removed || !sameContainer(slot.container, c)) {
             return false;
         }
-        boolean runsHere = e.state == InstanceState.RUNNING && node.equals(e.node);
-        return runsHere == (c.state() == ContainerState.RUNNING);
+        boolean runsHere = e.state.hasContainer() && node.equals(e.node);
+        return runsHere == (c.state() == ContainerState.RUNNING) && (!runsHere || e.state == stateFor(c.health()));
     }
 
     /**
-     * The same container in the same state since the same moment. The container id fixes its instance, app and
-     * image; compared field by field, cheapest first, because a report from the wire carries new strings every time.
+     * The same container in the same state and health since the same moment. The container id fixes its instance,
+     * app and image; compared field by field, cheapest first, because a report from the wire carries new strings
+     * every time.
      */
     private static boolean sameContainer(ContainerInfo a, ContainerInfo b) {
-        return a == b || (a.state() == b.state() && a.stateSinceMillis() == b.stateSinceMillis()
-                && Objects.equals(a.containerId(), b.containerId()) && Objects.equals(a.instanceId(), b.instanceId()));
+        return a == b || (a.state() == b.state() && a.health() == b.health()
+                && a.stateSinceMillis() == b.stateSinceMillis()
+                && Objects.equals(a.containerId(), b.containerId()) && Objects.equals(a.instanceId(), b.instanceId())
+                && Objects.equals(a.healthDetail(), b.healthDetail()));
+    }
+
+    /** The state of an instance whose container runs with this health. */
+    private static InstanceState stateFor(ContainerHealth health) {
+        return switch (health) {
+            case NONE, HEALTHY -> InstanceState.RUNNING;
+            case STARTING -> InstanceState.RUNNING_UNREADY;
+            case UNHEALTHY -> InstanceState.NEEDS_ATTENTION;
+        };
+    }
+
+    /** The instance's container runs (on {@code e.node}) with this health: ready, not yet, or needs attention. */
+    private void healthSeen(Entry e, ContainerHealth health, String detail, long now) {
+        InstanceState to = stateFor(health);
+        if (to == InstanceState.NEEDS_ATTENTION) {
+            String why = "health check failing" + (detail == null || detail.isBlank() ? "" : ": " + detail);
+            if (e.state != to || !why.equals(e.failure)) {
+                e.failure = why;
+                if (e.state != to) {
+                    e.history(now, "needs attention on " + e.node + ": " + why);
+                }
+            }
+        } else {
+            e.failure = null;
+            if (e.state != to && health != ContainerHealth.NONE) {
+                e.history(now, to == InstanceState.RUNNING ? "ready (health check passed)"
+                        : "waiting for its health check");
+            }
+        }
+        setState(e, to, now);
     }
 
     /** Counts the slot's container as a running instance of {@code appId} on the host (null: as nothing). */
@@ -464,17 +507,25 @@ public final class Ledger {
         enqueue(e, now);
     }
 
-    /**
-     * The agent's answer to a start. Returns stop orders when the start produced a duplicate (the instance was
-     * meanwhile found running elsewhere).
-     */
+    /** The agent's answer to a start of a container without a health check; see the full form. */
     public List<StopOrder> startOutcome(String nodeId, String instanceId, int attempt, StartResult result,
                                         String detail, long now) {
+        return startOutcome(nodeId, instanceId, attempt, result, detail, ContainerHealth.NONE, now);
+    }
+
+    /**
+     * The agent's answer to a start. A started container is RUNNING when it has no health check
+     * ({@code health} NONE), else RUNNING_UNREADY until a report shows its check passed; its host's credit is free
+     * either way. Returns stop orders when the start produced a duplicate (the instance was meanwhile found running
+     * elsewhere).
+     */
+    public List<StopOrder> startOutcome(String nodeId, String instanceId, int attempt, StartResult result,
+                                        String detail, ContainerHealth health, long now) {
         Entry e = instances.get(instanceId);
         if (e == null) {
             return result == StartResult.STARTED ? List.of(new StopOrder(instanceId, nodeId, "no longer desired")) : List.of();
         }
-        if (result == StartResult.STARTED && e.state == InstanceState.RUNNING && !nodeId.equals(e.node)) {
+        if (result == StartResult.STARTED && e.state.hasContainer() && !nodeId.equals(e.node)) {
             return List.of(new StopOrder(instanceId, nodeId, "duplicate: already running on " + e.node));
         }
         boolean current = (e.state == InstanceState.STARTING || e.state == InstanceState.ASSIGNED)
@@ -485,11 +536,10 @@ public final class Ledger {
         releaseOutstanding(e);
         if (result == StartResult.STARTED) {
             Host h = hosts.get(nodeId);
-            setState(e, InstanceState.RUNNING, now);
             setNode(e, h);
             e.node = nodeId;
-            e.failure = null;
             e.history(now, "started on " + nodeId);
+            healthSeen(e, health == null ? ContainerHealth.NONE : health, null, now);
             return List.of();
         }
         fail(e, nodeId, result.name().toLowerCase() + (detail == null ? "" : ": " + detail),
@@ -525,10 +575,11 @@ public final class Ledger {
         List<Host> round = new ArrayList<>();
         Entry lead = leadingReady();
         long leadBand = lead == null ? -1 : lead.band;
-        if (leadBand != lastLeadBand || platformNotUp == 0 && !gateWasOpen) {
+        boolean gateOpen = !gateClosed();
+        if (leadBand != lastLeadBand || gateOpen && !gateWasOpen) {
             readyEpoch++;
             lastLeadBand = leadBand;
-            gateWasOpen = platformNotUp == 0;
+            gateWasOpen = gateOpen;
         }
         // a host whose in-place instance waited behind a better-ranked lead is asked again once the lead's rank
         // has reached it (O(log n) per host released; hosts still behind the lead stay untouched)
@@ -671,7 +722,7 @@ public final class Ledger {
     private Entry leadingReady() {
         while (!ready.isEmpty()) {
             Entry e = ready.first();
-            if (platformNotUp > 0 && e.app.spec.tier() != Tier.PLATFORM) {
+            if (e.app.spec.tier() != Tier.PLATFORM && gateClosed()) {
                 return null;
             }
             if (!admitHead(e)) {
@@ -685,7 +736,7 @@ public final class Ledger {
     private Entry leadingHome(Host h) {
         while (!h.home.isEmpty()) {
             Entry e = h.home.first();
-            if (platformNotUp > 0 && e.app.spec.tier() != Tier.PLATFORM) {
+            if (e.app.spec.tier() != Tier.PLATFORM && gateClosed()) {
                 return null;
             }
             if (!admitHead(e)) {
@@ -752,6 +803,12 @@ public final class Ledger {
         switch (s) {
             case RUNNING:
                 return new Explanation(e.key, s, "running", "on " + e.node, false);
+            case RUNNING_UNREADY:
+                return new Explanation(e.key, s, "running-unready", "on " + e.node + ", waiting for its health check"
+                        + (e.app.spec.health() == null ? " (the image's HEALTHCHECK)" : " (" + e.app.spec.health()
+                        .describe() + ")"), true);
+            case NEEDS_ATTENTION:
+                return new Explanation(e.key, s, "needs-attention", "on " + e.node + ": " + e.failure, false);
             case FAILED:
                 return new Explanation(e.key, s, "failed", e.failure, false);
             case ASSIGNED:
@@ -773,12 +830,13 @@ public final class Ledger {
             for (String dep : e.app.spec.dependsOn()) {
                 AppRec d = apps.get(dep);
                 if (d != null && d.total > 0 && d.running == 0) {
-                    waiting.add(dep);
+                    waiting.add(dep + (d.attention > 0 ? " (needs attention)" : d.unready > 0 ? " (not ready yet)" : ""));
                 }
             }
-            return new Explanation(e.key, s, "dependency", "waiting for " + String.join(", ", waiting), true);
+            return new Explanation(e.key, s, "dependency", "waiting for " + String.join(", ", waiting)
+                    + " to be ready", true);
         }
-        if (platformNotUp > 0 && e.app.spec.tier() != Tier.PLATFORM) {
+        if (e.app.spec.tier() != Tier.PLATFORM && gateClosed()) {
             return new Explanation(e.key, s, "platform-gate", platformNotUp + " platform instances not up yet", true);
         }
         if (e.where == HOME) {
@@ -944,6 +1002,8 @@ public final class Ledger {
         e.state = s;
         count(e, +1);
         AppRec a = e.app;
+        a.unready += (s == InstanceState.RUNNING_UNREADY ? 1 : 0) - (was == InstanceState.RUNNING_UNREADY ? 1 : 0);
+        a.attention += (s == InstanceState.NEEDS_ATTENTION ? 1 : 0) - (was == InstanceState.NEEDS_ATTENTION ? 1 : 0);
         if (was == InstanceState.RUNNING) {
             if (--a.running == 0) {
                 for (AppRec d : a.dependents) {
@@ -1002,21 +1062,91 @@ public final class Ledger {
         }
         Tier t = e.countedTier;
         counts[t.ordinal()][e.state.ordinal()] += delta;
-        if (t == Tier.PLATFORM && e.state != InstanceState.RUNNING && e.state != InstanceState.FAILED) {
-            platformNotUp += delta;
+        if (t == Tier.PLATFORM) {
+            platformVersion++;
+            if (!e.state.settled()) {
+                platformNotUp += delta;
+            }
+            if (e.state == InstanceState.NEEDS_ATTENTION) {
+                platformAttention += delta;
+            }
         }
     }
 
+    /**
+     * The platform gate: closed while a platform instance is not settled (RUNNING, FAILED or NEEDS_ATTENTION) —
+     * except instances of platform apps that wait, directly or through other platform apps, for a platform app none
+     * of whose instances is up and some of which need attention: those cannot come up before an operator acts, and
+     * they do not hold every other tier back. Computed only when a platform instance needs attention, over the
+     * platform apps, and then cached until a platform instance changes state.
+     */
+    private boolean gateClosed() {
+        if (platformNotUp == 0) {
+            return false;
+        }
+        if (platformAttention == 0) {
+            return true;
+        }
+        if (gateCheckedVersion != platformVersion) {
+            gateCheckedVersion = platformVersion;
+            gateClosedCached = !onlyAttentionHoldsThePlatform();
+        }
+        return gateClosedCached;
+    }
+
+    private boolean onlyAttentionHoldsThePlatform() {
+        List<AppRec> platform = new ArrayList<>();
+        Set<String> stuck = new HashSet<>();
+        for (AppRec a : apps.values()) {
+            if (a.spec.tier() == Tier.PLATFORM) {
+                platform.add(a);
+                if (a.running == 0 && a.attention > 0) {
+                    stuck.add(a.spec.id());
+                }
+            }
+        }
+        for (boolean grew = true; grew; ) {
+            grew = false;
+            for (AppRec a : platform) {
+                if (a.running == 0 && !stuck.contains(a.spec.id()) && waitsFor(a, stuck)) {
+                    stuck.add(a.spec.id());
+                    grew = true;
+                }
+            }
+        }
+        for (AppRec a : platform) {
+            int unsettled = a.total - a.running - a.failed - a.attention;
+            if (unsettled > 0 && !waitsFor(a, stuck)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean waitsFor(AppRec a, Set<String> stuck) {
+        for (String dep : a.spec.dependsOn()) {
+            if (stuck.contains(dep)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void recomputeAppCounts() {
+        platformVersion++;
         for (AppRec a : apps.values()) {
             a.running = 0;
             a.failed = 0;
+            a.unready = 0;
+            a.attention = 0;
         }
         for (Entry e : instances.values()) {
-            if (e.state == InstanceState.RUNNING) {
-                e.app.running++;
-            } else if (e.state == InstanceState.FAILED) {
-                e.app.failed++;
+            switch (e.state) {
+                case RUNNING -> e.app.running++;
+                case FAILED -> e.app.failed++;
+                case RUNNING_UNREADY -> e.app.unready++;
+                case NEEDS_ATTENTION -> e.app.attention++;
+                default -> { }
             }
         }
         for (AppRec a : apps.values()) {
@@ -1113,7 +1243,7 @@ public final class Ledger {
 
     static ContainerSpec containerSpec(AppSpec app) {
         return new ContainerSpec(app.image(), app.command(), app.env(), app.memoryMb(), app.cpus(),
-                app.startTimeoutSeconds());
+                app.startTimeoutSeconds(), app.health());
     }
 
     // ---------------------------------------------------------------- queries
@@ -1196,14 +1326,21 @@ public final class Ledger {
         return instances.isEmpty() ? 0 : 1.0 - (double) total(InstanceState.RUNNING) / instances.size();
     }
 
-    /** True when every desired instance is RUNNING or FAILED. */
+    /**
+     * True when the scheduler has nothing left to do: every desired instance is RUNNING, FAILED or NEEDS_ATTENTION
+     * (waiting for an operator).
+     */
     public boolean converged() {
-        return total(InstanceState.RUNNING) + total(InstanceState.FAILED) == instances.size();
+        return total(InstanceState.RUNNING) + total(InstanceState.FAILED) + total(InstanceState.NEEDS_ATTENTION)
+                == instances.size();
     }
 
-    /** True when every platform-tier instance is RUNNING or FAILED (the gate for every other tier is open). */
+    /**
+     * True when every platform-tier instance is RUNNING, FAILED or NEEDS_ATTENTION (the gate for every other tier
+     * is open: a platform instance an operator must look at does not hold the whole platform back).
+     */
     public boolean platformUp() {
-        return platformNotUp == 0;
+        return !gateClosed();
     }
 
     /** Per-host view: node id → (granted, outstanding). */
@@ -1246,9 +1383,13 @@ public final class Ledger {
     private static final class AppRec {
         AppSpec spec;
         int total;
+        /** Instances RUNNING (up). */
         int running;
         int failed;
-        /** Dependencies with instances of which none runs. */
+        /** Instances RUNNING_UNREADY, and NEEDS_ATTENTION (explanations of the dependants). */
+        int unready;
+        int attention;
+        /** Dependencies with instances of which none is up. */
         int unmet;
         /** A dependency whose every instance failed, or null. */
         String deadDep;

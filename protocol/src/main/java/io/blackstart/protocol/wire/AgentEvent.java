@@ -60,9 +60,24 @@ public sealed interface AgentEvent extends CborSerializable
         }
     }
 
-    /** The end of a {@link AgentCommand.StartInstance}. {@code containerId} is null if none exists. */
+    /**
+     * The end of a {@link AgentCommand.StartInstance}. {@code containerId} is null if none exists; {@code health} is
+     * the started container's readiness as the agent saw it right after the start ({@link ContainerHealth#STARTING}
+     * when it has a check, whose result comes with the agent's reports; {@link ContainerHealth#NONE} otherwise).
+     */
     record StartOutcome(String nodeId, String instanceId, long assignment, int attempt, StartResult result,
-                        String containerId, String detail, long durationMillis) implements AgentEvent {
+                        String containerId, String detail, long durationMillis, ContainerHealth health)
+            implements AgentEvent {
+        public StartOutcome {
+            health = health == null ? ContainerHealth.NONE : health;
+        }
+
+        /** An outcome of a container without a health check (or of a start that did not start one). */
+        public StartOutcome(String nodeId, String instanceId, long assignment, int attempt, StartResult result,
+                            String containerId, String detail, long durationMillis) {
+            this(nodeId, instanceId, assignment, attempt, result, containerId, detail, durationMillis,
+                    ContainerHealth.NONE);
+        }
     }
 
     /** The end of a {@link AgentCommand.StopInstance}. */
