@@ -11,6 +11,6 @@ rootfs=$(mktemp -d)
 trap 'rm -rf "$rootfs"' EXIT
 mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc"
 cp "$busybox" "$rootfs/bin/busybox"
-for c in sh sleep echo true false cat ls env wget nc; do ln -s busybox "$rootfs/bin/$c"; done
+for c in sh sleep echo true false cat ls env wget nc httpd test touch rm mkdir; do ln -s busybox "$rootfs/bin/$c"; done
 tar -C "$rootfs" -c . | docker import -c 'CMD ["/bin/sleep","100000"]' - "$image" > /dev/null
 echo "built $image"

@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
  * @param hostDiagnosisTimeout  bound of the Docker calls of one host diagnosis ({@code DiagnoseHost})
  * @param helloMinInterval      TLS on: least time between two session requests ({@code Hello}) a {@code Rehello}
  *                              can cause
+ * @param maxConcurrentProbes   readiness probes running at once at most
  */
 public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnectTimeout,
                             Duration dockerResponseTimeout, int dockerMaxConnections, int maxConcurrentStarts,
@@ -48,7 +49,7 @@ public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnec
                             Duration resyncInterval, Duration eventsRetryInterval, Path procRoot,
                             double pressureStep, long memoryStepMb, CreditPolicy creditPolicy,
                             int imageGcThresholdPercent, Duration imageGcInterval, Path dockerDataRoot,
-                            Duration hostDiagnosisTimeout, Duration helloMinInterval) {
+                            Duration hostDiagnosisTimeout, Duration helloMinInterval, int maxConcurrentProbes) {
 
     /** Config path of the agent's section. */
     public static final String PATH = "blackstart.agent";
@@ -56,6 +57,8 @@ public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnec
     public static final String DOCKER_DISPATCHER = PATH + ".docker-dispatcher";
     /** Config path of the dispatcher that runs blocking /proc and disk reads. */
     public static final String PROBE_DISPATCHER = PATH + ".probe-dispatcher";
+    /** Config path of the dispatcher that runs the blocking tcp and http readiness probes. */
+    public static final String HEALTH_DISPATCHER = PATH + ".health-dispatcher";
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,126}");
 
@@ -112,7 +115,8 @@ public record AgentSettings(String nodeId, URI dockerHost, Duration dockerConnec
                 Path.of(r.string("proc-root")),
                 r.fraction("report-thresholds.pressure-step"), r.positiveLong("report-thresholds.memory-step-mb"),
                 policy, threshold, r.duration("image-gc.interval"), Path.of(r.string("image-gc.docker-data-root")),
-                r.duration("host-diagnosis-timeout"), r.duration("trust.hello-min-interval"));
+                r.duration("host-diagnosis-timeout"), r.duration("trust.hello-min-interval"),
+                r.positiveInt("health.max-concurrent-probes"));
     }
 
     /** Reads keys under {@code blackstart.agent}, naming the full key in every error. */

@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * {@code bs-<instanceId>} and carries the labels {@code io.blackstart.app}, {@code io.blackstart.instance} and
  * {@code io.blackstart.node}; only containers labelled with the given node id are seen or touched, so several agents
  * can share one engine. {@link ContainerInfo#stateSinceMillis()} is 0 in what this port returns (the engine's list
- * does not say when the state last changed).
+ * does not say when the state last changed). {@link ContainerInfo#health()} is the engine's {@code HEALTHCHECK}
+ * status for a running container without a Blackstart health label, and {@code STARTING} for one with that label
+ * (the agent's {@link HealthProber} knows better and overrides it).
  */
 public interface ContainerRuntime extends AutoCloseable {
 
@@ -93,6 +95,20 @@ public interface ContainerRuntime extends AutoCloseable {
      * implementation's diagnosis timeout, and the stage completes only once they have ended.
      */
     CompletionStage<EngineDiagnosis> diagnose();
+
+    /**
+     * What the agent needs to probe a running container's readiness itself: its {@code io.blackstart.health} label
+     * (the app's health check), its address and when it started. Empty when the container has no such label (no
+     * check, or the image's Docker {@code HEALTHCHECK}, which the engine runs), no longer exists, or is not
+     * {@code nodeId}'s. A label that is not a valid check fails the stage with an {@link IllegalArgumentException}.
+     */
+    CompletionStage<Optional<ProbeTarget>> probeTarget(String nodeId, String containerId);
+
+    /**
+     * Runs {@code command} inside a running container (Docker exec) and waits for it at most {@code timeout}: the
+     * exit code (-1 if it did not end in time) and the first {@code maxOutputChars} of its output.
+     */
+    CompletionStage<ExecResult> exec(String containerId, List<String> command, Duration timeout, int maxOutputChars);
 
     /** Releases the connections; pending stages may fail. */
     @Override

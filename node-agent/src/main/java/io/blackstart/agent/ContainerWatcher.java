@@ -152,6 +152,11 @@ public final class ContainerWatcher extends AbstractBehavior<ContainerWatcher.Co
         if (id == null) {
             return relist();
         }
+        String action = seen.event().action();
+        if (action != null && action.startsWith("exec_")) {
+            // readiness probes run execs (create, start, die): they change no container's state
+            return this;
+        }
         if (listing) {
             touchedDuringList.add(id);
         }
@@ -258,8 +263,11 @@ public final class ContainerWatcher extends AbstractBehavior<ContainerWatcher.Co
                 // what the first list finds has been in its state since an unknown time
                 since = listedOnce ? now : 0;
             }
+            // an engine HEALTHCHECK's output is in an inspection, not in a list: keep the last one seen
+            String detail = c.healthDetail() == null && before != null && before.health() == c.health()
+                    && before.containerId().equals(c.containerId()) ? before.healthDetail() : c.healthDetail();
             ContainerInfo stamped = new ContainerInfo(c.instanceId(), c.appId(), c.containerId(), c.image(),
-                    c.state(), since);
+                    c.state(), since, c.health(), detail);
             next.put(c.instanceId(), stamped);
             out.add(stamped);
         }

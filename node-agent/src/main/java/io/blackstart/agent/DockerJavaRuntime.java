@@ -18,7 +18,15 @@ import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import com.github.dockerjava.api.command.HealthState;
+import com.github.dockerjava.api.command.HealthStateLog;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Frame;
+import io.blackstart.protocol.AppSpecParser;
 import io.blackstart.protocol.ContainerLabels;
+import io.blackstart.protocol.HealthCheck;
+import io.blackstart.protocol.SpecError;
+import io.blackstart.protocol.wire.ContainerHealth;
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerSpec;
 import io.blackstart.protocol.wire.ContainerState;
@@ -120,10 +128,139 @@ public final class DockerJavaRuntime implements ContainerRuntime {
                 return Optional.empty();
             }
             String status = c.getState() == null ? null : c.getState().getStatus();
+            ContainerState state = state(status);
+            ContainerHealth health = ContainerHealth.NONE;
+            String detail = null;
+            if (state == ContainerState.RUNNING && labels.containsKey(ContainerLabels.HEALTH)) {
+                health = ContainerHealth.STARTING; // the agent's own probe decides
+            } else if (state == ContainerState.RUNNING && c.getState().getHealth() != null) {
+                HealthState h = c.getState().getHealth();
+                health = engineHealth(h.getStatus());
+                detail = lastOutput(h);
+            }
             return Optional.of(new ContainerInfo(labels.getOrDefault(ContainerLabels.INSTANCE, ""),
-                    labels.getOrDefault(ContainerLabels.APP, ""), c.getId(), c.getConfig().getImage(), state(status),
-                    0));
+                    labels.getOrDefault(ContainerLabels.APP, ""), c.getId(), c.getConfig().getImage(), state,
+                    0, health, detail));
         });
+    }
+
+    @Override
+    public CompletionStage<Optional<ProbeTarget>> probeTarget(String nodeId, String containerId) {
+        return async(() -> {
+            InspectContainerResponse c;
+            try {
+                c = client.inspectContainerCmd(containerId).exec();
+            } catch (NotFoundException gone) {
+                return Optional.empty();
+            }
+            Map<String, String> labels = c.getConfig() == null || c.getConfig().getLabels() == null ? Map.of()
+                    : c.getConfig().getLabels();
+            String json = labels.get(ContainerLabels.HEALTH);
+            if (!nodeId.equals(labels.get(ContainerLabels.NODE)) || json == null) {
+                return Optional.empty();
+            }
+            List<SpecError> errors = new ArrayList<>();
+            HealthCheck check = AppSpecParser.parseHealth(json, errors).orElseThrow(() -> new IllegalArgumentException(
+                    "container " + containerId + ": label " + ContainerLabels.HEALTH + " is not a health check: "
+                            + errors));
+            return Optional.of(new ProbeTarget(c.getId(), labels.getOrDefault(ContainerLabels.INSTANCE, ""), check,
+                    address(c), startedAt(c)));
+        });
+    }
+
+    /** Where the container's ports are reachable from this host. */
+    private static String address(InspectContainerResponse c) {
+        String mode = c.getHostConfig() == null ? null : c.getHostConfig().getNetworkMode();
+        if ("host".equals(mode)) {
+            return "127.0.0.1";
+        }
+        if (c.getNetworkSettings() == null) {
+            return null;
+        }
+        String ip = c.getNetworkSettings().getIpAddress();
+        if (ip != null && !ip.isBlank()) {
+            return ip;
+        }
+        Map<String, ContainerNetwork> networks = c.getNetworkSettings().getNetworks();
+        if (networks != null) {
+            for (ContainerNetwork n : new java.util.TreeMap<>(networks).values()) {
+                if (n.getIpAddress() != null && !n.getIpAddress().isBlank()) {
+                    return n.getIpAddress();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static long startedAt(InspectContainerResponse c) {
+        String at = c.getState() == null ? null : c.getState().getStartedAt();
+        try {
+            return at == null ? 0 : Instant.parse(at).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public CompletionStage<ExecResult> exec(String containerId, List<String> command, Duration timeout,
+                                            int maxOutputChars) {
+        return async(() -> {
+            String execId = client.execCreateCmd(containerId).withCmd(command.toArray(new String[0]))
+                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
+            StringBuilder out = new StringBuilder();
+            ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Frame frame) {
+                    synchronized (out) {
+                        if (out.length() < maxOutputChars && frame.getPayload() != null) {
+                            out.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+            };
+            boolean ended;
+            try {
+                ended = client.execStartCmd(execId).exec(callback).awaitCompletion(timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ended = false;
+            } finally {
+                closeQuietly(callback);
+            }
+            String text;
+            synchronized (out) {
+                text = out.length() > maxOutputChars ? out.substring(0, maxOutputChars) : out.toString();
+            }
+            if (!ended) {
+                // the engine has no way to kill an exec: the process may run on inside the container
+                return new ExecResult(-1, text);
+            }
+            Long code = client.inspectExecCmd(execId).exec().getExitCodeLong();
+            return new ExecResult(code == null ? -1 : (int) Math.max(0, Math.min(Integer.MAX_VALUE, code)), text);
+        });
+    }
+
+    /** The engine's health word of a container with a {@code HEALTHCHECK}. */
+    static ContainerHealth engineHealth(String status) {
+        if (status == null) {
+            return ContainerHealth.NONE;
+        }
+        return switch (status) {
+            case "healthy" -> ContainerHealth.HEALTHY;
+            case "unhealthy" -> ContainerHealth.UNHEALTHY;
+            case "starting" -> ContainerHealth.STARTING;
+            default -> ContainerHealth.NONE; // "none"
+        };
+    }
+
+    private static String lastOutput(HealthState h) {
+        List<HealthStateLog> log = h.getLog();
+        if (log == null || log.isEmpty() || log.get(log.size() - 1).getOutput() == null) {
+            return null;
+        }
+        HealthStateLog last = log.get(log.size() - 1);
+        return ("exit " + last.getExitCode() + ": " + last.getOutput()).strip();
     }
 
     @Override
@@ -142,10 +279,14 @@ public final class DockerJavaRuntime implements ContainerRuntime {
                         .withMemory(spec.memoryMb() * 1024L * 1024L)
                         .withNanoCPUs((long) Math.ceil(spec.cpus() * 1e9))
                         .withRestartPolicy(RestartPolicy.noRestart());
+                Map<String, String> labels = new java.util.HashMap<>(Map.of(ContainerLabels.APP, appId,
+                        ContainerLabels.INSTANCE, instanceId, ContainerLabels.NODE, nodeId));
+                if (spec.health() != null) {
+                    labels.put(ContainerLabels.HEALTH, AppSpecParser.healthJson(spec.health()));
+                }
                 var create = client.createContainerCmd(spec.image())
                         .withName(name)
-                        .withLabels(Map.of(ContainerLabels.APP, appId, ContainerLabels.INSTANCE, instanceId,
-                                ContainerLabels.NODE, nodeId))
+                        .withLabels(labels)
                         .withEnv(spec.env().entrySet().stream().sorted(Map.Entry.comparingByKey())
                                 .map(e -> e.getKey() + "=" + e.getValue()).toList())
                         .withHostConfig(host);
@@ -405,8 +546,27 @@ public final class DockerJavaRuntime implements ContainerRuntime {
 
     private static ContainerInfo toInfo(Container c) {
         Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+        ContainerState state = state(c.getState());
+        ContainerHealth health = ContainerHealth.NONE;
+        if (state == ContainerState.RUNNING) {
+            health = labels.containsKey(ContainerLabels.HEALTH) ? ContainerHealth.STARTING : listedHealth(c.getStatus());
+        }
         return new ContainerInfo(labels.getOrDefault(ContainerLabels.INSTANCE, ""),
-                labels.getOrDefault(ContainerLabels.APP, ""), c.getId(), c.getImage(), state(c.getState()), 0);
+                labels.getOrDefault(ContainerLabels.APP, ""), c.getId(), c.getImage(), state, 0, health, null);
+    }
+
+    /** The health in a list's status text, e.g. {@code Up 5 seconds (health: starting)}. */
+    static ContainerHealth listedHealth(String status) {
+        if (status == null) {
+            return ContainerHealth.NONE;
+        }
+        if (status.contains("(health: starting)")) {
+            return ContainerHealth.STARTING;
+        }
+        if (status.contains("(unhealthy)")) {
+            return ContainerHealth.UNHEALTHY;
+        }
+        return status.contains("(healthy)") ? ContainerHealth.HEALTHY : ContainerHealth.NONE;
     }
 
     /** Maps the engine's state word; a process that exists (running, paused, restarting) counts as RUNNING. */

@@ -8,12 +8,14 @@ import io.blackstart.protocol.trust.TrustException;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.ContainerDelta;
+import io.blackstart.protocol.wire.ContainerHealth;
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.HostLoad;
 import io.blackstart.protocol.wire.StartResult;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 
 /**
  * The node agent of one host: the coordinator's door to this host's Docker engine.
@@ -87,6 +90,13 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private record LocalOutcome(AgentEvent event) implements Command {
     }
 
+    /**
+     * From {@link HealthProber}: the health its probes give a container (null health: no longer probed, the
+     * engine's view applies again).
+     */
+    record HealthObserved(String containerId, ContainerHealth health, String detail) implements Command {
+    }
+
     /** From {@link ContainerWatcher}: the complete current list of this node's managed containers. */
     record ContainersObserved(List<ContainerInfo> containers) implements Command {
     }
@@ -134,6 +144,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private final DropLog drops;
 
     private Map<String, ContainerInfo> containers = Map.of();
+    /** The watcher's latest list, before the prober's health is laid over it. */
+    private List<ContainerInfo> observed = List.of();
+    /** Health of the containers the prober probes, by container id. */
+    private final Map<String, ContainerInfo> probedHealth = new java.util.HashMap<>();
+    private final ActorRef<HealthProber.Command> prober;
     private boolean initialized;
     private final List<ActorRef<AgentEvent>> pendingRequests = new ArrayList<>();
     private Set<ActorRef<AgentEvent>> gateways = Set.of();
@@ -184,6 +199,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
                 .onFailure(restart), "load");
         this.imageKeeper = context.spawn(Behaviors.supervise(ImageCacheKeeper.create(settings, diskProbe, runtime))
                 .onFailure(restart), "images");
+        Executor healthExecutor = context.getSystem().dispatchers()
+                .lookup(DispatcherSelector.fromConfig(AgentSettings.HEALTH_DISPATCHER));
+        this.prober = context.spawn(Behaviors.supervise(HealthProber.create(settings, runtime,
+                new HealthProbes(runtime, healthExecutor), context.getSelf(), System::currentTimeMillis))
+                .onFailure(restart), "health");
         this.diagnostician = context.spawn(Behaviors.supervise(HostDiagnostician.create(settings.nodeId(), runtime,
                 settings.hostDiagnosisTimeout(), System::currentTimeMillis)).onFailure(restart), "diagnosis");
 
@@ -214,6 +234,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
                 .onMessage(LocalOutcome.class, this::onLocalOutcome)
                 .onMessage(GatewaysChanged.class, this::onGatewaysChanged)
                 .onMessage(ContainersObserved.class, this::onContainers)
+                .onMessage(HealthObserved.class, this::onHealth)
                 .onMessage(LoadObserved.class, this::onLoad)
                 .onMessage(StartsChanged.class, this::onStartsChanged)
                 .onMessage(StopDone.class, this::onStopDone)
@@ -373,10 +394,31 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         return this;
     }
 
+    private Behavior<Command> onHealth(HealthObserved h) {
+        if (h.health() == null) {
+            probedHealth.remove(h.containerId());
+        } else {
+            probedHealth.put(h.containerId(), new ContainerInfo("", "", h.containerId(), "", ContainerState.RUNNING, 0,
+                    h.health(), h.detail()));
+        }
+        return initialized ? publishContainers(false) : this;
+    }
+
     private Behavior<Command> onContainers(ContainersObserved observed) {
+        this.observed = observed.containers();
+        prober.tell(new HealthProber.Observe(observed.containers()));
+        return publishContainers(true);
+    }
+
+    /** The watcher's list with the prober's health laid over the containers it probes; reports a change. */
+    private Behavior<Command> publishContainers(boolean fromWatcher) {
         Map<String, ContainerInfo> now = new TreeMap<>();
-        for (ContainerInfo c : observed.containers()) {
-            now.put(c.instanceId(), c);
+        for (ContainerInfo c : observed) {
+            ContainerInfo health = c.state() == ContainerState.RUNNING ? probedHealth.get(c.containerId()) : null;
+            now.put(c.instanceId(), health == null ? c : c.withHealth(health.health(), health.healthDetail()));
+        }
+        if (!fromWatcher && now.equals(containers)) {
+            return this;
         }
         boolean first = !initialized;
         initialized = true;

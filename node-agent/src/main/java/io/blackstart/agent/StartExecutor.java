@@ -2,6 +2,7 @@ package io.blackstart.agent;
 
 import io.blackstart.protocol.wire.AgentCommand.StartInstance;
 import io.blackstart.protocol.wire.AgentEvent.StartOutcome;
+import io.blackstart.protocol.wire.ContainerHealth;
 import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.StartResult;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -27,7 +28,8 @@ import java.util.concurrent.ExecutionException;
  *
  * <p><b>Responsibility.</b> For a {@link StartInstance}: restart the instance's existing container if there is one
  * (whatever its state), else create {@code bs-<instanceId>} and start it, pulling the image first if it is missing.
- * Each waiting command is answered with a {@link StartOutcome}: STARTED with the container id, FAILED with the
+ * Each waiting command is answered with a {@link StartOutcome}: STARTED with the container id (and its health right
+ * after the start: STARTING when it has a check), FAILED with the
  * reason, TIMED_OUT once its {@code startTimeoutSeconds} have passed, or REJECTED when the bound is reached. It tells
  * the {@link NodeAgent} the starts and pulls in flight after every change.
  *
@@ -49,7 +51,11 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
     record Execute(StartInstance command) implements Command {
     }
 
-    private record Finished(String instanceId, String containerId, Throwable error) implements Command {
+    private record Finished(String instanceId, Started started, Throwable error) implements Command {
+    }
+
+    /** A started container and its readiness right after the start. */
+    private record Started(String containerId, ContainerHealth health) {
     }
 
     private record TimedOut(String instanceId) implements Command {
@@ -128,7 +134,8 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
         InFlight entry = new InFlight(command.container().memoryMb());
         inFlight.put(id, entry);
         addWaiter(entry, command);
-        getContext().pipeToSelf(execute(command), (containerId, error) -> new Finished(id, containerId, error));
+        getContext().pipeToSelf(execute(command).thenCompose(containerId -> healthOf(containerId, command)),
+                (started, error) -> new Finished(id, started, error));
         publish();
         return this;
     }
@@ -170,6 +177,19 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
         });
     }
 
+    /**
+     * The started container's health as the engine reports it now: STARTING when it has a check (the app's, whose
+     * label the runtime reads, or the image's HEALTHCHECK), else NONE. If the engine cannot say, an app check counts
+     * as STARTING and none as NONE; the next report corrects it.
+     */
+    private CompletionStage<Started> healthOf(String containerId, StartInstance command) {
+        ContainerHealth fallback = command.container().health() != null ? ContainerHealth.STARTING
+                : ContainerHealth.NONE;
+        return runtime.inspect(settings.nodeId(), containerId).handle((info, error) -> new Started(containerId,
+                error != null || info == null || info.isEmpty() ? fallback
+                        : info.get().health() == ContainerHealth.NONE ? fallback : info.get().health()));
+    }
+
     private Behavior<Command> onFinished(Finished finished) {
         InFlight entry = inFlight.remove(finished.instanceId());
         if (entry == null) {
@@ -178,7 +198,8 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
         timers.cancel(new TimeoutKey(finished.instanceId()));
         for (Waiter waiter : entry.waiters) {
             if (finished.error() == null) {
-                reply(waiter, StartResult.STARTED, finished.containerId(), "started");
+                reply(waiter, StartResult.STARTED, finished.started().containerId(), "started",
+                        finished.started().health());
             } else {
                 reply(waiter, StartResult.FAILED, null, describe(finished.error()));
             }
@@ -221,10 +242,14 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
     }
 
     private void reply(Waiter waiter, StartResult result, String containerId, String detail) {
+        reply(waiter, result, containerId, detail, ContainerHealth.NONE);
+    }
+
+    private void reply(Waiter waiter, StartResult result, String containerId, String detail, ContainerHealth health) {
         StartInstance c = waiter.command();
         long millis = Duration.ofNanos(System.nanoTime() - waiter.receivedNanos()).toMillis();
         c.replyTo().tell(new StartOutcome(settings.nodeId(), c.instanceId(), c.assignment(), c.attempt(), result,
-                containerId, detail, millis));
+                containerId, detail, millis, health));
     }
 
     /** A failure as one line for an outcome or a log: the root cause's type and message. */

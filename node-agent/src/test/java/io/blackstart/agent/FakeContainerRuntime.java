@@ -129,6 +129,18 @@ final class FakeContainerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public CompletionStage<Optional<ProbeTarget>> probeTarget(String nodeId, String containerId) {
+        // the fake's containers have no health check of their own (probes are tested against the real engine)
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    @Override
+    public CompletionStage<ExecResult> exec(String containerId, List<String> command, java.time.Duration timeout,
+                                            int maxOutputChars) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("exec in the fake runtime"));
+    }
+
+    @Override
     public CompletionStage<Optional<ContainerInfo>> find(String nodeId, String instanceId) {
         return CompletableFuture.supplyAsync(() -> Optional.ofNullable(containers.get(instanceId))
                 .filter(e -> e.nodeId().equals(nodeId)).map(Entry::info), executor);
