@@ -19,7 +19,8 @@ import java.util.Set;
 @Command(name = "apps", mixinStandardHelpOptions = true,
         description = "Instances and their state (pending, assigned, starting, running, failed), and rejected specs.")
 final class AppsCommand implements Runnable {
-    static final Set<String> STATES = Set.of("pending", "assigned", "starting", "running", "failed", "rejected");
+    static final Set<String> STATES = Set.of("pending", "assigned", "starting", "running-unready", "running",
+            "needs-attention", "failed", "rejected");
 
     @Mixin
     ApiOptions api;

@@ -122,6 +122,21 @@ final class ReportCommand implements Runnable {
                 w.println("  " + b.asText());
             }
         }
+        JsonNode unready = r.path("unready");
+        if (!unready.isEmpty()) {
+            w.println();
+            w.println("Running but not ready (health check not passed yet, or failing), longest first:");
+            rows = new ArrayList<>();
+            for (JsonNode u : unready) {
+                int attention = u.path("needsAttention").asInt();
+                rows.add(List.of(Output.text(u, "appId"), Output.text(u, "tier"),
+                        duration(u.path("unreadySeconds").asDouble()), duration(u.path("longestSeconds").asDouble()),
+                        attention > 0 ? attention + " NEED ATTENTION" : u.path("unreadyNow").asInt() > 0
+                                ? u.path("unreadyNow").asInt() + " not ready yet" : "ready",
+                        u.path("lastProbeOutput").isNull() ? "" : Output.text(u, "lastProbeOutput")));
+            }
+            Output.table(w, List.of("APP", "TIER", "UNREADY", "LONGEST", "NOW", "LAST-PROBE-OUTPUT"), rows);
+        }
     }
 
     /** {@code 42.0 s}, {@code 3m 05s}, {@code 1h 02m}. */

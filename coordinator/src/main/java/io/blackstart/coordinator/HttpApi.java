@@ -43,7 +43,8 @@ import java.util.function.Supplier;
 public final class HttpApi extends AllDirectives {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> STATES = Set.of("pending", "assigned", "starting", "running", "failed");
+    private static final Set<String> STATES = Set.of("pending", "assigned", "starting", "running-unready", "running",
+            "needs-attention", "failed");
     private static final Set<String> RECOVERY_FIELDS = Set.of("action", "allowStaleCatalog");
 
     private final StatusBoard board;
@@ -224,6 +225,8 @@ public final class HttpApi extends AllDirectives {
         n.put("starting", c.starting());
         n.put("pending", c.pending());
         n.put("failed", c.failed());
+        n.put("unready", c.unready());
+        n.put("needsAttention", c.needsAttention());
     }
 
     private static void putRejected(ArrayNode a, StatusSnapshot s) {
@@ -260,7 +263,8 @@ public final class HttpApi extends AllDirectives {
         Optional<String> wanted = state.map(x -> x.trim().toLowerCase(Locale.ROOT));
         if (wanted.isPresent() && !STATES.contains(wanted.get()) && !wanted.get().equals("rejected")) {
             return json(StatusCodes.BAD_REQUEST, error("unknown state '" + state.get()
-                    + "' (one of pending, assigned, starting, running, failed, rejected)"));
+                    + "' (one of pending, assigned, starting, running-unready, running, needs-attention, failed, "
+                    + "rejected)"));
         }
         Optional<StatusSnapshot> s = board.latest();
         if (s.isEmpty()) {

@@ -21,7 +21,8 @@ import java.util.function.ToDoubleFunction;
 public final class Metrics {
 
     private static final List<String> TIERS = List.of("platform", "database", "app");
-    private static final List<String> STATES = List.of("running", "starting", "pending", "failed");
+    private static final List<String> STATES = List.of("running", "starting", "pending", "failed", "running-unready",
+            "needs-attention");
 
     private final StatusBoard board;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -67,7 +68,7 @@ public final class Metrics {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         for (String tier : TIERS) {
             StatusSnapshot.Counts c = s.tiers().getOrDefault(tier, StatusSnapshot.Counts.ZERO);
-            int[] v = {c.running(), c.starting(), c.pending(), c.failed()};
+            int[] v = {c.running(), c.starting(), c.pending(), c.failed(), c.unready(), c.needsAttention()};
             for (int i = 0; i < STATES.size(); i++) {
                 rows.add(MultiGauge.Row.of(Tags.of("tier", tier, "state", STATES.get(i)), v[i]));
             }

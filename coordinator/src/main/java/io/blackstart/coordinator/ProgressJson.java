@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.blackstart.coordinator.tracker.AppDowntime;
+import io.blackstart.coordinator.tracker.AppUnready;
 import io.blackstart.coordinator.tracker.CurvePoint;
 import io.blackstart.coordinator.tracker.CustomerSummary;
 import io.blackstart.coordinator.tracker.DowntimeReport;
@@ -55,6 +56,16 @@ final class ProgressJson {
             }
         }
         n.put("failedTotal", s.total().failed());
+        ArrayNode attention = n.putArray("needsAttention");
+        listed = 0;
+        for (StatusSnapshot.InstanceStatus i : s.instances()) {
+            if ("needs-attention".equals(i.state()) && listed++ < FAILED_LISTED) {
+                attention.addObject().put("instanceId", i.instanceId()).put("appId", i.appId()).put("tier", i.tier())
+                        .put("nodeId", i.nodeId() == null ? "" : i.nodeId())
+                        .put("detail", i.failure() == null ? "" : i.failure());
+            }
+        }
+        n.put("needsAttentionTotal", s.total().needsAttention());
         ArrayNode curve = n.putArray("curve");
         for (CurvePoint p : s.tracking().curve()) {
             curve.addArray().add(p.at()).add(p.running());
@@ -87,6 +98,18 @@ final class ProgressJson {
         }
         ArrayNode breaches = n.putArray("slaBreaches");
         r.breaches().forEach(breaches::add);
+        ArrayNode unready = n.putArray("unready");
+        for (AppUnready u : r.unready()) {
+            ObjectNode o = unready.addObject().put("appId", u.appId()).put("tier", u.tier()).put("spans", u.spans())
+                    .put("unreadySeconds", Math.round(u.totalMillis() / 100.0) / 10.0)
+                    .put("longestSeconds", Math.round(u.longestMillis() / 100.0) / 10.0)
+                    .put("unreadyNow", u.unreadyNow()).put("needsAttention", u.needsAttention());
+            if (u.lastDetail() == null) {
+                o.putNull("lastProbeOutput");
+            } else {
+                o.put("lastProbeOutput", u.lastDetail());
+            }
+        }
         return n;
     }
 

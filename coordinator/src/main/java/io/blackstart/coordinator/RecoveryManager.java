@@ -544,7 +544,8 @@ public final class RecoveryManager {
                         trackerInbox.started(o.instanceId(), now);
                     }
                 }
-                stop(ledger.startOutcome(o.nodeId(), o.instanceId(), o.attempt(), o.result(), o.detail(), now));
+                stop(ledger.startOutcome(o.nodeId(), o.instanceId(), o.attempt(), o.result(), o.detail(), o.health(),
+                        now));
             }
         } else if (m.event() instanceof AgentEvent.StopOutcome o) {
             ctx.getLog().debug("stop of {} on {}: {} {}", o.instanceId(), o.nodeId(), o.stopped(), o.detail());

@@ -70,9 +70,19 @@ public record StatusSnapshot(String phase, String mode, long modeSince, String m
                 rejectedTotal);
     }
 
-    /** Instance counts; {@code starting} includes instances whose assignment is being recorded. */
-    public record Counts(int desired, int running, int starting, int pending, int failed) {
-        public static final Counts ZERO = new Counts(0, 0, 0, 0, 0);
+    /**
+     * Instance counts. {@code running} counts the instances that are up (running and ready); {@code unready} those
+     * whose container runs but whose health check has not passed yet; {@code needsAttention} those whose check kept
+     * failing; {@code starting} includes instances whose assignment is being recorded.
+     */
+    public record Counts(int desired, int running, int starting, int pending, int failed, int unready,
+                         int needsAttention) {
+        public static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0, 0);
+
+        /** Counts without health checks in play. */
+        public Counts(int desired, int running, int starting, int pending, int failed) {
+            this(desired, running, starting, pending, failed, 0, 0);
+        }
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.List;
  * The coordinator: {@link #REACHABLE} ({@code GET /api/v1/status} answers 200 with JSON within the timeout, or
  * 503: it answers but has no status, which fails {@link #STATUS} instead) and, only when it answers, the cluster-wide
  * {@link #STATUS} (mode, desired and running instances, members and
- * unreachable members when the status carries them). When the coordinator does not answer, only
+ * unreachable members when the status carries them) and {@link #ATTENTION} (instances whose health check keeps
+ * failing: a warning). When the coordinator does not answer, only
  * {@link #REACHABLE} is reported; the cluster-wide checks show up as blocked by it.
  */
 public final class CoordinatorCheck implements CheckTask {
@@ -22,6 +23,8 @@ public final class CoordinatorCheck implements CheckTask {
     public static final String REACHABLE = "coordinator reachable";
     /** Name of the cluster-wide status check. */
     public static final String STATUS = "coordinator status";
+    /** Name of the check of instances whose health check keeps failing. */
+    public static final String ATTENTION = "instances needing attention";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,7 +48,7 @@ public final class CoordinatorCheck implements CheckTask {
 
     @Override
     public List<String> names() {
-        return List.of(REACHABLE, STATUS);
+        return List.of(REACHABLE, STATUS, ATTENTION);
     }
 
     @Override
@@ -90,6 +93,17 @@ public final class CoordinatorCheck implements CheckTask {
                     "check the unreachable coordinator nodes and the network between them", 0));
         } else {
             checks.add(Check.ok(GROUP, STATUS, summary, 0));
+        }
+        int attention = status.path("needsAttention").asInt(0);
+        if (attention > 0) {
+            checks.add(Check.warn(GROUP, ATTENTION, attention + " instance" + (attention == 1 ? " runs" : "s run")
+                            + " but " + (attention == 1 ? "its" : "their") + " health check keeps failing; Blackstart"
+                            + " does not restart them and their dependants wait",
+                    "blackstart apps --state needs-attention lists each with its probe's last output; repair the app "
+                            + "(data, configuration, a dependency outside Blackstart) and it becomes ready by itself",
+                    0));
+        } else {
+            checks.add(Check.ok(GROUP, ATTENTION, "no instance with a failing health check", 0));
         }
         return checks;
     }

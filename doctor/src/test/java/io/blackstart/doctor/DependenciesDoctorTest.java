@@ -191,6 +191,24 @@ class DependenciesDoctorTest {
     }
 
     @Test
+    void instancesWhoseHealthCheckKeepsFailingAreAWarningWithTheCommandThatListsThem() {
+        try (StubCoordinator stub = StubCoordinator.start("{\"mode\":\"recovery\",\"desired\":12,\"running\":9,"
+                + "\"needsAttention\":2}")
+                .cluster(200, "{\"self\":\"pekko://b@h:1\",\"members\":[{\"address\":\"pekko://b@h:1\",\"status\":\"Up\","
+                        + "\"roles\":[\"coordinator\"]}],\"unreachable\":[],\"singleton\":\"pekko://b@h:1\","
+                        + "\"agentsPresent\":[{\"nodeId\":\"n1\",\"lastReportMillis\":1}],\"agentsKnown\":[\"n1\"]}")) {
+            DoctorReport r = Doctor.run(base().api(Optional.of(stub.url())).build());
+
+            Check attention = r.check(CoordinatorCheck.ATTENTION).orElseThrow();
+            assertEquals(Status.WARN, attention.status(), r.toText());
+            assertEquals("2 instances run but their health check keeps failing; Blackstart does not restart them and "
+                    + "their dependants wait", attention.finding());
+            assertTrue(attention.hint().startsWith("blackstart apps --state needs-attention"), attention.hint());
+            assertEquals(1, r.exitCode(), r.toText());
+        }
+    }
+
+    @Test
     void standaloneExitCodesAreZeroOneTwo() {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8);

@@ -14,14 +14,16 @@ import java.util.List;
  * @param timeline    the recovery timeline
  * @param apps        every app, longest downtime first
  * @param breaches    ids of the apps that break the SLA, longest downtime first
+ * @param unready     the apps whose instances ran but were not ready for a while, longest total first
  */
 public record DowntimeReport(long generatedAt, long slaSeconds, List<TimelineEvent> timeline, List<AppDowntime> apps,
-                             List<String> breaches) {
+                             List<String> breaches, List<AppUnready> unready) {
 
     public DowntimeReport {
         timeline = List.copyOf(timeline);
         apps = List.copyOf(apps);
         breaches = List.copyOf(breaches);
+        unready = List.copyOf(unready);
     }
 
     /** The report of {@code view} with the given SLA. */
@@ -34,7 +36,9 @@ public record DowntimeReport(long generatedAt, long slaSeconds, List<TimelineEve
                 breaches.add(a.appId());
             }
         }
-        return new DowntimeReport(now, slaSeconds, view.timeline(), apps, breaches);
+        List<AppUnready> unready = new ArrayList<>(view.unready());
+        unready.sort(Comparator.comparingLong(AppUnready::totalMillis).reversed().thenComparing(AppUnready::appId));
+        return new DowntimeReport(now, slaSeconds, view.timeline(), apps, breaches, unready);
     }
 
     /** True when the app's total downtime exceeds the SLA. */

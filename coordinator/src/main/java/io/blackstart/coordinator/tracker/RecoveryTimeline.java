@@ -87,6 +87,12 @@ public final class RecoveryTimeline {
         add(new TimelineEvent(now, "failure", instanceId, instanceId + " failed" + (reason == null ? "" : ": " + reason)));
     }
 
+    /** An instance's health check kept failing: it runs but needs an operator. */
+    public void needsAttention(long now, String instanceId, String reason) {
+        add(new TimelineEvent(now, "needs-attention", instanceId, instanceId + " needs attention"
+                + (reason == null ? "" : ": " + reason)));
+    }
+
     /** Per tier: desired and running now; records when a tier (and the whole platform) is all up again. */
     public void tiers(long now, Map<String, int[]> desiredRunning) {
         boolean everything = true;

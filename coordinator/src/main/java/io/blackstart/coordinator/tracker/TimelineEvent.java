@@ -5,7 +5,8 @@ package io.blackstart.coordinator.tracker;
  *
  * @param atMillis epoch millis
  * @param kind     {@code mode}, {@code host-joined}, {@code host-lost}, {@code host-back}, {@code tier-down},
- *                 {@code tier-first-start}, {@code tier-up}, {@code failure}, {@code all-running}
+ *                 {@code tier-first-start}, {@code tier-up}, {@code failure}, {@code needs-attention},
+ *                 {@code all-running}
  * @param subject  what it is about: a mode name, a host, a tier, an instance (never null)
  * @param detail   a sentence for people
  */

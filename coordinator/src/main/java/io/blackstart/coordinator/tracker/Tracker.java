@@ -27,6 +27,7 @@ public final class Tracker {
     private final RunningCurve curve;
     private final RecoveryTimeline timeline;
     private final DowntimeBook downtime = new DowntimeBook();
+    private final UnreadyBook unready = new UnreadyBook();
     private final Map<String, String> lastState = new HashMap<>();
     private final Map<String, Long> startingSince = new HashMap<>();
 
@@ -93,6 +94,18 @@ public final class Tracker {
                         timeline.failed(now, i.instanceId(), i.failure());
                     }
                 }
+                case "needs-attention" -> {
+                    // an operator must act: not work the ETA waits for, like a failure
+                    startingSince.remove(i.instanceId());
+                    if (!"needs-attention".equals(before)) {
+                        timeline.needsAttention(now, i.instanceId(), i.failure());
+                    }
+                }
+                case "running-unready" -> {
+                    // started; up once its check passes (the start rate counts it then)
+                    remaining++;
+                    notUp.add(i.appId());
+                }
                 default -> {
                     startingSince.remove(i.instanceId());
                     remaining++;
@@ -104,12 +117,13 @@ public final class Tracker {
         startingSince.keySet().retainAll(present);
         timeline.tiers(now, perTier);
         downtime.observe(now, instances);
+        unready.observe(now, instances);
         curve.sample(now, running);
         double perSecond = rate.perSecond(now);
         int levels = EtaEstimator.remainingLevels(notUp, tierOf, dependsOn);
         long eta = EtaEstimator.etaSeconds(remaining, perSecond, levels, rate.meanStartSeconds()).orElse(-1);
         int appsRunning = (int) appUp.values().stream().filter(b -> b).count();
         return new TrackerView(perSecond, eta, rate.meanStartSeconds(), levels, appUp.size(), appsRunning,
-                timeline.events(), downtime.downtimes(now), curve.points());
+                timeline.events(), downtime.downtimes(now), curve.points(), unready.apps(now));
     }
 }

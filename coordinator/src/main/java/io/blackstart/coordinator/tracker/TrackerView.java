@@ -14,17 +14,28 @@ import java.util.List;
  * @param timeline         the recovery timeline, oldest first
  * @param downtime         per-app downtime, by app id
  * @param curve            running instances over time, oldest first
+ * @param unready          per app that had any, the time its instances ran but were not ready, by app id
  */
 public record TrackerView(double startsPerSecond, long etaSeconds, double meanStartSeconds, int remainingLevels,
                           int appsDesired, int appsRunning, List<TimelineEvent> timeline, List<AppDowntime> downtime,
-                          List<CurvePoint> curve) {
+                          List<CurvePoint> curve, List<AppUnready> unready) {
 
     public TrackerView {
         timeline = List.copyOf(timeline);
         downtime = List.copyOf(downtime);
         curve = List.copyOf(curve);
+        unready = List.copyOf(unready);
+    }
+
+    /** A view without readiness figures. */
+    public TrackerView(double startsPerSecond, long etaSeconds, double meanStartSeconds, int remainingLevels,
+                       int appsDesired, int appsRunning, List<TimelineEvent> timeline, List<AppDowntime> downtime,
+                       List<CurvePoint> curve) {
+        this(startsPerSecond, etaSeconds, meanStartSeconds, remainingLevels, appsDesired, appsRunning, timeline,
+                downtime, curve, List.of());
     }
 
     /** Nothing observed yet. */
-    public static final TrackerView EMPTY = new TrackerView(0, -1, 0, 0, 0, 0, List.of(), List.of(), List.of());
+    public static final TrackerView EMPTY = new TrackerView(0, -1, 0, 0, 0, 0, List.of(), List.of(), List.of(),
+            List.of());
 }
