@@ -115,18 +115,8 @@ public final class DockerJavaRuntime implements ContainerRuntime {
 
     @Override
     public CompletionStage<Optional<ContainerInfo>> inspect(String nodeId, String containerId) {
-        return async(() -> {
-            InspectContainerResponse c;
-            try {
-                c = client.inspectContainerCmd(containerId).exec();
-            } catch (NotFoundException gone) {
-                return Optional.empty();
-            }
-            Map<String, String> labels = c.getConfig() == null || c.getConfig().getLabels() == null ? Map.of()
-                    : c.getConfig().getLabels();
-            if (!nodeId.equals(labels.get(ContainerLabels.NODE))) {
-                return Optional.empty();
-            }
+        return async(() -> inspectOwned(nodeId, containerId).map(c -> {
+            Map<String, String> labels = labels(c);
             String status = c.getState() == null ? null : c.getState().getStatus();
             ContainerState state = state(status);
             ContainerHealth health = ContainerHealth.NONE;
@@ -138,25 +128,33 @@ public final class DockerJavaRuntime implements ContainerRuntime {
                 health = engineHealth(h.getStatus());
                 detail = lastOutput(h);
             }
-            return Optional.of(new ContainerInfo(labels.getOrDefault(ContainerLabels.INSTANCE, ""),
+            return new ContainerInfo(labels.getOrDefault(ContainerLabels.INSTANCE, ""),
                     labels.getOrDefault(ContainerLabels.APP, ""), c.getId(), c.getConfig().getImage(), state,
-                    0, health, detail));
-        });
+                    0, health, detail);
+        }));
+    }
+
+    /** The engine's inspection of a container of {@code nodeId}; empty if it is gone or another node's. Blocking. */
+    private Optional<InspectContainerResponse> inspectOwned(String nodeId, String containerId) {
+        InspectContainerResponse c;
+        try {
+            c = client.inspectContainerCmd(containerId).exec();
+        } catch (NotFoundException gone) {
+            return Optional.empty();
+        }
+        return nodeId.equals(labels(c).get(ContainerLabels.NODE)) ? Optional.of(c) : Optional.empty();
+    }
+
+    private static Map<String, String> labels(InspectContainerResponse c) {
+        return c.getConfig() == null || c.getConfig().getLabels() == null ? Map.of() : c.getConfig().getLabels();
     }
 
     @Override
     public CompletionStage<Optional<ProbeTarget>> probeTarget(String nodeId, String containerId) {
-        return async(() -> {
-            InspectContainerResponse c;
-            try {
-                c = client.inspectContainerCmd(containerId).exec();
-            } catch (NotFoundException gone) {
-                return Optional.empty();
-            }
-            Map<String, String> labels = c.getConfig() == null || c.getConfig().getLabels() == null ? Map.of()
-                    : c.getConfig().getLabels();
+        return async(() -> inspectOwned(nodeId, containerId).flatMap(c -> {
+            Map<String, String> labels = labels(c);
             String json = labels.get(ContainerLabels.HEALTH);
-            if (!nodeId.equals(labels.get(ContainerLabels.NODE)) || json == null) {
+            if (json == null) {
                 return Optional.empty();
             }
             List<SpecError> errors = new ArrayList<>();
@@ -165,7 +163,7 @@ public final class DockerJavaRuntime implements ContainerRuntime {
                             + errors));
             return Optional.of(new ProbeTarget(c.getId(), labels.getOrDefault(ContainerLabels.INSTANCE, ""), check,
                     address(c), startedAt(c)));
-        });
+        }));
     }
 
     /** Where the container's ports are reachable from this host. */
@@ -307,8 +305,7 @@ public final class DockerJavaRuntime implements ContainerRuntime {
 
     private String existingOwnedBy(String name, String nodeId) {
         InspectContainerResponse existing = client.inspectContainerCmd(name).exec();
-        Map<String, String> labels = existing.getConfig() == null ? null : existing.getConfig().getLabels();
-        String owner = labels == null ? null : labels.get(ContainerLabels.NODE);
+        String owner = labels(existing).get(ContainerLabels.NODE);
         if (!nodeId.equals(owner)) {
             throw new IllegalStateException("container name " + name + " is taken by a container of node " + owner);
         }

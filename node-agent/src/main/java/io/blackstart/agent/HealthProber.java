@@ -1,6 +1,5 @@
 package io.blackstart.agent;
 
-import io.blackstart.protocol.HealthCheck;
 import io.blackstart.protocol.wire.ContainerHealth;
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerState;
@@ -28,10 +27,9 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Responsibility.</b> For every running container it is told about, it asks the runtime once for the
  * container's check (its label; none: the engine's own {@code HEALTHCHECK}, if any, is read by the watcher). A
- * checked container is probed at once and then {@code intervalSeconds} after each probe ended, Docker's way:
- * {@code STARTING} until a probe passes ({@code HEALTHY}); failures in the first {@code startPeriodSeconds} after
- * the container started do not count; {@code retries} failures in a row after that make it {@code UNHEALTHY},
- * with the last probe's output. Probing goes on while unhealthy, so a container that recovers becomes healthy.
+ * checked container is probed at once and then {@code intervalSeconds} after each probe ended; its health follows
+ * Docker's rules ({@link HealthStreak}) and is told with the last probe's output. Probing goes on while unhealthy,
+ * so a container that recovers becomes healthy.
  *
  * <p><b>Bounds.</b> At most {@code health.max-concurrent-probes} probes run at once; a probe due while the bound is
  * reached waits in a queue (FIFO). Each probe is bounded by its check's {@code timeoutSeconds}.
@@ -63,16 +61,14 @@ public final class HealthProber extends AbstractBehavior<HealthProber.Command> {
     private static final class Probe {
         final ProbeTarget target;
         final long generation;
-        final long startedAtMillis;
-        ContainerHealth health = ContainerHealth.STARTING;
-        int failures;
+        final HealthStreak streak;
         boolean running;
         boolean queued;
 
         Probe(ProbeTarget target, long generation, long startedAtMillis) {
             this.target = target;
             this.generation = generation;
-            this.startedAtMillis = startedAtMillis;
+            this.streak = new HealthStreak(target.check(), startedAtMillis);
         }
     }
 
@@ -217,24 +213,16 @@ public final class HealthProber extends AbstractBehavior<HealthProber.Command> {
     }
 
     private void apply(String containerId, Probe p, ProbeResult r) {
-        HealthCheck check = p.target.check();
-        ContainerHealth before = p.health;
-        if (r.passed()) {
-            p.failures = 0;
-            p.health = ContainerHealth.HEALTHY;
-        } else if (clock.getAsLong() - p.startedAtMillis >= check.startPeriodSeconds() * 1000L
-                && ++p.failures >= check.retries()) {
-            p.health = ContainerHealth.UNHEALTHY;
+        if (!p.streak.record(r.passed(), clock.getAsLong())) {
+            return;
         }
-        if (p.health != before) {
-            if (p.health == ContainerHealth.UNHEALTHY) {
-                getContext().getLog().warn("{} is unhealthy after {} failed probes ({}): {}", p.target.instanceId(),
-                        p.failures, check.describe(), r.output());
-            } else {
-                getContext().getLog().info("{} is {} ({})", p.target.instanceId(),
-                        p.health == ContainerHealth.HEALTHY ? "ready" : p.health.name().toLowerCase(), r.output());
-            }
-            agent.tell(new NodeAgent.HealthObserved(containerId, p.health, r.output()));
+        ContainerHealth health = p.streak.health();
+        if (health == ContainerHealth.UNHEALTHY) {
+            getContext().getLog().warn("{} is unhealthy after {} failed probes ({}): {}", p.target.instanceId(),
+                    p.streak.failures(), p.target.check().describe(), r.output());
+        } else {
+            getContext().getLog().info("{} is ready ({})", p.target.instanceId(), r.output());
         }
+        agent.tell(new NodeAgent.HealthObserved(containerId, health, r.output()));
     }
 }

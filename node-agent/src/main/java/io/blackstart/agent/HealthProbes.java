@@ -41,24 +41,20 @@ final class HealthProbes {
     CompletionStage<ProbeResult> run(ProbeTarget target) {
         HealthCheck check = target.check();
         Duration timeout = Duration.ofSeconds(check.timeoutSeconds());
+        if (check.kind() != HealthCheck.Kind.EXEC && target.address() == null) {
+            return CompletableFuture.completedFuture(new ProbeResult(false,
+                    "the container has no network address to probe port " + check.port()));
+        }
         CompletionStage<ProbeResult> probe = switch (check.kind()) {
             case EXEC -> runtime.exec(target.containerId(), check.exec(), timeout, ContainerInfo.MAX_DETAIL_CHARS)
                     .thenApply(r -> !r.ended()
                             ? new ProbeResult(false, "timed out after " + check.timeoutSeconds() + " s" + tail(r.output()))
                             : new ProbeResult(r.exitCode() == 0, "exit " + r.exitCode() + tail(r.output())));
-            case TCP -> noAddress(target).map(CompletableFuture::completedFuture).orElseGet(() ->
-                    CompletableFuture.supplyAsync(() -> tcp(target.address(), check.port(), timeout), executor));
-            case HTTP -> noAddress(target).map(CompletableFuture::completedFuture).orElseGet(() ->
-                    CompletableFuture.supplyAsync(() -> http(target.address(), check.port(), check.path(), timeout),
-                            executor));
+            case TCP -> CompletableFuture.supplyAsync(() -> tcp(target.address(), check.port(), timeout), executor);
+            case HTTP -> CompletableFuture.supplyAsync(() -> http(target.address(), check.port(), check.path(),
+                    timeout), executor);
         };
         return probe.exceptionally(error -> new ProbeResult(false, StartExecutor.describe(error)));
-    }
-
-    private static java.util.Optional<ProbeResult> noAddress(ProbeTarget t) {
-        return t.address() == null ? java.util.Optional.of(new ProbeResult(false,
-                "the container has no network address to probe port " + t.check().port()))
-                : java.util.Optional.empty();
     }
 
     private static ProbeResult tcp(String address, int port, Duration timeout) {

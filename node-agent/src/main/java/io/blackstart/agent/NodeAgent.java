@@ -147,7 +147,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     /** The watcher's latest list, before the prober's health is laid over it. */
     private List<ContainerInfo> observed = List.of();
     /** Health of the containers the prober probes, by container id. */
-    private final Map<String, ContainerInfo> probedHealth = new java.util.HashMap<>();
+    private final Map<String, HealthObserved> probedHealth = new java.util.HashMap<>();
     private final ActorRef<HealthProber.Command> prober;
     private boolean initialized;
     private final List<ActorRef<AgentEvent>> pendingRequests = new ArrayList<>();
@@ -398,8 +398,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         if (h.health() == null) {
             probedHealth.remove(h.containerId());
         } else {
-            probedHealth.put(h.containerId(), new ContainerInfo("", "", h.containerId(), "", ContainerState.RUNNING, 0,
-                    h.health(), h.detail()));
+            probedHealth.put(h.containerId(), h);
         }
         return initialized ? publishContainers(false) : this;
     }
@@ -414,8 +413,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private Behavior<Command> publishContainers(boolean fromWatcher) {
         Map<String, ContainerInfo> now = new TreeMap<>();
         for (ContainerInfo c : observed) {
-            ContainerInfo health = c.state() == ContainerState.RUNNING ? probedHealth.get(c.containerId()) : null;
-            now.put(c.instanceId(), health == null ? c : c.withHealth(health.health(), health.healthDetail()));
+            HealthObserved probed = c.state() == ContainerState.RUNNING ? probedHealth.get(c.containerId()) : null;
+            now.put(c.instanceId(), probed == null ? c : c.withHealth(probed.health(), probed.detail()));
         }
         if (!fromWatcher && now.equals(containers)) {
             return this;

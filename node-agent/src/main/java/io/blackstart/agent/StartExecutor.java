@@ -3,6 +3,7 @@ package io.blackstart.agent;
 import io.blackstart.protocol.wire.AgentCommand.StartInstance;
 import io.blackstart.protocol.wire.AgentEvent.StartOutcome;
 import io.blackstart.protocol.wire.ContainerHealth;
+import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.StartResult;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -186,8 +187,8 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
         ContainerHealth fallback = command.container().health() != null ? ContainerHealth.STARTING
                 : ContainerHealth.NONE;
         return runtime.inspect(settings.nodeId(), containerId).handle((info, error) -> new Started(containerId,
-                error != null || info == null || info.isEmpty() ? fallback
-                        : info.get().health() == ContainerHealth.NONE ? fallback : info.get().health()));
+                error != null ? fallback : info.map(ContainerInfo::health).filter(h -> h != ContainerHealth.NONE)
+                        .orElse(fallback)));
     }
 
     private Behavior<Command> onFinished(Finished finished) {

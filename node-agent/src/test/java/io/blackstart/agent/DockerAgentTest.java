@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static io.blackstart.agent.TestConfigs.spec;
+import static io.blackstart.agent.DockerCli.docker;
+import static io.blackstart.agent.DockerCli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -279,21 +281,5 @@ class DockerAgentTest {
         } finally {
             absent.close();
         }
-    }
-
-    private static String docker(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add("docker");
-        command.addAll(List.of(args));
-        return run(command.toArray(String[]::new));
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + new String(out, StandardCharsets.UTF_8));
-        }
-        return new String(out, StandardCharsets.UTF_8);
     }
 }

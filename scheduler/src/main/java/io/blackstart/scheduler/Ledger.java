@@ -122,6 +122,8 @@ public final class Ledger {
     private int platformNotUp;
     /** Platform instances in NEEDS_ATTENTION; while there are none the gate is simply {@code platformNotUp > 0}. */
     private int platformAttention;
+    /** The apps of the platform tier (set with the catalog): what {@link #gateClosed} looks at. */
+    private List<AppRec> platformApps = List.of();
     /** Grows with every state change of a platform instance: {@link #gateClosed} is recomputed only then. */
     private long platformVersion;
     private long gateCheckedVersion = -1;
@@ -170,6 +172,7 @@ public final class Ledger {
             a.total = spec.instances();
             apps.put(spec.id(), a);
         }
+        List<AppRec> platform = new ArrayList<>();
         for (AppRec a : apps.values()) {
             for (String dep : a.spec.dependsOn()) {
                 AppRec d = apps.get(dep);
@@ -177,7 +180,11 @@ public final class Ledger {
                     d.dependents.add(a);
                 }
             }
+            if (a.spec.tier() == Tier.PLATFORM) {
+                platform.add(a);
+            }
         }
+        platformApps = platform;
         List<StopOrder> stops = new ArrayList<>();
         List<Entry> removed = new ArrayList<>();
         for (Entry e : instances.values()) {
@@ -402,12 +409,9 @@ public final class Ledger {
     private void healthSeen(Entry e, ContainerHealth health, String detail, long now) {
         InstanceState to = stateFor(health);
         if (to == InstanceState.NEEDS_ATTENTION) {
-            String why = "health check failing" + (detail == null || detail.isBlank() ? "" : ": " + detail);
-            if (e.state != to || !why.equals(e.failure)) {
-                e.failure = why;
-                if (e.state != to) {
-                    e.history(now, "needs attention on " + e.node + ": " + why);
-                }
+            e.failure = "health check failing" + (detail == null || detail.isBlank() ? "" : ": " + detail);
+            if (e.state != to) {
+                e.history(now, "needs attention on " + e.node + ": " + e.failure);
             }
         } else {
             e.failure = null;
@@ -1095,26 +1099,22 @@ public final class Ledger {
     }
 
     private boolean onlyAttentionHoldsThePlatform() {
-        List<AppRec> platform = new ArrayList<>();
         Set<String> stuck = new HashSet<>();
-        for (AppRec a : apps.values()) {
-            if (a.spec.tier() == Tier.PLATFORM) {
-                platform.add(a);
-                if (a.running == 0 && a.attention > 0) {
-                    stuck.add(a.spec.id());
-                }
+        for (AppRec a : platformApps) {
+            if (a.running == 0 && a.attention > 0) {
+                stuck.add(a.spec.id());
             }
         }
         for (boolean grew = true; grew; ) {
             grew = false;
-            for (AppRec a : platform) {
+            for (AppRec a : platformApps) {
                 if (a.running == 0 && !stuck.contains(a.spec.id()) && waitsFor(a, stuck)) {
                     stuck.add(a.spec.id());
                     grew = true;
                 }
             }
         }
-        for (AppRec a : platform) {
+        for (AppRec a : platformApps) {
             int unsettled = a.total - a.running - a.failed - a.attention;
             if (unsettled > 0 && !waitsFor(a, stuck)) {
                 return false;
