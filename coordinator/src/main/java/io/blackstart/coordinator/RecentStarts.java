@@ -1,5 +1,6 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.protocol.wire.ContainerHealth;
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerState;
 
@@ -30,10 +31,14 @@ final class RecentStarts {
         this.graceMillis = graceMillis;
     }
 
-    /** A start of {@code instanceId} on {@code nodeId} was confirmed. */
-    void started(String nodeId, String instanceId, String appId, String containerId, String image, long now) {
-        byNode.computeIfAbsent(nodeId, n -> new HashMap<>()).put(instanceId,
-                new Started(new ContainerInfo(instanceId, appId, containerId, image, ContainerState.RUNNING, now), now));
+    /**
+     * A start of {@code instanceId} on {@code nodeId} was confirmed, its container in {@code health} (a checked
+     * container stands in as not ready yet: only the agent's probes can make it ready).
+     */
+    void started(String nodeId, String instanceId, String appId, String containerId, String image,
+                 ContainerHealth health, long now) {
+        byNode.computeIfAbsent(nodeId, n -> new HashMap<>()).put(instanceId, new Started(new ContainerInfo(instanceId,
+                appId, containerId, image, ContainerState.RUNNING, now, health, null), now));
     }
 
     /** The host is gone: forget its starts. */

@@ -540,7 +540,7 @@ public final class RecoveryManager {
                     Ledger.InstanceView v = ledger.instance(o.instanceId());
                     if (v != null) {
                         recentStarts.started(o.nodeId(), o.instanceId(), v.appId(), o.containerId(),
-                                imageOf(v.appId()), now);
+                                imageOf(v.appId()), o.health(), now);
                         trackerInbox.started(o.instanceId(), now);
                     }
                 }
