@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # A local Blackstart cluster on this machine, for trying it out and for end-to-end tests.
 #
-#   deploy/local/cluster.sh up [--coordinators N] [--agents N] [--etcd URL] [--prefix P] [--api-port PORT]
+#   deploy/local/cluster.sh up [--coordinators N] [--agents N] [--etcd URL[,URL...]] [--prefix P] [--api-port PORT]
 #                              [--base-port PORT] [--token TOKEN] [--insecure] [--skip-coordinators I[,J...]]
 #   deploy/local/cluster.sh down
 #   deploy/local/cluster.sh status
 #
 # `up` starts N coordinators (default 1; Artery on 127.0.0.1:BASE.., API on 127.0.0.1:PORT..) and N agents
 # (default 2, node ids local-1, local-2, ...) against the local Docker engine; each agent only sees containers
-# labelled with its node id. etcd is URL (default http://127.0.0.1:2379); if that default is not answering, an
-# etcd is started from the installed binary. `up` returns once the API answers and every agent has reported.
+# labelled with its node id. etcd is URL (default http://127.0.0.1:2379), or a comma-separated list of a
+# cluster's members; if the default is not answering, an etcd is started from the installed binary, while an etcd
+# given with --etcd that is not answering is only warned about (degraded recovery: recovery start
+# --allow-stale-catalog). Each coordinator journals degraded-recovery assignments to <run>/coordinator-N-assignments.journal. `up` returns once the API answers and every agent has reported.
 # --skip-coordinators 1 writes coordinator-1's config but never starts it (a first seed that never returns after a
 # blackout); the others still list it as a seed, and `up` waits on the API of the first coordinator it started.
 # Logs, configs and pids go under deploy/local/run/ (or $BLACKSTART_RUN_DIR).
@@ -128,11 +130,19 @@ up() {
       die "a local cluster is already running (pid $(cat "$f") in $f); run: $0 down"
     fi
   done
-  if ! etcd_healthy "$etcd_url"; then
-    [ "$etcd_url" = http://127.0.0.1:2379 ] || die "etcd is not answering at $etcd_url"
-    echo "starting etcd at $etcd_url"
-    start_etcd
+  local u healthy=0
+  for u in ${etcd_url//,/ }; do etcd_healthy "$u" && healthy=1; done
+  if [ "$healthy" = 0 ]; then
+    if [ "$etcd_url" = http://127.0.0.1:2379 ]; then
+      echo "starting etcd at $etcd_url"
+      start_etcd
+    else
+      echo "cluster.sh: warning: no etcd member answers at $etcd_url; starting anyway (nothing is started until" \
+        "etcd answers or an operator runs: blackstart recovery start --allow-stale-catalog)" >&2
+    fi
   fi
+  local endpoints
+  endpoints=$(sed 's/[^,][^,]*/"&"/g' <<<"$etcd_url")
   [ "$insecure" = 1 ] || setup_tls
   local i wait_port=""
   for i in $(seq 1 "$coordinators"); do
@@ -141,12 +151,13 @@ $(transport_conf "coordinator-$i")
 pekko.remote.artery.canonical.port = $((base_port + i - 1))
 pekko.cluster.seed-nodes = $(seeds)
 blackstart.coordinator {
-  etcd.endpoints = ["$etcd_url"]
+  etcd.endpoints = [$endpoints]
   etcd.prefix = "$prefix"
   api.host = "127.0.0.1"
   api.port = $((api_port + i - 1))
   api.token = \${?BLACKSTART_TOKEN}
   catalog-cache-file = "$run/coordinator-$i-catalog.json"
+  recovery.assignment-journal-file = "$run/coordinator-$i-assignments.journal"
 }
 CONF
     if [[ ",$skip," == *",$i,"* ]]; then echo "not starting coordinator-$i (--skip-coordinators)"; continue; fi

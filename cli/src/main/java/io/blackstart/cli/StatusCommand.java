@@ -76,6 +76,9 @@ final class StatusCommand implements Runnable {
             return;
         }
         out.printf("mode: %s   etcd: %s%n", Output.text(s, "mode"), Output.text(s, "etcd"));
+        if (s.hasNonNull("degraded")) {
+            out.println(Output.text(s.get("degraded"), "message"));
+        }
         List<String> header = List.of("TIER", "DESIRED", "RUNNING", "STARTING", "PENDING", "FAILED");
         List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<String, JsonNode> t : s.path("tiers").properties()) {

@@ -70,10 +70,16 @@ public final class CatalogKeeper {
      */
     /**
      * A catalog as published. Its rejected list holds at most {@code catalog.status-rejected} entries (the first
-     * by key); {@code rejectedTotal} counts them all.
+     * by key); {@code rejectedTotal} counts them all. {@code savedAtMillis} is when a {@link Source#CACHE} catalog was
+     * written to the cache (epoch millis; 0 for an etcd catalog).
      */
     public record CatalogUpdate(Catalog catalog, long revision, Source source, boolean etcdOk, String etcdDetail,
-                                int rejectedTotal) {
+                                int rejectedTotal, long savedAtMillis) {
+        public CatalogUpdate(Catalog catalog, long revision, Source source, boolean etcdOk, String etcdDetail,
+                             int rejectedTotal) {
+            this(catalog, revision, source, etcdOk, etcdDetail, rejectedTotal, 0);
+        }
+
         public CatalogUpdate(Catalog catalog, long revision, Source source, boolean etcdOk, String etcdDetail) {
             this(catalog, revision, source, etcdOk, etcdDetail, catalog.rejected().size());
         }
@@ -292,7 +298,8 @@ public final class CatalogKeeper {
             lastCached = c.catalog();
             ctx.getLog().info("catalog cache {} holds {} apps (revision {}); used only if etcd stays unreachable "
                     + "and an operator allows a stale catalog", settings.cacheFile(), c.catalog().apps().size(), c.revision());
-            publish(new CatalogUpdate(c.catalog(), c.revision(), Source.CACHE, etcdOk, etcdDetail));
+            publish(new CatalogUpdate(c.catalog(), c.revision(), Source.CACHE, etcdOk, etcdDetail,
+                    c.catalog().rejected().size(), c.savedAtMillis()));
         }
         return Behaviors.same();
     }
@@ -313,7 +320,7 @@ public final class CatalogKeeper {
         etcdDetail = why;
         if (changed && current != null) {
             publish(new CatalogUpdate(current.catalog(), current.revision(), current.source(), false, why,
-                    current.rejectedTotal()));
+                    current.rejectedTotal(), current.savedAtMillis()));
         }
     }
 
@@ -383,7 +390,8 @@ public final class CatalogKeeper {
             List<SpecError> shown = rejected.stream().sorted(java.util.Comparator.comparing(SpecError::key)
                     .thenComparing(SpecError::field)).limit(settings.statusRejected()).toList();
             update = new CatalogUpdate(new Catalog(full.catalog().apps(), shown), full.revision(), full.source(),
-                    full.etcdOk(), full.etcdDetail(), Math.max(full.rejectedTotal(), rejected.size()));
+                    full.etcdOk(), full.etcdDetail(), Math.max(full.rejectedTotal(), rejected.size()),
+                    full.savedAtMillis());
         }
         if (update.equals(current)) {
             return;

@@ -105,11 +105,30 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
         }
     }
 
-    /** The recovery manager. */
+    /**
+     * The recovery manager. {@code assignmentJournal} is the file assignments go to while etcd has no quorum and an
+     * operator allowed the stale catalog ({@link AssignmentJournal}); null: no degraded recovery.
+     */
     public record Recovery(double autoThreshold, Duration settleTime, Duration hostTimeout, Duration tickInterval,
                            Duration statusInterval, Duration storeRetryBackoffMin, Duration storeRetryBackoffMax,
                            Duration assignmentClockSkew, Duration reportGrace, Duration reportResyncBackoff,
-                           LedgerSettings ledger, Duration modeCommandMaxAge) {
+                           LedgerSettings ledger, Duration modeCommandMaxAge, Path assignmentJournal) {
+        /** Without an assignment journal. */
+        public Recovery(double autoThreshold, Duration settleTime, Duration hostTimeout, Duration tickInterval,
+                        Duration statusInterval, Duration storeRetryBackoffMin, Duration storeRetryBackoffMax,
+                        Duration assignmentClockSkew, Duration reportGrace, Duration reportResyncBackoff,
+                        LedgerSettings ledger, Duration modeCommandMaxAge) {
+            this(autoThreshold, settleTime, hostTimeout, tickInterval, statusInterval, storeRetryBackoffMin,
+                    storeRetryBackoffMax, assignmentClockSkew, reportGrace, reportResyncBackoff, ledger,
+                    modeCommandMaxAge, null);
+        }
+
+        /** These settings with {@code file} as the assignment journal. */
+        public Recovery withAssignmentJournal(Path file) {
+            return new Recovery(autoThreshold, settleTime, hostTimeout, tickInterval, statusInterval,
+                    storeRetryBackoffMin, storeRetryBackoffMax, assignmentClockSkew, reportGrace, reportResyncBackoff,
+                    ledger, modeCommandMaxAge, file);
+        }
     }
 
     /**
@@ -163,7 +182,8 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
                 r.getDuration("tick-interval"), r.getDuration("status-interval"),
                 r.getDuration("store-retry-backoff-min"), r.getDuration("store-retry-backoff-max"),
                 r.getDuration("assignment-clock-skew"), r.getDuration("report-grace"),
-                r.getDuration("report-resync-backoff"), ledger, r.getDuration("mode-command-max-age"));
+                r.getDuration("report-resync-backoff"), ledger, r.getDuration("mode-command-max-age"),
+                r.getString("assignment-journal-file").isBlank() ? null : Path.of(r.getString("assignment-journal-file")));
         Config g = c.getConfig("agents");
         Agents agents = new Agents(g.getDuration("record-refresh"), g.getDuration("store-retry-backoff-min"),
                 g.getDuration("store-retry-backoff-max"), g.getDuration("diagnosis-deadline"));

@@ -186,6 +186,32 @@ public final class HttpApi extends AllDirectives {
         return json(StatusCodes.OK, statusJson(s.get()).toString());
     }
 
+    /** Degraded recovery as the API shows it, with the one line operators read ({@code message}). */
+    static ObjectNode degradedJson(StatusSnapshot.Degraded d) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("state", d.state());
+        n.put("since", Instant.ofEpochMilli(d.sinceMillis()).toString());
+        if (d.catalogCachedAt() > 0) {
+            n.put("catalogCachedAt", Instant.ofEpochMilli(d.catalogCachedAt()).toString());
+        } else {
+            n.putNull("catalogCachedAt");
+        }
+        n.put("journaled", d.journaled());
+        n.put("pendingWriteBack", d.pending());
+        n.put("writtenBack", d.writtenBack());
+        n.put("keptEtcdRecord", d.keptEtcd());
+        if (!d.detail().isEmpty()) {
+            n.put("detail", d.detail());
+        }
+        String cached = d.catalogCachedAt() > 0 ? "catalog cached at " + Instant.ofEpochMilli(d.catalogCachedAt())
+                : "the catalog last loaded";
+        n.put("message", d.state().equals("journaling")
+                ? "degraded: etcd down, recovering from " + cached + " (" + d.journaled()
+                + " assignments journaled locally)"
+                : "degraded: writing " + d.pending() + " journaled assignments back to etcd");
+        return n;
+    }
+
     static ObjectNode statusJson(StatusSnapshot s) {
         ObjectNode n = JSON.createObjectNode();
         n.put("mode", s.mode());
@@ -205,6 +231,9 @@ public final class HttpApi extends AllDirectives {
             n.put("etcdDetail", s.etcdDetail());
         }
         n.put("catalogSource", s.catalogSource());
+        if (s.degraded().active()) {
+            n.set("degraded", degradedJson(s.degraded()));
+        }
         n.put("hosts", s.hosts().size());
         n.put("throughputPerSecond", Math.round(s.throughputPerSecond() * 100) / 100.0);
         if (s.etaSeconds() < 0) {

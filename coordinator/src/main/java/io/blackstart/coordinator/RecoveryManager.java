@@ -24,6 +24,7 @@ import io.blackstart.scheduler.Ledger;
 import io.blackstart.scheduler.StopOrder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -34,6 +35,8 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -69,9 +72,18 @@ import java.util.function.LongSupplier;
  * Outcomes arrive straight from agents and reports through gateways, so for report-grace after a confirmed start
  * a report that misses the container is read as older than the start ({@link RecentStarts}).
  *
- * <p><b>Never</b> blocks (etcd results come back through {@code pipeToSelf}), never sends a start whose
- * assignment was not recorded, never decides placement itself (that is the ledger's policy), never talks to
- * Docker.
+ * <p><b>Degraded recovery.</b> With etcd unreachable, an operator's {@code recovery start --allow-stale-catalog}
+ * lets it go on from the cached catalog: assignments are then recorded in the local {@link AssignmentJournal}
+ * (fsync'd, through the {@link JournalKeeper}) instead of etcd, and a start is sent once its line is on disk. Only
+ * one incarnation runs at a time — it is the cluster singleton, and under split-brain resolution only the side
+ * that keeps the majority keeps it. While journaling it pings etcd with backoff; when etcd answers, a
+ * {@link JournalWriteBack} writes the journal back by compare-and-set ({@link WriteBackPlan}: a container that
+ * exists wins) with planning paused, then assignments go to etcd again. Entries left by an earlier incarnation
+ * on this node are written back once etcd answers, before anything is planned.
+ *
+ * <p><b>Never</b> blocks (etcd results come back through {@code pipeToSelf}, the journal's through its keeper),
+ * never sends a start whose assignment was not recorded (in etcd or the journal), never decides placement itself
+ * (that is the ledger's policy), never talks to Docker.
  */
 public final class RecoveryManager {
 
@@ -154,6 +166,24 @@ public final class RecoveryManager {
 
     private record ModeWritten(ModeRecord mode, Throwable error) implements Command {
     }
+
+    private record JournalRead(JournalKeeper.ReadDone done) implements Command {
+    }
+
+    private record Journaled(JournalKeeper.Appended done) implements Command {
+    }
+
+    private record JournalTrimmed(JournalKeeper.Trimmed done) implements Command {
+    }
+
+    private record PingDone(Throwable error) implements Command {
+    }
+
+    private record WrittenBack(JournalWriteBack.Finished finished) implements Command {
+    }
+
+    /** Where new assignments are recorded. */
+    private enum Recorder { ETCD, JOURNAL }
 
     private record AgentSession(ActorRef<AgentCommand> ref, AgentEvent.AgentReport report, long lastSeenMillis) {
     }
@@ -239,6 +269,32 @@ public final class RecoveryManager {
     private long lastPublished;
     private boolean replanQueued;
     private long lastSnapshotMillis;
+
+    // degraded recovery (null keeper: no journal configured)
+    private final ActorRef<JournalKeeper.Command> journalKeeper;
+    private final ActorRef<JournalKeeper.Appended> journaledAdapter;
+    private final ActorRef<JournalKeeper.Trimmed> trimmedAdapter;
+    private boolean journalRead;
+    private String journalProblem = ""; // the journal could not be read: no degraded recovery
+    private long journalSeq;
+    /** Journal entries on disk not yet written back to etcd, in file order. */
+    private final List<AssignmentJournal.Entry> unwritten = new ArrayList<>();
+    /** Assignments whose journal lines are being written, by sequence number. */
+    private final Map<Long, Assignment> journaling = new HashMap<>();
+    /** The assignment token (-seq) of the latest journaled start of each instance, for telling stale outcomes. */
+    private final Map<String, Long> journalTokens = new HashMap<>();
+    private Recorder recorder = Recorder.ETCD;
+    private boolean writingBack;
+    private boolean pingInFlight;
+    private long nextStoreTryMillis;
+    private Duration storeTryBackoff;
+    private Boolean operatorRecovery; // the mode asked for by the operator command that allowed the stale catalog
+    private long degradedSince;
+    private int journaledCount;
+    private int writtenBackCount;
+    private int keptEtcdCount;
+    private String degradedDetail = "";
+    private static final int WRITE_BACK_ROUNDS = 3;
     /** Snapshots take at most about 1 / (1 + this) of the recovery manager's time. */
     private static final int STATUS_COST_FACTOR = 9;
 
@@ -264,6 +320,18 @@ public final class RecoveryManager {
                     + " are NOT authenticated");
         }
         this.loadBackoff = settings.storeRetryBackoffMin();
+        this.storeTryBackoff = settings.storeRetryBackoffMin();
+        if (settings.assignmentJournal() != null) {
+            this.journalKeeper = ctx.spawn(JournalKeeper.create(new AssignmentJournal(settings.assignmentJournal())),
+                    "assignment-journal", DispatcherSelector.blocking());
+            this.journaledAdapter = ctx.messageAdapter(JournalKeeper.Appended.class, Journaled::new);
+            this.trimmedAdapter = ctx.messageAdapter(JournalKeeper.Trimmed.class, JournalTrimmed::new);
+            journalKeeper.tell(new JournalKeeper.Read(ctx.messageAdapter(JournalKeeper.ReadDone.class, JournalRead::new)));
+        } else {
+            this.journalKeeper = null;
+            this.journaledAdapter = null;
+            this.trimmedAdapter = null;
+        }
         this.modeSince = clock.getAsLong();
         ctx.getLog().info("recovery manager {} starting: rebuilding from etcd and agent reports", incarnation);
 
@@ -296,6 +364,7 @@ public final class RecoveryManager {
                 .onMessage(SetMode.class, this::onSetModeWhileRebuilding)
                 .onMessage(CasDone.class, m -> Behaviors.same())
                 .onMessage(ModeWritten.class, this::onModeWritten)
+                .onMessage(JournalRead.class, m -> { onJournalRead(m); return maybeDegrade(); })
                 .onMessage(Replan.class, m -> {
                     replanQueued = false;
                     return Behaviors.same();
@@ -313,6 +382,10 @@ public final class RecoveryManager {
                 .onMessage(CasDone.class, this::onCasDone)
                 .onMessage(SetMode.class, this::onSetMode)
                 .onMessage(ModeWritten.class, this::onModeWritten)
+                .onMessage(JournalRead.class, m -> { onJournalRead(m); return Behaviors.same(); })
+                .onMessage(Journaled.class, this::onJournaled)
+                .onMessage(PingDone.class, this::onPingDone)
+                .onMessage(WrittenBack.class, this::onWrittenBack)
                 .onMessage(AssignmentsLoaded.class, m -> Behaviors.same())
                 .onMessage(ModeLoaded.class, m -> Behaviors.same())
                 .onMessage(LoadAgain.class, m -> Behaviors.same())
@@ -322,6 +395,7 @@ public final class RecoveryManager {
 
     private BehaviorBuilder<Command> common(BehaviorBuilder<Command> b) {
         return b.onMessage(GetStatus.class, m -> { m.replyTo().tell(snapshot()); return Behaviors.same(); })
+                .onMessage(JournalTrimmed.class, this::onJournalTrimmed)
                 .onMessage(ReplicasListed.class, m -> {
                     replicas = m.replicas();
                     publishStatus(true);
@@ -344,7 +418,7 @@ public final class RecoveryManager {
         if (m.error() != null) {
             storeFailed("loading assignments: " + CatalogKeeper.describe(m.error()));
             retryLoad();
-            return Behaviors.same();
+            return maybeDegrade();
         }
         if (!assignmentsLoaded) {
             assignmentsLoaded = true;
@@ -394,12 +468,23 @@ public final class RecoveryManager {
             return Behaviors.same();
         }
         if (m.allowStaleCatalog()) {
-            // the cached catalog may be used; assignments still need etcd (compare-and-set before every start)
+            // the cached catalog may be used; with etcd unreachable, assignments go to the journal
             allowStaleCatalog = true;
+            operatorRecovery = m.recovery();
+            if (canDegrade()) {
+                Behavior<Command> next = maybeDegrade();
+                m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, degradedMessage()));
+                return next;
+            }
         }
+        String why = m.allowStaleCatalog() && !storeOk && journalKeeper == null
+                ? " (stale catalog allowed, but etcd is unreachable and no assignment journal is configured: "
+                + "blackstart.coordinator.recovery.assignment-journal-file; nothing can be started until etcd answers)"
+                : m.allowStaleCatalog() && !journalProblem.isEmpty()
+                ? " (stale catalog allowed, but the assignment journal is unusable: " + journalProblem + ")"
+                : m.allowStaleCatalog() ? " (stale catalog allowed)" : "";
         m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy,
-                "rebuilding: the recovery manager is still reading etcd and the agents' reports; retry"
-                        + (m.allowStaleCatalog() ? " (stale catalog allowed)" : "")));
+                "rebuilding: the recovery manager is still reading etcd and the agents' reports; retry" + why));
         return maybeRun();
     }
 
@@ -473,6 +558,11 @@ public final class RecoveryManager {
         } else {
             broadcastMode();
         }
+        if (recorder == Recorder.ETCD && !unwritten.isEmpty()) {
+            ctx.getLog().info("{} journaled assignments of an earlier incarnation: writing them back to etcd before "
+                    + "planning", unwritten.size());
+            startWriteBack(now);
+        }
         replanSoon();
         publishStatus(true);
         return running();
@@ -532,7 +622,7 @@ public final class RecoveryManager {
         } else if (m.event() instanceof AgentEvent.StartOutcome o) {
             ctx.getLog().debug("start of {} on {} (attempt {}): {} {}", o.instanceId(), o.nodeId(), o.attempt(),
                     o.result(), o.detail() == null ? "" : o.detail());
-            if (o.result() != StartResult.STARTED && o.assignment() != book.expectedRevision(o.instanceId())) {
+            if (o.result() != StartResult.STARTED && !currentAssignment(o.instanceId(), o.assignment())) {
                 // the failure of a start this incarnation did not send (an earlier one did): not ours to count
                 ctx.getLog().debug("ignoring stale outcome of {} (assignment {})", o.instanceId(), o.assignment());
             } else {
@@ -676,6 +766,7 @@ public final class RecoveryManager {
         if (modeDirty && !modeWriteInFlight) {
             writeMode();
         }
+        tryStoreAgain(now);
         replanSoon();
         publishStatus(false);
         return Behaviors.same();
@@ -700,6 +791,9 @@ public final class RecoveryManager {
     }
 
     private void replan(long now) {
+        if (writingBack || (recorder == Recorder.ETCD && !unwritten.isEmpty())) {
+            return; // the journal goes back to etcd first: a plan now could contradict it
+        }
         List<Assignment> plan = ledger.plan(now);
         if (!plan.isEmpty()) {
             for (Ledger.HostView h : ledger.hosts()) {
@@ -707,6 +801,7 @@ public final class RecoveryManager {
                 p[0] = Math.max(p[0], h.outstanding());
             }
         }
+        List<AssignmentJournal.Entry> lines = new ArrayList<>();
         for (Assignment a : plan) {
             long hold = a.container().startTimeoutSeconds() * 1000L + settings.ledger().outcomeGraceMillis();
             String why = book.holdBack(a.instanceId(), a.nodeId(), hold, now);
@@ -715,8 +810,37 @@ public final class RecoveryManager {
                 continue;
             }
             AssignmentValue value = new AssignmentValue(a.nodeId(), a.attempt(), incarnation, now);
-            ctx.pipeToSelf(store.recordAssignment(a.instanceId(), value, book.expectedRevision(a.instanceId())),
-                    (res, err) -> new CasDone(a, value, res, err));
+            if (recorder == Recorder.JOURNAL) {
+                long seq = ++journalSeq;
+                journaling.put(seq, a);
+                lines.add(new AssignmentJournal.Entry(seq, a.instanceId(), value, book.expectedRevision(a.instanceId())));
+            } else {
+                ctx.pipeToSelf(store.recordAssignment(a.instanceId(), value, book.expectedRevision(a.instanceId())),
+                        (res, err) -> new CasDone(a, value, res, err));
+            }
+        }
+        if (!lines.isEmpty()) {
+            journalKeeper.tell(new JournalKeeper.Append(lines, journaledAdapter)); // one fsync for the whole plan
+        }
+    }
+
+    /** The start of a recorded assignment, if the ledger still wants it; {@code token} is echoed in its outcome. */
+    private void startRecorded(Assignment a, long token, long now) {
+        AgentSession s = agents.get(a.nodeId());
+        if (s == null) {
+            // the host went away while the record was written: the ledger already made the instance pending
+            ledger.assignmentConflict(a.instanceId(), a.nodeId(), "host gone", now);
+            return;
+        }
+        ledger.assignmentRecorded(a.instanceId(), a.nodeId(), token, now);
+        Ledger.InstanceView v = ledger.instance(a.instanceId());
+        if (v != null && v.state() == InstanceState.STARTING && a.nodeId().equals(v.nodeId())
+                && v.attempt() == a.attempt()) {
+            channel.send(s.ref(), new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(), token,
+                    a.attempt(), replyAddress));
+        } else {
+            // meanwhile no longer desired, or already running elsewhere: the record stays, no start is sent
+            ctx.getLog().debug("not starting {}: {}", a.instanceId(), v == null ? "no longer desired" : v.state());
         }
     }
 
@@ -726,25 +850,14 @@ public final class RecoveryManager {
         if (m.error() != null) {
             storeFailed("recording assignment: " + CatalogKeeper.describe(m.error()));
             ledger.assignmentConflict(a.instanceId(), a.nodeId(), "etcd: " + CatalogKeeper.describe(m.error()), now);
+            if (allowStaleCatalog && canJournal() && recorder == Recorder.ETCD) {
+                startJournaling(now, "recording an assignment failed (" + CatalogKeeper.describe(m.error()) + ")");
+            }
         } else if (m.result() instanceof CasResult.Recorded r) {
             storeOk();
             book.recorded(a.instanceId(), m.value(), r.modRevision(), now);
-            AgentSession s = agents.get(a.nodeId());
-            if (s == null) {
-                // the host went away while the record was written: the ledger already made the instance pending
-                ledger.assignmentConflict(a.instanceId(), a.nodeId(), "host gone", now);
-            } else {
-                ledger.assignmentRecorded(a.instanceId(), a.nodeId(), r.modRevision(), now);
-                Ledger.InstanceView v = ledger.instance(a.instanceId());
-                if (v != null && v.state() == InstanceState.STARTING && a.nodeId().equals(v.nodeId())
-                        && v.attempt() == a.attempt()) {
-                    channel.send(s.ref(), new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(),
-                            r.modRevision(), a.attempt(), replyAddress));
-                } else {
-                    // meanwhile no longer desired, or already running elsewhere: the record stays, no start is sent
-                    ctx.getLog().debug("not starting {}: {}", a.instanceId(), v == null ? "no longer desired" : v.state());
-                }
-            }
+            journalTokens.remove(a.instanceId());
+            startRecorded(a, r.modRevision(), now);
         } else if (m.result() instanceof CasResult.Conflict c) {
             storeOk();
             book.conflicted(a.instanceId(), c.current(), now);
@@ -765,10 +878,15 @@ public final class RecoveryManager {
             allowStaleCatalog = true;
             usableCatalog().ifPresent(c -> applyCatalog(c, now));
         }
+        if (m.allowStaleCatalog() && !storeOk && canJournal() && recorder == Recorder.ETCD) {
+            startJournaling(now, "operator command with the stale catalog allowed");
+        }
         if (m.recovery() != recovery || !ModeRecord.OPERATOR.equals(modeBy)) {
             switchMode(m.recovery(), ModeRecord.OPERATOR, now, "operator command");
         }
-        if (modeDirty || modeWriteInFlight) {
+        if (recorder == Recorder.JOURNAL) {
+            m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, degradedMessage()));
+        } else if (modeDirty || modeWriteInFlight) {
             pendingModeReplies.add(m.replyTo()); // answered once the mode is stored in etcd
         } else {
             m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "ok"));
@@ -907,7 +1025,243 @@ public final class RecoveryManager {
         }
         StatusSnapshot s = StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", modeName(), modeSince,
                 modeBy, now, ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);
+        if (degraded()) {
+            s = s.withDegraded(new StatusSnapshot.Degraded(writingBack || recorder == Recorder.ETCD ? "writing-back"
+                    : "journaling", degradedSince, latestCatalog == null ? 0 : latestCatalog.savedAtMillis(),
+                    journaledCount, unwritten.size() + journaling.size(), writtenBackCount, keptEtcdCount,
+                    degradedDetail));
+        }
         return rebuilding ? s : s.withTracking(TrackerFeed.observe(tracker, s, agents.values().stream()
                 .map(AgentSession::report).toList(), ledger.apps(), trackerInbox, now));
+    }
+
+    // ---------------------------------------------------------------- degraded recovery
+
+    private boolean degraded() {
+        return recorder == Recorder.JOURNAL || writingBack || !unwritten.isEmpty();
+    }
+
+    private boolean canJournal() {
+        return journalKeeper != null && journalRead && journalProblem.isEmpty();
+    }
+
+    /** Rebuilding with etcd unreachable and the stale catalog allowed: go on from the journal. */
+    private boolean canDegrade() {
+        return !assignmentsLoaded && !storeOk && allowStaleCatalog && canJournal();
+    }
+
+    private void onJournalRead(JournalRead m) {
+        journalRead = true;
+        JournalKeeper.ReadDone d = m.done();
+        if (d.error() != null) {
+            journalProblem = settings.assignmentJournal() + ": " + CatalogKeeper.describe(d.error());
+            ctx.getLog().error("assignment journal unreadable, no degraded recovery: {}", journalProblem);
+            return;
+        }
+        journalSeq = Math.max(journalSeq, d.contents().lastSeq());
+        unwritten.addAll(d.contents().entries());
+        if (d.contents().unreadableLines() > 0) {
+            ctx.getLog().warn("assignment journal {}: {} unreadable lines skipped (a torn last write?)",
+                    settings.assignmentJournal(), d.contents().unreadableLines());
+        }
+        if (!unwritten.isEmpty()) {
+            ctx.getLog().info("assignment journal {} holds {} assignments not yet written back to etcd",
+                    settings.assignmentJournal(), unwritten.size());
+        }
+    }
+
+    private Behavior<Command> maybeDegrade() {
+        if (!canDegrade()) {
+            return maybeRun();
+        }
+        long now = clock.getAsLong();
+        // the journal's assignments are this incarnation's knowledge in place of etcd's records: an earlier
+        // incarnation's starts may still be in flight, so the book holds back re-assigning them elsewhere
+        Map<String, AssignmentRecord> known = new HashMap<>();
+        for (AssignmentJournal.Entry e : unwritten) {
+            known.put(e.instanceId(), new AssignmentRecord(e.instanceId(), e.value(), e.baseRevision()));
+        }
+        book.loaded(known, now);
+        assignmentsLoaded = true;
+        modeLoaded = true;
+        startJournaling(now, "rebuilding: " + storeDetail);
+        if (operatorRecovery != null) {
+            switchMode(operatorRecovery, ModeRecord.OPERATOR, now, "operator command (etcd unreachable)");
+        }
+        return maybeRun();
+    }
+
+    /** What an operator is told while assignments are journaled. */
+    private String degradedMessage() {
+        long cachedAt = latestCatalog == null ? 0 : latestCatalog.savedAtMillis();
+        return "degraded: etcd down, recovering from catalog "
+                + (latestCatalog == null ? "(none yet)" : latestCatalog.source() == CatalogKeeper.Source.ETCD
+                ? "last loaded from etcd" : "cached at " + (cachedAt == 0 ? "an unknown time" : Instant.ofEpochMilli(cachedAt)))
+                + "; assignments are journaled to " + settings.assignmentJournal()
+                + " and written back when etcd answers (the mode is stored then)";
+    }
+
+    private void startJournaling(long now, String why) {
+        recorder = Recorder.JOURNAL;
+        if (degradedSince == 0) {
+            degradedSince = now;
+            journaledCount = 0;
+            writtenBackCount = 0;
+            keptEtcdCount = 0;
+        }
+        nextStoreTryMillis = now + storeTryBackoff.toMillis();
+        long cachedAt = latestCatalog == null ? 0 : latestCatalog.savedAtMillis();
+        ctx.getLog().warn("degraded recovery: etcd unreachable ({}); assignments go to the journal {}; catalog {}",
+                why, settings.assignmentJournal(), latestCatalog == null ? "not yet known"
+                        : latestCatalog.source() == CatalogKeeper.Source.CACHE ? "cached at "
+                        + (cachedAt == 0 ? "an unknown time" : Instant.ofEpochMilli(cachedAt)) : "from etcd");
+        publishStatus(true);
+    }
+
+    private Behavior<Command> onJournaled(Journaled m) {
+        long now = clock.getAsLong();
+        JournalKeeper.Appended d = m.done();
+        String before = degradedDetail;
+        for (AssignmentJournal.Entry e : d.entries()) {
+            Assignment a = journaling.remove(e.seq());
+            if (a == null) {
+                continue;
+            }
+            if (d.error() != null) {
+                degradedDetail = "journal " + settings.assignmentJournal() + ": " + CatalogKeeper.describe(d.error());
+                ledger.assignmentConflict(a.instanceId(), a.nodeId(), degradedDetail, now);
+                continue;
+            }
+            unwritten.add(e);
+            journaledCount++;
+            book.recorded(e.instanceId(), e.value(), e.baseRevision(), now);
+            journalTokens.put(e.instanceId(), -e.seq());
+            startRecorded(a, -e.seq(), now);
+        }
+        if (d.error() != null && !degradedDetail.equals(before)) { // logged once per distinct problem
+            ctx.getLog().error("writing the assignment journal failed, starts are not sent: {}", degradedDetail);
+        } else if (d.error() == null && !d.entries().isEmpty() && before.startsWith("journal ")) {
+            degradedDetail = "";
+            ctx.getLog().info("the assignment journal is writable again");
+        }
+        replanSoon();
+        publishStatus(false);
+        return Behaviors.same();
+    }
+
+    /** True if {@code token} (echoed in an outcome) is the instance's current assignment, in etcd or the journal. */
+    private boolean currentAssignment(String instanceId, long token) {
+        Long journaled = journalTokens.get(instanceId);
+        return journaled != null ? journaled == token : token == book.expectedRevision(instanceId);
+    }
+
+    /** On every tick: while journaling, ping etcd (with backoff); with journal entries to write back, do so. */
+    private void tryStoreAgain(long now) {
+        if (writingBack || pingInFlight || now < nextStoreTryMillis) {
+            return;
+        }
+        if (recorder == Recorder.JOURNAL) {
+            pingInFlight = true;
+            ctx.pipeToSelf(store.ping(), (ok, err) -> new PingDone(err));
+        } else if (!unwritten.isEmpty()) {
+            startWriteBack(now);
+        }
+    }
+
+    private Behavior<Command> onPingDone(PingDone m) {
+        pingInFlight = false;
+        long now = clock.getAsLong();
+        if (m.error() != null) {
+            storeFailed("ping: " + CatalogKeeper.describe(m.error()));
+            backOffStore(now);
+        } else {
+            ctx.getLog().info("etcd answers again: writing back {} journaled assignments", unwritten.size());
+            startWriteBack(now);
+        }
+        return Behaviors.same();
+    }
+
+    private void backOffStore(long now) {
+        nextStoreTryMillis = now + storeTryBackoff.toMillis();
+        storeTryBackoff = Duration.ofMillis(Math.min(settings.storeRetryBackoffMax().toMillis(),
+                Math.max(1, storeTryBackoff.toMillis() * 2)));
+    }
+
+    private void startWriteBack(long now) {
+        if (!journaling.isEmpty()) {
+            nextStoreTryMillis = now; // lines still being written: their fsync first, next tick
+            return;
+        }
+        writingBack = true;
+        Map<String, String> runningOn = new HashMap<>();
+        Set<String> desired = new HashSet<>();
+        ledger.forEachInstance((id, app, tier, state, node, attempt, failure) -> {
+            desired.add(id);
+            if (state.hasContainer() && node != null) {
+                runningOn.put(id, node);
+            }
+        });
+        ctx.spawnAnonymous(JournalWriteBack.create(store, unwritten, runningOn, desired, WRITE_BACK_ROUNDS,
+                ctx.messageAdapter(JournalWriteBack.Finished.class, WrittenBack::new)));
+        publishStatus(true);
+    }
+
+    private Behavior<Command> onWrittenBack(WrittenBack m) {
+        JournalWriteBack.Finished f = m.finished();
+        long now = clock.getAsLong();
+        writingBack = false;
+        Set<String> journaled = new HashSet<>();
+        unwritten.forEach(e -> journaled.add(e.instanceId()));
+        for (JournalWriteBack.Written w : f.written()) {
+            book.recorded(w.instanceId(), w.value(), w.modRevision(), now);
+            writtenBackCount++;
+        }
+        for (WriteBackPlan.Keep k : f.kept()) {
+            ctx.getLog().warn("write-back of {}: {}", k.instanceId(), k.why());
+            book.conflicted(k.instanceId(), Optional.of(k.current()), now);
+            keptEtcdCount++;
+        }
+        // what etcd holds for instances this journal did not touch (records of before the outage)
+        f.etcd().forEach((id, r) -> {
+            if (!journaled.contains(id)) {
+                book.conflicted(id, Optional.of(r), now);
+            }
+        });
+        if (f.error() != null) {
+            degradedDetail = "write-back: " + CatalogKeeper.describe(f.error());
+            storeFailed(degradedDetail);
+            ctx.getLog().warn("write-back of the assignment journal failed ({} of {} written); retrying: {}",
+                    f.written().size(), unwritten.size(), CatalogKeeper.describe(f.error()));
+            if (allowStaleCatalog && canJournal()) {
+                recorder = Recorder.JOURNAL;
+            }
+            backOffStore(now);
+        } else {
+            storeOk();
+            ctx.getLog().info("assignment journal written back: {} written, {} kept etcd's record, {} no longer "
+                    + "desired; assignments go to etcd again", f.written().size(), f.kept().size(), f.skipped().size());
+            unwritten.removeIf(e -> e.seq() <= f.throughSeq());
+            journalKeeper.tell(new JournalKeeper.Trim(f.throughSeq(), trimmedAdapter));
+            storeTryBackoff = settings.storeRetryBackoffMin();
+            degradedDetail = "";
+            if (unwritten.isEmpty()) {
+                recorder = Recorder.ETCD;
+                degradedSince = 0;
+                if (latestCatalog != null && latestCatalog.source() == CatalogKeeper.Source.ETCD) {
+                    allowStaleCatalog = false; // the operator's allowance was for this outage
+                }
+            }
+        }
+        replanSoon();
+        publishStatus(true);
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onJournalTrimmed(JournalTrimmed m) {
+        if (m.done().error() != null) {
+            // the entries stay in the file: a later incarnation writes them back again, finding etcd's records
+            ctx.getLog().warn("trimming the assignment journal failed: {}", CatalogKeeper.describe(m.done().error()));
+        }
+        return Behaviors.same();
     }
 }

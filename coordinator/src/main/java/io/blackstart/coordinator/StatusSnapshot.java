@@ -29,20 +29,32 @@ import java.util.Map;
  * @param tracking    the recovery tracker's view (timeline, downtime, running curve); {@link TrackerView#EMPTY}
  *                    when none
  * @param rejectedTotal all rejected app documents ({@code rejected} lists at most catalog.status-rejected)
+ * @param degraded    degraded recovery (etcd down, assignments journaled locally); {@link Degraded#NONE} when not
  */
 public record StatusSnapshot(String phase, String mode, long modeSince, String modeBy, long generatedAt, Counts total,
                              Map<String, Counts> tiers, List<SpecError> rejected, boolean etcdOk, String etcdDetail,
                              String catalogSource, List<HostStatus> hosts, List<InstanceStatus> instances,
-                             double throughputPerSecond, long etaSeconds, TrackerView tracking, int rejectedTotal)
+                             double throughputPerSecond, long etaSeconds, TrackerView tracking, int rejectedTotal,
+                             Degraded degraded)
         implements CborSerializable {
 
     public StatusSnapshot {
+        degraded = degraded == null ? Degraded.NONE : degraded;
         tiers = Map.copyOf(tiers);
         rejected = List.copyOf(rejected);
         hosts = List.copyOf(hosts);
         instances = List.copyOf(instances);
         tracking = tracking == null ? TrackerView.EMPTY : tracking;
         rejectedTotal = Math.max(rejectedTotal, rejected.size());
+    }
+
+    /** Not degraded. */
+    public StatusSnapshot(String phase, String mode, long modeSince, String modeBy, long generatedAt, Counts total,
+                          Map<String, Counts> tiers, List<SpecError> rejected, boolean etcdOk, String etcdDetail,
+                          String catalogSource, List<HostStatus> hosts, List<InstanceStatus> instances,
+                          double throughputPerSecond, long etaSeconds, TrackerView tracking, int rejectedTotal) {
+        this(phase, mode, modeSince, modeBy, generatedAt, total, tiers, rejected, etcdOk, etcdDetail, catalogSource,
+                hosts, instances, throughputPerSecond, etaSeconds, tracking, rejectedTotal, Degraded.NONE);
     }
 
     /** Every rejected document listed. */
@@ -67,7 +79,35 @@ public record StatusSnapshot(String phase, String mode, long modeSince, String m
     public StatusSnapshot withTracking(TrackerView view) {
         return new StatusSnapshot(phase, mode, modeSince, modeBy, generatedAt, total, tiers, rejected, etcdOk,
                 etcdDetail, catalogSource, hosts, instances, view.startsPerSecond(), view.etaSeconds(), view,
-                rejectedTotal);
+                rejectedTotal, degraded);
+    }
+
+    /** This snapshot with the degraded-recovery state {@code d}. */
+    public StatusSnapshot withDegraded(Degraded d) {
+        return new StatusSnapshot(phase, mode, modeSince, modeBy, generatedAt, total, tiers, rejected, etcdOk,
+                etcdDetail, catalogSource, hosts, instances, throughputPerSecond, etaSeconds, tracking, rejectedTotal, d);
+    }
+
+    /**
+     * Degraded recovery: etcd has no quorum and an operator allowed the stale catalog, so assignments go to the
+     * local journal ({@code journaling}) until etcd answers and they are written back ({@code writing-back}).
+     *
+     * @param state           {@code journaling}, {@code writing-back}, or empty when not degraded
+     * @param sinceMillis     epoch millis degraded recovery began
+     * @param catalogCachedAt epoch millis the catalog in use was cached (0: unknown)
+     * @param journaled       assignments journaled since it began
+     * @param pending         journaled assignments not yet written back
+     * @param writtenBack     assignments written back to etcd since it began
+     * @param keptEtcd        write-back conflicts resolved in etcd's favour (its record stood)
+     * @param detail          the last write-back or journal problem (empty if none)
+     */
+    public record Degraded(String state, long sinceMillis, long catalogCachedAt, int journaled, int pending,
+                           int writtenBack, int keptEtcd, String detail) implements CborSerializable {
+        public static final Degraded NONE = new Degraded("", 0, 0, 0, 0, 0, 0, "");
+
+        public boolean active() {
+            return !state.isEmpty();
+        }
     }
 
     /**
