@@ -21,9 +21,10 @@ import java.util.function.Predicate;
  *   <li>etcd's record is absent or still the one the journal entry was based on (no one wrote it meanwhile): the
  *       journaled assignment is written by compare-and-set against that revision ({@link Write}) — naming the node
  *       the container runs on if the agents report it elsewhere (a container that exists wins over a plan);</li>
- *   <li>someone wrote the record meanwhile: if a container of the instance runs on a node other than the record's,
- *       that node is written against the record's current revision (the container that exists wins); else etcd's
- *       record stands ({@link Keep}), and is what the recovery manager knows from then on.</li>
+ *   <li>someone wrote the record meanwhile (or it predates an outage in which this incarnation never read etcd):
+ *       if it names the host the assignment targets, or a container of the instance runs on a host other than the
+ *       record's, that host is written against the record's current revision (the container that exists wins);
+ *       else etcd's record stands ({@link Keep}), and is what the recovery manager knows from then on.</li>
  * </ul>
  * A second container of one instance, if any, is stopped by the ledger from the agents' reports, not here.
  */
@@ -72,23 +73,21 @@ final class WriteBackPlan {
             }
             AssignmentRecord current = etcd.get(id);
             Optional<String> running = runningOn.apply(id);
+            String target = running.orElse(e.value().node());
+            AssignmentValue v = target.equals(e.value().node()) ? e.value()
+                    : new AssignmentValue(target, e.value().attempt(), e.value().coordinator(), e.value().atMillis());
+            String where = target.equals(e.value().node()) ? "" : "; its container runs on " + target;
             if (current == null || current.modRevision() == e.baseRevision()) {
-                AssignmentValue v = e.value();
-                String why = "journaled";
-                if (running.isPresent() && !running.get().equals(v.node())) {
-                    v = new AssignmentValue(running.get(), v.attempt(), v.coordinator(), v.atMillis());
-                    why = "journaled; its container runs on " + running.get();
-                }
-                steps.add(new Write(id, v, current == null ? 0 : current.modRevision(), why));
-            } else if (running.isPresent() && !running.get().equals(current.value().node())) {
-                AssignmentValue v = new AssignmentValue(running.get(), e.value().attempt(), e.value().coordinator(),
-                        e.value().atMillis());
+                steps.add(new Write(id, v, current == null ? 0 : current.modRevision(), "journaled" + where));
+            } else if (current.value().node().equals(target)) {
+                // written meanwhile (or before an outage this incarnation never read etcd in), naming the same host
+                steps.add(new Write(id, v, current.modRevision(), "journaled; etcd's record names the same host"));
+            } else if (running.isPresent()) {
                 steps.add(new Write(id, v, current.modRevision(), "etcd names " + current.value().node()
-                        + " (written by " + current.value().coordinator() + "), but its container runs on "
-                        + running.get()));
+                        + " (written by " + current.value().coordinator() + "), but its container runs on " + target));
             } else {
                 steps.add(new Keep(id, current, "etcd's record changed meanwhile (now " + current.value().node()
-                        + " by " + current.value().coordinator() + ")"));
+                        + " by " + current.value().coordinator() + ") and no container of it is reported"));
             }
         }
         return steps;

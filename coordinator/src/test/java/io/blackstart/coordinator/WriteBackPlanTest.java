@@ -67,8 +67,12 @@ class WriteBackPlanTest {
         Map<String, AssignmentRecord> now = Map.of("web-0", etcd("web-0", "b", 12));
         var kept = plan(List.of(journaled(1, "web-0", "a", 7)), now, Map.of(), Set.of("web-0"));
         assertEquals(12, assertInstanceOf(WriteBackPlan.Keep.class, kept.get(0)).current().modRevision());
-        var keptSame = plan(List.of(journaled(1, "web-0", "a", 7)), now, Map.of("web-0", "b"), Set.of("web-0"));
-        assertInstanceOf(WriteBackPlan.Keep.class, keptSame.get(0));
+        var same = plan(List.of(journaled(1, "web-0", "b", 7)), now, Map.of(), Set.of("web-0"));
+        var refreshed = assertInstanceOf(WriteBackPlan.Write.class, same.get(0));
+        assertEquals("b", refreshed.value().node(), "etcd already names the host: refreshed, not a conflict");
+        assertEquals(12, refreshed.expectedRevision());
+        var runsThere = plan(List.of(journaled(1, "web-0", "a", 7)), now, Map.of("web-0", "b"), Set.of("web-0"));
+        assertEquals("b", assertInstanceOf(WriteBackPlan.Write.class, runsThere.get(0)).value().node());
 
         var won = plan(List.of(journaled(1, "web-0", "a", 7)), now, Map.of("web-0", "a"), Set.of("web-0"));
         var w = assertInstanceOf(WriteBackPlan.Write.class, won.get(0));

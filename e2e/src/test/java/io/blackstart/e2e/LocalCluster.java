@@ -28,9 +28,17 @@ final class LocalCluster implements AutoCloseable {
     final int basePort;
     final Path runDir;
     private final int agents;
+    /** The etcd members the cluster uses (comma-separated client URLs). */
+    final String etcd;
 
     LocalCluster(int agents) throws IOException {
+        this(agents, ETCD);
+    }
+
+    /** With the etcd members at {@code etcd} (comma-separated client URLs) instead of the CI's etcd. */
+    LocalCluster(int agents, String etcd) throws IOException {
         this.agents = agents;
+        this.etcd = etcd;
         this.runDir = Files.createTempDirectory("bs-e2e-run");
         // cluster.sh uses apiPort.. and basePort.. for up to 3 coordinators: two ranges that must not overlap (a
         // closed probe socket's port can be handed out again, and once the API got the Artery port of its own node)
@@ -56,6 +64,9 @@ final class LocalCluster implements AutoCloseable {
     LocalCluster up(List<String> options) {
         List<String> cmd = new ArrayList<>(List.of("deploy/local/cluster.sh", "up", "--agents", "" + agents,
                 "--prefix", prefix, "--api-port", "" + apiPort, "--base-port", "" + basePort));
+        if (!etcd.equals(ETCD)) {
+            cmd.addAll(List.of("--etcd", etcd));
+        }
         cmd.addAll(options);
         Shell.Result r = Shell.run(Duration.ofSeconds(150), env(), cmd);
         if (r.exitCode() != 0) {
@@ -87,11 +98,11 @@ final class LocalCluster implements AutoCloseable {
     }
 
     void etcdPut(String key, String value) {
-        Shell.run("etcdctl", "--endpoints=" + ETCD, "put", prefix + key, value).orFail("etcdctl put " + key);
+        Shell.run("etcdctl", "--endpoints=" + etcd, "put", prefix + key, value).orFail("etcdctl put " + key);
     }
 
     void etcdDelete(String key) {
-        Shell.run("etcdctl", "--endpoints=" + ETCD, "del", prefix + key).orFail("etcdctl del " + key);
+        Shell.run("etcdctl", "--endpoints=" + etcd, "del", prefix + key).orFail("etcdctl del " + key);
     }
 
     /** Containers with label io.blackstart.app=APP: one line "name instance node state" each. */
@@ -116,7 +127,8 @@ final class LocalCluster implements AutoCloseable {
         try {
             down();
         } finally {
-            Shell.run("etcdctl", "--endpoints=" + ETCD, "del", "--prefix", prefix + "/");
+            Shell.run(Duration.ofSeconds(20), Map.of(), List.of("etcdctl", "--endpoints=" + etcd, "--command-timeout=5s",
+                    "del", "--prefix", prefix + "/"));
         }
     }
 
