@@ -40,6 +40,10 @@ public final class Metrics {
         gauge("blackstart.apps.desired", "apps with desired instances", s -> s.tracking().appsDesired());
         gauge("blackstart.apps.running", "apps whose every instance runs", s -> s.tracking().appsRunning());
         gauge("blackstart.hosts.reporting", "hosts whose agent reports", s -> s.hosts().size());
+        gauge("blackstart.degraded", "1 while assignments are journaled locally or written back (etcd down)",
+                s -> s.degraded().active() ? 1 : 0);
+        gauge("blackstart.journal.pending.assignments", "journaled assignments not yet written back to etcd",
+                s -> s.degraded().pending());
         gauge("blackstart.status.age.seconds", "age of this node's status snapshot",
                 s -> Math.max(0, System.currentTimeMillis() - s.generatedAt()) / 1000.0);
         instances = MultiGauge.builder("blackstart.instances").description("instances per tier and state")

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What operators read in the status JSON (and the dashboard's banner, and `blackstart status`) while degraded. */
 @Timeout(30)
@@ -39,5 +40,17 @@ class DegradedStatusJsonTest {
         assertEquals("degraded: writing 2 journaled assignments back to etcd", d.path("message").asText());
         assertFalse(HttpApi.statusJson(snapshot()).has("degraded"));
         assertFalse(HttpApi.statusJson(snapshot().withDegraded(StatusSnapshot.Degraded.NONE)).has("degraded"));
+    }
+
+    @Test
+    void metricsTellDegradedAndPendingWriteBack() {
+        StatusBoard board = new StatusBoard();
+        Metrics metrics = new Metrics(board);
+        board.set(snapshot().withDegraded(new StatusSnapshot.Degraded("journaling", 1, 0, 7, 5, 2, 0, "")));
+        String text = metrics.scrape();
+        assertTrue(text.contains("blackstart_degraded 1.0"), text);
+        assertTrue(text.contains("blackstart_journal_pending_assignments 5.0"), text);
+        board.set(snapshot());
+        assertTrue(metrics.scrape().contains("blackstart_degraded 0.0"));
     }
 }
