@@ -22,12 +22,16 @@ import java.util.Set;
  * compare-and-set that lost (someone wrote the key after the load) loads and decides again, at most
  * {@code maxRounds} times in all; a record still changing after that stands as etcd has it. Answers once with
  * {@link Finished} and stops. A store error ends it at once with the error (the journal is kept, the recovery
- * manager tries again later); every store call is bounded by the store's call timeout.
+ * manager tries again later); every store call is bounded by the store's call timeout, and at most
+ * {@link #MAX_IN_FLIGHT} compare-and-sets are outstanding at once (a journal of a whole fleet's recovery must not
+ * open a hundred thousand etcd calls at once).
  */
 final class JournalWriteBack {
 
     private JournalWriteBack() {
     }
+
+    static final int MAX_IN_FLIGHT = 128;
 
     interface Command {
     }
@@ -86,6 +90,7 @@ final class JournalWriteBack {
         private final Map<String, AssignmentRecord> lostTo = new HashMap<>();
         private int round;
         private int outstanding;
+        private final java.util.ArrayDeque<WriteBackPlan.Write> queued = new java.util.ArrayDeque<>();
 
         Round(ActorContext<Command> ctx, DesiredStateStore store, List<AssignmentJournal.Entry> entries,
               Map<String, String> runningOn, Set<String> desired, int maxRounds, ActorRef<Finished> replyTo) {
@@ -129,16 +134,24 @@ final class JournalWriteBack {
             lost.clear();
             for (WriteBackPlan.Step s : steps) {
                 if (s instanceof WriteBackPlan.Write w) {
-                    outstanding++;
-                    ctx.pipeToSelf(store.recordAssignment(w.instanceId(), w.value(), w.expectedRevision()),
-                            (r, err) -> new CasDone(w, r, err));
+                    queued.add(w);
                 } else if (s instanceof WriteBackPlan.Keep k) {
                     kept.put(k.instanceId(), k);
                 } else {
                     skipped.add(s.instanceId());
                 }
             }
+            sendQueued();
             return outstanding == 0 ? roundDone() : Behaviors.same();
+        }
+
+        private void sendQueued() {
+            while (outstanding < MAX_IN_FLIGHT && !queued.isEmpty()) {
+                WriteBackPlan.Write w = queued.poll();
+                outstanding++;
+                ctx.pipeToSelf(store.recordAssignment(w.instanceId(), w.value(), w.expectedRevision()),
+                        (r, err) -> new CasDone(w, r, err));
+            }
         }
 
         private Behavior<Command> onCasDone(CasDone m) {
@@ -152,6 +165,7 @@ final class JournalWriteBack {
                 lost.add(m.step().instanceId());
                 c.current().ifPresent(cur -> lostTo.put(cur.instanceId(), cur));
             }
+            sendQueued();
             return outstanding == 0 ? roundDone() : Behaviors.same();
         }
 
