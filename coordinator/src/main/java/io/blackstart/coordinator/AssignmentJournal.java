@@ -72,13 +72,39 @@ final class AssignmentJournal {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        boolean created = !Files.exists(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            if (size > 0) {
+                // a torn last line (a crash mid-write) must not swallow the first new entry: end it first
+                ByteBuffer last = ByteBuffer.allocate(1);
+                ch.read(last, size - 1);
+                if (last.get(0) != '\n') {
+                    lines.insert(0, '\n');
+                }
+            }
             ByteBuffer buf = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+            long at = size;
             while (buf.hasRemaining()) {
-                ch.write(buf);
+                at += ch.write(buf, at);
             }
             ch.force(true);
+        }
+        if (created) {
+            syncDirectory(dir); // the new file's name survives a power loss too
+        }
+    }
+
+    /** Forces a directory's entries (a created, renamed or deleted file) to the device, where the OS allows it. */
+    private static void syncDirectory(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // not every file system lets a directory be opened or forced; the file's own data is forced regardless
         }
     }
 
@@ -106,11 +132,12 @@ final class AssignmentJournal {
     /** Keeps only the entries with a sequence number above {@code seq} (removes the file when none is left). */
     void retainAfter(long seq) throws IOException {
         List<Entry> rest = read().entries().stream().filter(e -> e.seq() > seq).toList();
+        Path dir = file.toAbsolutePath().getParent();
         if (rest.isEmpty()) {
             Files.deleteIfExists(file);
+            syncDirectory(dir);
             return;
         }
-        Path dir = file.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
         StringBuilder lines = new StringBuilder();
         rest.forEach(e -> lines.append(toLine(e)).append('\n'));
@@ -122,6 +149,7 @@ final class AssignmentJournal {
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(dir);
     }
 
     static String toLine(Entry e) {

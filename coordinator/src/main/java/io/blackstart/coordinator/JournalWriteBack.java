@@ -48,10 +48,11 @@ final class JournalWriteBack {
      * @param skipped    instances no longer desired (nothing written)
      * @param etcd       etcd's assignment records as last loaded (for the recovery manager's book)
      * @param throughSeq the highest journal sequence number this write-back covered
+     * @param round      the caller's number of this write-back
      * @param error      non-null: failed, nothing of the journal may be dropped
      */
     record Finished(List<Written> written, List<WriteBackPlan.Keep> kept, List<String> skipped,
-                    Map<String, AssignmentRecord> etcd, long throughSeq, Throwable error) {
+                    Map<String, AssignmentRecord> etcd, long throughSeq, long round, Throwable error) {
     }
 
     private record Loaded(Map<String, AssignmentRecord> records, Throwable error) implements Command {
@@ -66,10 +67,10 @@ final class JournalWriteBack {
      * @param desired   the desired instance ids (a snapshot)
      */
     static Behavior<Command> create(DesiredStateStore store, List<AssignmentJournal.Entry> entries,
-                                    Map<String, String> runningOn, Set<String> desired, int maxRounds,
+                                    Map<String, String> runningOn, Set<String> desired, int maxRounds, long round,
                                     ActorRef<Finished> replyTo) {
         return Behaviors.setup(ctx -> new JournalWriteBack.Round(ctx, store, List.copyOf(entries), Map.copyOf(runningOn),
-                Set.copyOf(desired), maxRounds, replyTo).start());
+                Set.copyOf(desired), maxRounds, round, replyTo).start());
     }
 
     private static final class Round {
@@ -80,6 +81,7 @@ final class JournalWriteBack {
         private final Set<String> desired;
         private final int maxRounds;
         private final ActorRef<Finished> replyTo;
+        private final long callerRound;
         private final long throughSeq;
         private final List<Written> written = new ArrayList<>();
         private final Map<String, WriteBackPlan.Keep> kept = new HashMap<>();
@@ -93,7 +95,9 @@ final class JournalWriteBack {
         private final java.util.ArrayDeque<WriteBackPlan.Write> queued = new java.util.ArrayDeque<>();
 
         Round(ActorContext<Command> ctx, DesiredStateStore store, List<AssignmentJournal.Entry> entries,
-              Map<String, String> runningOn, Set<String> desired, int maxRounds, ActorRef<Finished> replyTo) {
+              Map<String, String> runningOn, Set<String> desired, int maxRounds, long callerRound,
+              ActorRef<Finished> replyTo) {
+            this.callerRound = callerRound;
             this.ctx = ctx;
             this.store = store;
             this.entries = entries;
@@ -178,17 +182,19 @@ final class JournalWriteBack {
             }
             for (String id : lost) {
                 AssignmentRecord cur = lostTo.get(id);
-                if (cur != null) {
-                    kept.put(id, new WriteBackPlan.Keep(id, cur, "etcd's record kept changing ("
-                            + maxRounds + " rounds)"));
+                if (cur == null) {
+                    // neither written nor a record to keep: the journal must keep its entry, so the round fails
+                    return fail(new IllegalStateException("the record of " + id + " kept changing for " + maxRounds
+                            + " rounds"));
                 }
+                kept.put(id, new WriteBackPlan.Keep(id, cur, "etcd's record kept changing (" + maxRounds + " rounds)"));
             }
-            replyTo.tell(new Finished(written, List.copyOf(kept.values()), skipped, etcd, throughSeq, null));
+            replyTo.tell(new Finished(written, List.copyOf(kept.values()), skipped, etcd, throughSeq, callerRound, null));
             return Behaviors.stopped();
         }
 
         private Behavior<Command> fail(Throwable error) {
-            replyTo.tell(new Finished(written, List.copyOf(kept.values()), skipped, etcd, throughSeq, error));
+            replyTo.tell(new Finished(written, List.copyOf(kept.values()), skipped, etcd, throughSeq, callerRound, error));
             return Behaviors.stopped();
         }
     }

@@ -182,6 +182,9 @@ public final class RecoveryManager {
     private record WrittenBack(JournalWriteBack.Finished finished) implements Command {
     }
 
+    private record WriteBackStopped(long round) implements Command {
+    }
+
     /** Where new assignments are recorded. */
     private enum Recorder { ETCD, JOURNAL }
 
@@ -285,6 +288,14 @@ public final class RecoveryManager {
     private final Map<String, Long> journalTokens = new HashMap<>();
     private Recorder recorder = Recorder.ETCD;
     private boolean writingBack;
+    private long writeBackRound;
+    /** A write-back waits for journal lines being written; meanwhile nothing new is journaled. */
+    private boolean writeBackWanted;
+    /**
+     * The operator's stale-catalog allowance is for one outage: journaling may begin only while it stands, and it
+     * ends with the next successful etcd call made while assignments go to etcd.
+     */
+    private boolean journalAllowed;
     private boolean pingInFlight;
     private long nextStoreTryMillis;
     private Duration storeTryBackoff;
@@ -360,7 +371,7 @@ public final class RecoveryManager {
                 .onMessage(SettleTimeout.class, m -> { settled = true; return maybeRun(); })
                 .onMessage(CatalogChanged.class, m -> { latestCatalog = m.update(); return maybeRun(); })
                 .onMessage(AgentsListed.class, m -> { onListed(m.agents()); return maybeRun(); })
-                .onMessage(Tick.class, m -> { publishStatus(false); return Behaviors.same(); })
+                .onMessage(Tick.class, m -> { publishStatus(false); return maybeRun(); })
                 .onMessage(SetMode.class, this::onSetModeWhileRebuilding)
                 .onMessage(CasDone.class, m -> Behaviors.same())
                 .onMessage(ModeWritten.class, this::onModeWritten)
@@ -386,6 +397,7 @@ public final class RecoveryManager {
                 .onMessage(Journaled.class, this::onJournaled)
                 .onMessage(PingDone.class, this::onPingDone)
                 .onMessage(WrittenBack.class, this::onWrittenBack)
+                .onMessage(WriteBackStopped.class, this::onWriteBackStopped)
                 .onMessage(AssignmentsLoaded.class, m -> Behaviors.same())
                 .onMessage(ModeLoaded.class, m -> Behaviors.same())
                 .onMessage(LoadAgain.class, m -> Behaviors.same())
@@ -470,6 +482,7 @@ public final class RecoveryManager {
         if (m.allowStaleCatalog()) {
             // the cached catalog may be used; with etcd unreachable, assignments go to the journal
             allowStaleCatalog = true;
+            journalAllowed = true;
             operatorRecovery = m.recovery();
             if (canDegrade()) {
                 Behavior<Command> next = maybeDegrade();
@@ -541,10 +554,14 @@ public final class RecoveryManager {
 
     private Behavior<Command> maybeRun() {
         Optional<Catalog> catalog = usableCatalog();
-        if (!assignmentsLoaded || !modeLoaded || catalog.isEmpty() || !(settled || everyListedAgentReported())) {
-            return Behaviors.same();
+        if (!assignmentsLoaded || !modeLoaded || catalog.isEmpty() || !(settled || everyListedAgentReported())
+                || (journalKeeper != null && !journalRead)) {
+            return Behaviors.same(); // the journal must be read first: its entries go back to etcd before planning
         }
         long now = clock.getAsLong();
+        if (recorder == Recorder.JOURNAL && startsStillInFlight(catalog.get(), now)) {
+            return Behaviors.same(); // re-checked on every report and tick
+        }
         timers.cancel(SettleTimeout.INSTANCE);
         applyCatalog(catalog.get(), now);
         for (AgentSession s : List.copyOf(agents.values())) {
@@ -791,7 +808,7 @@ public final class RecoveryManager {
     }
 
     private void replan(long now) {
-        if (writingBack || (recorder == Recorder.ETCD && !unwritten.isEmpty())) {
+        if (writingBack || writeBackWanted || (recorder == Recorder.ETCD && !unwritten.isEmpty())) {
             return; // the journal goes back to etcd first: a plan now could contradict it
         }
         List<Assignment> plan = ledger.plan(now);
@@ -850,7 +867,7 @@ public final class RecoveryManager {
         if (m.error() != null) {
             storeFailed("recording assignment: " + CatalogKeeper.describe(m.error()));
             ledger.assignmentConflict(a.instanceId(), a.nodeId(), "etcd: " + CatalogKeeper.describe(m.error()), now);
-            if (allowStaleCatalog && canJournal() && recorder == Recorder.ETCD) {
+            if (journalAllowed && canJournal() && recorder == Recorder.ETCD) {
                 startJournaling(now, "recording an assignment failed (" + CatalogKeeper.describe(m.error()) + ")");
             }
         } else if (m.result() instanceof CasResult.Recorded r) {
@@ -877,6 +894,9 @@ public final class RecoveryManager {
         if (m.allowStaleCatalog() && !allowStaleCatalog) {
             allowStaleCatalog = true;
             usableCatalog().ifPresent(c -> applyCatalog(c, now));
+        }
+        if (m.allowStaleCatalog()) {
+            journalAllowed = true;
         }
         if (m.allowStaleCatalog() && !storeOk && canJournal() && recorder == Recorder.ETCD) {
             startJournaling(now, "operator command with the stale catalog allowed");
@@ -982,6 +1002,9 @@ public final class RecoveryManager {
     private void storeOk() {
         storeOk = true;
         storeDetail = "";
+        if (recorder == Recorder.ETCD && !writingBack) {
+            journalAllowed = false;
+        }
     }
 
     static HostReport toHostReport(AgentEvent.AgentReport r, List<io.blackstart.protocol.wire.ContainerInfo> containers,
@@ -1047,7 +1070,7 @@ public final class RecoveryManager {
 
     /** Rebuilding with etcd unreachable and the stale catalog allowed: go on from the journal. */
     private boolean canDegrade() {
-        return !assignmentsLoaded && !storeOk && allowStaleCatalog && canJournal();
+        return !assignmentsLoaded && !storeOk && allowStaleCatalog && journalAllowed && canJournal();
     }
 
     private void onJournalRead(JournalRead m) {
@@ -1058,7 +1081,8 @@ public final class RecoveryManager {
             ctx.getLog().error("assignment journal unreadable, no degraded recovery: {}", journalProblem);
             return;
         }
-        journalSeq = Math.max(journalSeq, d.contents().lastSeq());
+        // sequence numbers (and so the start tokens -seq) stay unique across incarnations and emptied journals
+        journalSeq = Math.max(Math.max(journalSeq, d.contents().lastSeq()), clock.getAsLong() * 1000);
         unwritten.addAll(d.contents().entries());
         if (d.contents().unreadableLines() > 0) {
             ctx.getLog().warn("assignment journal {}: {} unreadable lines skipped (a torn last write?)",
@@ -1144,9 +1168,33 @@ public final class RecoveryManager {
             degradedDetail = "";
             ctx.getLog().info("the assignment journal is writable again");
         }
+        if (writeBackWanted && journaling.isEmpty()) {
+            writeBackWanted = false;
+            startWriteBack(now);
+        }
         replanSoon();
         publishStatus(false);
         return Behaviors.same();
+    }
+
+    /**
+     * A degraded rebuild knows no etcd records: a start an earlier incarnation sent may still be under way on a host
+     * without its container showing yet. Until no reporting host has a start in flight — or the longest start
+     * timeout plus the outcome grace has passed since degraded recovery began — nothing is planned.
+     */
+    private boolean startsStillInFlight(Catalog catalog, long now) {
+        int busy = (int) agents.values().stream().filter(s -> s.report().startsInFlight() > 0).count();
+        if (busy == 0) {
+            return false;
+        }
+        long longest = catalog.apps().values().stream().mapToLong(a -> a.startTimeoutSeconds() * 1000L).max().orElse(0)
+                + settings.ledger().outcomeGraceMillis();
+        if (now - degradedSince >= longest) {
+            return false;
+        }
+        ctx.getLog().info("degraded rebuild: {} hosts still run starts of an earlier incarnation; waiting up to {} ms",
+                busy, degradedSince + longest - now);
+        return true;
     }
 
     /** True if {@code token} (echoed in an outcome) is the instance's current assignment, in etcd or the journal. */
@@ -1189,26 +1237,43 @@ public final class RecoveryManager {
 
     private void startWriteBack(long now) {
         if (!journaling.isEmpty()) {
-            nextStoreTryMillis = now; // lines still being written: their fsync first, next tick
+            writeBackWanted = true; // lines still being written: their fsync first (onJournaled starts it)
             return;
         }
         writingBack = true;
+        long round = ++writeBackRound;
         Map<String, String> runningOn = new HashMap<>();
         Set<String> desired = new HashSet<>();
         ledger.forEachInstance((id, app, tier, state, node, attempt, failure) -> {
             desired.add(id);
-            if (state.hasContainer() && node != null) {
+            // a container there, or a journaled start under way there: the host the record must name
+            if ((state.hasContainer() || state == InstanceState.STARTING) && node != null) {
                 runningOn.put(id, node);
             }
         });
-        ctx.spawnAnonymous(JournalWriteBack.create(store, unwritten, runningOn, desired, WRITE_BACK_ROUNDS,
+        ActorRef<JournalWriteBack.Command> child = ctx.spawnAnonymous(JournalWriteBack.create(store, unwritten,
+                runningOn, desired, WRITE_BACK_ROUNDS, round,
                 ctx.messageAdapter(JournalWriteBack.Finished.class, WrittenBack::new)));
+        ctx.watchWith(child, new WriteBackStopped(round));
         publishStatus(true);
+    }
+
+    private Behavior<Command> onWriteBackStopped(WriteBackStopped m) {
+        if (writingBack && m.round() == writeBackRound) {
+            // it stopped without answering (a bug, an exception): planning must not stay paused
+            ctx.getLog().error("write-back {} stopped without an answer; retrying later", m.round());
+            return onWrittenBack(new WrittenBack(new JournalWriteBack.Finished(List.of(), List.of(), List.of(), Map.of(),
+                    0, m.round(), new IllegalStateException("the write-back stopped without an answer"))));
+        }
+        return Behaviors.same();
     }
 
     private Behavior<Command> onWrittenBack(WrittenBack m) {
         JournalWriteBack.Finished f = m.finished();
         long now = clock.getAsLong();
+        if (!writingBack || f.round() != writeBackRound) {
+            return Behaviors.same(); // a round given up on
+        }
         writingBack = false;
         Set<String> journaled = new HashSet<>();
         unwritten.forEach(e -> journaled.add(e.instanceId()));
@@ -1217,9 +1282,10 @@ public final class RecoveryManager {
             writtenBackCount++;
         }
         for (WriteBackPlan.Keep k : f.kept()) {
-            ctx.getLog().warn("write-back of {}: {}", k.instanceId(), k.why());
+            if (keptEtcdCount++ < 20) { // a summary follows; a fleet-sized journal must not log a line per instance
+                ctx.getLog().warn("write-back of {}: {}", k.instanceId(), k.why());
+            }
             book.conflicted(k.instanceId(), Optional.of(k.current()), now);
-            keptEtcdCount++;
         }
         // what etcd holds for instances this journal did not touch (records of before the outage)
         f.etcd().forEach((id, r) -> {
@@ -1232,7 +1298,7 @@ public final class RecoveryManager {
             storeFailed(degradedDetail);
             ctx.getLog().warn("write-back of the assignment journal failed ({} of {} written); retrying: {}",
                     f.written().size(), unwritten.size(), CatalogKeeper.describe(f.error()));
-            if (allowStaleCatalog && canJournal()) {
+            if (journalAllowed && canJournal()) {
                 recorder = Recorder.JOURNAL;
             }
             backOffStore(now);
@@ -1247,8 +1313,9 @@ public final class RecoveryManager {
             if (unwritten.isEmpty()) {
                 recorder = Recorder.ETCD;
                 degradedSince = 0;
+                journalAllowed = false; // the operator's allowance was for this outage
                 if (latestCatalog != null && latestCatalog.source() == CatalogKeeper.Source.ETCD) {
-                    allowStaleCatalog = false; // the operator's allowance was for this outage
+                    allowStaleCatalog = false;
                 }
             }
         }

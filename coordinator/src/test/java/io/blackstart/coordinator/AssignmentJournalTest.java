@@ -51,6 +51,11 @@ class AssignmentJournalTest {
         AssignmentJournal.Contents c = j.read();
         assertEquals(List.of(entry(1, "web-0", "host-a", 0)), c.entries());
         assertEquals(1, c.unreadableLines());
+        // the next append after a crash: its first entry is not glued to the torn line
+        j.append(List.of(entry(3, "web-2", "host-c", 0)));
+        c = j.read();
+        assertEquals(List.of(entry(1, "web-0", "host-a", 0), entry(3, "web-2", "host-c", 0)), c.entries());
+        assertEquals(1, c.unreadableLines());
     }
 
     @Test

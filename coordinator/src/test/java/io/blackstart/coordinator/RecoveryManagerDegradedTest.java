@@ -184,7 +184,8 @@ class RecoveryManagerDegradedTest {
         assertEquals("host-a", store.assignmentsNow().get("web-0").value().node());
         assertEquals("web-1", a.expectStart(WAIT).instanceId(), "then planning goes on, through etcd");
         a.expectNoStart(Duration.ofMillis(300));
-        assertTrue(store.assignmentsNow().containsKey("web-1"));
+        assertTrue(store.assignmentsNow().get("web-1").modRevision() > store.assignmentsNow().get("web-0").modRevision(),
+                "web-1 was assigned only after the journal's web-0 was back in etcd");
         await("the journal trimmed away", WAIT, () -> !Files.exists(journal));
         kit.stop(m);
     }
@@ -203,6 +204,36 @@ class RecoveryManagerDegradedTest {
         a.expectNoStart(Duration.ofMillis(800));
         await("the journal problem in the status", WAIT, () -> status(m).degraded().detail().contains("a-directory"));
         assertFalse(status(m).total().running() > 0);
+        kit.stop(m);
+    }
+
+    @Test
+    void anAllowanceGivenWhileEtcdWorkedDoesNotJournalALaterOutageByItself() throws Exception {
+        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+        Path journal = dir.resolve("assignments.journal");
+        AgentProbe a = agent("host-a");
+        TestProbe<CatalogKeeper.Command> keeper = kit.createTestProbe(CatalogKeeper.Command.class);
+        ActorRef<RecoveryManager.Command> m = kit.spawn(RecoveryManager.create(store, keeper.ref(),
+                TestFixtures.recovery().withAssignmentJournal(journal)));
+        keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT).subscriber()
+                .tell(TestFixtures.update(catalog(spec("web", 2, "app"))));
+        a.expectReportRequest(WAIT);
+        send(m, report("host-a", a.ref(), 1, 1, 0, false));
+        AgentCommand.StartInstance s1 = a.expectStart(WAIT);
+        assertTrue(s1.assignment() > 0, "through etcd");
+        allowStale(m); // etcd works: nothing to journal, and the allowance ends with the next etcd success
+        store.setDown(true);
+        send(m, new AgentEvent.StartOutcome("host-a", s1.instanceId(), s1.assignment(), s1.attempt(),
+                StartResult.STARTED, "c-" + s1.instanceId(), null, 5));
+        send(m, report("host-a", a.ref(), 2, 1, 0, false, running(s1.instanceId())));
+        a.expectNoStart(Duration.ofMillis(800));
+        assertFalse(status(m).degraded().active(), "an old allowance does not journal a new outage");
+        assertFalse(Files.exists(journal));
+
+        RecoveryManager.ModeReply r = allowStale(m); // the operator decides for this outage
+        assertTrue(r.message().startsWith("degraded: etcd down"), r.message());
+        AgentCommand.StartInstance s2 = a.expectStart(WAIT);
+        assertTrue(s2.assignment() < 0, "journaled");
         kit.stop(m);
     }
 }
