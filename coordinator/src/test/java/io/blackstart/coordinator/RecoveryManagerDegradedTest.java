@@ -42,7 +42,7 @@ class RecoveryManagerDegradedTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final long CACHED_AT = 1_700_000_000_000L;
     private static ActorTestKit kit;
-    private final List<AgentProbe> agents = new ArrayList<>();
+    private final RegisteredAgents agents = new RegisteredAgents(kit);
 
     @TempDir
     Path dir;
@@ -59,17 +59,11 @@ class RecoveryManagerDegradedTest {
 
     @AfterEach
     void deregister() {
-        for (AgentProbe a : agents) {
-            kit.system().receptionist().tell(Receptionist.deregister(RecoveryManager.AGENT_KEY, a.ref()));
-        }
         agents.clear();
     }
 
     private AgentProbe agent(String node) {
-        AgentProbe a = new AgentProbe(node, kit.createTestProbe(AgentCommand.class));
-        kit.system().receptionist().tell(Receptionist.register(RecoveryManager.AGENT_KEY, a.ref()));
-        agents.add(a);
-        return a;
+        return agents.add(node);
     }
 
     private ActorRef<RecoveryManager.Command> manager(InMemoryDesiredStateStore store, Catalog cached, Path journal) {
@@ -79,6 +73,19 @@ class RecoveryManagerDegradedTest {
         CatalogKeeper.Subscribe sub = keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT);
         sub.subscriber().tell(new CatalogKeeper.CatalogUpdate(cached, 9, CatalogKeeper.Source.CACHE, false,
                 "etcd unreachable", 0, CACHED_AT));
+        return m;
+    }
+
+    /**
+     * A manager with etcd down and the cached catalog of app web ({@code instances}), to which agent {@code a}
+     * reported {@code credits}; returns once its etcd load failed.
+     */
+    private ActorRef<RecoveryManager.Command> degradedHost(InMemoryDesiredStateStore store, AgentProbe a, Path journal,
+                                                           int instances, int credits) {
+        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", instances, "app")), journal);
+        a.expectReportRequest(WAIT);
+        send(m, report(a.nodeId, a.ref(), 1, credits, 0, false));
+        await("a failed etcd load", WAIT, () -> !status(m).etcdOk());
         return m;
     }
 
@@ -104,10 +111,7 @@ class RecoveryManagerDegradedTest {
         store.setDown(true);
         Path journal = dir.resolve("assignments.journal");
         AgentProbe a = agent("host-a");
-        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 2, "app")), journal);
-        a.expectReportRequest(WAIT);
-        send(m, report("host-a", a.ref(), 1, 3, 0, false));
-        await("a failed etcd load", WAIT, () -> !status(m).etcdOk());
+        ActorRef<RecoveryManager.Command> m = degradedHost(store, a, journal, 2, 3);
         a.expectNoStart(Duration.ofMillis(500)); // stale catalog not allowed yet: nothing starts
 
         RecoveryManager.ModeReply r = allowStale(m);
@@ -150,10 +154,7 @@ class RecoveryManagerDegradedTest {
         store.setDown(true);
         Path journal = dir.resolve("assignments.journal");
         AgentProbe a = agent("host-a");
-        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 1, "app")), journal);
-        a.expectReportRequest(WAIT);
-        send(m, report("host-a", a.ref(), 1, 1, 0, false));
-        await("a failed etcd load", WAIT, () -> !status(m).etcdOk());
+        ActorRef<RecoveryManager.Command> m = degradedHost(store, a, journal, 1, 1);
         allowStale(m);
         AgentCommand.StartInstance first = a.expectStart(WAIT);
         send(m, new AgentEvent.StartOutcome("host-a", first.instanceId(), first.assignment(), first.attempt(),
@@ -196,10 +197,7 @@ class RecoveryManagerDegradedTest {
         store.setDown(true);
         Path journal = Files.createDirectories(dir.resolve("a-directory"));
         AgentProbe a = agent("host-a");
-        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 1, "app")), journal);
-        a.expectReportRequest(WAIT);
-        send(m, report("host-a", a.ref(), 1, 1, 0, false));
-        await("a failed etcd load", WAIT, () -> !status(m).etcdOk());
+        ActorRef<RecoveryManager.Command> m = degradedHost(store, a, journal, 1, 1);
         allowStale(m);
         a.expectNoStart(Duration.ofMillis(800));
         await("the journal problem in the status", WAIT, () -> status(m).degraded().detail().contains("a-directory"));

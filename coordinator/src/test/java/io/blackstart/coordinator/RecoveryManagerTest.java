@@ -36,7 +36,7 @@ class RecoveryManagerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static ActorTestKit kit;
-    private final List<AgentProbe> agents = new ArrayList<>();
+    private final RegisteredAgents agents = new RegisteredAgents(kit);
 
     @BeforeAll
     static void start() {
@@ -51,17 +51,11 @@ class RecoveryManagerTest {
 
     @AfterEach
     void deregister() {
-        for (AgentProbe a : agents) {
-            kit.system().receptionist().tell(Receptionist.deregister(RecoveryManager.AGENT_KEY, a.ref()));
-        }
         agents.clear();
     }
 
     private AgentProbe agent(String node) {
-        AgentProbe a = new AgentProbe(node, kit.createTestProbe(AgentCommand.class));
-        kit.system().receptionist().tell(Receptionist.register(RecoveryManager.AGENT_KEY, a.ref()));
-        agents.add(a);
-        return a;
+        return agents.add(node);
     }
 
     /** A manager whose catalog keeper is a probe; returns the manager after handing it {@code catalog}. */

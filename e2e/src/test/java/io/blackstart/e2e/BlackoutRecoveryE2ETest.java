@@ -47,13 +47,6 @@ class BlackoutRecoveryE2ETest {
         }
     }
 
-    private static String spec(String id, String tier, int instances, String... deps) {
-        String dependsOn = deps.length == 0 ? "[]" : "[\"" + String.join("\",\"", deps) + "\"]";
-        return "{\"id\":\"" + id + "\",\"image\":\"blackstart/testapp:1\",\"instances\":" + instances
-                + ",\"tier\":\"" + tier + "\",\"memoryMb\":16,\"cpus\":0.1,\"dependsOn\":" + dependsOn
-                + ",\"command\":[\"/bin/sleep\",\"100000\"],\"startTimeoutSeconds\":30}";
-    }
-
     /** instanceId → container id, for every container of our apps; fails on a second container per instance. */
     private static Map<String, String> containerIds() {
         Map<String, String> out = new HashMap<>();
@@ -85,10 +78,10 @@ class BlackoutRecoveryE2ETest {
     @Test
     void aBlackoutIsRecoveredInOrderInPlaceAndOnlyOnce() throws Exception {
         cluster = new LocalCluster(2).up();
-        cluster.etcdPut("/apps/" + PLATFORM, spec(PLATFORM, "platform", 2));
-        cluster.etcdPut("/apps/" + DB, spec(DB, "database", 2));
-        cluster.etcdPut("/apps/" + WEB, spec(WEB, "app", 3, DB));
-        cluster.etcdPut("/apps/" + WORKER, spec(WORKER, "app", 2, WEB));
+        cluster.etcdPut("/apps/" + PLATFORM, LocalCluster.sleeperSpec(PLATFORM, "platform", 2));
+        cluster.etcdPut("/apps/" + DB, LocalCluster.sleeperSpec(DB, "database", 2));
+        cluster.etcdPut("/apps/" + WEB, LocalCluster.sleeperSpec(WEB, "app", 3, DB));
+        cluster.etcdPut("/apps/" + WORKER, LocalCluster.sleeperSpec(WORKER, "app", 2, WEB));
         int desired = 9;
         Await.until(desired + " running containers", Duration.ofSeconds(120), BlackoutRecoveryE2ETest::running,
                 n -> n == desired);

@@ -73,13 +73,6 @@ class ColdStartWithoutFirstSeedE2ETest {
         return out;
     }
 
-    private static String spec(String id, String tier, int instances, String... deps) {
-        String dependsOn = deps.length == 0 ? "[]" : "[\"" + String.join("\",\"", deps) + "\"]";
-        return "{\"id\":\"" + id + "\",\"image\":\"blackstart/testapp:1\",\"instances\":" + instances
-                + ",\"tier\":\"" + tier + "\",\"memoryMb\":16,\"cpus\":0.1,\"dependsOn\":" + dependsOn
-                + ",\"command\":[\"/bin/sleep\",\"100000\"],\"startTimeoutSeconds\":30}";
-    }
-
     private static JsonNode get(String url) {
         Shell.Result r = Shell.run(Duration.ofSeconds(20), Map.of(), List.of("curl", "-fsS", "--max-time", "5", url));
         if (r.exitCode() != 0) {
@@ -108,7 +101,8 @@ class ColdStartWithoutFirstSeedE2ETest {
     void coordinatorsTwoAndThreeFormTheClusterAndRecoverEverything() throws Exception {
         cluster = new LocalCluster(2).up(List.of("--coordinators", "3"));
         Path catalog = Files.createTempFile("cs-catalog", ".json");
-        Files.writeString(catalog, "[" + spec(DB, "database", 2) + "," + spec(WEB, "app", 3, DB) + "]");
+        Files.writeString(catalog, "[" + LocalCluster.sleeperSpec(DB, "database", 2) + ","
+                + LocalCluster.sleeperSpec(WEB, "app", 3, DB) + "]");
         cluster.blackstart("catalog", "import", catalog.toString(), "--etcd", LocalCluster.ETCD,
                 "--prefix", cluster.prefix).orFail("blackstart catalog import");
         int desired = 5;

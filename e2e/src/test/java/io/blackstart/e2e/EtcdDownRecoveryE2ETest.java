@@ -49,13 +49,6 @@ class EtcdDownRecoveryE2ETest {
         }
     }
 
-    private static String spec(String id, String tier, int instances, String... deps) {
-        String dependsOn = deps.length == 0 ? "[]" : "[\"" + String.join("\",\"", deps) + "\"]";
-        return "{\"id\":\"" + id + "\",\"image\":\"blackstart/testapp:1\",\"instances\":" + instances
-                + ",\"tier\":\"" + tier + "\",\"memoryMb\":16,\"cpus\":0.1,\"dependsOn\":" + dependsOn
-                + ",\"command\":[\"/bin/sleep\",\"100000\"],\"startTimeoutSeconds\":30}";
-    }
-
     /** instance → "containerId node" for every container of our apps; fails on a second container of an instance. */
     private static Map<String, String> containers() {
         Map<String, String> out = new HashMap<>();
@@ -95,9 +88,9 @@ class EtcdDownRecoveryE2ETest {
     void withEtcdQuorumLostAnOperatorRecoversFromTheCachedCatalogAndEtcdIsCaughtUpAfter() throws Exception {
         etcd = EtcdMembers.start(3);
         cluster = new LocalCluster(2, etcd.endpoints()).up();
-        cluster.etcdPut("/apps/" + PLATFORM, spec(PLATFORM, "platform", 1));
-        cluster.etcdPut("/apps/" + DB, spec(DB, "database", 2));
-        cluster.etcdPut("/apps/" + WEB, spec(WEB, "app", 3, DB));
+        cluster.etcdPut("/apps/" + PLATFORM, LocalCluster.sleeperSpec(PLATFORM, "platform", 1));
+        cluster.etcdPut("/apps/" + DB, LocalCluster.sleeperSpec(DB, "database", 2));
+        cluster.etcdPut("/apps/" + WEB, LocalCluster.sleeperSpec(WEB, "app", 3, DB));
         int desired = 6;
         Await.until(desired + " running containers", Duration.ofSeconds(120), EtcdDownRecoveryE2ETest::running,
                 n -> n == desired);

@@ -97,6 +97,14 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** An app of the test image that sleeps: {@code instances} in {@code tier}, depending on {@code deps}. */
+    static String sleeperSpec(String id, String tier, int instances, String... deps) {
+        String dependsOn = deps.length == 0 ? "[]" : "[\"" + String.join("\",\"", deps) + "\"]";
+        return "{\"id\":\"" + id + "\",\"image\":\"blackstart/testapp:1\",\"instances\":" + instances
+                + ",\"tier\":\"" + tier + "\",\"memoryMb\":16,\"cpus\":0.1,\"dependsOn\":" + dependsOn
+                + ",\"command\":[\"/bin/sleep\",\"100000\"],\"startTimeoutSeconds\":30}";
+    }
+
     void etcdPut(String key, String value) {
         Shell.run("etcdctl", "--endpoints=" + etcd, "put", prefix + key, value).orFail("etcdctl put " + key);
     }

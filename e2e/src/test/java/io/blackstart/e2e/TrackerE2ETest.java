@@ -58,9 +58,9 @@ class TrackerE2ETest {
     static void up() throws Exception {
         testStart = System.currentTimeMillis();
         cluster = new LocalCluster(2).up();
-        cluster.etcdPut("/apps/" + API, spec(API, "platform", 1));
-        cluster.etcdPut("/apps/" + DB, spec(DB, "database", 2));
-        cluster.etcdPut("/apps/" + WEB, spec(WEB, "app", 3, DB));
+        cluster.etcdPut("/apps/" + API, LocalCluster.sleeperSpec(API, "platform", 1));
+        cluster.etcdPut("/apps/" + DB, LocalCluster.sleeperSpec(DB, "database", 2));
+        cluster.etcdPut("/apps/" + WEB, LocalCluster.sleeperSpec(WEB, "app", 3, DB));
         Await.until(DESIRED + " running containers", Duration.ofSeconds(90), TrackerE2ETest::runningContainers,
                 n -> n == DESIRED);
         Await.until("status to show " + DESIRED + " running", Duration.ofSeconds(30), cluster::status,
@@ -76,13 +76,6 @@ class TrackerE2ETest {
         } finally {
             APPS.forEach(LocalCluster::removeContainers);
         }
-    }
-
-    private static String spec(String id, String tier, int instances, String... deps) {
-        String dependsOn = deps.length == 0 ? "[]" : "[\"" + String.join("\",\"", deps) + "\"]";
-        return "{\"id\":\"" + id + "\",\"image\":\"blackstart/testapp:1\",\"instances\":" + instances
-                + ",\"tier\":\"" + tier + "\",\"memoryMb\":16,\"cpus\":0.1,\"dependsOn\":" + dependsOn
-                + ",\"command\":[\"/bin/sleep\",\"100000\"],\"startTimeoutSeconds\":30}";
     }
 
     private static long runningContainers() {
