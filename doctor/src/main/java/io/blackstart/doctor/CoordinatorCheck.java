@@ -12,7 +12,8 @@ import java.util.List;
  * 503: it answers but has no status, which fails {@link #STATUS} instead) and, only when it answers, the cluster-wide
  * {@link #STATUS} (mode, desired and running instances, members and
  * unreachable members when the status carries them) and {@link #ATTENTION} (instances whose health check keeps
- * failing: a warning). When the coordinator does not answer, only
+ * failing: a warning) and {@link #DEGRADED} (the recovery manager journals assignments locally because etcd is
+ * down, or is writing them back: a warning). When the coordinator does not answer, only
  * {@link #REACHABLE} is reported; the cluster-wide checks show up as blocked by it.
  */
 public final class CoordinatorCheck implements CheckTask {
@@ -25,6 +26,8 @@ public final class CoordinatorCheck implements CheckTask {
     public static final String STATUS = "coordinator status";
     /** Name of the check of instances whose health check keeps failing. */
     public static final String ATTENTION = "instances needing attention";
+    /** Name of the check of degraded recovery (assignments journaled on the coordinator while etcd is down). */
+    public static final String DEGRADED = "assignments recorded in etcd";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,7 +51,7 @@ public final class CoordinatorCheck implements CheckTask {
 
     @Override
     public List<String> names() {
-        return List.of(REACHABLE, STATUS, ATTENTION);
+        return List.of(REACHABLE, STATUS, ATTENTION, DEGRADED);
     }
 
     @Override
@@ -104,6 +107,17 @@ public final class CoordinatorCheck implements CheckTask {
                     0));
         } else {
             checks.add(Check.ok(GROUP, ATTENTION, "no instance with a failing health check", 0));
+        }
+        JsonNode degraded = status.get("degraded");
+        if (degraded != null && degraded.isObject()) {
+            boolean journaling = "journaling".equals(degraded.path("state").asText());
+            checks.add(Check.warn(GROUP, DEGRADED, degraded.path("message").asText("degraded recovery") + "; "
+                            + degraded.path("pendingWriteBack").asInt(0) + " journaled assignments not yet in etcd",
+                    journaling ? "restore etcd's quorum (see the etcd checks): the coordinator then writes the journal "
+                            + "back to etcd by itself and records assignments there again"
+                            : "nothing to do: the journal is being written back to etcd", 0));
+        } else {
+            checks.add(Check.ok(GROUP, DEGRADED, "every assignment is recorded in etcd (no local journal in use)", 0));
         }
         return checks;
     }

@@ -209,6 +209,31 @@ class DependenciesDoctorTest {
     }
 
     @Test
+    void degradedRecoveryIsAWarningThatPointsAtEtcd() {
+        try (StubCoordinator stub = StubCoordinator.start("{\"mode\":\"recovery\",\"desired\":6,\"running\":4,"
+                + "\"degraded\":{\"state\":\"journaling\",\"pendingWriteBack\":4,\"message\":\"degraded: etcd down, "
+                + "recovering from catalog cached at 2026-12-06T19:18:41Z (4 assignments journaled locally)\"}}")
+                .cluster(200, "{\"self\":\"pekko://b@h:1\",\"members\":[{\"address\":\"pekko://b@h:1\",\"status\":\"Up\","
+                        + "\"roles\":[\"coordinator\"]}],\"unreachable\":[],\"singleton\":\"pekko://b@h:1\","
+                        + "\"agentsPresent\":[{\"nodeId\":\"n1\",\"lastReportMillis\":1}],\"agentsKnown\":[\"n1\"]}")) {
+            DoctorReport r = Doctor.run(base().api(Optional.of(stub.url())).build());
+
+            Check degraded = r.check(CoordinatorCheck.DEGRADED).orElseThrow();
+            assertEquals(Status.WARN, degraded.status(), r.toText());
+            assertEquals("degraded: etcd down, recovering from catalog cached at 2026-12-06T19:18:41Z (4 assignments "
+                    + "journaled locally); 4 journaled assignments not yet in etcd", degraded.finding());
+            assertTrue(degraded.hint().startsWith("restore etcd's quorum"), degraded.hint());
+        }
+        try (StubCoordinator stub = StubCoordinator.start("{\"mode\":\"normal\",\"desired\":6,\"running\":6}")
+                .cluster(200, "{\"self\":\"pekko://b@h:1\",\"members\":[{\"address\":\"pekko://b@h:1\",\"status\":\"Up\","
+                        + "\"roles\":[\"coordinator\"]}],\"unreachable\":[],\"singleton\":\"pekko://b@h:1\","
+                        + "\"agentsPresent\":[{\"nodeId\":\"n1\",\"lastReportMillis\":1}],\"agentsKnown\":[\"n1\"]}")) {
+            assertEquals(Status.OK, Doctor.run(base().api(Optional.of(stub.url())).build())
+                    .check(CoordinatorCheck.DEGRADED).orElseThrow().status());
+        }
+    }
+
+    @Test
     void standaloneExitCodesAreZeroOneTwo() {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8);
