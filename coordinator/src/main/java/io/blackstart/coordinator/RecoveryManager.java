@@ -1117,12 +1117,20 @@ public final class RecoveryManager {
 
     /** What an operator is told while assignments are journaled. */
     private String degradedMessage() {
-        long cachedAt = latestCatalog == null ? 0 : latestCatalog.savedAtMillis();
-        return "degraded: etcd down, recovering from catalog "
-                + (latestCatalog == null ? "(none yet)" : latestCatalog.source() == CatalogKeeper.Source.ETCD
-                ? "last loaded from etcd" : "cached at " + (cachedAt == 0 ? "an unknown time" : Instant.ofEpochMilli(cachedAt)))
-                + "; assignments are journaled to " + settings.assignmentJournal()
-                + " and written back when etcd answers (the mode is stored then)";
+        return "degraded: etcd down, recovering from catalog " + catalogInUse() + "; assignments are journaled to "
+                + settings.assignmentJournal() + " and written back when etcd answers (the mode is stored then)";
+    }
+
+    /** Where the catalog in use came from: {@code cached at T}, {@code last loaded from etcd} or {@code (none yet)}. */
+    private String catalogInUse() {
+        if (latestCatalog == null) {
+            return "(none yet)";
+        }
+        if (latestCatalog.source() == CatalogKeeper.Source.ETCD) {
+            return "last loaded from etcd";
+        }
+        long cachedAt = latestCatalog.savedAtMillis();
+        return "cached at " + (cachedAt == 0 ? "an unknown time" : Instant.ofEpochMilli(cachedAt));
     }
 
     private void startJournaling(long now, String why) {
@@ -1134,11 +1142,8 @@ public final class RecoveryManager {
             keptEtcdCount = 0;
         }
         nextStoreTryMillis = now + storeTryBackoff.toMillis();
-        long cachedAt = latestCatalog == null ? 0 : latestCatalog.savedAtMillis();
         ctx.getLog().warn("degraded recovery: etcd unreachable ({}); assignments go to the journal {}; catalog {}",
-                why, settings.assignmentJournal(), latestCatalog == null ? "not yet known"
-                        : latestCatalog.source() == CatalogKeeper.Source.CACHE ? "cached at "
-                        + (cachedAt == 0 ? "an unknown time" : Instant.ofEpochMilli(cachedAt)) : "from etcd");
+                why, settings.assignmentJournal(), catalogInUse());
         publishStatus(true);
     }
 

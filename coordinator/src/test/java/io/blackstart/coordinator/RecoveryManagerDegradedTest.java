@@ -67,12 +67,17 @@ class RecoveryManagerDegradedTest {
     }
 
     private ActorRef<RecoveryManager.Command> manager(InMemoryDesiredStateStore store, Catalog cached, Path journal) {
+        return manager(store, new CatalogKeeper.CatalogUpdate(cached, 9, CatalogKeeper.Source.CACHE, false,
+                "etcd unreachable", 0, CACHED_AT), journal);
+    }
+
+    /** A manager journaling to {@code journal}, whose catalog keeper (a probe) publishes {@code catalog}. */
+    private ActorRef<RecoveryManager.Command> manager(InMemoryDesiredStateStore store, CatalogKeeper.CatalogUpdate catalog,
+                                                      Path journal) {
         TestProbe<CatalogKeeper.Command> keeper = kit.createTestProbe(CatalogKeeper.Command.class);
         ActorRef<RecoveryManager.Command> m = kit.spawn(RecoveryManager.create(store, keeper.ref(),
                 TestFixtures.recovery().withAssignmentJournal(journal)));
-        CatalogKeeper.Subscribe sub = keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT);
-        sub.subscriber().tell(new CatalogKeeper.CatalogUpdate(cached, 9, CatalogKeeper.Source.CACHE, false,
-                "etcd unreachable", 0, CACHED_AT));
+        keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT).subscriber().tell(catalog);
         return m;
     }
 
@@ -174,11 +179,8 @@ class RecoveryManagerDegradedTest {
         new AssignmentJournal(journal).append(List.of(new AssignmentJournal.Entry(1, "web-0",
                 new AssignmentValue("host-a", 1, "earlier", CACHED_AT), 0)));
         AgentProbe a = agent("host-a");
-        TestProbe<CatalogKeeper.Command> keeper = kit.createTestProbe(CatalogKeeper.Command.class);
-        ActorRef<RecoveryManager.Command> m = kit.spawn(RecoveryManager.create(store, keeper.ref(),
-                TestFixtures.recovery().withAssignmentJournal(journal)));
-        keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT).subscriber()
-                .tell(TestFixtures.update(catalog(spec("web", 2, "app"))));
+        ActorRef<RecoveryManager.Command> m = manager(store, TestFixtures.update(catalog(spec("web", 2, "app"))),
+                journal);
         a.expectReportRequest(WAIT);
         send(m, report("host-a", a.ref(), 1, 2, 0, false, running("web-0")));
         await("the leftover entry written back", WAIT, () -> store.assignmentsNow().containsKey("web-0"));
@@ -210,11 +212,8 @@ class RecoveryManagerDegradedTest {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
         Path journal = dir.resolve("assignments.journal");
         AgentProbe a = agent("host-a");
-        TestProbe<CatalogKeeper.Command> keeper = kit.createTestProbe(CatalogKeeper.Command.class);
-        ActorRef<RecoveryManager.Command> m = kit.spawn(RecoveryManager.create(store, keeper.ref(),
-                TestFixtures.recovery().withAssignmentJournal(journal)));
-        keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT).subscriber()
-                .tell(TestFixtures.update(catalog(spec("web", 2, "app"))));
+        ActorRef<RecoveryManager.Command> m = manager(store, TestFixtures.update(catalog(spec("web", 2, "app"))),
+                journal);
         a.expectReportRequest(WAIT);
         send(m, report("host-a", a.ref(), 1, 1, 0, false));
         AgentCommand.StartInstance s1 = a.expectStart(WAIT);
