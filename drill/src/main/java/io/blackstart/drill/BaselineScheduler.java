@@ -24,6 +24,17 @@ import java.util.TreeSet;
  * up on it and retries elsewhere, but the engine carries on ({@link #killsOnTimeout()} is false), so a late start
  * may come up beside the retry (a duplicate, which the scheduler stops when it sees it). Its knowledge of hosts
  * is subclass-specific ({@link #chooseHost}).
+ *
+ * <p><b>Readiness</b> (when the world models it): a baseline's dependency rule and platform gate see an instance as
+ * up when its container runs — what {@code docker ps} shows, Docker Compose's default {@code depends_on}
+ * ({@code condition: service_started}) and what the incident's operators watched; Kubernetes has no start order at
+ * all. So dependants start before their dependencies are ready, crash-exit and are restarted in place by their
+ * host (the simulation's CrashLoopBackOff) until the dependencies are ready.
+ *
+ * <p><b>etcd outage</b>: a baseline's placement is persisted in its cluster store before the host acts on it
+ * (Kubernetes binds a pod through the API server, i.e. etcd; Nomad applies plans and Swarm assigns tasks through
+ * their Raft log, out for the same window): inside the window nothing new is placed — first starts and retries wait
+ * for the window's end — while starts already sent and in-place restarts carry on.
  */
 abstract class BaselineScheduler implements Policy {
 
@@ -42,6 +53,7 @@ abstract class BaselineScheduler implements Policy {
     private int platformLeft;
     private int knownUp;
     private boolean dispatchPending;
+    private boolean dispatchAfterOutage;
     private double nextRelease = Double.POSITIVE_INFINITY;
 
     BaselineScheduler(long seed) {
@@ -204,6 +216,16 @@ abstract class BaselineScheduler implements Policy {
     /** No pacing: send every instance that may start now, in recovery order. */
     private void dispatch() {
         dispatchPending = false;
+        if (sim.etcdDown()) {
+            if (!dispatchAfterOutage) {
+                dispatchAfterOutage = true;
+                sim.schedule(w.etcdOutageTo, () -> {
+                    dispatchAfterOutage = false;
+                    requestDispatch();
+                });
+            }
+            return;
+        }
         List<Integer> blocked = new ArrayList<>();
         long smallestRefused = Long.MAX_VALUE;
         while (!ready.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.blackstart.drill;
 
+import io.blackstart.protocol.wire.ContainerHealth;
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.StartResult;
@@ -40,12 +41,26 @@ import java.util.SplittableRandom;
  * coordinator's defaults, except the pull bound: 15 minutes, as a recovery may queue a pull for minutes behind the
  * shared registry (a real agent's {@code pull-timeout} should be set as long; the simulated agent never gives up a
  * pull).
+ *
+ * <p><b>Readiness</b> (when the world models it): every app has a health check; the agent's start outcome says
+ * {@link ContainerHealth#STARTING} and its reports show the container {@code STARTING} until it is ready, then
+ * {@code HEALTHY} (it reports at that change) — the ledger's production path: credits free at running, dependants and
+ * the platform gate wait for ready.
+ *
+ * <p><b>etcd outage</b>: {@code blackstart} journals each assignment locally and proceeds from its cached catalog
+ * (issue 11 item 5): the outage changes nothing for it (the journal's replay to etcd afterwards is not modelled).
+ * {@code blackstart-no-journal} is the coordinator without the journal: an assignment is sent only after its etcd
+ * compare-and-set, so it does not plan inside the window (outcomes and reports still reach the ledger: they go
+ * over the cluster, not through etcd) and plans again when the window ends.
  */
 final class BlackstartPolicy implements Policy {
 
     static final String NAME = "blackstart";
+    static final String NO_JOURNAL = "blackstart-no-journal";
 
     private final long seed;
+    private final boolean journal;
+    private boolean planAfterOutage;
     private Simulation sim;
     private World w;
     private Ledger ledger;
@@ -54,6 +69,7 @@ final class BlackstartPolicy implements Policy {
     private int[] unanswered;
     private ContainerInfo[] runningInfo;
     private ContainerInfo[] stoppedInfo;
+    private ContainerInfo[] unreadyInfo;
     private Set<String>[] imageCache;
     private long[] imageVersion;
     private List<ContainerInfo>[] containerCache;
@@ -62,12 +78,18 @@ final class BlackstartPolicy implements Policy {
     private long revision;
 
     BlackstartPolicy(long seed) {
+        this(seed, true);
+    }
+
+    /** {@code journal} false: every assignment waits for its etcd compare-and-set (blocked in an outage). */
+    BlackstartPolicy(long seed, boolean journal) {
         this.seed = seed;
+        this.journal = journal;
     }
 
     @Override
     public String name() {
-        return NAME;
+        return journal ? NAME : NO_JOURNAL;
     }
 
     @Override
@@ -89,6 +111,7 @@ final class BlackstartPolicy implements Policy {
         unanswered = new int[w.hosts()];
         runningInfo = new ContainerInfo[w.instances()];
         stoppedInfo = new ContainerInfo[w.instances()];
+        unreadyInfo = new ContainerInfo[w.instances()];
         imageCache = new Set[w.hosts()];
         imageVersion = new long[w.hosts()];
         containerCache = new List[w.hosts()];
@@ -127,8 +150,20 @@ final class BlackstartPolicy implements Policy {
     @Override
     public void outcome(StartAttempt start, StartResult result, String detail) {
         unanswered[start.host]--;
-        apply(ledger.startOutcome(w.hostId[start.host], w.instanceId[start.instance], start.attempt, result, detail,
-                millis()));
+        if (w.readiness()) {
+            apply(ledger.startOutcome(w.hostId[start.host], w.instanceId[start.instance], start.attempt, result,
+                    detail, result == StartResult.STARTED ? health(start.instance, start.host) : ContainerHealth.NONE,
+                    millis()));
+        } else {
+            apply(ledger.startOutcome(w.hostId[start.host], w.instanceId[start.instance], start.attempt, result,
+                    detail, millis()));
+        }
+        report(start.host);
+        requestPlan();
+    }
+
+    @Override
+    public void ready(StartAttempt start) {
         report(start.host);
         requestPlan();
     }
@@ -152,6 +187,17 @@ final class BlackstartPolicy implements Policy {
 
     private void plan() {
         planPending = false;
+        if (!journal && sim.etcdDown()) {
+            // nothing can be recorded, so nothing is assigned; plan again when etcd is back
+            if (!planAfterOutage) {
+                planAfterOutage = true;
+                sim.schedule(w.etcdOutageTo, () -> {
+                    planAfterOutage = false;
+                    requestPlan();
+                });
+            }
+            return;
+        }
         long now = millis();
         for (Assignment a : ledger.plan(now)) {
             int h = hostIndex.get(a.nodeId());
@@ -171,12 +217,19 @@ final class BlackstartPolicy implements Policy {
         }
     }
 
-    private ContainerInfo containerInfo(int i, boolean running) {
-        ContainerInfo[] cache = running ? runningInfo : stoppedInfo;
+    /** A running container's health as its agent reports it: NONE without readiness, else STARTING until ready. */
+    private ContainerHealth health(int i, int h) {
+        return !w.readiness() ? ContainerHealth.NONE
+                : sim.readyOn(i) == h ? ContainerHealth.HEALTHY : ContainerHealth.STARTING;
+    }
+
+    private ContainerInfo containerInfo(int i, int h, boolean running) {
+        ContainerHealth health = running ? health(i, h) : ContainerHealth.NONE;
+        ContainerInfo[] cache = !running ? stoppedInfo : health == ContainerHealth.STARTING ? unreadyInfo : runningInfo;
         if (cache[i] == null) {
             var app = w.apps[w.instanceApp[i]];
             cache[i] = new ContainerInfo(w.instanceId[i], app.id(), "c-" + w.instanceId[i], app.image(),
-                    running ? ContainerState.RUNNING : ContainerState.STOPPED, 0);
+                    running ? ContainerState.RUNNING : ContainerState.STOPPED, 0, health, null);
         }
         return cache[i];
     }
@@ -199,7 +252,7 @@ final class BlackstartPolicy implements Policy {
                 imageCache[h] = Set.copyOf(images);
             }
             List<ContainerInfo> cs = new ArrayList<>(sim.containers(h).size());
-            sim.containers(h).forEach((i, running) -> cs.add(containerInfo(i, running)));
+            sim.containers(h).forEach((i, running) -> cs.add(containerInfo(i, h, running)));
             containerCache[h] = List.copyOf(cs);
             imageVersion[h] = version;
         }

@@ -18,9 +18,17 @@ import java.util.concurrent.Future;
  */
 public final class Drill {
 
-    /** Policy names, in the order a full drill runs them. */
+    /** Policy names, in the order a full drill runs them (without an etcd outage). */
     public static final List<String> POLICIES = List.of(BlackstartPolicy.NAME, StaleSnapshotPolicy.NAME,
             RandomPolicy.NAME, PowerOfTwoPolicy.NAME, AllocationSpreadPolicy.NAME);
+
+    /**
+     * Every policy name, in the order a full drill with an etcd outage runs them: {@link #POLICIES} and
+     * {@code blackstart-no-journal} (the coordinator without its assignment journal), which differs from
+     * {@code blackstart} only in an outage.
+     */
+    public static final List<String> KNOWN_POLICIES = List.of(BlackstartPolicy.NAME, BlackstartPolicy.NO_JOURNAL,
+            StaleSnapshotPolicy.NAME, RandomPolicy.NAME, PowerOfTwoPolicy.NAME, AllocationSpreadPolicy.NAME);
 
     private Drill() {
     }
@@ -71,7 +79,7 @@ public final class Drill {
                 outcomes.put(names.get(k), futures.get(k).get());
             }
             return new DrillResult(options.seed(), world.hosts(), world.instances(), world.apps.length, lb, outcomes,
-                    world.catalog.rejected());
+                    world.catalog.rejected(), world.readiness(), world.etcdOutageFrom, world.etcdOutageTo);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("drill interrupted", e);
@@ -104,6 +112,7 @@ public final class Drill {
     static Policy create(String name, long seed) {
         return switch (name) {
             case BlackstartPolicy.NAME -> new BlackstartPolicy(seed);
+            case BlackstartPolicy.NO_JOURNAL -> new BlackstartPolicy(seed, false);
             case StaleSnapshotPolicy.NAME -> new StaleSnapshotPolicy(seed);
             case RandomPolicy.NAME -> new RandomPolicy(seed);
             case PowerOfTwoPolicy.NAME -> new PowerOfTwoPolicy(seed);

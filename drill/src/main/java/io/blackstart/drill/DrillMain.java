@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * Runs the drill standalone, for quick benchmarking without the {@code blackstart} CLI:
  * {@code java -cp ... io.blackstart.drill.DrillMain [--hosts N] [--apps N] [--policy P] [--seed S] [--json]
- * [--report FILE.html] [--catalog FILE] [--return-window DURATION] [--lost-hosts FRACTION]}. The flags are those of
+ * [--report FILE.html] [--catalog FILE] [--return-window DURATION] [--lost-hosts FRACTION] [--readiness]
+ * [--etcd-outage FROM,TO]}. The flags are those of
  * {@code blackstart drill}. Bad flags print the usage on stderr and exit with status 2.
  */
 public final class DrillMain {
@@ -18,15 +19,19 @@ public final class DrillMain {
     static final String USAGE = String.join("\n",
             "usage: drill [--hosts N] [--apps N] [--policy P] [--seed S] [--json] [--report FILE.html]",
             "             [--catalog FILE] [--return-window DURATION] [--lost-hosts FRACTION]",
+            "             [--readiness] [--etcd-outage FROM,TO]",
             "  --hosts N               hosts of the platform (default " + DrillOptions.DEFAULT_HOSTS + ")",
             "  --apps N                apps to generate, about 2 instances each (default " + DrillOptions.DEFAULT_APPS + ")",
-            "  --policy P              one of " + String.join(", ", Drill.POLICIES) + " or all (default all)",
+            "  --policy P              one of " + String.join(", ", Drill.KNOWN_POLICIES) + " or all (default all;",
+            "                          blackstart-no-journal only with --etcd-outage)",
             "  --seed S                seed of the platform and the policies (default " + DrillOptions.DEFAULT_SEED + ")",
             "  --json                  print the result as JSON instead of a table",
             "  --report FILE.html      also write a self-contained HTML report",
             "  --catalog FILE          a JSON array of app specs instead of a generated catalog",
             "  --return-window D       hosts come back over D: 900, 900s, 15m, 1h (default 15m)",
-            "  --lost-hosts F          share of hosts that never come back, 0 <= F < 1 (default 0.02)");
+            "  --lost-hosts F          share of hosts that never come back, 0 <= F < 1 (default 0.02)",
+            "  --readiness             apps are ready some seconds after they run; up means ready (default off)",
+            "  --etcd-outage FROM,TO   etcd takes no writes from FROM to TO: durations since power-on, e.g. 60,900");
 
     private DrillMain() {
     }
@@ -56,6 +61,11 @@ public final class DrillMain {
                     case "--catalog" -> o = o.withCatalogFile(Path.of(value(args, ++k, a)));
                     case "--return-window" -> o = o.withReturnWindowSeconds(parseDuration(value(args, ++k, a)));
                     case "--lost-hosts" -> o = o.withLostHostsFraction(Double.parseDouble(value(args, ++k, a)));
+                    case "--readiness" -> o = o.withReadiness(true);
+                    case "--etcd-outage" -> {
+                        double[] w = parseOutage(value(args, ++k, a));
+                        o = o.withEtcdOutage(w[0], w[1]);
+                    }
                     case "-h", "--help" -> {
                         out.println(USAGE);
                         return 0;
@@ -92,6 +102,33 @@ public final class DrillMain {
             throw new IllegalArgumentException(flag + " needs a value");
         }
         return args[k];
+    }
+
+    /**
+     * {@code --etcd-outage} values: {@code FROM,TO}, two durations since power-on ({@link #parseDuration}) with
+     * FROM &lt; TO → {from, to} seconds.
+     *
+     * @throws IllegalArgumentException naming the flag, for anything else
+     */
+    public static double[] parseOutage(String s) {
+        String[] parts = s.split(",", -1);
+        String expected = " (expected FROM,TO: durations since power-on with FROM < TO, e.g. 60,900 or 1m,15m)";
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("--etcd-outage: not a window: '" + s + "'" + expected);
+        }
+        double from;
+        double to;
+        try {
+            from = parseDuration(parts[0]);
+            to = parseDuration(parts[1]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--etcd-outage: not a window: '" + s + "'" + expected);
+        }
+        if (!(from < to)) {
+            throw new IllegalArgumentException("--etcd-outage: the window ends before it begins: '" + s + "'"
+                    + expected);
+        }
+        return new double[]{from, to};
     }
 
     /** {@code 900}, {@code 900s}, {@code 15m}, {@code 1h}, {@code 1.5m} → seconds. */

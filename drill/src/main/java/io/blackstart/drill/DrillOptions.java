@@ -14,9 +14,14 @@ import java.util.List;
  *                            or null
  * @param returnWindowSeconds hosts come back one after another over this window (seconds, ≥ 0; default 900)
  * @param lostHostsFraction   share of hosts that never come back, in [0, 1) (default 0.02)
+ * @param readiness           model readiness: each app is ready some seconds after it runs (drill/README.md); an
+ *                            instance counts as up when ready (default off)
+ * @param etcdOutageFromSeconds start of a window in which etcd accepts no writes, seconds since power-on; NaN: none
+ * @param etcdOutageToSeconds end of that window (exclusive), {@code > from}; NaN: none
  */
 public record DrillOptions(int hosts, int apps, List<String> policies, long seed, Path catalogFile,
-                           double returnWindowSeconds, double lostHostsFraction) {
+                           double returnWindowSeconds, double lostHostsFraction, boolean readiness,
+                           double etcdOutageFromSeconds, double etcdOutageToSeconds) {
 
     public static final int DEFAULT_HOSTS = 500;
     public static final int DEFAULT_APPS = 5_000;
@@ -25,7 +30,15 @@ public record DrillOptions(int hosts, int apps, List<String> policies, long seed
     public static final double DEFAULT_LOST_HOSTS_FRACTION = 0.02;
 
     public DrillOptions {
-        policies = List.copyOf(policies == null || policies.isEmpty() ? Drill.POLICIES : policies);
+        boolean outage = !Double.isNaN(etcdOutageFromSeconds) || !Double.isNaN(etcdOutageToSeconds);
+        if (outage && !(etcdOutageFromSeconds >= 0 && etcdOutageToSeconds > etcdOutageFromSeconds
+                && !Double.isInfinite(etcdOutageToSeconds))) {
+            throw new IllegalArgumentException("--etcd-outage needs FROM,TO with 0 <= FROM < TO (seconds since "
+                    + "power-on), got " + etcdOutageFromSeconds + "," + etcdOutageToSeconds);
+        }
+        // without an outage blackstart-no-journal is blackstart: "all" runs it only with one
+        policies = List.copyOf(policies == null || policies.isEmpty()
+                ? (outage ? Drill.KNOWN_POLICIES : Drill.POLICIES) : policies);
         if (hosts < 1) {
             throw new IllegalArgumentException("hosts must be >= 1, got " + hosts);
         }
@@ -33,8 +46,9 @@ public record DrillOptions(int hosts, int apps, List<String> policies, long seed
             throw new IllegalArgumentException("apps must be >= 1, got " + apps);
         }
         for (String p : policies) {
-            if (!Drill.POLICIES.contains(p)) {
-                throw new IllegalArgumentException("unknown policy '" + p + "', expected one of " + Drill.POLICIES);
+            if (!Drill.KNOWN_POLICIES.contains(p)) {
+                throw new IllegalArgumentException("unknown policy '" + p + "', expected one of "
+                        + Drill.KNOWN_POLICIES);
             }
         }
         if (!(returnWindowSeconds >= 0) || Double.isInfinite(returnWindowSeconds)) {
@@ -48,34 +62,62 @@ public record DrillOptions(int hosts, int apps, List<String> policies, long seed
     /** The defaults: 500 hosts, 5,000 apps, every policy, seed 42, 15 min return window, 2% lost hosts. */
     public static DrillOptions defaults() {
         return new DrillOptions(DEFAULT_HOSTS, DEFAULT_APPS, List.of(), DEFAULT_SEED, null,
-                DEFAULT_RETURN_WINDOW_SECONDS, DEFAULT_LOST_HOSTS_FRACTION);
+                DEFAULT_RETURN_WINDOW_SECONDS, DEFAULT_LOST_HOSTS_FRACTION, false, Double.NaN, Double.NaN);
+    }
+
+    /** True when an etcd outage window is set. */
+    public boolean etcdOutage() {
+        return !Double.isNaN(etcdOutageFromSeconds);
     }
 
     public DrillOptions withHosts(int n) {
-        return new DrillOptions(n, apps, policies, seed, catalogFile, returnWindowSeconds, lostHostsFraction);
+        return new DrillOptions(n, apps, policies, seed, catalogFile, returnWindowSeconds, lostHostsFraction,
+                readiness, etcdOutageFromSeconds, etcdOutageToSeconds);
     }
 
     public DrillOptions withApps(int n) {
-        return new DrillOptions(hosts, n, policies, seed, catalogFile, returnWindowSeconds, lostHostsFraction);
+        return new DrillOptions(hosts, n, policies, seed, catalogFile, returnWindowSeconds, lostHostsFraction,
+                readiness, etcdOutageFromSeconds, etcdOutageToSeconds);
     }
 
     public DrillOptions withPolicies(List<String> p) {
-        return new DrillOptions(hosts, apps, p, seed, catalogFile, returnWindowSeconds, lostHostsFraction);
+        return new DrillOptions(hosts, apps, p, seed, catalogFile, returnWindowSeconds, lostHostsFraction,
+                readiness, etcdOutageFromSeconds, etcdOutageToSeconds);
     }
 
     public DrillOptions withSeed(long s) {
-        return new DrillOptions(hosts, apps, policies, s, catalogFile, returnWindowSeconds, lostHostsFraction);
+        return new DrillOptions(hosts, apps, policies, s, catalogFile, returnWindowSeconds, lostHostsFraction,
+                readiness, etcdOutageFromSeconds, etcdOutageToSeconds);
     }
 
     public DrillOptions withCatalogFile(Path f) {
-        return new DrillOptions(hosts, apps, policies, seed, f, returnWindowSeconds, lostHostsFraction);
+        return new DrillOptions(hosts, apps, policies, seed, f, returnWindowSeconds, lostHostsFraction,
+                readiness, etcdOutageFromSeconds, etcdOutageToSeconds);
     }
 
     public DrillOptions withReturnWindowSeconds(double w) {
-        return new DrillOptions(hosts, apps, policies, seed, catalogFile, w, lostHostsFraction);
+        return new DrillOptions(hosts, apps, policies, seed, catalogFile, w, lostHostsFraction,
+                readiness, etcdOutageFromSeconds, etcdOutageToSeconds);
     }
 
     public DrillOptions withLostHostsFraction(double f) {
-        return new DrillOptions(hosts, apps, policies, seed, catalogFile, returnWindowSeconds, f);
+        return new DrillOptions(hosts, apps, policies, seed, catalogFile, returnWindowSeconds, f, readiness,
+                etcdOutageFromSeconds, etcdOutageToSeconds);
+    }
+
+    /** Readiness on or off (see drill/README.md, "Readiness"). */
+    public DrillOptions withReadiness(boolean on) {
+        return new DrillOptions(hosts, apps, policies, seed, catalogFile, returnWindowSeconds, lostHostsFraction, on,
+                etcdOutageFromSeconds, etcdOutageToSeconds);
+    }
+
+    /**
+     * An etcd outage from {@code from} to {@code to} seconds since power-on (NaN, NaN: none). With the default
+     * policies ({@code all}) it also runs {@code blackstart-no-journal}; the explicit policy list is kept.
+     */
+    public DrillOptions withEtcdOutage(double from, double to) {
+        boolean defaultList = policies.equals(etcdOutage() ? Drill.KNOWN_POLICIES : Drill.POLICIES);
+        return new DrillOptions(hosts, apps, defaultList ? List.of() : policies, seed, catalogFile,
+                returnWindowSeconds, lostHostsFraction, readiness, from, to);
     }
 }

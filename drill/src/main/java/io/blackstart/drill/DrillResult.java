@@ -21,9 +21,13 @@ import java.util.Map;
  * @param policies    outcome per policy name
  * @param rejected    apps of a {@code --catalog} file that were rejected, with their reasons (the drill runs the
  *                    others)
+ * @param readiness   whether readiness was modelled (up means ready; see drill/README.md)
+ * @param etcdOutageFrom start of the etcd outage window, s (NaN: none)
+ * @param etcdOutageTo   its end, s (NaN: none)
  */
 public record DrillResult(long seed, int hosts, int instances, int apps, LowerBound lowerBound,
-                          Map<String, PolicyOutcome> policies, List<SpecError> rejected) {
+                          Map<String, PolicyOutcome> policies, List<SpecError> rejected, boolean readiness,
+                          double etcdOutageFrom, double etcdOutageTo) {
 
     /** At most this many rejections are listed in {@link #toJson()} ({@code rejectedApps} counts all). */
     static final int REJECTED_SHOWN = 100;
@@ -31,6 +35,17 @@ public record DrillResult(long seed, int hosts, int instances, int apps, LowerBo
     public DrillResult {
         policies = Collections.unmodifiableMap(new LinkedHashMap<>(policies));
         rejected = List.copyOf(rejected);
+    }
+
+    /** A drill without readiness or etcd outage. */
+    public DrillResult(long seed, int hosts, int instances, int apps, LowerBound lowerBound,
+                       Map<String, PolicyOutcome> policies, List<SpecError> rejected) {
+        this(seed, hosts, instances, apps, lowerBound, policies, rejected, false, Double.NaN, Double.NaN);
+    }
+
+    /** True when an etcd outage window was modelled. */
+    public boolean etcdOutage() {
+        return !Double.isNaN(etcdOutageFrom);
     }
 
     /** A drill of a generated catalog (nothing rejected). */
@@ -51,7 +66,10 @@ public record DrillResult(long seed, int hosts, int instances, int apps, LowerBo
      * peakInflightPerCredit, meanDowntimeSeconds, p95DowntimeSeconds, platformUpSeconds; and, beyond it, per policy
      * {@code instancesUp}, {@code instances} and {@code complete} ({@code makespanSeconds} is null when a policy did
      * not bring every instance up: the give-up time is not a makespan), and {@code rejectedApps} with the first
-     * {@value #REJECTED_SHOWN} reasons in {@code rejected}.
+     * {@value #REJECTED_SHOWN} reasons in {@code rejected}. With readiness: {@code "readiness": true}, every time
+     * is to ready, and per policy {@code crashRestarts}; with an etcd outage: {@code etcdOutage} {fromSeconds,
+     * toSeconds} and per policy {@code startsDuringOutage}. Without either, none of these fields appears (the
+     * document is the one from before they existed).
      */
     public String toJson() {
         ObjectMapper json = new ObjectMapper();
@@ -60,6 +78,12 @@ public record DrillResult(long seed, int hosts, int instances, int apps, LowerBo
         root.put("hosts", hosts);
         root.put("instances", instances);
         root.put("lowerBoundSeconds", round(lowerBound.totalSeconds()));
+        if (readiness) {
+            root.put("readiness", true);
+        }
+        if (etcdOutage()) {
+            root.putObject("etcdOutage").put("fromSeconds", round(etcdOutageFrom)).put("toSeconds", round(etcdOutageTo));
+        }
         ObjectNode ps = root.putObject("policies");
         for (PolicyOutcome o : policies.values()) {
             ObjectNode p = ps.putObject(o.policy());
@@ -78,6 +102,12 @@ public record DrillResult(long seed, int hosts, int instances, int apps, LowerBo
             p.put("meanDowntimeSeconds", round(o.meanDowntimeSeconds()));
             p.put("p95DowntimeSeconds", round(o.p95DowntimeSeconds()));
             p.put("platformUpSeconds", round(o.platformUpSeconds()));
+            if (readiness) {
+                p.put("crashRestarts", o.crashRestarts());
+            }
+            if (etcdOutage()) {
+                p.put("startsDuringOutage", o.startsDuringOutage());
+            }
         }
         root.put("rejectedApps", rejected.size());
         ArrayNode rj = root.putArray("rejected");

@@ -21,9 +21,24 @@ import java.util.Arrays;
  * contract); the rest's capacity counts a host from {@code max(its return, platform bound)}. Each condition is
  * necessary for any schedule, so the sum is a true lower bound.
  *
- * @param platformSeconds bound of the platform tier
- * @param restSeconds     bound of the other tiers, after the platform's
- * @param totalSeconds    {@code platformSeconds + restSeconds}
+ * <p><b>Readiness</b> (when the world models it; an instance is up at ready): an app cannot run before every
+ * dependency ran plus its own start and boot (every policy orders a dependant after its dependencies at least run),
+ * and cannot be ready before that plus its ready delay, nor before every dependency is ready plus its ready delay
+ * (a dependant that boots before its dependencies are ready crash-exits): along a chain, run(a) = max run(dep) +
+ * fastest solo start + boot(a), ready(a) = max(run(a), max ready(dep)) + ready(a). The capacity condition ends the
+ * engine phase at T minus the smallest boot + ready delay. The other tiers start when the platform tier runs (the
+ * baselines' gate opens at running; Blackstart's at ready, later), so their clock starts at the platform's
+ * running bound, and the total is the larger of the platform's ready bound and the rest's. Without readiness every
+ * delay is 0 and this is the bound above, to the bit.
+ *
+ * <p><b>etcd outage</b>: not counted. {@code blackstart} journals through it, so a policy-independent bound
+ * cannot; the makespan of a policy that stops in the outage shows its cost against the same bound.
+ *
+ * @param platformSeconds bound of the platform tier (up: ready, with readiness)
+ * @param restSeconds     bound of the other tiers, after the platform's (with readiness: after the platform's
+ *                        running bound)
+ * @param totalSeconds    {@code platformSeconds + restSeconds} (with readiness: the larger of
+ *                        {@code platformSeconds} and the platform's running bound + {@code restSeconds})
  */
 public record LowerBound(double platformSeconds, double restSeconds, double totalSeconds) {
 
@@ -42,15 +57,17 @@ public record LowerBound(double platformSeconds, double restSeconds, double tota
                 }
             }
         }
-        double p = group(w, platform, heldAt, 0, memoryOf(w, platform));
+        double p = group(w, platform, heldAt, 0, memoryOf(w, platform), w.readiness());
+        // the gate opens when the platform runs: without readiness that is when it is up
+        double pRunning = w.readiness() ? group(w, platform, heldAt, 0, memoryOf(w, platform), false) : p;
         boolean[] rest = new boolean[w.apps.length];
         for (int a = 0; a < w.apps.length; a++) {
             rest[a] = !platform[a];
         }
         boolean[] all = new boolean[w.apps.length];
         Arrays.fill(all, true);
-        double r = group(w, rest, heldAt, p, memoryOf(w, all));
-        return new LowerBound(p, r, p + r);
+        double r = group(w, rest, heldAt, pRunning, memoryOf(w, all), w.readiness());
+        return new LowerBound(p, r, Math.max(p, pRunning + r));
     }
 
     private static long memoryOf(World w, boolean[] member) {
@@ -67,7 +84,8 @@ public record LowerBound(double platformSeconds, double restSeconds, double tota
      * Bound for the apps in {@code member}, on a clock starting at {@code start}; returned relative to start.
      * {@code memory}: what must be running at once when the group is done (instances never stop once up).
      */
-    private static double group(World w, boolean[] member, double[] heldAt, double start, long memory) {
+    private static double group(World w, boolean[] member, double[] heldAt, double start, long memory,
+                                boolean ready) {
         long starts = 0;
         double bootWork = 0;
         double minBoot = Double.POSITIVE_INFINITY;
@@ -75,7 +93,8 @@ public record LowerBound(double platformSeconds, double restSeconds, double tota
             if (member[a] && w.apps[a].instances() > 0) {
                 starts += w.apps[a].instances();
                 bootWork += w.apps[a].instances() * w.bootSeconds[a];
-                minBoot = Math.min(minBoot, w.bootSeconds[a]);
+                // after its engine phase an instance still boots, then (with readiness) waits to be ready
+                minBoot = Math.min(minBoot, w.bootSeconds[a] + (ready ? w.readySeconds(a) : 0));
             }
         }
         if (starts == 0) {
@@ -92,7 +111,7 @@ public record LowerBound(double platformSeconds, double restSeconds, double tota
         if (firstReturn == Double.POSITIVE_INFINITY) {
             return Double.POSITIVE_INFINITY;
         }
-        double chain = chain(w, member, minSolo);
+        double chain = chain(w, member, minSolo, ready);
         // the smallest T (absolute) meeting capacity and pulls, by bisection: both conditions are monotone in T
         final long n = starts;
         final double boot = minBoot;
@@ -154,30 +173,39 @@ public record LowerBound(double platformSeconds, double restSeconds, double tota
         return bytes / w.model.registryMBps(w.hosts()) <= pullWindow && largest / w.model.hostLinkMBps() <= pullWindow;
     }
 
-    /** Longest chain of (fastest solo start + boot) along dependencies within the group. */
-    private static double chain(World w, boolean[] member, double minSolo) {
-        double[] memo = new double[w.apps.length];
-        Arrays.fill(memo, -1);
+    /**
+     * Longest chain along dependencies within the group: of (fastest solo start + boot) to running, and with
+     * {@code ready} to ready (see the class comment).
+     */
+    private static double chain(World w, boolean[] member, double minSolo, boolean ready) {
+        double[] run = new double[w.apps.length];
+        double[] up = new double[w.apps.length];
+        Arrays.fill(run, -1);
         double best = 0;
         for (int a = 0; a < w.apps.length; a++) {
             if (member[a] && w.apps[a].instances() > 0) {
-                best = Math.max(best, chainFrom(w, member, a, minSolo, memo));
+                chainFrom(w, member, a, minSolo, ready, run, up);
+                best = Math.max(best, up[a]);
             }
         }
         return best;
     }
 
-    private static double chainFrom(World w, boolean[] member, int a, double minSolo, double[] memo) {
-        if (memo[a] >= 0) {
-            return memo[a];
+    private static void chainFrom(World w, boolean[] member, int a, double minSolo, boolean ready, double[] run,
+                                  double[] up) {
+        if (run[a] >= 0) {
+            return;
         }
-        double deps = 0;
+        double depsRun = 0;
+        double depsUp = 0;
         for (int d : w.dependsOn[a]) {
             if (member[d] && w.apps[d].instances() > 0) {
-                deps = Math.max(deps, chainFrom(w, member, d, minSolo, memo));
+                chainFrom(w, member, d, minSolo, ready, run, up);
+                depsRun = Math.max(depsRun, run[d]);
+                depsUp = Math.max(depsUp, up[d]);
             }
         }
-        memo[a] = deps + minSolo + w.bootSeconds[a];
-        return memo[a];
+        run[a] = depsRun + minSolo + w.bootSeconds[a];
+        up[a] = ready ? Math.max(run[a], depsUp) + w.readySeconds(a) : run[a];
     }
 }

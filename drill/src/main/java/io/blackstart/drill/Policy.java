@@ -33,6 +33,13 @@ interface Policy {
     }
 
     /**
+     * A running container of {@code start} became ready (only with readiness modelled); its agent's next report
+     * shows it healthy.
+     */
+    default void ready(StartAttempt start) {
+    }
+
+    /**
      * Whether the start timeout kills the container (the Blackstart agent enforces it and removes the container) or
      * only makes the scheduler give up while the engine carries on (what a remote scheduler's timeout does).
      */

@@ -4,7 +4,7 @@ package io.blackstart.drill;
  * What one policy achieved in one drill. Times in seconds since power came back.
  *
  * @param policy                 policy name
- * @param makespanSeconds        when the last instance was first up ({@link #HORIZON} if some never came up)
+ * @param makespanSeconds        when the last instance was first up (ready, with readiness) ({@link #HORIZON} if some never came up)
  * @param timeouts               starts that exceeded their start timeout
  * @param retries                starts sent beyond the first of each instance
  * @param duplicates             containers that came up while another container of the same instance ran
@@ -19,12 +19,15 @@ package io.blackstart.drill;
  * @param pulls                  image pulls from the registry
  * @param wallMillis             wall-clock time of the simulation
  * @param upTimesByTier          per tier (ordinal of {@link io.blackstart.protocol.Tier}), sorted first-up times: the
- *                               running-instances-over-time curve
+ *                               running-instances-over-time curve (with readiness: ready times)
+ * @param crashRestarts          in-place restarts of containers that exited because a dependency was not ready
+ *                               (readiness only; 0 without it)
+ * @param startsDuringOutage     starts sent inside the etcd outage window (0 without one)
  */
 public record PolicyOutcome(String policy, double makespanSeconds, int timeouts, int retries, int duplicates,
                             double peakInflightPerCredit, double meanDowntimeSeconds, double p95DowntimeSeconds,
                             double platformUpSeconds, int instancesUp, int instances, int memoryFailures, int pulls,
-                            long wallMillis, double[][] upTimesByTier) {
+                            long wallMillis, double[][] upTimesByTier, int crashRestarts, int startsDuringOutage) {
 
     /** Makespan reported when some instance never came up within the simulation's horizon. */
     public static final double HORIZON = Simulation.HORIZON_SECONDS;

@@ -17,12 +17,44 @@ public final class ResultTable {
         LowerBound lb = r.lowerBound();
         sb.append(String.format(Locale.ROOT, "Blackout drill: %,d hosts, %,d apps, %,d instances, seed %d%n",
                 r.hosts(), r.apps(), r.instances(), r.seed()));
-        sb.append(String.format(Locale.ROOT, "Lower bound: %s (platform tier %s + the rest %s)%n%n",
-                duration(lb.totalSeconds()), duration(lb.platformSeconds()), duration(lb.restSeconds())));
-        String fmt = "%-18s %10s %7s %9s %8s %6s %9s %10s %10s %10s%n";
-        sb.append(String.format(Locale.ROOT, fmt, "policy", "makespan", "x LB", "timeouts", "retries", "dups",
-                "inflight/", "mean down", "p95 down", "platform"));
-        sb.append(String.format(Locale.ROOT, fmt, "", "", "", "", "", "", "credit", "", "", "up"));
+        if (r.readiness()) {
+            sb.append("Readiness modelled: up means ready (boot != ready); crash restarts: in-place restarts of "
+                    + "dependants started before their dependencies were ready\n");
+        }
+        if (r.etcdOutage()) {
+            sb.append(String.format(Locale.ROOT, "etcd outage: no writes from %s to %s; in outage: starts sent "
+                    + "inside it%n", duration(r.etcdOutageFrom()), duration(r.etcdOutageTo())));
+        }
+        if (r.readiness()) {
+            sb.append(String.format(Locale.ROOT, "Lower bound: %s (platform tier ready %s; the rest %s after the "
+                    + "platform runs)%n%n", duration(lb.totalSeconds()), duration(lb.platformSeconds()),
+                    duration(lb.restSeconds())));
+        } else {
+            sb.append(String.format(Locale.ROOT, "Lower bound: %s (platform tier %s + the rest %s)%n%n",
+                    duration(lb.totalSeconds()), duration(lb.platformSeconds()), duration(lb.restSeconds())));
+        }
+        String fmt = "%-21s %10s %7s %9s %8s %6s %9s %10s %10s %10s";
+        StringBuilder head1 = new StringBuilder(String.format(Locale.ROOT, fmt, "policy", "makespan", "x LB",
+                "timeouts", "retries", "dups", "inflight/", "mean down", "p95 down", "platform"));
+        StringBuilder head2 = new StringBuilder(String.format(Locale.ROOT, fmt, "", "", "", "", "", "", "credit", "",
+                "", "up"));
+        if (r.readiness()) {
+            head1.append(String.format(Locale.ROOT, " %9s", "crash"));
+            head2.append(String.format(Locale.ROOT, " %9s", "restarts"));
+        }
+        if (r.etcdOutage()) {
+            head1.append(String.format(Locale.ROOT, " %9s", "starts in"));
+            head2.append(String.format(Locale.ROOT, " %9s", "outage"));
+        }
+        boolean extra = r.readiness() || r.etcdOutage();
+        if (!extra) {
+            // the table as it always was: its 18-column policy name
+            fmt = "%-18s %10s %7s %9s %8s %6s %9s %10s %10s %10s";
+            head1 = new StringBuilder(String.format(Locale.ROOT, fmt, "policy", "makespan", "x LB", "timeouts",
+                    "retries", "dups", "inflight/", "mean down", "p95 down", "platform"));
+            head2 = new StringBuilder(String.format(Locale.ROOT, fmt, "", "", "", "", "", "", "credit", "", "", "up"));
+        }
+        sb.append(head1).append(String.format("%n")).append(head2).append(String.format("%n"));
         for (PolicyOutcome o : r.policies().values()) {
             // an incomplete run has no makespan: it shows how many instances came up
             String makespan = o.complete() ? duration(o.makespanSeconds())
@@ -34,6 +66,14 @@ public final class ResultTable {
                     String.format(Locale.ROOT, "%.2f", o.peakInflightPerCredit()),
                     duration(o.meanDowntimeSeconds()), duration(o.p95DowntimeSeconds()),
                     duration(o.platformUpSeconds())));
+            if (r.readiness()) {
+                sb.append(String.format(Locale.ROOT, " %9s", String.format(Locale.ROOT, "%,d", o.crashRestarts())));
+            }
+            if (r.etcdOutage()) {
+                sb.append(String.format(Locale.ROOT, " %9s",
+                        String.format(Locale.ROOT, "%,d", o.startsDuringOutage())));
+            }
+            sb.append(String.format("%n"));
         }
         boolean incomplete = r.policies().values().stream().anyMatch(o -> !o.complete());
         if (incomplete) {

@@ -36,6 +36,16 @@ import java.util.function.Consumer;
  * The start timeout runs from the engine phase (a pull has its own progress, as kubelet's) to the end of boot. A
  * timed-out start is either killed (its agent enforces the timeout) or carries on unknown to the scheduler, and if
  * it comes up while another container of the instance runs, that is a duplicate.
+ *
+ * <p><b>Readiness</b> (when the world models it): a container that ran its boot is running, not yet ready; it is
+ * ready {@link World#readySeconds(int)} later — if every app it depends on had a ready instance when its boot
+ * ended. If one had not, the app exits (it cannot connect) and its host restarts it in place with kubelet's
+ * CrashLoopBackOff: 10 s after the first crash, doubling to 300 s, reset when a run lasted 10 minutes; each restart
+ * goes through the engine and boots again, taking the host's start capacity and cores. An instance counts as up at
+ * ready. Restarts are physics of the host, for every policy alike (the policy learnt STARTED at the first run).
+ *
+ * <p><b>etcd outage</b>: the simulation only counts the starts sent inside the window; each policy models what it
+ * cannot do then.
  */
 final class Simulation {
 
@@ -79,12 +89,20 @@ final class Simulation {
     private final int[] tierUp = new int[Tier.values().length];
     private double platformUpAt = Double.NaN;
     private int live;
+    /** Per instance: the host of its ready container, -1 none (readiness only). */
+    private final int[] readyOn;
+    /** Per app: instances that have been ready (readiness only). */
+    private final int[] appReady;
+    /** Containers running but not ready yet, or crash-looping: (instance, host) → attempt (readiness only). */
+    private final Map<Long, StartAttempt> settling = new HashMap<>();
 
     // metrics
     int timeouts;
     int duplicates;
     int memoryFailures;
     int pulls;
+    int crashRestarts;
+    int startsDuringOutage;
     private final Consumer<Double> progress;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -132,6 +150,9 @@ final class Simulation {
         Arrays.fill(firstUp, Double.NaN);
         runningCopies = new int[world.instances()];
         startsSent = new int[world.instances()];
+        readyOn = new int[world.instances()];
+        Arrays.fill(readyOn, -1);
+        appReady = new int[world.apps.length];
         for (int i = 0; i < world.instances(); i++) {
             tierTotal[world.tier(i).ordinal()]++;
         }
@@ -162,7 +183,7 @@ final class Simulation {
             if (upCount == world.instances() && live == 0) {
                 break;
             }
-            if (policy.finished() && live == 0 && upCount < world.instances()) {
+            if (policy.finished() && live == 0 && settling.isEmpty() && upCount < world.instances()) {
                 break;
             }
             if (progress != null) {
@@ -236,6 +257,16 @@ final class Simulation {
         return runningCopies[instance];
     }
 
+    /** The host of the instance's ready container, -1 if none (readiness only; without it, running is ready). */
+    int readyOn(int instance) {
+        return readyOn[instance];
+    }
+
+    /** True inside the etcd outage window: nothing can be written to etcd now. */
+    boolean etcdDown() {
+        return world.etcdDown(now);
+    }
+
     // ---------------------------------------------------------------- what policies may do
 
     /** Sends a start command for {@code instance} to {@code host}; it arrives at once. */
@@ -245,6 +276,9 @@ final class Simulation {
         }
         StartAttempt s = new StartAttempt(instance, host, attempt, now);
         startsSent[instance]++;
+        if (world.etcdDown(now)) {
+            startsDuringOutage++;
+        }
         live++;
         long mem = world.memory(instance);
         if (memoryUsed[host] + mem > world.memoryMb[host]) {
@@ -286,6 +320,12 @@ final class Simulation {
     void stopContainer(int instance, int host) {
         Boolean running = containers[host].remove(instance);
         hostVersion[host]++;
+        if (world.readiness()) {
+            endSettling(settling.remove(key(instance, host)));
+            if (readyOn[instance] == host) {
+                readyOn[instance] = -1;
+            }
+        }
         if (Boolean.TRUE.equals(running)) {
             runningCopies[instance]--;
             memoryUsed[host] -= world.memory(instance);
@@ -385,9 +425,10 @@ final class Simulation {
         emit(TraceEvent.Kind.ENGINE_DONE, s.host, s.instance);
         double boot = world.bootSeconds[world.instanceApp[s.instance]];
         booting[s.host]++;
+        s.bootStartedAt = now;
         s.job = cpu[s.host].add(now, boot, s);
         rescheduleCpu(s.host);
-        if (!s.abandoned) {
+        if (!s.abandoned && !s.restarting) {
             policy.engineDone(s);
         }
     }
@@ -397,6 +438,10 @@ final class Simulation {
             return;
         }
         booting[s.host]--;
+        if (s.restarting) {
+            settle(s); // an in-place restart booted again: ready now, or another crash
+            return;
+        }
         s.phase = StartAttempt.Phase.RUNNING;
         live--;
         int i = s.instance;
@@ -407,7 +452,11 @@ final class Simulation {
         if (runningCopies[i] > 1) {
             duplicates++;
         }
-        if (Double.isNaN(firstUp[i])) {
+        if (world.readiness()) {
+            // running, not ready: registered before the policy hears of it, so that a stop it orders ends it
+            endSettling(settling.put(key(i, s.host), s));
+            s.phase = StartAttempt.Phase.READYING;
+        } else if (Double.isNaN(firstUp[i])) {
             firstUp[i] = now;
             upCount++;
             Tier t = world.tier(i);
@@ -416,6 +465,9 @@ final class Simulation {
             }
         }
         emit(TraceEvent.Kind.UP, s.host, i);
+        if (world.readiness()) {
+            settle(s);
+        }
         if (s.abandoned) {
             policy.abandonedUp(s);
         } else {
@@ -424,6 +476,9 @@ final class Simulation {
     }
 
     private void deadline(StartAttempt s) {
+        if (s.restarting) {
+            return; // the first run booted in time; an in-place restart has no start timeout
+        }
         if ((s.phase != StartAttempt.Phase.ENGINE && s.phase != StartAttempt.Phase.BOOT) || s.abandoned) {
             return;
         }
@@ -451,6 +506,105 @@ final class Simulation {
         }
         policy.outcome(s, StartResult.TIMED_OUT, "no outcome within "
                 + world.apps[world.instanceApp[s.instance]].startTimeoutSeconds() + " s");
+    }
+
+    // ---------------------------------------------------------------- readiness
+
+    private static long key(int instance, int host) {
+        return ((long) instance << 32) | host;
+    }
+
+    /**
+     * A container's boot just ended (phase READYING, registered in {@link #settling}): if every dependency has a
+     * ready instance it becomes ready after its app's delay; else it crash-exits and is restarted in place after
+     * kubelet's CrashLoopBackOff.
+     */
+    private void settle(StartAttempt s) {
+        int app = world.instanceApp[s.instance];
+        if (dependenciesReady(app)) {
+            s.phase = StartAttempt.Phase.READYING;
+            schedule(now + world.readySeconds(app), () -> becameReady(s));
+            return;
+        }
+        if (now - s.bootStartedAt >= CRASH_BACKOFF_RESET_SECONDS) {
+            s.crashes = 0; // it ran 10 minutes before this crash: kubelet resets the backoff
+        }
+        s.crashes++;
+        crashRestarts++;
+        s.phase = StartAttempt.Phase.CRASHED;
+        emit(TraceEvent.Kind.CRASHED, s.host, s.instance);
+        schedule(now + crashBackoffSeconds(s.crashes), () -> restartInPlace(s));
+    }
+
+    /** kubelet's CrashLoopBackOff before the restart after the {@code crashes}-th crash: 10 s doubling, 300 s cap. */
+    static double crashBackoffSeconds(int crashes) {
+        return Math.min(CRASH_BACKOFF_MAX_SECONDS, CRASH_BACKOFF_BASE_SECONDS * Math.pow(2, crashes - 1));
+    }
+
+    static final double CRASH_BACKOFF_BASE_SECONDS = 10;
+    static final double CRASH_BACKOFF_MAX_SECONDS = 300;
+    static final double CRASH_BACKOFF_RESET_SECONDS = 600;
+
+    private boolean dependenciesReady(int app) {
+        for (int d : world.dependsOn[app]) {
+            if (appReady[d] == 0 && world.apps[d].instances() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void restartInPlace(StartAttempt s) {
+        if (s.phase != StartAttempt.Phase.CRASHED) {
+            return; // stopped meanwhile
+        }
+        int h = s.host;
+        s.restarting = true;
+        s.phase = StartAttempt.Phase.ENGINE;
+        contending[h]++;
+        peakContending[h] = Math.max(peakContending[h], contending[h]);
+        s.job = engine[h].add(now, 1.0, s);
+        rescheduleEngine(h);
+        emit(TraceEvent.Kind.RESTARTED, h, s.instance);
+    }
+
+    private void becameReady(StartAttempt s) {
+        if (s.phase != StartAttempt.Phase.READYING) {
+            return; // stopped meanwhile
+        }
+        int i = s.instance;
+        settling.remove(key(i, s.host));
+        s.phase = StartAttempt.Phase.RUNNING;
+        readyOn[i] = s.host;
+        hostVersion[s.host]++;
+        if (Double.isNaN(firstUp[i])) {
+            firstUp[i] = now;
+            upCount++;
+            appReady[world.instanceApp[i]]++;
+            Tier t = world.tier(i);
+            if (++tierUp[t.ordinal()] == tierTotal[t.ordinal()] && t == Tier.PLATFORM) {
+                platformUpAt = now;
+            }
+        }
+        emit(TraceEvent.Kind.READY, s.host, i);
+        policy.ready(s);
+    }
+
+    /** Ends a settling container that was stopped (or replaced): out of the engine or the cores if restarting. */
+    private void endSettling(StartAttempt s) {
+        if (s == null) {
+            return;
+        }
+        if (s.restarting && s.phase == StartAttempt.Phase.ENGINE) {
+            engine[s.host].remove(s.job, now);
+            contending[s.host]--;
+            rescheduleEngine(s.host);
+        } else if (s.restarting && s.phase == StartAttempt.Phase.BOOT) {
+            cpu[s.host].remove(s.job, now);
+            booting[s.host]--;
+            rescheduleCpu(s.host);
+        }
+        s.phase = StartAttempt.Phase.KILLED;
     }
 
     private void emit(TraceEvent.Kind kind, int host, int instance) {
@@ -510,6 +664,6 @@ final class Simulation {
         }
         return new PolicyOutcome(name, makespan, timeouts, retries, duplicates, peak, mean, p95,
                 Double.isNaN(platformUpAt) ? HORIZON_SECONDS : platformUpAt, upCount, n, memoryFailures, pulls,
-                wallMillis, upTimes);
+                wallMillis, upTimes, crashRestarts, startsDuringOutage);
     }
 }

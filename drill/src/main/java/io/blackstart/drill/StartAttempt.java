@@ -7,7 +7,11 @@ package io.blackstart.drill;
  */
 final class StartAttempt {
 
-    enum Phase { PULL, ENGINE, BOOT, RUNNING, FAILED, KILLED }
+    /**
+     * READYING: running, its readiness delay in progress; CRASHED: exited at the end of its boot because a
+     * dependency was not ready, waiting for its in-place restart (only with readiness modelled).
+     */
+    enum Phase { PULL, ENGINE, BOOT, RUNNING, FAILED, KILLED, READYING, CRASHED }
 
     final int instance;
     final int host;
@@ -19,6 +23,12 @@ final class StartAttempt {
     /** The scheduler gave up on it (timeout) but the engine carries on: if it comes up, it is a duplicate. */
     boolean abandoned;
     boolean memoryReserved;
+    /** In an in-place restart after a crash (engine and boot again on its host; no timeout, no outcome). */
+    boolean restarting;
+    /** Crashes since the last backoff reset (kubelet's CrashLoopBackOff). */
+    int crashes;
+    /** When its current boot began (the container process runs from then). */
+    double bootStartedAt;
 
     StartAttempt(int instance, int host, int attempt, double sentAt) {
         this.instance = instance;

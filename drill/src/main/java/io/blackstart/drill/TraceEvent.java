@@ -14,5 +14,11 @@ package io.blackstart.drill;
  */
 record TraceEvent(double time, Kind kind, int host, int instance, int inFlight, long memoryUsed, int running) {
 
-    enum Kind { HOST_UP, START_SENT, MEMORY_FAILED, PULL_DONE, ENGINE_DONE, UP, TIMED_OUT, KILLED, STOPPED }
+    /**
+     * UP: the container runs (boot done); READY: it passed its readiness delay (only with readiness; without it UP
+     * is ready); CRASHED: it exited at the end of its boot, a dependency not ready; RESTARTED: its in-place restart
+     * entered the engine.
+     */
+    enum Kind { HOST_UP, START_SENT, MEMORY_FAILED, PULL_DONE, ENGINE_DONE, UP, TIMED_OUT, KILLED, STOPPED, READY,
+        CRASHED, RESTARTED }
 }

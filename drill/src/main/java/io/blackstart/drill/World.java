@@ -44,9 +44,29 @@ final class World {
 
     final HostModel model;
 
+    /**
+     * Per app: seconds from running (boot done) to ready, or null when readiness is not modelled (running = ready,
+     * and nobody crash-loops on a dependency).
+     */
+    final double[] readySeconds;
+    /** The etcd outage window [from, to), seconds since power-on; NaN when there is none. */
+    final double etcdOutageFrom;
+    final double etcdOutageTo;
+
     World(Catalog catalog, double[] imageMb, double[] bootSeconds, int[] home, String[] hostId, int[] cores,
           long[] memoryMb, int[] knee, double[] soloStartSeconds, double[] returnAt, boolean[] degraded,
           boolean[] gcRan, BitSet[] images, HostModel model) {
+        this(catalog, imageMb, bootSeconds, home, hostId, cores, memoryMb, knee, soloStartSeconds, returnAt, degraded,
+                gcRan, images, model, null, Double.NaN, Double.NaN);
+    }
+
+    World(Catalog catalog, double[] imageMb, double[] bootSeconds, int[] home, String[] hostId, int[] cores,
+          long[] memoryMb, int[] knee, double[] soloStartSeconds, double[] returnAt, boolean[] degraded,
+          boolean[] gcRan, BitSet[] images, HostModel model, double[] readySeconds, double etcdOutageFrom,
+          double etcdOutageTo) {
+        this.readySeconds = readySeconds;
+        this.etcdOutageFrom = etcdOutageFrom;
+        this.etcdOutageTo = etcdOutageTo;
         this.catalog = catalog;
         this.apps = catalog.apps().values().toArray(new AppSpec[0]);
         this.imageMb = imageMb;
@@ -104,6 +124,21 @@ final class World {
     /** Starts per second of a host at its best concurrency (its knee): knee / solo start time. */
     double startCapacity(int host) {
         return knee[host] / soloStartSeconds[host];
+    }
+
+    /** True when readiness is modelled. */
+    boolean readiness() {
+        return readySeconds != null;
+    }
+
+    /** Seconds from running to ready of an app (0 without readiness). */
+    double readySeconds(int app) {
+        return readySeconds == null ? 0 : readySeconds[app];
+    }
+
+    /** True when etcd accepts no writes at time {@code t}. */
+    boolean etcdDown(double t) {
+        return t >= etcdOutageFrom && t < etcdOutageTo;
     }
 
     boolean returns(int host) {

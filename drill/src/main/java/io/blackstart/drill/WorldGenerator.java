@@ -195,7 +195,27 @@ final class WorldGenerator {
             }
         }
         return new World(catalog, imageMb, boot, home, hostId, cores, memory, knee, solo, returnAt, degraded, gc,
-                images, model);
+                images, model, o.readiness() ? readySeconds(apps, o.seed()) : null, o.etcdOutageFromSeconds(),
+                o.etcdOutageToSeconds());
+    }
+
+    /**
+     * Seconds from running to ready per app, by tier (drill/README.md, "Readiness"): platform 5–30 s, databases
+     * 10–90 s (crash recovery after an unclean shutdown, then the first passing probe), customer apps 2–20 s
+     * (warm-up, connection pools, the first passing probe); uniform. From its own stream of the seed, so turning
+     * readiness on changes nothing else of the platform.
+     */
+    static double[] readySeconds(AppSpec[] apps, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed ^ 0x7EAD1E55L);
+        double[] ready = new double[apps.length];
+        for (int a = 0; a < apps.length; a++) {
+            ready[a] = switch (apps[a].tier()) {
+                case PLATFORM -> 5 + rnd.nextDouble() * 25;
+                case DATABASE -> 10 + rnd.nextDouble() * 80;
+                case APP -> 2 + rnd.nextDouble() * 18;
+            };
+        }
+        return ready;
     }
 
     private static int[] permutation(int n, SplittableRandom rnd) {
