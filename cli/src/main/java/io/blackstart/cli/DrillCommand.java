@@ -36,7 +36,8 @@ final class DrillCommand implements Callable<Integer> {
     int apps = DrillOptions.DEFAULT_APPS;
 
     @Option(names = "--policy", paramLabel = "P",
-            description = "blackstart, stale-snapshot, random, p2c, allocation-spread, or all (default: all).")
+            description = "blackstart, blackstart-no-journal, stale-snapshot, random, p2c, allocation-spread, or all "
+                    + "(default: all; blackstart-no-journal only with --etcd-outage).")
     String policy = "all";
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the platform and the policies (default: ${DEFAULT-VALUE}).")
@@ -59,6 +60,14 @@ final class DrillCommand implements Callable<Integer> {
             description = "Share of hosts that never come back, 0 <= F < 1 (default: 0.02).")
     Double lostHosts;
 
+    @Option(names = "--readiness", description = "Apps are ready some seconds after they run; up means ready "
+            + "(drill/README.md).")
+    boolean readiness;
+
+    @Option(names = "--etcd-outage", paramLabel = "FROM,TO",
+            description = "etcd takes no writes from FROM to TO, durations since power-on, e.g. 60,900.")
+    String etcdOutage;
+
     @Spec
     CommandSpec spec;
 
@@ -76,6 +85,13 @@ final class DrillCommand implements Callable<Integer> {
             }
             if (lostHosts != null) {
                 o = o.withLostHostsFraction(lostHosts);
+            }
+            if (readiness) {
+                o = o.withReadiness(true);
+            }
+            if (etcdOutage != null) {
+                double[] w = DrillMain.parseOutage(etcdOutage);
+                o = o.withEtcdOutage(w[0], w[1]);
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -56,6 +56,11 @@ class BlackstartCliTest {
         Run policy = run("drill", "--policy", "fastest");
         assertEquals(2, policy.exit());
         assertTrue(policy.err().contains("unknown policy 'fastest'"), policy.err());
+        for (String window : List.of("5", "10,5", "-5,10")) {
+            Run outage = run("drill", "--etcd-outage", window);
+            assertEquals(2, outage.exit(), window);
+            assertTrue(outage.err().contains("--etcd-outage"), outage.err());
+        }
         Run action = run("recovery", "pause");
         assertEquals(2, action.exit());
         assertEquals(2, run("status", "--api", "ftp://x").exit());
