@@ -93,8 +93,11 @@ final class Simulation {
     private final int[] readyOn;
     /** Per app: instances that have been ready (readiness only). */
     private final int[] appReady;
-    /** Containers running but not ready yet, or crash-looping: (instance, host) → attempt (readiness only). */
-    private final Map<Long, StartAttempt> settling = new HashMap<>();
+    /**
+     * Containers running but not ready yet, or crash-looping: (instance, host) → their attempts, oldest first (a
+     * baseline's late start may come up beside its retry on the same host) (readiness only).
+     */
+    private final Map<Long, ArrayDeque<StartAttempt>> settling = new HashMap<>();
 
     // metrics
     int timeouts;
@@ -321,7 +324,14 @@ final class Simulation {
         Boolean running = containers[host].remove(instance);
         hostVersion[host]++;
         if (world.readiness()) {
-            endSettling(settling.remove(key(instance, host)));
+            // the container that came up last is the duplicate being stopped
+            ArrayDeque<StartAttempt> here = settling.get(key(instance, host));
+            if (here != null) {
+                endSettling(here.pollLast());
+                if (here.isEmpty()) {
+                    settling.remove(key(instance, host));
+                }
+            }
             if (readyOn[instance] == host) {
                 readyOn[instance] = -1;
             }
@@ -454,7 +464,7 @@ final class Simulation {
         }
         if (world.readiness()) {
             // running, not ready: registered before the policy hears of it, so that a stop it orders ends it
-            endSettling(settling.put(key(i, s.host), s));
+            settling.computeIfAbsent(key(i, s.host), k -> new ArrayDeque<>(1)).add(s);
             s.phase = StartAttempt.Phase.READYING;
         } else if (Double.isNaN(firstUp[i])) {
             firstUp[i] = now;
@@ -573,7 +583,11 @@ final class Simulation {
             return; // stopped meanwhile
         }
         int i = s.instance;
-        settling.remove(key(i, s.host));
+        ArrayDeque<StartAttempt> here = settling.get(key(i, s.host));
+        here.remove(s);
+        if (here.isEmpty()) {
+            settling.remove(key(i, s.host));
+        }
         s.phase = StartAttempt.Phase.RUNNING;
         readyOn[i] = s.host;
         hostVersion[s.host]++;
@@ -590,7 +604,7 @@ final class Simulation {
         policy.ready(s);
     }
 
-    /** Ends a settling container that was stopped (or replaced): out of the engine or the cores if restarting. */
+    /** Ends a settling container that was stopped: out of the engine or the cores if restarting. */
     private void endSettling(StartAttempt s) {
         if (s == null) {
             return;
