@@ -11,7 +11,9 @@ import java.util.Locale;
  * Writes a drill's result as one self-contained HTML page (inline CSS and SVG, no script, nothing fetched): the
  * lower bound, the table of every policy's figures, the curve of running instances over time for every policy (over
  * three times the lower bound, and over the whole recovery when a policy takes longer), and the same curves per
- * tier (platform, database, app).
+ * tier (platform, database, app). With {@code --readiness} the curves count ready instances and the table gains
+ * crash restarts; with {@code --etcd-outage} the outage window is shaded on every chart and the table gains the
+ * starts sent inside it.
  */
 public final class HtmlReport {
 
@@ -52,6 +54,16 @@ public final class HtmlReport {
                 .append(" (platform tier ").append(ResultTable.duration(lb.platformSeconds())).append(" + the rest ")
                 .append(ResultTable.duration(lb.restSeconds()))
                 .append("). No scheduler can do better on this platform.</p>\n");
+        if (r.readiness()) {
+            sb.append("<p><b>Readiness modelled</b>: an instance is up when it is ready, some seconds after it runs; ")
+                    .append("a dependant started before its dependencies are ready crash-exits and restarts in place ")
+                    .append("(<b>crash restarts</b>).</p>\n");
+        }
+        if (r.etcdOutage()) {
+            sb.append("<p><b>etcd outage</b>: no writes from ").append(ResultTable.duration(r.etcdOutageFrom()))
+                    .append(" to ").append(ResultTable.duration(r.etcdOutageTo()))
+                    .append(" (shaded on the charts); <b>starts in outage</b>: starts sent inside it.</p>\n");
+        }
         table(sb, r);
         double end = 0;
         for (PolicyOutcome o : r.policies().values()) {
@@ -59,7 +71,7 @@ public final class HtmlReport {
         }
         end = Math.max(end, 1) * 1.02;
         double zoom = Math.min(end, Math.max(3 * lb.totalSeconds(), 1));
-        sb.append("<h2>Running instances over time</h2>\n");
+        sb.append("<h2>").append(r.readiness() ? "Ready" : "Running").append(" instances over time</h2>\n");
         chart(sb, r, -1, zoom, r.instances());
         if (zoom < end) {
             sb.append("<p class=\"note\">The first ").append(ResultTable.duration(zoom))
@@ -95,7 +107,14 @@ public final class HtmlReport {
     private static void table(StringBuilder sb, DrillResult r) {
         sb.append("<table><tr><th>policy</th><th>makespan</th><th>× LB</th><th>timeouts</th><th>retries</th>")
                 .append("<th>duplicates</th><th>in flight / credit</th><th>mean downtime</th><th>p95 downtime</th>")
-                .append("<th>platform up</th></tr>\n");
+                .append("<th>platform up</th>");
+        if (r.readiness()) {
+            sb.append("<th>crash restarts</th>");
+        }
+        if (r.etcdOutage()) {
+            sb.append("<th>starts in outage</th>");
+        }
+        sb.append("</tr>\n");
         int k = 0;
         for (PolicyOutcome o : r.policies().values()) {
             sb.append("<tr><td><span class=\"sw\" style=\"background:").append(COLORS[k++ % COLORS.length])
@@ -109,7 +128,14 @@ public final class HtmlReport {
                     .append(String.format(Locale.ROOT, "%.2f", o.peakInflightPerCredit())).append("</td><td>")
                     .append(ResultTable.duration(o.meanDowntimeSeconds())).append("</td><td>")
                     .append(ResultTable.duration(o.p95DowntimeSeconds())).append("</td><td>")
-                    .append(ResultTable.duration(o.platformUpSeconds())).append("</td></tr>\n");
+                    .append(ResultTable.duration(o.platformUpSeconds())).append("</td>");
+            if (r.readiness()) {
+                sb.append("<td>").append(o.crashRestarts()).append("</td>");
+            }
+            if (r.etcdOutage()) {
+                sb.append("<td>").append(o.startsDuringOutage()).append("</td>");
+            }
+            sb.append("</tr>\n");
         }
         sb.append("</table>\n");
     }
@@ -120,6 +146,13 @@ public final class HtmlReport {
         int ph = H - PAD_T - PAD_B;
         sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"").append(H)
                 .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\" role=\"img\">\n");
+        if (r.etcdOutage() && r.etcdOutageFrom() < end) {
+            double x0 = PAD_L + pw * r.etcdOutageFrom() / end;
+            double x1 = PAD_L + pw * Math.min(r.etcdOutageTo(), end) / end;
+            sb.append(String.format(Locale.ROOT,
+                    "<rect class=\"outage\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#f3e3e3\">"
+                            + "<title>etcd outage</title></rect>\n", x0, PAD_T, Math.max(0.5, x1 - x0), ph));
+        }
         // axes and grid
         for (int g = 0; g <= 4; g++) {
             double y = PAD_T + ph - ph * g / 4.0;

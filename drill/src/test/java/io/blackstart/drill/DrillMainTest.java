@@ -108,6 +108,28 @@ class DrillMainTest {
     }
 
     @Test
+    void reportShowsReadinessAndTheOutageWhenModelled(@TempDir Path dir) throws Exception {
+        Path plain = dir.resolve("plain.html");
+        assertEquals(0, run("--hosts", "8", "--apps", "30", "--policy", "blackstart", "--report", plain.toString())
+                .status());
+        String html = Files.readString(plain);
+        assertFalse(html.contains("crash restarts") || html.contains("starts in outage")
+                || html.contains("class=\"outage\""), "no readiness or outage figures when neither is modelled");
+        assertTrue(html.contains("Running instances over time"));
+
+        Path both = dir.resolve("both.html");
+        Run r = run("--hosts", "8", "--apps", "30", "--readiness", "--etcd-outage", "10,120", "--report",
+                both.toString());
+        assertEquals(0, r.status(), r.err());
+        html = Files.readString(both);
+        assertTrue(html.contains("Ready instances over time"), "curves count ready instances");
+        assertTrue(html.contains("<th>crash restarts</th>") && html.contains("<th>starts in outage</th>"));
+        assertTrue(html.contains("no writes from 10.0s to 2m00s"), html.substring(0, 2000));
+        assertTrue(html.contains("class=\"outage\""), "the outage window is shaded");
+        assertTrue(html.contains("blackstart-no-journal"), "the no-journal baseline is in the report");
+    }
+
+    @Test
     void catalogFileIsValidatedWithTheProtocol(@TempDir Path dir) throws Exception {
         Path cat = dir.resolve("apps.json");
         Files.writeString(cat, "[{\"id\":\"api\",\"image\":\"registry.local/api:1\",\"instances\":2,\"tier\":\"platform\"},"
