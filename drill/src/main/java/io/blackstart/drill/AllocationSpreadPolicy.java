@@ -11,7 +11,10 @@ import java.util.TreeSet;
  * {@code ImageLocality} is left out: with Kubernetes' scaling (image size × share of nodes holding it, between 23 MB
  * and 1 GB) it scores ≈ 0 for an image held by a few hosts. There is no per-host pacing (the kubelet has no limit on
  * concurrent container starts: kubernetes#3312, #105778): every placed start begins at once. A start that fails or
- * times out frees its allocation and is placed again — Nomad's reschedule; like every baseline it re-places instances
+ * times out is removed from its host (timeouts honoured as every baseline's, {@link BaselineScheduler}), frees its
+ * allocation then — not before: the memory it held is the memory the allocation accounted — and is placed again,
+ * Nomad's reschedule. It is the scoring of those schedulers with Blackstart's recovery order and timeouts, not a model
+ * of either system (see {@code kubernetes} and {@code nomad} for those); like every such baseline it re-places instances
  * rather than restarting them in place (Kubernetes after pod eviction, not a kubelet restarting pods still bound to
  * a node that came back early).
  */

@@ -20,10 +20,10 @@ import java.util.TreeSet;
  * as the ledger's defaults (exponential with jitter), and no limit on attempts.
  *
  * <p>What makes a baseline a baseline: <b>no pacing</b> — every instance that may start is placed and sent as soon
- * as the scheduler learns it may start; and a remote timeout — when a start exceeds its timeout the scheduler gives
- * up on it and retries elsewhere, but the engine carries on ({@link #killsOnTimeout()} is false), so a late start
- * may come up beside the retry (a duplicate, which the scheduler stops when it sees it). Its knowledge of hosts
- * is subclass-specific ({@link #chooseHost}).
+ * as the scheduler learns it may start. Timeouts are honoured as Blackstart honours them: a start that exceeds its
+ * start timeout is removed from its host ({@link #killsOnTimeout()}) and retried — so a baseline never "finishes" by
+ * a late start it had given up on, and a platform whose boots outlast their timeouts is incomplete for it as for
+ * Blackstart. Its knowledge of hosts is subclass-specific ({@link #chooseHost}).
  *
  * <p><b>Readiness</b> (when the world models it): a baseline's dependency rule and platform gate see an instance as
  * up when its container runs — what {@code docker ps} shows, Docker Compose's default {@code depends_on}
@@ -115,7 +115,7 @@ abstract class BaselineScheduler implements Policy {
 
     @Override
     public boolean killsOnTimeout() {
-        return false;
+        return true;
     }
 
     @Override

@@ -26,7 +26,9 @@ import java.util.function.Consumer;
  * O(log n) per event, so 100,000 instances on 2,000 hosts run in seconds.
  *
  * <p><b>Algorithm</b> (the host model of DESIGN.md). Events are ordered by (time, sequence). A start arriving on a
- * host reserves the app's memory — over the host's memory the create fails at once (overcommit). If the host lacks
+ * host reserves the app's memory; Docker does not check the host's free memory, so an overcommitting start is
+ * created and started like any other, and when its boot ends on a host whose memory is then overcommitted the
+ * kernel's OOM killer ends it (a FAILED outcome after its engine and boot time, not an instant refusal). If the host lacks
  * the image it queues a pull: a host pulls one image at a time, all pulling hosts share the registry bandwidth
  * (processor sharing, each capped by the host link). Then the engine phase: one unit of work per start, processor
  * sharing with per-start rate {@code min(1, knee/n) / soloStart} — flat latency up to the knee, then growing with
@@ -51,8 +53,6 @@ final class Simulation {
 
     /** Virtual-time limit: a policy that has not converged by then is reported with what it reached. */
     static final double HORIZON_SECONDS = 24 * 3600;
-    /** Time for a create to fail on memory. */
-    static final double CREATE_FAIL_SECONDS = 0.05;
 
     final World world;
     private final Policy policy;
@@ -284,20 +284,8 @@ final class Simulation {
         }
         live++;
         long mem = world.memory(instance);
-        if (memoryUsed[host] + mem > world.memoryMb[host]) {
-            memoryFailures++;
-            s.phase = StartAttempt.Phase.FAILED;
-            emit(TraceEvent.Kind.MEMORY_FAILED, host, instance);
-            schedule(now + CREATE_FAIL_SECONDS, () -> {
-                live--;
-                policy.outcome(s, StartResult.FAILED, "memory: " + mem + " MiB over the host's "
-                        + world.memoryMb[host] + " MiB");
-            });
-            return s;
-        }
         memoryUsed[host] += mem;
         startingMemory[host] += mem;
-        s.memoryReserved = true;
         int app = world.instanceApp[instance];
         contending[host]++;
         peakContending[host] = Math.max(peakContending[host], contending[host]);
@@ -452,6 +440,10 @@ final class Simulation {
             settle(s); // an in-place restart booted again: ready now, or another crash
             return;
         }
+        if (memoryUsed[s.host] > world.memoryMb[s.host]) {
+            oomKilled(s);
+            return;
+        }
         s.phase = StartAttempt.Phase.RUNNING;
         live--;
         int i = s.instance;
@@ -483,6 +475,29 @@ final class Simulation {
         } else {
             policy.outcome(s, StartResult.STARTED, null);
         }
+    }
+
+    /**
+     * The app finished booting on a host whose memory is overcommitted: the kernel's OOM killer ends it (Docker
+     * created and started it: it does not check the host's free memory). Its memory is returned, its stopped
+     * container stays.
+     */
+    private void oomKilled(StartAttempt s) {
+        int h = s.host;
+        long mem = world.memory(s.instance);
+        long over = memoryUsed[h] - world.memoryMb[h];
+        memoryFailures++;
+        s.phase = StartAttempt.Phase.FAILED;
+        live--;
+        memoryUsed[h] -= mem;
+        startingMemory[h] -= mem;
+        containers[h].putIfAbsent(s.instance, Boolean.FALSE);
+        hostVersion[h]++;
+        emit(TraceEvent.Kind.MEMORY_FAILED, h, s.instance);
+        if (s.abandoned) {
+            return; // the scheduler had given up on it already
+        }
+        policy.outcome(s, StartResult.FAILED, "OOM-killed: the host's memory was overcommitted by " + over + " MiB");
     }
 
     private void deadline(StartAttempt s) {

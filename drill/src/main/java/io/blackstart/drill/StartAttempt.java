@@ -22,7 +22,6 @@ final class StartAttempt {
     double deadline = Double.POSITIVE_INFINITY;
     /** The scheduler gave up on it (timeout) but the engine carries on: if it comes up, it is a duplicate. */
     boolean abandoned;
-    boolean memoryReserved;
     /** In an in-place restart after a crash (engine and boot again on its host; no timeout, no outcome). */
     boolean restarting;
     /** Crashes since the last backoff reset (kubelet's CrashLoopBackOff). */

@@ -61,12 +61,15 @@ class ReadinessAndOutageTest {
     }
 
     /**
-     * With both options off, {@code drill --json} is byte for byte what a9ce6c6 (before them) printed: the golden
-     * files are its output for {@code --hosts 40 --apps 400 --seed S --json}.
+     * With both options off, {@code drill --json} is what a9ce6c6 (before them) printed for everything the options
+     * could have changed: the golden files are its output for {@code --hosts 40 --apps 400 --seed S --json}. The
+     * baselines' own figures are left out of the comparison: issue 13 changed them on purpose (timeouts honoured,
+     * OOM kills instead of instant memory refusals, the incident's handful of hosts) while the platform, the lower
+     * bound and {@code blackstart} stayed as they were — and those are compared byte for byte.
      */
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 42, 446105})
-    void withTheOptionsOffTheJsonIsByteIdenticalToBefore(long seed) throws Exception {
+    void withTheOptionsOffTheJsonIsWhatItWasBefore(long seed) throws Exception {
         String golden;
         try (var in = getClass().getResourceAsStream("/golden/seed-" + seed + "-40x400.json")) {
             golden = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -74,7 +77,24 @@ class ReadinessAndOutageTest {
         DrillMainTest.Run r = DrillMainTest.run("--seed", Long.toString(seed), "--hosts", "40", "--apps", "400",
                 "--json");
         assertEquals(0, r.status(), r.err());
-        assertEquals(golden, r.out());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode before =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(golden);
+        com.fasterxml.jackson.databind.node.ObjectNode now =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(r.out());
+        assertEquals(json.writeValueAsString(before.get("policies").get("blackstart")),
+                json.writeValueAsString(now.get("policies").get("blackstart")), "blackstart's figures");
+        assertEquals(List.copyOf(iterable(before.get("policies").fieldNames())),
+                List.copyOf(iterable(now.get("policies").fieldNames())), "the same policies, in the same order");
+        before.remove("policies");
+        now.remove("policies");
+        assertEquals(json.writeValueAsString(before), json.writeValueAsString(now), "the platform and the bound");
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
     }
 
     @ParameterizedTest(name = "seed {0}")
