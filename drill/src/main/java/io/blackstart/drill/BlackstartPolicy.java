@@ -39,8 +39,9 @@ import java.util.SplittableRandom;
  * instant after the facts of that instant; each assignment is recorded (the etcd compare-and-set, instant here) and
  * sent. {@link Ledger#tick} runs every second for backoffs, penalties and lost outcomes. The ledger's settings are the
  * coordinator's defaults, except the pull bound: 15 minutes, as a recovery may queue a pull for minutes behind the
- * shared registry (a real agent's {@code pull-timeout} should be set as long; the simulated agent never gives up a
- * pull).
+ * shared registry; the simulated agent's {@code pull-timeout} is the same 15 minutes ({@link #pullTimeoutSeconds()}):
+ * a start still waiting for its image then fails (the pull carries on) and the ledger, told so, places it again —
+ * the ledger never has to give up on an outcome it is owed (that would start the instance twice).
  *
  * <p><b>Readiness</b> (when the world models it): every app has a health check; the agent's start outcome says
  * {@link ContainerHealth#STARTING} and its reports show the container {@code STARTING} until it is ready, then
@@ -57,6 +58,8 @@ final class BlackstartPolicy implements Policy {
 
     static final String NAME = "blackstart";
     static final String NO_JOURNAL = "blackstart-no-journal";
+    /** The agents' pull-timeout and the ledger's pull bound in the drill. */
+    static final long PULL_TIMEOUT_MILLIS = 15 * 60_000;
 
     private final long seed;
     private final boolean journal;
@@ -100,7 +103,7 @@ final class BlackstartPolicy implements Policy {
         LedgerSettings d = LedgerSettings.defaults();
         ledger = new Ledger(new LedgerSettings(d.maxAttempts(), d.backoffBaseMillis(), d.backoffMaxMillis(),
                 d.outcomeGraceMillis(), d.hostPenaltyFailures(), d.hostPenaltyWindowMillis(), d.hostPenaltyMillis(),
-                d.maxPullsInFlight(), 15 * 60_000),
+                d.maxPullsInFlight(), PULL_TIMEOUT_MILLIS),
                 new SplittableRandom(seed ^ 0x5DEECE66DL));
         for (int i = 0; i < w.instances(); i++) {
             instanceIndex.put(w.instanceId[i], i);
@@ -171,6 +174,11 @@ final class BlackstartPolicy implements Policy {
     @Override
     public boolean killsOnTimeout() {
         return true;
+    }
+
+    @Override
+    public double pullTimeoutSeconds() {
+        return PULL_TIMEOUT_MILLIS / 1000.0;
     }
 
     @Override

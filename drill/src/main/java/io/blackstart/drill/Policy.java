@@ -45,6 +45,15 @@ interface Policy {
      */
     boolean killsOnTimeout();
 
+    /**
+     * How long the host waits for an image pull before it fails the start (the Blackstart agent's
+     * {@code pull-timeout}); the pull itself carries on for the image's next start. Infinite: never (kubelet and
+     * remote schedulers wait for the pull).
+     */
+    default double pullTimeoutSeconds() {
+        return Double.POSITIVE_INFINITY;
+    }
+
     /** True when the policy has nothing left to do (converged, or gave up on what remains). */
     boolean finished();
 }

@@ -303,8 +303,32 @@ final class Simulation {
                 nextPull(host);
             }
             waiting.add(s);
+            double pullTimeout = policy.pullTimeoutSeconds();
+            if (pullTimeout != Double.POSITIVE_INFINITY) {
+                schedule(now + pullTimeout, () -> pullTimedOut(s, app, pullTimeout));
+            }
         }
         return s;
+    }
+
+    /** The host gave up waiting for the image of {@code s}: the start fails, the pull carries on. */
+    private void pullTimedOut(StartAttempt s, int app, double pullTimeout) {
+        if (s.phase != StartAttempt.Phase.PULL) {
+            return;
+        }
+        int h = s.host;
+        List<StartAttempt> waiting = waitingForImage[h].get(app);
+        if (waiting != null) {
+            waiting.remove(s);
+        }
+        s.phase = StartAttempt.Phase.FAILED;
+        timeouts++;
+        live--;
+        contending[h]--;
+        memoryUsed[h] -= world.memory(s.instance);
+        startingMemory[h] -= world.memory(s.instance);
+        emit(TraceEvent.Kind.TIMED_OUT, h, s.instance);
+        policy.outcome(s, StartResult.FAILED, "image pull not done within " + pullTimeout + " s");
     }
 
     /** Stops a running container of {@code instance} on {@code host} (a duplicate found by a reconciliation). */
