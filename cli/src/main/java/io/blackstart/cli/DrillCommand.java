@@ -8,6 +8,7 @@ import io.blackstart.drill.HtmlReport;
 import io.blackstart.drill.ProgressBar;
 import io.blackstart.drill.ProgressListener;
 import io.blackstart.drill.ResultTable;
+import io.blackstart.drill.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,11 +30,18 @@ import java.util.concurrent.Callable;
         description = "Rehearse a blackout at production scale in simulation: Blackstart against the incident's "
                 + "scheduler and other baselines, with the lower bound.")
 final class DrillCommand implements Callable<Integer> {
-    @Option(names = "--hosts", paramLabel = "N", description = "Hosts of the platform (default: ${DEFAULT-VALUE}).")
-    int hosts = DrillOptions.DEFAULT_HOSTS;
+    @Option(names = "--hosts", paramLabel = "N",
+            description = "Hosts of the platform (default: the scenario's, " + DrillOptions.DEFAULT_HOSTS + ").")
+    Integer hosts;
 
-    @Option(names = "--apps", paramLabel = "N", description = "Apps to generate, about 2 instances each (default: ${DEFAULT-VALUE}).")
-    int apps = DrillOptions.DEFAULT_APPS;
+    @Option(names = "--apps", paramLabel = "N", description = "Apps to generate, about 2 instances each (default: "
+            + "the scenario's, " + DrillOptions.DEFAULT_APPS + ").")
+    Integer apps;
+
+    @Option(names = "--scenario", paramLabel = "NAME", description = "A preset platform (drill/README.md): "
+            + "default, incident, dense, deep-deps, big-images, slow-boot (default: default). --hosts, --apps, "
+            + "--return-window and --lost-hosts override its values.")
+    String scenario;
 
     @Option(names = "--policy", paramLabel = "P",
             description = "blackstart, blackstart-no-journal, stale-snapshot, random, p2c, allocation-spread, or all "
@@ -53,11 +61,11 @@ final class DrillCommand implements Callable<Integer> {
     Path catalog;
 
     @Option(names = "--return-window", paramLabel = "DURATION",
-            description = "Hosts come back over this window: 900, 900s, 15m, 1h (default: 15m).")
+            description = "Hosts come back over this window: 900, 900s, 15m, 1h (default: the scenario's, 15m).")
     String returnWindow;
 
     @Option(names = "--lost-hosts", paramLabel = "FRACTION",
-            description = "Share of hosts that never come back, 0 <= F < 1 (default: 0.02).")
+            description = "Share of hosts that never come back, 0 <= F < 1 (default: the scenario's, 0.02).")
     Double lostHosts;
 
     @Option(names = "--readiness", description = "Apps are ready some seconds after they run; up means ready "
@@ -75,8 +83,14 @@ final class DrillCommand implements Callable<Integer> {
     public Integer call() {
         DrillOptions o;
         try {
-            o = DrillOptions.defaults().withHosts(hosts).withApps(apps).withSeed(seed)
+            o = DrillOptions.of(scenario == null ? Scenario.DEFAULT : Scenario.parse(scenario)).withSeed(seed)
                     .withPolicies(policy.equals("all") ? List.of() : List.of(policy));
+            if (hosts != null) {
+                o = o.withHosts(hosts);
+            }
+            if (apps != null) {
+                o = o.withApps(apps);
+            }
             if (catalog != null) {
                 o = o.withCatalogFile(catalog);
             }

@@ -61,6 +61,9 @@ class BlackstartCliTest {
             assertEquals(2, outage.exit(), window);
             assertTrue(outage.err().contains("--etcd-outage"), outage.err());
         }
+        Run scenario = run("drill", "--scenario", "blackout");
+        assertEquals(2, scenario.exit());
+        assertTrue(scenario.err().contains("--scenario: unknown scenario 'blackout'"), scenario.err());
         Run action = run("recovery", "pause");
         assertEquals(2, action.exit());
         assertEquals(2, run("status", "--api", "ftp://x").exit());
@@ -99,6 +102,19 @@ class BlackstartCliTest {
         Files.delete(dir.resolve("b.json"));
         assertEquals(0, run("catalog", "validate", dir.toString()).exit());
         assertEquals(2, run("catalog", "validate", dir.resolve("missing.json").toString()).exit());
+    }
+
+    @Test
+    void drillScenarioSetsThePlatformAndFlagsOverrideIt() throws IOException {
+        Run r = run("drill", "--scenario", "incident", "--hosts", "12", "--apps", "50", "--policy", "blackstart",
+                "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode n = ApiClient.JSON.readTree(r.out());
+        assertEquals("incident", n.path("scenario").asText(), r.out());
+        assertEquals(12, n.path("hosts").asInt(), "--hosts overrides the preset's 500");
+        Run help = run("drill", "--help");
+        assertTrue(help.out().replaceAll("\\s+", " ").contains(
+                io.blackstart.drill.Scenario.names()), "the help lists every scenario: " + help.out());
     }
 
     @Test

@@ -40,7 +40,7 @@ public final class Drill {
      * @throws java.io.UncheckedIOException if it cannot be read
      */
     public static DrillResult run(DrillOptions options, ProgressListener progress) {
-        return run(options, HostModel.defaults(), progress, null);
+        return run(options, options.scenario().hostModel(), progress, null);
     }
 
     /** Runs with an explicit host model and an optional trace sink (tests). */
@@ -79,7 +79,8 @@ public final class Drill {
                 outcomes.put(names.get(k), futures.get(k).get());
             }
             return new DrillResult(options.seed(), world.hosts(), world.instances(), world.apps.length, lb, outcomes,
-                    world.catalog.rejected(), world.readiness(), world.etcdOutageFrom, world.etcdOutageTo);
+                    world.catalog.rejected(), world.readiness(), world.etcdOutageFrom, world.etcdOutageTo,
+                    options.scenario());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("drill interrupted", e);

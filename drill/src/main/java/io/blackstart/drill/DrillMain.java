@@ -19,7 +19,7 @@ public final class DrillMain {
     static final String USAGE = String.join("\n",
             "usage: drill [--hosts N] [--apps N] [--policy P] [--seed S] [--json] [--report FILE.html]",
             "             [--catalog FILE] [--return-window DURATION] [--lost-hosts FRACTION]",
-            "             [--readiness] [--etcd-outage FROM,TO]",
+            "             [--readiness] [--etcd-outage FROM,TO] [--scenario NAME]",
             "  --hosts N               hosts of the platform (default " + DrillOptions.DEFAULT_HOSTS + ")",
             "  --apps N                apps to generate, about 2 instances each (default " + DrillOptions.DEFAULT_APPS + ")",
             "  --policy P              one of " + String.join(", ", Drill.KNOWN_POLICIES) + " or all (default all;",
@@ -31,7 +31,9 @@ public final class DrillMain {
             "  --return-window D       hosts come back over D: 900, 900s, 15m, 1h (default 15m)",
             "  --lost-hosts F          share of hosts that never come back, 0 <= F < 1 (default 0.02)",
             "  --readiness             apps are ready some seconds after they run; up means ready (default off)",
-            "  --etcd-outage FROM,TO   etcd takes no writes from FROM to TO: durations since power-on, e.g. 60,900");
+            "  --etcd-outage FROM,TO   etcd takes no writes from FROM to TO: durations since power-on, e.g. 60,900",
+            "  --scenario NAME         a preset platform: " + Scenario.names() + " (default default);",
+            "                          --hosts, --apps, --return-window, --lost-hosts override its values");
 
     private DrillMain() {
     }
@@ -42,10 +44,11 @@ public final class DrillMain {
 
     /** Parses, runs, prints; returns the exit status (0 ok, 2 bad arguments, 1 failure). */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        DrillOptions o = DrillOptions.defaults();
+        DrillOptions o;
         boolean json = false;
         Path report = null;
         try {
+            o = DrillOptions.of(scenario(args));
             for (int k = 0; k < args.length; k++) {
                 String a = args[k];
                 switch (a) {
@@ -66,6 +69,7 @@ public final class DrillMain {
                         double[] w = parseOutage(value(args, ++k, a));
                         o = o.withEtcdOutage(w[0], w[1]);
                     }
+                    case "--scenario" -> k++; // read first: the other flags override its values
                     case "-h", "--help" -> {
                         out.println(USAGE);
                         return 0;
@@ -95,6 +99,17 @@ public final class DrillMain {
             err.println("drill: cannot write report: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The {@code --scenario} of {@code args} (the last one given), the default scenario without one. */
+    private static Scenario scenario(String[] args) {
+        Scenario s = Scenario.DEFAULT;
+        for (int k = 0; k < args.length; k++) {
+            if (args[k].equals("--scenario")) {
+                s = Scenario.parse(value(args, ++k, "--scenario"));
+            }
+        }
+        return s;
     }
 
     private static String value(String[] args, int k, String flag) {

@@ -18,10 +18,12 @@ import java.util.List;
  *                            instance counts as up when ready (default off)
  * @param etcdOutageFromSeconds start of a window in which etcd accepts no writes, seconds since power-on; NaN: none
  * @param etcdOutageToSeconds end of that window (exclusive), {@code > from}; NaN: none
+ * @param scenario            the preset platform: host model and catalog shape ({@link Scenario#DEFAULT}: the
+ *                            drill as it always was); its sizes are the defaults {@link #of(Scenario)} starts from
  */
 public record DrillOptions(int hosts, int apps, List<String> policies, long seed, Path catalogFile,
                            double returnWindowSeconds, double lostHostsFraction, boolean readiness,
-                           double etcdOutageFromSeconds, double etcdOutageToSeconds) {
+                           double etcdOutageFromSeconds, double etcdOutageToSeconds, Scenario scenario) {
 
     public static final int DEFAULT_HOSTS = 500;
     public static final int DEFAULT_APPS = 5_000;
@@ -39,6 +41,9 @@ public record DrillOptions(int hosts, int apps, List<String> policies, long seed
         // without an outage blackstart-no-journal is blackstart: "all" runs it only with one
         policies = List.copyOf(policies == null || policies.isEmpty()
                 ? (outage ? Drill.KNOWN_POLICIES : Drill.POLICIES) : policies);
+        if (scenario == null) {
+            throw new IllegalArgumentException("scenario must not be null");
+        }
         if (hosts < 1) {
             throw new IllegalArgumentException("hosts must be >= 1, got " + hosts);
         }
@@ -61,8 +66,13 @@ public record DrillOptions(int hosts, int apps, List<String> policies, long seed
 
     /** The defaults: 500 hosts, 5,000 apps, every policy, seed 42, 15 min return window, 2% lost hosts. */
     public static DrillOptions defaults() {
-        return new DrillOptions(DEFAULT_HOSTS, DEFAULT_APPS, List.of(), DEFAULT_SEED, null,
-                DEFAULT_RETURN_WINDOW_SECONDS, DEFAULT_LOST_HOSTS_FRACTION, false, Double.NaN, Double.NaN);
+        return of(Scenario.DEFAULT);
+    }
+
+    /** The preset's platform (its hosts, apps, return window and lost hosts), every policy, seed 42. */
+    public static DrillOptions of(Scenario s) {
+        return new DrillOptions(s.hosts(), s.apps(), List.of(), DEFAULT_SEED, null, s.returnWindowSeconds(),
+                s.lostHostsFraction(), false, Double.NaN, Double.NaN, s);
     }
 
     /** True when an etcd outage window is set. */
@@ -72,43 +82,43 @@ public record DrillOptions(int hosts, int apps, List<String> policies, long seed
 
     public DrillOptions withHosts(int n) {
         return new DrillOptions(n, apps, policies, seed, catalogFile, returnWindowSeconds, lostHostsFraction,
-                readiness, etcdOutageFromSeconds, etcdOutageToSeconds);
+                readiness, etcdOutageFromSeconds, etcdOutageToSeconds, scenario);
     }
 
     public DrillOptions withApps(int n) {
         return new DrillOptions(hosts, n, policies, seed, catalogFile, returnWindowSeconds, lostHostsFraction,
-                readiness, etcdOutageFromSeconds, etcdOutageToSeconds);
+                readiness, etcdOutageFromSeconds, etcdOutageToSeconds, scenario);
     }
 
     public DrillOptions withPolicies(List<String> p) {
         return new DrillOptions(hosts, apps, p, seed, catalogFile, returnWindowSeconds, lostHostsFraction,
-                readiness, etcdOutageFromSeconds, etcdOutageToSeconds);
+                readiness, etcdOutageFromSeconds, etcdOutageToSeconds, scenario);
     }
 
     public DrillOptions withSeed(long s) {
         return new DrillOptions(hosts, apps, policies, s, catalogFile, returnWindowSeconds, lostHostsFraction,
-                readiness, etcdOutageFromSeconds, etcdOutageToSeconds);
+                readiness, etcdOutageFromSeconds, etcdOutageToSeconds, scenario);
     }
 
     public DrillOptions withCatalogFile(Path f) {
         return new DrillOptions(hosts, apps, policies, seed, f, returnWindowSeconds, lostHostsFraction,
-                readiness, etcdOutageFromSeconds, etcdOutageToSeconds);
+                readiness, etcdOutageFromSeconds, etcdOutageToSeconds, scenario);
     }
 
     public DrillOptions withReturnWindowSeconds(double w) {
         return new DrillOptions(hosts, apps, policies, seed, catalogFile, w, lostHostsFraction,
-                readiness, etcdOutageFromSeconds, etcdOutageToSeconds);
+                readiness, etcdOutageFromSeconds, etcdOutageToSeconds, scenario);
     }
 
     public DrillOptions withLostHostsFraction(double f) {
         return new DrillOptions(hosts, apps, policies, seed, catalogFile, returnWindowSeconds, f, readiness,
-                etcdOutageFromSeconds, etcdOutageToSeconds);
+                etcdOutageFromSeconds, etcdOutageToSeconds, scenario);
     }
 
     /** Readiness on or off (see drill/README.md, "Readiness"). */
     public DrillOptions withReadiness(boolean on) {
         return new DrillOptions(hosts, apps, policies, seed, catalogFile, returnWindowSeconds, lostHostsFraction, on,
-                etcdOutageFromSeconds, etcdOutageToSeconds);
+                etcdOutageFromSeconds, etcdOutageToSeconds, scenario);
     }
 
     /**
@@ -118,6 +128,6 @@ public record DrillOptions(int hosts, int apps, List<String> policies, long seed
     public DrillOptions withEtcdOutage(double from, double to) {
         boolean defaultList = policies.equals(etcdOutage() ? Drill.KNOWN_POLICIES : Drill.POLICIES);
         return new DrillOptions(hosts, apps, defaultList ? List.of() : policies, seed, catalogFile,
-                returnWindowSeconds, lostHostsFraction, readiness, from, to);
+                returnWindowSeconds, lostHostsFraction, readiness, from, to, scenario);
     }
 }

@@ -24,10 +24,11 @@ import java.util.Map;
  * @param readiness   whether readiness was modelled (up means ready; see drill/README.md)
  * @param etcdOutageFrom start of the etcd outage window, s (NaN: none)
  * @param etcdOutageTo   its end, s (NaN: none)
+ * @param scenario    the preset platform ({@link Scenario#DEFAULT} unless {@code --scenario} chose another)
  */
 public record DrillResult(long seed, int hosts, int instances, int apps, LowerBound lowerBound,
                           Map<String, PolicyOutcome> policies, List<SpecError> rejected, boolean readiness,
-                          double etcdOutageFrom, double etcdOutageTo) {
+                          double etcdOutageFrom, double etcdOutageTo, Scenario scenario) {
 
     /** At most this many rejections are listed in {@link #toJson()} ({@code rejectedApps} counts all). */
     static final int REJECTED_SHOWN = 100;
@@ -35,6 +36,14 @@ public record DrillResult(long seed, int hosts, int instances, int apps, LowerBo
     public DrillResult {
         policies = Collections.unmodifiableMap(new LinkedHashMap<>(policies));
         rejected = List.copyOf(rejected);
+    }
+
+    /** A drill of the default scenario. */
+    public DrillResult(long seed, int hosts, int instances, int apps, LowerBound lowerBound,
+                       Map<String, PolicyOutcome> policies, List<SpecError> rejected, boolean readiness,
+                       double etcdOutageFrom, double etcdOutageTo) {
+        this(seed, hosts, instances, apps, lowerBound, policies, rejected, readiness, etcdOutageFrom, etcdOutageTo,
+                Scenario.DEFAULT);
     }
 
     /** A drill without readiness or etcd outage. */
@@ -68,8 +77,9 @@ public record DrillResult(long seed, int hosts, int instances, int apps, LowerBo
      * not bring every instance up: the give-up time is not a makespan), and {@code rejectedApps} with the first
      * {@value #REJECTED_SHOWN} reasons in {@code rejected}. With readiness: {@code "readiness": true}, every time
      * is to ready, and per policy {@code crashRestarts}; with an etcd outage: {@code etcdOutage} {fromSeconds,
-     * toSeconds} and per policy {@code startsDuringOutage}. Without either, none of these fields appears (the
-     * document is the one from before they existed).
+     * toSeconds} and per policy {@code startsDuringOutage}; with {@code --scenario} other than the default,
+     * {@code "scenario": NAME}. Without any of them, none of these fields appears (the document is the one from
+     * before they existed).
      */
     public String toJson() {
         ObjectMapper json = new ObjectMapper();
@@ -78,6 +88,9 @@ public record DrillResult(long seed, int hosts, int instances, int apps, LowerBo
         root.put("hosts", hosts);
         root.put("instances", instances);
         root.put("lowerBoundSeconds", round(lowerBound.totalSeconds()));
+        if (scenario != Scenario.DEFAULT) {
+            root.put("scenario", scenario.wireName());
+        }
         if (readiness) {
             root.put("readiness", true);
         }

@@ -50,6 +50,10 @@ public final class HtmlReport {
         sb.append("<h1>Blackout drill</h1>\n<p>").append(String.format(Locale.ROOT,
                 "%,d hosts, %,d apps, %,d instances, seed %d. Power comes back at t = 0.", r.hosts(), r.apps(),
                 r.instances(), r.seed())).append("</p>\n");
+        if (r.scenario() != Scenario.DEFAULT) {
+            sb.append("<p><b>Scenario ").append(esc(r.scenario().wireName())).append("</b>: ")
+                    .append(esc(r.scenario().summary())).append("</p>\n");
+        }
         sb.append("<p><b>Lower bound</b> on the makespan: ").append(ResultTable.duration(lb.totalSeconds()))
                 .append(" (platform tier ").append(ResultTable.duration(lb.platformSeconds())).append(" + the rest ")
                 .append(ResultTable.duration(lb.restSeconds()))

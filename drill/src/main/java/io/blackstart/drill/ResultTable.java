@@ -17,6 +17,10 @@ public final class ResultTable {
         LowerBound lb = r.lowerBound();
         sb.append(String.format(Locale.ROOT, "Blackout drill: %,d hosts, %,d apps, %,d instances, seed %d%n",
                 r.hosts(), r.apps(), r.instances(), r.seed()));
+        if (r.scenario() != Scenario.DEFAULT) {
+            sb.append("Scenario ").append(r.scenario().wireName()).append(": ").append(r.scenario().summary())
+                    .append(String.format(Locale.ROOT, "%n"));
+        }
         if (r.readiness()) {
             sb.append("Readiness modelled: up means ready (boot != ready); crash restarts: in-place restarts of "
                     + "dependants started before their dependencies were ready\n");

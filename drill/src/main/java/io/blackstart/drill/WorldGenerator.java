@@ -35,11 +35,16 @@ final class WorldGenerator {
 
     static World generate(DrillOptions o, HostModel model) {
         SplittableRandom rnd = new SplittableRandom(o.seed());
-        Catalog catalog = o.catalogFile() != null ? CatalogFile.read(o.catalogFile()) : catalog(o.apps(), rnd.split());
+        Catalog catalog = o.catalogFile() != null ? CatalogFile.read(o.catalogFile())
+                : catalog(o.apps(), o.scenario().catalog(), rnd.split());
         return build(catalog, o, model, rnd.split());
     }
 
     static Catalog catalog(int apps, SplittableRandom rnd) {
+        return catalog(apps, CatalogShape.DEFAULT, rnd);
+    }
+
+    static Catalog catalog(int apps, CatalogShape shape, SplittableRandom rnd) {
         int platform = Math.max(1, Math.min(apps, Math.max(3, apps / 100)));
         int databases = apps >= 3 ? Math.max(1, apps / 5) : 0;
         int customer = Math.max(0, apps - platform - databases);
@@ -62,7 +67,11 @@ final class WorldGenerator {
             if (!dbIds.isEmpty() && rnd.nextInt(10) < 6) {
                 deps.add(dbIds.get(rnd.nextInt(dbIds.size())));
             }
-            if (i > 0 && rnd.nextInt(10) == 0) {
+            if (shape.chainLength() > 0) {
+                if (i % shape.chainLength() != 0) {
+                    deps.add(String.format("app-%06d", i - 1)); // the previous link of its chain
+                }
+            } else if (i > 0 && rnd.nextInt(10) == 0) {
                 deps.add(String.format("app-%06d", rnd.nextInt(i)));
             }
             int r = rnd.nextInt(100);
@@ -88,14 +97,16 @@ final class WorldGenerator {
 
     static World build(Catalog catalog, DrillOptions o, HostModel model, SplittableRandom rnd) {
         AppSpec[] apps = catalog.apps().values().toArray(new AppSpec[0]);
+        CatalogShape shape = o.scenario().catalog();
         int nApps = apps.length;
         double[] imageMb = new double[nApps];
         double[] boot = new double[nApps];
         long demand = 0;
         int nInst = 0;
         for (int a = 0; a < nApps; a++) {
-            imageMb[a] = Math.min(500, Math.max(30, Math.exp(Math.log(120) + 0.7 * gaussian(rnd))));
-            boot[a] = switch (apps[a].tier()) {
+            imageMb[a] = Math.min(shape.imageMaxMb(), Math.max(shape.imageMinMb(),
+                    Math.exp(Math.log(shape.imageMedianMb()) + shape.imageSigma() * gaussian(rnd))));
+            boot[a] = shape.bootScale() * switch (apps[a].tier()) {
                 case PLATFORM -> 2 + rnd.nextDouble() * 8;
                 case DATABASE -> 5 + rnd.nextDouble() * 25;
                 case APP -> 1 + rnd.nextDouble() * 14;
