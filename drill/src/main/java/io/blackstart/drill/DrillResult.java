@@ -71,15 +71,15 @@ public record DrillResult(long seed, int hosts, int instances, int apps, LowerBo
 
     /**
      * The {@code blackstart drill --json} document, with exactly the fields of DESIGN.md ("Drill output"): seed,
-     * hosts, instances, lowerBoundSeconds, and per policy makespanSeconds, timeouts, retries, duplicates,
+     * hosts, instances, lowerBoundSeconds (the gated bound: every policy here honours the platform gate), and
+     * beyond it lowerBoundUngatedSeconds (the bound of any schedule, gated or not), and per policy makespanSeconds, timeouts, retries, duplicates,
      * peakInflightPerCredit, meanDowntimeSeconds, p95DowntimeSeconds, platformUpSeconds; and, beyond it, per policy
      * {@code instancesUp}, {@code instances} and {@code complete} ({@code makespanSeconds} is null when a policy did
      * not bring every instance up: the give-up time is not a makespan), and {@code rejectedApps} with the first
      * {@value #REJECTED_SHOWN} reasons in {@code rejected}. With readiness: {@code "readiness": true}, every time
      * is to ready, and per policy {@code crashRestarts}; with an etcd outage: {@code etcdOutage} {fromSeconds,
      * toSeconds} and per policy {@code startsDuringOutage}; with {@code --scenario} other than the default,
-     * {@code "scenario": NAME}. Without any of them, none of these fields appears (the document is the one from
-     * before they existed).
+     * {@code "scenario": NAME}. Without any of them, none of these fields appears.
      */
     public String toJson() {
         ObjectMapper json = new ObjectMapper();
@@ -88,6 +88,7 @@ public record DrillResult(long seed, int hosts, int instances, int apps, LowerBo
         root.put("hosts", hosts);
         root.put("instances", instances);
         root.put("lowerBoundSeconds", round(lowerBound.totalSeconds()));
+        root.put("lowerBoundUngatedSeconds", round(lowerBound.ungatedSeconds()));
         if (scenario != Scenario.DEFAULT) {
             root.put("scenario", scenario.wireName());
         }

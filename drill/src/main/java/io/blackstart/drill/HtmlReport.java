@@ -57,7 +57,8 @@ public final class HtmlReport {
         sb.append("<p><b>Lower bound</b> on the makespan: ").append(ResultTable.duration(lb.totalSeconds()))
                 .append(" (platform tier ").append(ResultTable.duration(lb.platformSeconds())).append(" + the rest ")
                 .append(ResultTable.duration(lb.restSeconds()))
-                .append("). No scheduler can do better on this platform.</p>\n");
+                .append("). No scheduler that honours the platform gate can do better on this platform; without the ")
+                .append("gate, none can beat ").append(ResultTable.duration(lb.ungatedSeconds())).append(".</p>\n");
         if (r.readiness()) {
             sb.append("<p><b>Readiness modelled</b>: an instance is up when it is ready, some seconds after it runs; ")
                     .append("a dependant started before its dependencies are ready crash-exits and restarts in place ")

@@ -51,7 +51,7 @@ class DrillMainTest {
         Run r = run("--hosts", "10", "--apps", "40", "--seed", "3", "--json", "--return-window", "1m");
         assertEquals(0, r.status(), r.err());
         JsonNode root = new ObjectMapper().readTree(r.out());
-        assertEquals(Set.of("seed", "hosts", "instances", "lowerBoundSeconds", "policies", "rejectedApps", "rejected"),
+        assertEquals(Set.of("seed", "hosts", "instances", "lowerBoundSeconds", "lowerBoundUngatedSeconds", "policies", "rejectedApps", "rejected"),
                 names(root));
         assertEquals(3, root.get("seed").asLong());
         assertEquals(10, root.get("hosts").asInt());
