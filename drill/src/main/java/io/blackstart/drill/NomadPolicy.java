@@ -241,7 +241,7 @@ final class NomadPolicy implements Policy {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public void begin(Simulation sim) {
         this.sim = sim;
         this.w = sim.world;

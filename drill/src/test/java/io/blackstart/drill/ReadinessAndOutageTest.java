@@ -62,7 +62,8 @@ class ReadinessAndOutageTest {
 
     /**
      * With both options off, {@code drill --json} is byte for byte what a9ce6c6 (before them) printed: the golden
-     * files are its output for {@code --hosts 40 --apps 400 --seed S --json}.
+     * files are its output for {@code --hosts 40 --apps 400 --seed S --json}; the {@code nomad} entry, added after
+     * them, is taken out before the comparison (the other policies' entries must not change).
      */
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 42, 446105})
@@ -74,7 +75,16 @@ class ReadinessAndOutageTest {
         DrillMainTest.Run r = DrillMainTest.run("--seed", Long.toString(seed), "--hosts", "40", "--apps", "400",
                 "--json");
         assertEquals(0, r.status(), r.err());
-        assertEquals(golden, r.out());
+        assertEquals(golden, withoutPolicy(r.out(), NomadPolicy.NAME));
+    }
+
+    /** The JSON document without one policy's entry (a policy added after the golden files). */
+    static String withoutPolicy(String json, String policy) {
+        String out = json.replaceAll("(?s)\n    \"" + java.util.regex.Pattern.quote(policy) + "\" : \\{.*?\n    },", "");
+        if (out.equals(json)) {
+            throw new AssertionError("no entry " + policy + " in " + json);
+        }
+        return out;
     }
 
     @ParameterizedTest(name = "seed {0}")
