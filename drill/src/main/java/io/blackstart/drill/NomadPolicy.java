@@ -92,7 +92,8 @@ import java.util.SplittableRandom;
  * <p><b>Duplicates</b> (nomad#5921: 92 instances of a count of 70 after a full restart, "previously failed allocs").
  * Nothing here starts a second allocation while the first may still come up: lost allocations are never started,
  * a failed one has no container, a slow one is not replaced. The simulation counts what duplicates remain (none
- * expected); the bug behind #5921 (client-side, fixed in 0.9.4) is not modelled.
+ * expected); the bug behind #5921 (reported on 0.9.3; a maintainer could not reproduce it with a build including PR #5906) is
+ * not modelled.
  *
  * <p><b>etcd outage</b>: Nomad keeps its state in its own Raft log, not in etcd; the drill's convention
  * ({@link BaselineScheduler}) is that the cluster store takes no writes in the window, so no plan is applied inside
@@ -188,6 +189,8 @@ final class NomadPolicy implements Policy {
     int overcommits;
     int plansApplied;
     int plansRejected;
+    /** Evaluations that hit {@link #MAX_SCHEDULE_ATTEMPTS} refused plans and waited for the leader's follow-up. */
+    int failedEvaluations;
     int evaluations;
     int lostAllocations;
     int restoredInPlace;
@@ -690,6 +693,7 @@ final class NomadPolicy implements Policy {
                 return;
             }
             // the evaluation failed: the leader's follow-up, later
+            failedEvaluations++;
             idleWorkers++;
             evalState[app] = NONE;
             evalAgain[app] = false;
