@@ -20,6 +20,7 @@ public final class Drill {
 
     /** Policy names, in the order a full drill runs them (without an etcd outage). */
     public static final List<String> POLICIES = List.of(BlackstartPolicy.NAME, StaleSnapshotPolicy.NAME,
+            NomadPolicy.NAME,
             RandomPolicy.NAME, PowerOfTwoPolicy.NAME, AllocationSpreadPolicy.NAME);
 
     /**
@@ -28,7 +29,9 @@ public final class Drill {
      * {@code blackstart} only in an outage.
      */
     public static final List<String> KNOWN_POLICIES = List.of(BlackstartPolicy.NAME, BlackstartPolicy.NO_JOURNAL,
-            StaleSnapshotPolicy.NAME, RandomPolicy.NAME, PowerOfTwoPolicy.NAME, AllocationSpreadPolicy.NAME);
+            StaleSnapshotPolicy.NAME,
+            NomadPolicy.NAME,
+            RandomPolicy.NAME, PowerOfTwoPolicy.NAME, AllocationSpreadPolicy.NAME);
 
     private Drill() {
     }
@@ -118,6 +121,7 @@ public final class Drill {
             case RandomPolicy.NAME -> new RandomPolicy(seed);
             case PowerOfTwoPolicy.NAME -> new PowerOfTwoPolicy(seed);
             case AllocationSpreadPolicy.NAME -> new AllocationSpreadPolicy(seed);
+            case NomadPolicy.NAME -> new NomadPolicy(seed);
             default -> throw new IllegalArgumentException("unknown policy " + name);
         };
     }
