@@ -20,6 +20,7 @@ public final class Drill {
 
     /** Policy names, in the order a full drill runs them (without an etcd outage). */
     public static final List<String> POLICIES = List.of(BlackstartPolicy.NAME, StaleSnapshotPolicy.NAME,
+            KubernetesPolicy.NAME,
             RandomPolicy.NAME, PowerOfTwoPolicy.NAME, AllocationSpreadPolicy.NAME);
 
     /**
@@ -28,7 +29,9 @@ public final class Drill {
      * {@code blackstart} only in an outage.
      */
     public static final List<String> KNOWN_POLICIES = List.of(BlackstartPolicy.NAME, BlackstartPolicy.NO_JOURNAL,
-            StaleSnapshotPolicy.NAME, RandomPolicy.NAME, PowerOfTwoPolicy.NAME, AllocationSpreadPolicy.NAME);
+            StaleSnapshotPolicy.NAME,
+            KubernetesPolicy.NAME,
+            RandomPolicy.NAME, PowerOfTwoPolicy.NAME, AllocationSpreadPolicy.NAME);
 
     private Drill() {
     }
@@ -114,6 +117,7 @@ public final class Drill {
             case BlackstartPolicy.NAME -> new BlackstartPolicy(seed);
             case BlackstartPolicy.NO_JOURNAL -> new BlackstartPolicy(seed, false);
             case StaleSnapshotPolicy.NAME -> new StaleSnapshotPolicy(seed);
+            case KubernetesPolicy.NAME -> new KubernetesPolicy(seed);
             case RandomPolicy.NAME -> new RandomPolicy(seed);
             case PowerOfTwoPolicy.NAME -> new PowerOfTwoPolicy(seed);
             case AllocationSpreadPolicy.NAME -> new AllocationSpreadPolicy(seed);
