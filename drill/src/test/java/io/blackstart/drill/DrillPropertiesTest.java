@@ -76,6 +76,9 @@ class DrillPropertiesTest {
     void platformTierComesUpFirst(long seed) {
         DrillResult r = Drill.run(small(seed, 20, 150, 120, 0.02), null);
         for (PolicyOutcome o : r.policies().values()) {
+            if (o.policy().equals(KubernetesPolicy.NAME)) {
+                continue; // Kubernetes has no start order at all (KubernetesPolicyTest checks it does not gate)
+            }
             double[] platform = o.upTimesByTier()[0];
             double platformDone = platform[platform.length - 1];
             for (int tier = 1; tier < o.upTimesByTier().length; tier++) {
