@@ -17,7 +17,8 @@ import java.util.Locale;
  */
 public final class HtmlReport {
 
-    private static final String[] COLORS = {"#1b7f3b", "#c0392b", "#8e44ad", "#d68910", "#2471a3", "#555555"};
+    private static final String[] COLORS = {"#1b7f3b", "#c0392b", "#8e44ad", "#d68910", "#2471a3", "#555555",
+            "#117a8b", "#a04000"};
     private static final int W = 860;
     private static final int H = 320;
     private static final int PAD_L = 64;
