@@ -20,7 +20,7 @@ public final class Drill {
 
     /** Policy names, in the order a full drill runs them (without an etcd outage). */
     public static final List<String> POLICIES = List.of(BlackstartPolicy.NAME, StaleSnapshotPolicy.NAME,
-            NomadPolicy.NAME,
+            KubernetesPolicy.NAME, NomadPolicy.NAME,
             RandomPolicy.NAME, PowerOfTwoPolicy.NAME, AllocationSpreadPolicy.NAME);
 
     /**
@@ -30,10 +30,21 @@ public final class Drill {
      */
     public static final List<String> KNOWN_POLICIES = List.of(BlackstartPolicy.NAME, BlackstartPolicy.NO_JOURNAL,
             StaleSnapshotPolicy.NAME,
-            NomadPolicy.NAME,
+            KubernetesPolicy.NAME, NomadPolicy.NAME,
             RandomPolicy.NAME, PowerOfTwoPolicy.NAME, AllocationSpreadPolicy.NAME);
 
+    /**
+     * Policies without a start order — no platform gate, no dependency order (Kubernetes and Nomad have none): the
+     * lower bound that applies to them is {@link LowerBound#ungatedSeconds()}, not the gated total.
+     */
+    public static final List<String> GATE_FREE = List.of(KubernetesPolicy.NAME, NomadPolicy.NAME);
+
     private Drill() {
+    }
+
+    /** Whether {@code policy} honours the platform gate and dependency order (every policy but {@link #GATE_FREE}). */
+    public static boolean honoursGate(String policy) {
+        return !GATE_FREE.contains(policy);
     }
 
     /**
@@ -118,6 +129,7 @@ public final class Drill {
             case BlackstartPolicy.NAME -> new BlackstartPolicy(seed);
             case BlackstartPolicy.NO_JOURNAL -> new BlackstartPolicy(seed, false);
             case StaleSnapshotPolicy.NAME -> new StaleSnapshotPolicy(seed);
+            case KubernetesPolicy.NAME -> new KubernetesPolicy(seed);
             case RandomPolicy.NAME -> new RandomPolicy(seed);
             case PowerOfTwoPolicy.NAME -> new PowerOfTwoPolicy(seed);
             case AllocationSpreadPolicy.NAME -> new AllocationSpreadPolicy(seed);

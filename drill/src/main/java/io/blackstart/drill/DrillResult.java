@@ -63,10 +63,18 @@ public record DrillResult(long seed, int hosts, int instances, int apps, LowerBo
         this(seed, hosts, instances, apps, lowerBound, policies, List.of());
     }
 
-    /** Makespan ÷ lower bound of a policy (NaN when it did not bring every instance up). */
+    /**
+     * The lower bound that applies to {@code policy}: the gated total for a policy that honours the platform gate and
+     * dependency order, the ungated bound for one that does not ({@link Drill#GATE_FREE}).
+     */
+    public double boundFor(String policy) {
+        return Drill.honoursGate(policy) ? lowerBound.totalSeconds() : lowerBound.ungatedSeconds();
+    }
+
+    /** Makespan ÷ the bound that applies to the policy ({@link #boundFor}); NaN when it did not bring every instance up. */
     public double ratioToLowerBound(String policy) {
         PolicyOutcome o = policies.get(policy);
-        return o.complete() ? o.makespanSeconds() / lowerBound.totalSeconds() : Double.NaN;
+        return o.complete() ? o.makespanSeconds() / boundFor(policy) : Double.NaN;
     }
 
     /**

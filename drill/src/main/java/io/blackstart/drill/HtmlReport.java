@@ -17,7 +17,8 @@ import java.util.Locale;
  */
 public final class HtmlReport {
 
-    private static final String[] COLORS = {"#1b7f3b", "#c0392b", "#8e44ad", "#d68910", "#2471a3", "#555555"};
+    private static final String[] COLORS = {"#1b7f3b", "#c0392b", "#8e44ad", "#d68910", "#2471a3", "#555555",
+            "#117a8b", "#a04000"};
     private static final int W = 860;
     private static final int H = 320;
     private static final int PAD_L = 64;
@@ -100,7 +101,8 @@ public final class HtmlReport {
                     .append(" (three times the lower bound).</p>\n");
         }
         sb.append("<h2>How to read this</h2>\n<ul class=\"note\">")
-                .append("<li><b>makespan</b>: until the last instance is up; <b>× LB</b>: makespan ÷ lower bound.</li>")
+                .append("<li><b>makespan</b>: until the last instance is up; <b>× LB</b>: makespan ÷ lower bound; "
+                        + "† a policy without start order (no platform gate): ÷ the bound without the gate.</li>")
                 .append("<li><b>in flight / credit</b>: the most starts one host had pulling or in its engine at once, ")
                 .append("÷ the starts its agent would grant (its knee). Above 1, the host was overloaded.</li>")
                 .append("<li><b>downtime</b>: per app, until its first instance is up.</li>")
@@ -127,7 +129,8 @@ public final class HtmlReport {
                     .append(o.complete() ? ResultTable.duration(o.makespanSeconds())
                             : "incomplete: " + o.instancesUp() + " of " + o.instances() + " up")
                     .append("</td><td>").append(o.complete()
-                            ? String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound(o.policy())) : "-")
+                            ? String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound(o.policy()))
+                            + (Drill.honoursGate(o.policy()) ? "" : " †") : "-")
                     .append("</td><td>").append(o.timeouts()).append("</td><td>").append(o.retries())
                     .append("</td><td>").append(o.duplicates()).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.2f", o.peakInflightPerCredit())).append("</td><td>")

@@ -65,7 +65,8 @@ public final class ResultTable {
             String makespan = o.complete() ? duration(o.makespanSeconds())
                     : String.format(Locale.ROOT, "%d/%d*", o.instancesUp(), o.instances());
             sb.append(String.format(Locale.ROOT, fmt, o.policy(), makespan,
-                    o.complete() ? String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound(o.policy())) : "-",
+                    o.complete() ? String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound(o.policy()))
+                            + (Drill.honoursGate(o.policy()) ? "" : "\u2020") : "-",
                     String.format(Locale.ROOT, "%,d", o.timeouts()), String.format(Locale.ROOT, "%,d", o.retries()),
                     String.format(Locale.ROOT, "%,d", o.duplicates()),
                     String.format(Locale.ROOT, "%.2f", o.peakInflightPerCredit()),
@@ -79,6 +80,10 @@ public final class ResultTable {
                         String.format(Locale.ROOT, "%,d", o.startsDuringOutage())));
             }
             sb.append(String.format("%n"));
+        }
+        if (r.policies().keySet().stream().anyMatch(p -> !Drill.honoursGate(p))) {
+            sb.append("\u2020 no start order (no platform gate, no dependency order): x the bound without the "
+                    + "platform gate, ").append(duration(lb.ungatedSeconds())).append('\n');
         }
         boolean incomplete = r.policies().values().stream().anyMatch(o -> !o.complete());
         if (incomplete) {

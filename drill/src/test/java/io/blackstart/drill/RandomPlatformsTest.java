@@ -43,7 +43,7 @@ class RandomPlatformsTest {
         });
         for (PolicyOutcome p : r.policies().values()) {
             assertTrue(p.complete(), p.policy() + " did not finish");
-            assertTrue(p.makespanSeconds() >= r.lowerBound().totalSeconds() - 1e-6,
+            assertTrue(p.makespanSeconds() >= r.boundFor(p.policy()) - 1e-6,
                     p.policy() + " " + p.makespanSeconds() + " beats " + r.lowerBound());
         }
         PolicyOutcome b = r.policies().get("blackstart");

@@ -112,7 +112,7 @@ class ScenarioTest {
         assertEquals(first.toJson(), Drill.run(o, ProgressListener.NONE).toJson(), "deterministic");
         for (PolicyOutcome p : first.policies().values()) {
             assertTrue(p.complete(), s + " seed " + seed + ": " + p.policy() + " incomplete");
-            assertTrue(p.makespanSeconds() >= first.lowerBound().totalSeconds() - 1e-6,
+            assertTrue(p.makespanSeconds() >= first.boundFor(p.policy()) - 1e-6,
                     s + " seed " + seed + ": " + p.policy() + " " + p.makespanSeconds() + " beats "
                             + first.lowerBound());
         }
