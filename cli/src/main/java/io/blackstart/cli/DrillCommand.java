@@ -44,7 +44,8 @@ final class DrillCommand implements Callable<Integer> {
     String scenario;
 
     @Option(names = "--policy", paramLabel = "P",
-            description = "blackstart, blackstart-no-journal, stale-snapshot, random, p2c, allocation-spread, or all "
+            description = "blackstart, blackstart-no-journal, stale-snapshot, kubernetes, nomad, random, p2c, "
+                    + "allocation-spread, or all "
                     + "(default: all; blackstart-no-journal only with --etcd-outage).")
     String policy = "all";
 

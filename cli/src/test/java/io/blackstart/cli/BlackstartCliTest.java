@@ -125,7 +125,8 @@ class BlackstartCliTest {
         assertEquals(7, n.path("seed").asInt());
         assertEquals(20, n.path("hosts").asInt());
         assertTrue(n.path("lowerBoundSeconds").asDouble() > 0, r.out());
-        for (String p : List.of("blackstart", "stale-snapshot", "random", "p2c", "allocation-spread")) {
+        for (String p : List.of("blackstart", "stale-snapshot", "kubernetes", "nomad", "random", "p2c",
+                "allocation-spread")) {
             JsonNode o = n.path("policies").path(p);
             for (String f : List.of("makespanSeconds", "timeouts", "retries", "duplicates", "peakInflightPerCredit",
                     "meanDowntimeSeconds", "p95DowntimeSeconds", "platformUpSeconds")) {

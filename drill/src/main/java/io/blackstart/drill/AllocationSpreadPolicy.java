@@ -88,9 +88,4 @@ final class AllocationSpreadPolicy extends BaselineScheduler {
         account(start.host, start.instance, -1);
         requestDispatch(); // the freed allocation may fit a waiting instance
     }
-
-    @Override
-    protected void adopted(StartAttempt start) {
-        account(start.host, start.instance, +1);
-    }
 }

@@ -74,10 +74,6 @@ abstract class BaselineScheduler implements Policy {
     protected void released(StartAttempt start) {
     }
 
-    /** A start the scheduler had given up on came up and is now the instance's known container. */
-    protected void adopted(StartAttempt start) {
-    }
-
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void begin(Simulation sim) {
@@ -149,15 +145,6 @@ abstract class BaselineScheduler implements Policy {
         if (result == StartResult.STARTED) {
             requestDispatch(); // dependants or the tier gate may open; a failure frees nothing until its retry
         }
-    }
-
-    @Override
-    public void abandonedUp(StartAttempt s) {
-        if (!known[s.instance]) {
-            adopted(s);
-        }
-        up(s);
-        requestDispatch();
     }
 
     private void up(StartAttempt s) {

@@ -24,17 +24,16 @@ import java.util.TreeSet;
  * Image pulls one at a time per node are the simulation's physics ({@code serializeImagePulls: true}, the
  * KubeletConfiguration default). The kubelet's pod order on a node is a seeded shuffle (creation order is not in
  * the world).</li>
- * <li><b>No start timeout.</b> The kubelet has none; nothing is re-placed because it is slow. The simulation still
- * counts (in {@code timeouts}) starts that exceed the app's {@code startTimeoutSeconds} and reports them
- * TIMED_OUT; this policy ignores that outcome (the pod is still starting; {@link #killsOnTimeout()} is false so
- * the engine carries on) and takes the container's {@link #abandonedUp} as the pod running.</li>
+ * <li><b>No start timeout.</b> The kubelet has none; nothing is re-placed because it is slow
+ * ({@link #killsOnTimeout()} is false: the simulation times nothing, a slow pod runs when it is up).</li>
  * <li><b>Failures retried in place.</b> A start that fails is restarted on the same node after the kubelet's
  * back-off, 10 s doubling to 300 s (kubernetes.io "Pod Lifecycle: container restarts"; the simulation's
- * {@link Simulation#crashBackoffSeconds}). The one failure the simulation produces, a create over the host's
- * memory, is instead the kubelet's admission rejection ({@code OutOfmemory}, kubernetes.io "Node-pressure
- * eviction"/pod admission): the pod is Failed for good, its ReplicaSet creates a replacement and the scheduler
- * places it. With readiness on, dependants crash-loop on a dependency not ready (the simulation's kubelet
- * CrashLoopBackOff): that shows in {@code crashRestarts}.</li>
+ * {@link Simulation#crashBackoffSeconds}). The kubelet admits a pod only if the memory requests of the pods it
+ * admitted fit the node (pod admission, {@code OutOfmemory}): a pod rejected there is Failed for good, its
+ * ReplicaSet creates a replacement and the scheduler places it. An OOM kill after the boot (the simulation's other
+ * failure) is an OOMKilled container, restarted in place like any other. With readiness on, dependants
+ * crash-loop on a dependency not ready (the simulation's kubelet CrashLoopBackOff): that shows in
+ * {@code crashRestarts}.</li>
  * <li><b>Node lifecycle controller</b> (kube-controller-manager, {@code pkg/controller/nodelifecycle}): a node that
  * posted no status for {@code --node-monitor-grace-period} (50 s since v1.32, kubernetes#126287; 40 s before) is
  * marked Ready=Unknown at the first monitor pass ({@code --node-monitor-period} 5 s) strictly after it — after a
@@ -144,6 +143,9 @@ final class KubernetesPolicy implements Policy {
     private List<Integer>[] podsOn;
     private long[] requestedMb;
     private long[] requestedMilliCpu;
+    /** Per node: memory requests of the pods its kubelet admitted; per pod: admitted on its node. */
+    private long[] admittedMb;
+    private boolean[] admitted;
     private final Map<Long, Integer> appPodsOnNode = new HashMap<>();
     private BitSet[] statusImages;
     private int[] nodesWithImage;
@@ -211,6 +213,8 @@ final class KubernetesPolicy implements Policy {
         podsOn = new List[hosts];
         requestedMb = new long[hosts];
         requestedMilliCpu = new long[hosts];
+        admittedMb = new long[hosts];
+        admitted = new boolean[n];
         for (int h = 0; h < hosts; h++) {
             podsOn[h] = new ArrayList<>();
         }
@@ -310,6 +314,20 @@ final class KubernetesPolicy implements Policy {
             throw new IllegalStateException(w.instanceId[i] + " has a container on " + w.hostId[containerOn[i]]
                     + ", started again on " + w.hostId[h]);
         }
+        if (!admitted[i]) {
+            // kubelet admission: the pods it admitted must fit the node's allocatable memory (requests)
+            if (admittedMb[h] + w.memory(i) > w.memoryMb[h]) {
+                // rejected (OutOfmemory): the pod is Failed for good; its ReplicaSet creates a replacement
+                unbind(i);
+                state[i] = PENDING;
+                createdAt[i] = sim.now();
+                activeQ.add(i);
+                resourcesFreed();
+                return;
+            }
+            admitted[i] = true;
+            admittedMb[h] += w.memory(i);
+        }
         state[i] = STARTING;
         containerOn[i] = h;
         sim.sendStart(i, h, ++attempts[i]);
@@ -320,36 +338,19 @@ final class KubernetesPolicy implements Policy {
         int i = s.instance;
         switch (result) {
             case STARTED -> running(s);
-            case TIMED_OUT -> {
-                // the kubelet has no start timeout: the pod is still starting (abandonedUp when it runs)
-            }
             default -> {
-                if (detail != null && detail.startsWith("memory")) {
-                    // kubelet admission rejects the pod (OutOfmemory): Failed; its ReplicaSet replaces it
-                    containerOn[i] = -1;
-                    unbind(i);
-                    state[i] = PENDING;
-                    createdAt[i] = sim.now();
-                    activeQ.add(i);
-                    resourcesFreed();
-                } else {
-                    // restarted in place after the kubelet's back-off
-                    failures[i]++;
-                    state[i] = BOUND;
-                    int h = s.host;
-                    sim.schedule(sim.now() + Simulation.crashBackoffSeconds(failures[i]), () -> {
-                        if (node[i] == h && state[i] == BOUND && sim.isUp(h)) {
-                            start(i);
-                        }
-                    });
-                }
+                // OOM-killed (the only failure the simulation produces): restarted in place after the kubelet's
+                // back-off, as an OOMKilled container under restartPolicy Always
+                failures[i]++;
+                state[i] = BOUND;
+                int h = s.host;
+                sim.schedule(sim.now() + Simulation.crashBackoffSeconds(failures[i]), () -> {
+                    if (node[i] == h && state[i] == BOUND && sim.isUp(h)) {
+                        start(i);
+                    }
+                });
             }
         }
-    }
-
-    @Override
-    public void abandonedUp(StartAttempt s) {
-        running(s);
     }
 
     private void running(StartAttempt s) {
@@ -598,6 +599,10 @@ final class KubernetesPolicy implements Policy {
     private void unbind(int i) {
         int h = node[i];
         int a = w.instanceApp[i];
+        if (admitted[i]) {
+            admitted[i] = false;
+            admittedMb[h] -= w.memory(i);
+        }
         requestedMb[h] -= w.memory(i);
         requestedMilliCpu[h] -= milliCpu(a);
         appPodsOnNode.merge(key(h, a), -1, Integer::sum);

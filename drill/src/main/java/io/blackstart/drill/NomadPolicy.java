@@ -85,9 +85,8 @@ import java.util.SplittableRandom;
  * on memory (the host holds more than the world's pre-blackout placement allowed).
  *
  * <p><b>No start timeout.</b> Nomad's docker driver has none (only {@code image_pull_timeout}, 5 min, not reached
- * here): a slow start stays pending. The simulation's TIMED_OUT outcome is ignored — the allocation is still
- * starting — and the container's {@link #abandonedUp} is its start ({@link #killsOnTimeout()} false). So the table's
- * "timeouts" for {@code nomad} counts starts that exceeded the app's Blackstart timeout, not anything Nomad did.
+ * here): a slow start stays pending ({@link #killsOnTimeout()} false: the simulation times nothing, so
+ * {@code timeouts} is 0 for {@code nomad}).
  *
  * <p><b>Duplicates</b> (nomad#5921: 92 instances of a count of 70 after a full restart, "previously failed allocs").
  * Nothing here starts a second allocation while the first may still come up: lost allocations are never started,
@@ -351,9 +350,6 @@ final class NomadPolicy implements Policy {
     @Override
     public void outcome(StartAttempt s, StartResult result, String detail) {
         int i = s.instance;
-        if (result == StartResult.TIMED_OUT) {
-            return; // no start timeout in Nomad: still starting; its abandonedUp is its start
-        }
         if (slot[i] != Slot.STARTING || allocNode[i] != s.host) {
             return; // not the slot's current allocation (cannot happen: nothing is started twice)
         }
@@ -398,16 +394,6 @@ final class NomadPolicy implements Policy {
         int app = w.instanceApp[i];
         sim.schedule(rescheduleAt[i], () -> trigger(app)); // the reconciler's follow-up evaluation (WaitUntil)
         unblockAll(); // resources freed
-    }
-
-    @Override
-    public void abandonedUp(StartAttempt s) {
-        int i = s.instance;
-        if (slot[i] == Slot.STARTING && allocNode[i] == s.host) {
-            up(i);
-        } else {
-            sim.stopContainer(i, s.host); // not the slot's allocation (cannot happen here)
-        }
     }
 
     private void up(int i) {

@@ -28,10 +28,6 @@ interface Policy {
      */
     void outcome(StartAttempt start, StartResult result, String detail);
 
-    /** A start the scheduler had given up on (timed out) came up after all. */
-    default void abandonedUp(StartAttempt start) {
-    }
-
     /**
      * A running container of {@code start} became ready (only with readiness modelled); its agent's next report
      * shows it healthy.
@@ -40,8 +36,9 @@ interface Policy {
     }
 
     /**
-     * Whether the start timeout kills the container (the Blackstart agent enforces it and removes the container) or
-     * only makes the scheduler give up while the engine carries on (what a remote scheduler's timeout does).
+     * Whether the system has a start timeout: true, a start that exceeds its app's {@code startTimeoutSeconds} is
+     * removed from its host and answered TIMED_OUT (the Blackstart agent, the baselines with a timeout); false,
+     * nothing is timed — a slow start runs until it is up (Kubernetes' kubelet, Nomad's docker driver).
      */
     boolean killsOnTimeout();
 

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * over a window, and what each scheduler knows when it decides.
  *
  * <p><b>Constraints.</b> The same {@link World} and physics for every policy; nothing in here knows which policy
- * runs (the only policy-specific input is {@link Policy#killsOnTimeout()}, a property of who enforces the timeout).
+ * runs (the only policy-specific inputs are {@link Policy#killsOnTimeout()}, whether the system has start timeouts,
+ * and {@link Policy#pullTimeoutSeconds()}).
  * O(log n) per event, so 100,000 instances on 2,000 hosts run in seconds.
  *
  * <p><b>Algorithm</b> (the host model of DESIGN.md). Events are ordered by (time, sequence). A start arriving on a
@@ -35,9 +36,8 @@ import java.util.function.Consumer;
  * {@code n} while throughput stays at {@code knee/soloStart}. Then the app boots: its boot time is CPU work
  * (core-seconds) shared by every app booting on the host (processor sharing over its cores, one core per app at
  * most), so a host asked to boot far more apps than it has cores slows them all down. Then it is up.
- * The start timeout runs from the engine phase (a pull has its own progress, as kubelet's) to the end of boot. A
- * timed-out start is either killed (its agent enforces the timeout) or carries on unknown to the scheduler, and if
- * it comes up while another container of the instance runs, that is a duplicate.
+ * The start timeout runs from the engine phase (a pull has its own progress, as kubelet's) to the end of boot; a
+ * timed-out start is removed from its host. A system without start timeouts (Kubernetes, Nomad) times nothing.
  *
  * <p><b>Readiness</b> (when the world models it): a container that ran its boot is running, not yet ready; it is
  * ready {@link World#readySeconds(int)} later — if every app it depends on had a ready instance when its boot
@@ -410,10 +410,12 @@ final class Simulation {
     private void enterEngine(StartAttempt s) {
         int h = s.host;
         s.phase = StartAttempt.Phase.ENGINE;
-        s.deadline = now + world.apps[world.instanceApp[s.instance]].startTimeoutSeconds();
         s.job = engine[h].add(now, 1.0, s);
         rescheduleEngine(h);
-        schedule(s.deadline, () -> deadline(s));
+        if (policy.killsOnTimeout()) {
+            s.deadline = now + world.apps[world.instanceApp[s.instance]].startTimeoutSeconds();
+            schedule(s.deadline, () -> deadline(s));
+        }
     }
 
     private void rescheduleEngine(int h) {
@@ -450,7 +452,7 @@ final class Simulation {
         s.bootStartedAt = now;
         s.job = cpu[s.host].add(now, boot, s);
         rescheduleCpu(s.host);
-        if (!s.abandoned && !s.restarting) {
+        if (!s.restarting) {
             policy.engineDone(s);
         }
     }
@@ -494,11 +496,7 @@ final class Simulation {
         if (world.readiness()) {
             settle(s);
         }
-        if (s.abandoned) {
-            policy.abandonedUp(s);
-        } else {
-            policy.outcome(s, StartResult.STARTED, null);
-        }
+        policy.outcome(s, StartResult.STARTED, null);
     }
 
     /**
@@ -518,9 +516,6 @@ final class Simulation {
         containers[h].putIfAbsent(s.instance, Boolean.FALSE);
         hostVersion[h]++;
         emit(TraceEvent.Kind.MEMORY_FAILED, h, s.instance);
-        if (s.abandoned) {
-            return; // the scheduler had given up on it already
-        }
         policy.outcome(s, StartResult.FAILED, "OOM-killed: the host's memory was overcommitted by " + over + " MiB");
     }
 
@@ -528,31 +523,27 @@ final class Simulation {
         if (s.restarting) {
             return; // the first run booted in time; an in-place restart has no start timeout
         }
-        if ((s.phase != StartAttempt.Phase.ENGINE && s.phase != StartAttempt.Phase.BOOT) || s.abandoned) {
+        if (s.phase != StartAttempt.Phase.ENGINE && s.phase != StartAttempt.Phase.BOOT) {
             return;
         }
         timeouts++;
         emit(TraceEvent.Kind.TIMED_OUT, s.host, s.instance);
-        if (policy.killsOnTimeout()) {
-            if (s.phase == StartAttempt.Phase.ENGINE) {
-                engine[s.host].remove(s.job, now);
-                contending[s.host]--;
-                rescheduleEngine(s.host);
-            } else {
-                cpu[s.host].remove(s.job, now);
-                booting[s.host]--;
-                rescheduleCpu(s.host);
-            }
-            s.phase = StartAttempt.Phase.KILLED;
-            live--;
-            memoryUsed[s.host] -= world.memory(s.instance);
-            startingMemory[s.host] -= world.memory(s.instance);
-            containers[s.host].putIfAbsent(s.instance, Boolean.FALSE);
-            hostVersion[s.host]++;
-            emit(TraceEvent.Kind.KILLED, s.host, s.instance);
+        if (s.phase == StartAttempt.Phase.ENGINE) {
+            engine[s.host].remove(s.job, now);
+            contending[s.host]--;
+            rescheduleEngine(s.host);
         } else {
-            s.abandoned = true;
+            cpu[s.host].remove(s.job, now);
+            booting[s.host]--;
+            rescheduleCpu(s.host);
         }
+        s.phase = StartAttempt.Phase.KILLED;
+        live--;
+        memoryUsed[s.host] -= world.memory(s.instance);
+        startingMemory[s.host] -= world.memory(s.instance);
+        containers[s.host].putIfAbsent(s.instance, Boolean.FALSE);
+        hostVersion[s.host]++;
+        emit(TraceEvent.Kind.KILLED, s.host, s.instance);
         policy.outcome(s, StartResult.TIMED_OUT, "no outcome within "
                 + world.apps[world.instanceApp[s.instance]].startTimeoutSeconds() + " s");
     }

@@ -20,8 +20,6 @@ final class StartAttempt {
     Phase phase;
     ProcessorSharing.Job job;
     double deadline = Double.POSITIVE_INFINITY;
-    /** The scheduler gave up on it (timeout) but the engine carries on: if it comes up, it is a duplicate. */
-    boolean abandoned;
     /** In an in-place restart after a crash (engine and boot again on its host; no timeout, no outcome). */
     boolean restarting;
     /** Crashes since the last backoff reset (kubelet's CrashLoopBackOff). */

@@ -82,11 +82,6 @@ final class UngatedEagerPolicy implements Policy {
         }
     }
 
-    @Override
-    public void abandonedUp(StartAttempt start) {
-        markUp(start);
-    }
-
     private void markUp(StartAttempt start) {
         if (up[start.instance]) {
             sim.stopContainer(start.instance, start.host);
