@@ -59,7 +59,7 @@ final class BlackstartPolicy implements Policy {
     static final String NAME = "blackstart";
     static final String NO_JOURNAL = "blackstart-no-journal";
     /** The agents' pull-timeout and the ledger's pull bound in the drill. */
-    static final long PULL_TIMEOUT_MILLIS = 15 * 60_000;
+    static final long PULL_TIMEOUT_MILLIS = 60 * 60_000;
 
     private final long seed;
     private final boolean journal;

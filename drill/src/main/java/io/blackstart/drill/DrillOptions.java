@@ -69,10 +69,10 @@ public record DrillOptions(int hosts, int apps, List<String> policies, long seed
         return of(Scenario.DEFAULT);
     }
 
-    /** The preset's platform (its hosts, apps, return window and lost hosts), every policy, seed 42. */
+    /** The preset's platform (its hosts, apps, return window, lost hosts, readiness), every policy, seed 42. */
     public static DrillOptions of(Scenario s) {
         return new DrillOptions(s.hosts(), s.apps(), List.of(), DEFAULT_SEED, null, s.returnWindowSeconds(),
-                s.lostHostsFraction(), false, Double.NaN, Double.NaN, s);
+                s.lostHostsFraction(), s.readiness(), Double.NaN, Double.NaN, s);
     }
 
     /** True when an etcd outage window is set. */
