@@ -11,7 +11,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -102,21 +101,24 @@ class ScenarioTest {
         assertTrue(r.err().contains(Scenario.names()), r.err());
     }
 
-    @Property(tries = 12)
-    void samePresetAndSeedSameResultAndNoPolicyBeatsTheBound(@ForAll @IntRange(min = 0, max = 4) int preset,
+    @Property(tries = 14)
+    void samePresetAndSeedSameResultAndNoPolicyBeatsTheBound(@ForAll @IntRange(min = 0, max = 5) int preset,
                                                              @ForAll @IntRange(min = 1, max = 1_000) int seed) {
-        Scenario s = List.of(Scenario.DEFAULT, Scenario.INCIDENT, Scenario.DENSE, Scenario.DEEP_DEPS,
-                Scenario.BIG_IMAGES).get(preset);
+        Scenario s = Scenario.values()[preset];
         DrillOptions o = small(s, seed);
         DrillResult first = Drill.run(o, ProgressListener.NONE);
         assertEquals(first.toJson(), Drill.run(o, ProgressListener.NONE).toJson(), "deterministic");
         for (PolicyOutcome p : first.policies().values()) {
-            assertTrue(p.complete(), s + " seed " + seed + ": " + p.policy() + " incomplete");
-            assertTrue(p.makespanSeconds() >= first.boundFor(p.policy()) - 1e-6,
-                    s + " seed " + seed + ": " + p.policy() + " " + p.makespanSeconds() + " beats "
-                            + first.lowerBound());
+            if (s != Scenario.SLOW_BOOT) {
+                assertTrue(p.complete(), s + " seed " + seed + ": " + p.policy() + " incomplete");
+            }
+            if (p.complete()) {
+                assertTrue(p.makespanSeconds() >= first.boundFor(p.policy()) - 1e-6,
+                        s + " seed " + seed + ": " + p.policy() + " " + p.makespanSeconds() + " beats "
+                                + first.lowerBound());
+            }
+            assertEquals(0, p.duplicates(), s + " seed " + seed + ": " + p.policy());
         }
-        assertEquals(0, first.policies().get("blackstart").duplicates());
     }
 
     private static JsonNode readJson(String s) {
