@@ -1,5 +1,6 @@
 package io.blackstart.agent;
 
+import io.blackstart.protocol.InstanceId;
 import io.blackstart.protocol.wire.AgentCommand.StartInstance;
 import io.blackstart.protocol.wire.AgentEvent.StartOutcome;
 import io.blackstart.protocol.wire.ContainerHealth;
@@ -86,8 +87,25 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
     }
 
     static Behavior<Command> create(AgentSettings settings, ContainerRuntime runtime, ActorRef<NodeAgent.Command> agent) {
-        return Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new StartExecutor(context, timers, settings, runtime, agent)));
+        // every message is about one instance: its lines carry the id (MDC set per message, cleared after it)
+        return Behaviors.withMdc(Command.class, StartExecutor::mdc, Behaviors.setup(context -> Behaviors.withTimers(
+                timers -> new StartExecutor(context, timers, settings, runtime, agent))));
+    }
+
+    private static Map<String, String> mdc(Command message) {
+        String id = null;
+        if (message instanceof Execute m) {
+            id = m.command().instanceId();
+        } else if (message instanceof Finished m) {
+            id = m.instanceId();
+        } else if (message instanceof TimedOut m) {
+            id = m.instanceId();
+        } else if (message instanceof PullStarted m) {
+            id = m.instanceId();
+        } else if (message instanceof PullFinished m) {
+            id = m.instanceId();
+        }
+        return id == null ? Map.of() : Map.of(InstanceId.MDC_KEY, id);
     }
 
     private final AgentSettings settings;
@@ -132,6 +150,8 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
                             + ")");
             return this;
         }
+        getContext().getLog().debug("starting {} (attempt {}, assignment {})", id, command.attempt(),
+                command.assignment());
         InFlight entry = new InFlight(command.container().memoryMb());
         inFlight.put(id, entry);
         addWaiter(entry, command);
@@ -207,6 +227,9 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
         }
         if (finished.error() != null) {
             getContext().getLog().warn("start of {} failed: {}", finished.instanceId(), describe(finished.error()));
+        } else {
+            getContext().getLog().debug("started {}: container {}", finished.instanceId(),
+                    finished.started().containerId());
         }
         publish();
         return this;
