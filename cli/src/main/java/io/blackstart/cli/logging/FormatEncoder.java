@@ -5,7 +5,6 @@ import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.EncoderBase;
 
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -24,7 +23,6 @@ public class FormatEncoder extends EncoderBase<ILoggingEvent> {
     private String format = "text";
     private String textPattern;
     private String journaldPattern;
-    private PrintStream warnings = System.err;
 
     private LogFormat effective;
     private PatternLayout layout;
@@ -42,11 +40,6 @@ public class FormatEncoder extends EncoderBase<ILoggingEvent> {
         this.journaldPattern = journaldPattern;
     }
 
-    /** Where the one warning about an unknown format goes (stderr; tests). */
-    void setWarnings(PrintStream warnings) {
-        this.warnings = warnings;
-    }
-
     /** The format in use once started. */
     public LogFormat effectiveFormat() {
         return effective;
@@ -57,7 +50,7 @@ public class FormatEncoder extends EncoderBase<ILoggingEvent> {
         boolean unset = format == null || format.isBlank();
         effective = unset ? LogFormat.TEXT : LogFormat.parse(format).orElse(null);
         if (effective == null) {
-            warnings.println("blackstart: unknown log format '" + format.strip()
+            System.err.println("blackstart: unknown log format '" + format.strip()
                     + "' (BLACKSTART_LOG_FORMAT or -Dblackstart.log.format: text, json or journald); logging as text");
             effective = LogFormat.TEXT;
         }
