@@ -217,6 +217,13 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
             return this;
         }
         timers.cancel(new TimeoutKey(finished.instanceId()));
+        // logged before the replies: whoever reads the outcome finds the line already written
+        if (finished.error() != null) {
+            getContext().getLog().warn("start of {} failed: {}", finished.instanceId(), describe(finished.error()));
+        } else {
+            getContext().getLog().debug("started {}: container {}", finished.instanceId(),
+                    finished.started().containerId());
+        }
         for (Waiter waiter : entry.waiters) {
             if (finished.error() == null) {
                 reply(waiter, StartResult.STARTED, finished.started().containerId(), "started",
@@ -224,12 +231,6 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
             } else {
                 reply(waiter, StartResult.FAILED, null, describe(finished.error()));
             }
-        }
-        if (finished.error() != null) {
-            getContext().getLog().warn("start of {} failed: {}", finished.instanceId(), describe(finished.error()));
-        } else {
-            getContext().getLog().debug("started {}: container {}", finished.instanceId(),
-                    finished.started().containerId());
         }
         publish();
         return this;
@@ -240,12 +241,12 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
         if (entry == null) {
             return this;
         }
+        getContext().getLog().warn("start of {} timed out; its slot stays taken until the engine answers",
+                timedOut.instanceId());
         for (Waiter waiter : entry.waiters) {
             Duration limit = Duration.ofNanos(System.nanoTime() - waiter.receivedNanos());
             reply(waiter, StartResult.TIMED_OUT, null, "start did not complete within " + limit.toMillis() + " ms");
         }
-        getContext().getLog().warn("start of {} timed out; its slot stays taken until the engine answers",
-                timedOut.instanceId());
         entry.waiters.clear();
         return this;
     }
