@@ -15,6 +15,17 @@ final class Logging {
     }
 
     /**
+     * This process's node id on every log line from now on ({@code node=} in text, {@code nodeId} in JSON), whichever
+     * thread logs: a property of the logging context, not a thread-local MDC entry.
+     */
+    static void nodeId(String id) {
+        if (id != null && !id.isBlank()
+                && LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.putProperty(io.blackstart.cli.logging.LogFields.NODE_ID, id);
+        }
+    }
+
+    /**
      * For commands that report on sick servers themselves (the doctor): the etcd client's own warnings about the
      * members it cannot reach ("maximum number of auto retries reached") only repeat, unordered, what the report
      * says. Errors still show; {@code BLACKSTART_LOG_LEVEL=DEBUG} shows everything.

@@ -17,13 +17,18 @@ final class NodeRunner {
     private NodeRunner() {
     }
 
-    static int run(Path configFile, Function<Config, ActorSystem<?>> start) throws Exception {
+    /**
+     * @param nodeId the node's id in its config, on every log line of the process
+     */
+    static int run(Path configFile, Function<Config, String> nodeId, Function<Config, ActorSystem<?>> start)
+            throws Exception {
         Config c = NodeConfig.load(configFile);
         List<String> warnings = TransportGuard.check(c);
         Logging.init();
-        warnings.forEach(w -> LoggerFactory.getLogger(NodeRunner.class).warn(w));
         ActorSystem<?> system;
         try {
+            Logging.nodeId(nodeId.apply(c));
+            warnings.forEach(w -> LoggerFactory.getLogger(NodeRunner.class).warn(w));
             system = start.apply(c);
         } catch (IllegalArgumentException e) {
             throw new OperatorException("configuration: " + e.getMessage(), 2);

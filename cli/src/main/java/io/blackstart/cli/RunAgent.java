@@ -15,6 +15,6 @@ final class RunAgent implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return NodeRunner.run(config, AgentNode::start);
+        return NodeRunner.run(config, AgentNode::nodeId, AgentNode::start);
     }
 }

@@ -15,6 +15,6 @@ final class RunCoordinator implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return NodeRunner.run(config, CoordinatorNode::start);
+        return NodeRunner.run(config, CoordinatorNode::nodeId, CoordinatorNode::start);
     }
 }

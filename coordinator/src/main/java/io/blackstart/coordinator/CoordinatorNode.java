@@ -112,6 +112,15 @@ public final class CoordinatorNode {
         return system;
     }
 
+    /**
+     * A coordinator's node id, e.g. for the process's log lines: its Artery address {@code host:port}
+     * ({@code pekko.remote.artery.canonical}), which names it in the cluster (coordinators have no other id).
+     */
+    public static String nodeId(Config config) {
+        String artery = "pekko.remote.artery.canonical.";
+        return config.getString(artery + "hostname") + ":" + config.getInt(artery + "port");
+    }
+
     /** The address the HTTP API is bound to (fails if the API is disabled or could not bind). */
     public static CompletionStage<InetSocketAddress> httpAddress(ActorSystem<?> system) {
         Node n = NODES.get(system);

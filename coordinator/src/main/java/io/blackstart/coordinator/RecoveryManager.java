@@ -9,6 +9,7 @@ import io.blackstart.coordinator.DesiredStateStore.ModeRecord;
 import io.blackstart.coordinator.tracker.Tracker;
 import io.blackstart.protocol.AppSpec;
 import io.blackstart.protocol.Catalog;
+import io.blackstart.protocol.InstanceId;
 import io.blackstart.protocol.trust.NodeIdentity;
 import io.blackstart.protocol.trust.Payloads;
 import io.blackstart.protocol.trust.TrustException;
@@ -33,6 +34,8 @@ import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.slf4j.Logger;
+import org.slf4j.MDC;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +50,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -637,11 +641,12 @@ public final class RecoveryManager {
         if (m.event() instanceof AgentEvent.AgentReport r) {
             onReport(r, now);
         } else if (m.event() instanceof AgentEvent.StartOutcome o) {
-            ctx.getLog().debug("start of {} on {} (attempt {}): {} {}", o.instanceId(), o.nodeId(), o.attempt(),
-                    o.result(), o.detail() == null ? "" : o.detail());
+            about(o.instanceId(), log -> log.debug("start of {} on {} (attempt {}): {} {}", o.instanceId(),
+                    o.nodeId(), o.attempt(), o.result(), o.detail() == null ? "" : o.detail()));
             if (o.result() != StartResult.STARTED && !currentAssignment(o.instanceId(), o.assignment())) {
                 // the failure of a start this incarnation did not send (an earlier one did): not ours to count
-                ctx.getLog().debug("ignoring stale outcome of {} (assignment {})", o.instanceId(), o.assignment());
+                about(o.instanceId(), log -> log.debug("ignoring stale outcome of {} (assignment {})",
+                        o.instanceId(), o.assignment()));
             } else {
                 if (o.result() == StartResult.STARTED) {
                     Ledger.InstanceView v = ledger.instance(o.instanceId());
@@ -655,7 +660,8 @@ public final class RecoveryManager {
                         now));
             }
         } else if (m.event() instanceof AgentEvent.StopOutcome o) {
-            ctx.getLog().debug("stop of {} on {}: {} {}", o.instanceId(), o.nodeId(), o.stopped(), o.detail());
+            about(o.instanceId(), log -> log.debug("stop of {} on {}: {} {}", o.instanceId(), o.nodeId(),
+                    o.stopped(), o.detail()));
         }
         replanSoon();
         publishStatus(false);
@@ -853,11 +859,14 @@ public final class RecoveryManager {
         Ledger.InstanceView v = ledger.instance(a.instanceId());
         if (v != null && v.state() == InstanceState.STARTING && a.nodeId().equals(v.nodeId())
                 && v.attempt() == a.attempt()) {
+            about(a.instanceId(), log -> log.debug("assigned {} to {} (attempt {}, assignment {}): start sent",
+                    a.instanceId(), a.nodeId(), a.attempt(), token));
             channel.send(s.ref(), new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(), token,
                     a.attempt(), replyAddress));
         } else {
             // meanwhile no longer desired, or already running elsewhere: the record stays, no start is sent
-            ctx.getLog().debug("not starting {}: {}", a.instanceId(), v == null ? "no longer desired" : v.state());
+            about(a.instanceId(), log -> log.debug("not starting {}: {}", a.instanceId(),
+                    v == null ? "no longer desired" : v.state()));
         }
     }
 
@@ -981,11 +990,21 @@ public final class RecoveryManager {
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * Logs one line about one instance, with its id in the MDC ({@link InstanceId#MDC_KEY}) for that line only: set
+     * and removed on this actor's thread around the call, so it never outlives the line or leaks to another message.
+     */
+    private void about(String instanceId, Consumer<Logger> line) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable(InstanceId.MDC_KEY, instanceId)) {
+            line.accept(ctx.getLog());
+        }
+    }
+
     private void stop(List<StopOrder> orders) {
         for (StopOrder o : orders) {
             AgentSession s = agents.get(o.nodeId());
             if (s != null) {
-                ctx.getLog().info("stopping {} on {}: {}", o.instanceId(), o.nodeId(), o.reason());
+                about(o.instanceId(), log -> log.info("stopping {} on {}: {}", o.instanceId(), o.nodeId(), o.reason()));
                 channel.send(s.ref(), new AgentCommand.StopInstance(o.instanceId(), o.reason(), replyAddress));
             }
         }
@@ -1288,7 +1307,7 @@ public final class RecoveryManager {
         }
         for (WriteBackPlan.Keep k : f.kept()) {
             if (keptEtcdCount++ < 20) { // a summary follows; a fleet-sized journal must not log a line per instance
-                ctx.getLog().warn("write-back of {}: {}", k.instanceId(), k.why());
+                about(k.instanceId(), log -> log.warn("write-back of {}: {}", k.instanceId(), k.why()));
             }
             book.conflicted(k.instanceId(), Optional.of(k.current()), now);
         }

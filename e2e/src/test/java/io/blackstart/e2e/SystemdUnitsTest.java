@@ -55,6 +55,16 @@ class SystemdUnitsTest {
     }
 
     @Test
+    void theUnitsLogForTheJournal() throws IOException {
+        for (String name : UNIT_NAMES) {
+            Map<String, List<String>> service = section(Files.readString(UNITS.resolve(name)), "Service");
+            assertTrue(service.get("Environment").contains("BLACKSTART_LOG_FORMAT=journald"),
+                    name + ": <priority> prefixes, no timestamp of our own");
+            assertFalse(service.containsKey("SyslogLevelPrefix"), name + ": systemd's default (yes) reads the prefixes");
+        }
+    }
+
+    @Test
     void theUnitsRunUnprivilegedAndHardened() throws IOException {
         for (String name : UNIT_NAMES) {
             Map<String, List<String>> service = section(Files.readString(UNITS.resolve(name)), "Service");

@@ -39,20 +39,33 @@ public final class AgentNode {
      *                                  the key)
      */
     public static ActorSystem<Void> start(Config config) {
-        List<String> roles = new ArrayList<>(config.hasPath("pekko.cluster.roles")
-                ? config.getStringList("pekko.cluster.roles") : List.of());
-        if (!roles.contains(ROLE)) {
-            roles.add(ROLE);
-        }
-        Config full = config.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
-                .withFallback(ConfigFactory.defaultReference())
-                .resolve();
+        Config full = full(config);
         AgentSettings settings = AgentSettings.fromConfig(full);
         // with TLS: this node's certificate must be an agent's, for this node id (else IllegalArgumentException)
         Optional<NodeIdentity> identity = NodeIdentity.forNode(full, ROLE, settings.nodeId());
         // initialise logging on this thread, so no early log line from a dispatcher thread is replayed (P6)
         LoggerFactory.getILoggerFactory();
         return ActorSystem.create(guardian(settings, identity), "blackstart", full);
+    }
+
+    /**
+     * The node id {@link #start} will run with ({@code blackstart.agent.node-id}), e.g. for the process's log lines.
+     *
+     * @throws IllegalArgumentException as {@link #start} if it is missing or invalid
+     */
+    public static String nodeId(Config config) {
+        return AgentSettings.fromConfig(full(config)).nodeId();
+    }
+
+    private static Config full(Config config) {
+        List<String> roles = new ArrayList<>(config.hasPath("pekko.cluster.roles")
+                ? config.getStringList("pekko.cluster.roles") : List.of());
+        if (!roles.contains(ROLE)) {
+            roles.add(ROLE);
+        }
+        return config.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve();
     }
 
     private static Behavior<Void> guardian(AgentSettings settings, Optional<NodeIdentity> identity) {

@@ -1,5 +1,6 @@
 package io.blackstart.agent;
 
+import io.blackstart.protocol.InstanceId;
 import io.blackstart.protocol.wire.AgentCommand.StartInstance;
 import io.blackstart.protocol.wire.AgentEvent.StartOutcome;
 import io.blackstart.protocol.wire.ContainerHealth;
@@ -86,8 +87,25 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
     }
 
     static Behavior<Command> create(AgentSettings settings, ContainerRuntime runtime, ActorRef<NodeAgent.Command> agent) {
-        return Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new StartExecutor(context, timers, settings, runtime, agent)));
+        // every message is about one instance: its lines carry the id (MDC set per message, cleared after it)
+        return Behaviors.withMdc(Command.class, StartExecutor::mdc, Behaviors.setup(context -> Behaviors.withTimers(
+                timers -> new StartExecutor(context, timers, settings, runtime, agent))));
+    }
+
+    private static Map<String, String> mdc(Command message) {
+        String id = null;
+        if (message instanceof Execute m) {
+            id = m.command().instanceId();
+        } else if (message instanceof Finished m) {
+            id = m.instanceId();
+        } else if (message instanceof TimedOut m) {
+            id = m.instanceId();
+        } else if (message instanceof PullStarted m) {
+            id = m.instanceId();
+        } else if (message instanceof PullFinished m) {
+            id = m.instanceId();
+        }
+        return id == null ? Map.of() : Map.of(InstanceId.MDC_KEY, id);
     }
 
     private final AgentSettings settings;
@@ -132,6 +150,8 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
                             + ")");
             return this;
         }
+        getContext().getLog().debug("starting {} (attempt {}, assignment {})", id, command.attempt(),
+                command.assignment());
         InFlight entry = new InFlight(command.container().memoryMb());
         inFlight.put(id, entry);
         addWaiter(entry, command);
@@ -197,6 +217,13 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
             return this;
         }
         timers.cancel(new TimeoutKey(finished.instanceId()));
+        // logged before the replies: whoever reads the outcome finds the line already written
+        if (finished.error() != null) {
+            getContext().getLog().warn("start of {} failed: {}", finished.instanceId(), describe(finished.error()));
+        } else {
+            getContext().getLog().debug("started {}: container {}", finished.instanceId(),
+                    finished.started().containerId());
+        }
         for (Waiter waiter : entry.waiters) {
             if (finished.error() == null) {
                 reply(waiter, StartResult.STARTED, finished.started().containerId(), "started",
@@ -204,9 +231,6 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
             } else {
                 reply(waiter, StartResult.FAILED, null, describe(finished.error()));
             }
-        }
-        if (finished.error() != null) {
-            getContext().getLog().warn("start of {} failed: {}", finished.instanceId(), describe(finished.error()));
         }
         publish();
         return this;
@@ -217,12 +241,12 @@ public final class StartExecutor extends AbstractBehavior<StartExecutor.Command>
         if (entry == null) {
             return this;
         }
+        getContext().getLog().warn("start of {} timed out; its slot stays taken until the engine answers",
+                timedOut.instanceId());
         for (Waiter waiter : entry.waiters) {
             Duration limit = Duration.ofNanos(System.nanoTime() - waiter.receivedNanos());
             reply(waiter, StartResult.TIMED_OUT, null, "start did not complete within " + limit.toMillis() + " ms");
         }
-        getContext().getLog().warn("start of {} timed out; its slot stays taken until the engine answers",
-                timedOut.instanceId());
         entry.waiters.clear();
         return this;
     }

@@ -8,6 +8,12 @@ import java.util.Optional;
  */
 public record InstanceId(String appId, int index) implements Comparable<InstanceId> {
 
+    /**
+     * The SLF4J MDC key under which a log line about one instance carries its id ({@code instanceId} in the JSON
+     * log format, {@code instance=} in the text ones).
+     */
+    public static final String MDC_KEY = "instanceId";
+
     public InstanceId {
         if (appId == null || appId.isEmpty()) {
             throw new IllegalArgumentException("appId is empty");
