@@ -22,8 +22,13 @@ public record LedgerSettings(int maxAttempts, long backoffBaseMillis, long backo
                              int hostPenaltyFailures, long hostPenaltyWindowMillis, long hostPenaltyMillis,
                              int maxPullsInFlight, long pullTimeoutMillis) {
 
-    /** Default cluster-wide pull cap when none is given. */
-    public static final int DEFAULT_MAX_PULLS_IN_FLIGHT = 64;
+    /**
+     * Default cluster-wide pull cap when none is given: 16, measured in the drill (seed 42; 64 before). Once a few
+     * pulls saturate the registry more only share it: each pull takes longer, its start holds a credit of its host
+     * meanwhile, and the instance is bound to that host minutes before it could start. 16 against 64: big-images
+     * 13m40s → 12m56s, incident 1m53s → 1m43s, the other presets within 0.1%; 4 and 8 made dense 12% and 3% slower.
+     */
+    public static final int DEFAULT_MAX_PULLS_IN_FLIGHT = 16;
     /** Default pull bound: the agent's default {@code pull-timeout}. */
     public static final long DEFAULT_PULL_TIMEOUT_MILLIS = 10 * 60_000;
 
