@@ -641,11 +641,11 @@ public final class RecoveryManager {
         if (m.event() instanceof AgentEvent.AgentReport r) {
             onReport(r, now);
         } else if (m.event() instanceof AgentEvent.StartOutcome o) {
-            about(o.instanceId(), log -> log.debug("start of {} on {} (attempt {}): {} {}", o.instanceId(),
+            debugAbout(o.instanceId(), log -> log.debug("start of {} on {} (attempt {}): {} {}", o.instanceId(),
                     o.nodeId(), o.attempt(), o.result(), o.detail() == null ? "" : o.detail()));
             if (o.result() != StartResult.STARTED && !currentAssignment(o.instanceId(), o.assignment())) {
                 // the failure of a start this incarnation did not send (an earlier one did): not ours to count
-                about(o.instanceId(), log -> log.debug("ignoring stale outcome of {} (assignment {})",
+                debugAbout(o.instanceId(), log -> log.debug("ignoring stale outcome of {} (assignment {})",
                         o.instanceId(), o.assignment()));
             } else {
                 if (o.result() == StartResult.STARTED) {
@@ -660,7 +660,7 @@ public final class RecoveryManager {
                         now));
             }
         } else if (m.event() instanceof AgentEvent.StopOutcome o) {
-            about(o.instanceId(), log -> log.debug("stop of {} on {}: {} {}", o.instanceId(), o.nodeId(),
+            debugAbout(o.instanceId(), log -> log.debug("stop of {} on {}: {} {}", o.instanceId(), o.nodeId(),
                     o.stopped(), o.detail()));
         }
         replanSoon();
@@ -859,13 +859,13 @@ public final class RecoveryManager {
         Ledger.InstanceView v = ledger.instance(a.instanceId());
         if (v != null && v.state() == InstanceState.STARTING && a.nodeId().equals(v.nodeId())
                 && v.attempt() == a.attempt()) {
-            about(a.instanceId(), log -> log.debug("assigned {} to {} (attempt {}, assignment {}): start sent",
+            debugAbout(a.instanceId(), log -> log.debug("assigned {} to {} (attempt {}, assignment {}): start sent",
                     a.instanceId(), a.nodeId(), a.attempt(), token));
             channel.send(s.ref(), new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(), token,
                     a.attempt(), replyAddress));
         } else {
             // meanwhile no longer desired, or already running elsewhere: the record stays, no start is sent
-            about(a.instanceId(), log -> log.debug("not starting {}: {}", a.instanceId(),
+            debugAbout(a.instanceId(), log -> log.debug("not starting {}: {}", a.instanceId(),
                     v == null ? "no longer desired" : v.state()));
         }
     }
@@ -994,6 +994,12 @@ public final class RecoveryManager {
      * Logs one line about one instance, with its id in the MDC ({@link InstanceId#MDC_KEY}) for that line only: set
      * and removed on this actor's thread around the call, so it never outlives the line or leaks to another message.
      */
+    private void debugAbout(String instanceId, Consumer<Logger> line) {
+        if (ctx.getLog().isDebugEnabled()) { // the outcome path runs per start: no MDC work for a line not written
+            about(instanceId, line);
+        }
+    }
+
     private void about(String instanceId, Consumer<Logger> line) {
         try (MDC.MDCCloseable ignored = MDC.putCloseable(InstanceId.MDC_KEY, instanceId)) {
             line.accept(ctx.getLog());

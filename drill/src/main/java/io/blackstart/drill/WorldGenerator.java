@@ -40,10 +40,6 @@ final class WorldGenerator {
         return build(catalog, o, model, rnd.split());
     }
 
-    static Catalog catalog(int apps, SplittableRandom rnd) {
-        return catalog(apps, CatalogShape.DEFAULT, rnd);
-    }
-
     static Catalog catalog(int apps, CatalogShape shape, SplittableRandom rnd) {
         int platform = Math.max(1, Math.min(apps, Math.max(3, apps / 100)));
         int databases = apps >= 3 ? Math.max(1, apps / 5) : 0;
