@@ -1,7 +1,7 @@
 package io.blackstart.bench;
 
-import io.blackstart.coordinator.AgentGateway;
-import io.blackstart.coordinator.RecoveryManager;
+import io.blackstart.coordinator.agents.AgentGateway;
+import io.blackstart.coordinator.recovery.RecoveryManager;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.ContainerInfo;

@@ -9,7 +9,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.blackstart.agent.AgentNode;
 import io.blackstart.coordinator.CoordinatorNode;
-import io.blackstart.coordinator.StatusSnapshot;
+import io.blackstart.coordinator.status.StatusSnapshot;
 import io.blackstart.doctor.DoctorMain;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterAll;

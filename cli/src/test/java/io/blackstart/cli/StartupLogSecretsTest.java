@@ -9,7 +9,7 @@ import com.typesafe.config.Config;
 import io.blackstart.cli.logging.LogFields;
 import io.blackstart.cli.logging.ShippedLogback;
 import io.blackstart.coordinator.CoordinatorNode;
-import io.blackstart.coordinator.InMemoryDesiredStateStore;
+import io.blackstart.coordinator.store.InMemoryDesiredStateStore;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,23 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.coordinator.agents.AgentGateway;
+import io.blackstart.coordinator.agents.AgentRoster;
+import io.blackstart.coordinator.api.DoctorRoutes;
+import io.blackstart.coordinator.api.EventStream;
+import io.blackstart.coordinator.api.HostDiagnosisRoutes;
+import io.blackstart.coordinator.api.HttpApi;
+import io.blackstart.coordinator.api.Metrics;
+import io.blackstart.coordinator.api.TrackerRoutes;
+import io.blackstart.coordinator.catalog.CatalogKeeper;
+import io.blackstart.coordinator.cluster.ClusterFormation;
+import io.blackstart.coordinator.cluster.MemberVetter;
+import io.blackstart.coordinator.jmx.BlackstartMBeans;
+import io.blackstart.coordinator.recovery.RecoveryManager;
+import io.blackstart.coordinator.status.StatusBoard;
+import io.blackstart.coordinator.store.DesiredStateStore;
+import io.blackstart.coordinator.store.EtcdDesiredStateStore;
+import io.blackstart.coordinator.tracker.TrackerSettings;
+
 import io.blackstart.doctor.Doctor;
 import io.blackstart.doctor.DoctorOptions;
 import com.typesafe.config.Config;

@@ -1,5 +1,8 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.coordinator.agents.AgentRoster;
+import io.blackstart.coordinator.store.AssignmentJournal;
+
 import com.typesafe.config.Config;
 import io.blackstart.doctor.EtcdAccess;
 import io.blackstart.scheduler.LedgerSettings;

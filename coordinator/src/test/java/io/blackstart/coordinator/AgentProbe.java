@@ -11,21 +11,21 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** A test probe standing in for a node agent: collects commands and answers by kind. */
-final class AgentProbe {
+public final class AgentProbe {
 
-    final String nodeId;
-    final TestProbe<AgentCommand> probe;
-    final List<AgentCommand.SetRecoveryMode> modes = new ArrayList<>();
-    final List<AgentCommand.StopInstance> stops = new ArrayList<>();
-    final java.util.ArrayDeque<AgentCommand.StartInstance> pendingStarts = new java.util.ArrayDeque<>();
-    int reportRequests;
+    public final String nodeId;
+    public final TestProbe<AgentCommand> probe;
+    public final List<AgentCommand.SetRecoveryMode> modes = new ArrayList<>();
+    public final List<AgentCommand.StopInstance> stops = new ArrayList<>();
+    public final java.util.ArrayDeque<AgentCommand.StartInstance> pendingStarts = new java.util.ArrayDeque<>();
+    public int reportRequests;
 
-    AgentProbe(String nodeId, TestProbe<AgentCommand> probe) {
+    public AgentProbe(String nodeId, TestProbe<AgentCommand> probe) {
         this.nodeId = nodeId;
         this.probe = probe;
     }
 
-    ActorRef<AgentCommand> ref() {
+    public ActorRef<AgentCommand> ref() {
         return probe.ref();
     }
 
@@ -54,7 +54,7 @@ final class AgentProbe {
     }
 
     /** The next start, noting every other command on the way. */
-    AgentCommand.StartInstance expectStart(Duration max) {
+    public AgentCommand.StartInstance expectStart(Duration max) {
         if (!pendingStarts.isEmpty()) {
             return pendingStarts.poll();
         }
@@ -72,7 +72,7 @@ final class AgentProbe {
     }
 
     /** Fails if a start arrives within {@code d}; notes everything else. */
-    void expectNoStart(Duration d) {
+    public void expectNoStart(Duration d) {
         if (!pendingStarts.isEmpty()) {
             fail(nodeId + ": unexpected start of " + pendingStarts.peek().instanceId());
         }
@@ -87,7 +87,7 @@ final class AgentProbe {
     }
 
     /** Waits for a SetRecoveryMode with the given value (noting other commands, failing on starts only if asked). */
-    void expectMode(boolean recovery, Duration max) {
+    public void expectMode(boolean recovery, Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         if (!modes.isEmpty() && modes.get(modes.size() - 1).recovery() == recovery) {
             return;
@@ -105,7 +105,7 @@ final class AgentProbe {
     }
 
     /** Waits for a report request. */
-    void expectReportRequest(Duration max) {
+    public void expectReportRequest(Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         if (reportRequests > 0) {
             return;

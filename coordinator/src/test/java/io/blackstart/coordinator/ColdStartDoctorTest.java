@@ -1,5 +1,7 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.coordinator.store.InMemoryDesiredStateStore;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
@@ -33,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * as a root cause; once c3 starts the two form the cluster and that root cause is gone.
  */
 @Timeout(120)
-class ColdStartDoctorTest {
+public class ColdStartDoctorTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<ActorSystem<?>> systems = new ArrayList<>();

@@ -1,5 +1,11 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.coordinator.agents.AgentGateway;
+import io.blackstart.coordinator.recovery.RecoveryManager;
+import io.blackstart.coordinator.status.StatusBoard;
+import io.blackstart.coordinator.status.StatusSnapshot;
+import io.blackstart.coordinator.store.InMemoryDesiredStateStore;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * moves and rebuilds without starting the running instance again.
  */
 @Timeout(120)
-class CoordinatorClusterTest {
+public class CoordinatorClusterTest {
 
     private final List<ActorSystem<?>> systems = new ArrayList<>();
 

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A coordinator whose etcd does not answer starts anyway and says so: phase rebuilding, etcd degraded. */
 @Timeout(60)
-class CoordinatorNodeDegradedTest {
+public class CoordinatorNodeDegradedTest {
 
     private ActorSystem<?> system;
 

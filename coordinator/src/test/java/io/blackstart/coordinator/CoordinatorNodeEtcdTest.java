@@ -1,5 +1,10 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.coordinator.recovery.RecoveryManager;
+import io.blackstart.coordinator.store.DesiredStateStore;
+import io.blackstart.coordinator.store.EtcdDesiredStateStore;
+import io.blackstart.coordinator.store.EtcdDesiredStateStoreTest;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.blackstart.protocol.wire.AgentCommand;
@@ -34,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@link CoordinatorNode#start(Config)} as the CLI calls it, against the real etcd, with a probe as the agent. */
 @Tag("etcd")
 @Timeout(90)
-class CoordinatorNodeEtcdTest {
+public class CoordinatorNodeEtcdTest {
 
     private final String prefix = "/bs-test-" + UUID.randomUUID();
     private ActorSystem<?> system;

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** reference.conf defaults and the keys the CLI and cluster.sh set. */
 @Timeout(10)
-class CoordinatorSettingsTest {
+public class CoordinatorSettingsTest {
 
     @Test
     void defaultsFromReferenceConf() {

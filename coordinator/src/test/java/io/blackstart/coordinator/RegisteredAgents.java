@@ -1,5 +1,7 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.coordinator.recovery.RecoveryManager;
+
 import io.blackstart.protocol.wire.AgentCommand;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -8,22 +10,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Probe agents registered with the receptionist under the recovery manager's agent key; cleared after each test. */
-final class RegisteredAgents {
+public final class RegisteredAgents {
     private final ActorTestKit kit;
     private final List<AgentProbe> agents = new ArrayList<>();
 
-    RegisteredAgents(ActorTestKit kit) {
+    public RegisteredAgents(ActorTestKit kit) {
         this.kit = kit;
     }
 
-    AgentProbe add(String node) {
+    public AgentProbe add(String node) {
         AgentProbe a = new AgentProbe(node, kit.createTestProbe(AgentCommand.class));
         kit.system().receptionist().tell(Receptionist.register(RecoveryManager.AGENT_KEY, a.ref()));
         agents.add(a);
         return a;
     }
 
-    void clear() {
+    public void clear() {
         for (AgentProbe a : agents) {
             kit.system().receptionist().tell(Receptionist.deregister(RecoveryManager.AGENT_KEY, a.ref()));
         }

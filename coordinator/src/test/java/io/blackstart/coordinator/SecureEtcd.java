@@ -21,16 +21,16 @@ import java.util.stream.Stream;
  * with readwrite on {@link #PREFIX}) are added with {@code etcdctl}. {@link #close()} kills etcd and deletes
  * everything.
  */
-final class SecureEtcd implements AutoCloseable {
+public final class SecureEtcd implements AutoCloseable {
 
-    static final String USER = "blackstart";
-    static final String PREFIX = "/bs-tls";
+    public static final String USER = "blackstart";
+    public static final String PREFIX = "/bs-tls";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    final Path dir;
-    final String password = "pw-" + Long.toHexString(System.nanoTime()) + "-s3cret";
+    public final Path dir;
+    public final String password = "pw-" + Long.toHexString(System.nanoTime()) + "-s3cret";
     private final String rootPassword = "root-" + Long.toHexString(System.nanoTime());
-    final int clientPort;
+    public final int clientPort;
     private final Process etcd;
 
     private SecureEtcd(Path dir) throws IOException {
@@ -50,7 +50,7 @@ final class SecureEtcd implements AutoCloseable {
     }
 
     /** Starts etcd, waits until it answers, then adds the users and enables authentication. */
-    static SecureEtcd start() {
+    public static SecureEtcd start() {
         try {
             SecureEtcd e = new SecureEtcd(Files.createTempDirectory("secure-etcd-"));
             try {
@@ -73,30 +73,30 @@ final class SecureEtcd implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "https://127.0.0.1:" + clientPort;
     }
 
-    Path ca() {
+    public Path ca() {
         return dir.resolve("ca.crt");
     }
 
-    Path clientCert() {
+    public Path clientCert() {
         return dir.resolve("client.crt");
     }
 
     /** The client key as PKCS#8 ({@code BEGIN PRIVATE KEY}). */
-    Path clientKey() {
+    public Path clientKey() {
         return dir.resolve("client.key");
     }
 
     /** The same client key as PKCS#1 ({@code BEGIN RSA PRIVATE KEY}). */
-    Path clientKeyPkcs1() {
+    public Path clientKeyPkcs1() {
         return dir.resolve("client-rsa.key");
     }
 
     /** A CA that did not sign the server certificate. */
-    Path otherCa() {
+    public Path otherCa() {
         return dir.resolve("other-ca.crt");
     }
 

@@ -1,5 +1,7 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.coordinator.catalog.CatalogKeeper;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.blackstart.protocol.AppSpec;
@@ -18,35 +20,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Shared test infrastructure: configs, settings with short timings, specs, agent reports. */
-final class TestFixtures {
+public final class TestFixtures {
 
     private TestFixtures() {
     }
 
     /** A local (non-cluster) actor system config with the coordinator's reference.conf. */
-    static Config localConfig() {
+    public static Config localConfig() {
         return ConfigFactory.parseString("""
                 pekko.actor.provider = local
                 pekko.loglevel = INFO
                 """).withFallback(ConfigFactory.load());
     }
 
-    static CoordinatorSettings.Recovery recovery(int maxAttempts, Duration settle) {
+    public static CoordinatorSettings.Recovery recovery(int maxAttempts, Duration settle) {
         return recovery(maxAttempts, settle, Duration.ofSeconds(30));
     }
 
-    static CoordinatorSettings.Recovery recovery(int maxAttempts, Duration settle, Duration hostTimeout) {
+    public static CoordinatorSettings.Recovery recovery(int maxAttempts, Duration settle, Duration hostTimeout) {
         return new CoordinatorSettings.Recovery(0.30, settle, hostTimeout, Duration.ofMillis(50),
                 Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(800),
                 Duration.ofMillis(200), new LedgerSettings(maxAttempts, 20, 100, 10_000, 100, 300_000, 60_000),
                 Duration.ofMinutes(5));
     }
 
-    static CoordinatorSettings.Recovery recovery() {
+    public static CoordinatorSettings.Recovery recovery() {
         return recovery(3, Duration.ofMillis(300));
     }
 
-    static String spec(String id, int instances, String tier, String... dependsOn) {
+    public static String spec(String id, int instances, String tier, String... dependsOn) {
         StringBuilder deps = new StringBuilder();
         for (String d : dependsOn) {
             deps.append(deps.isEmpty() ? "" : ",").append('"').append(d).append('"');
@@ -55,7 +57,7 @@ final class TestFixtures {
                 + "\",\"memoryMb\":64,\"dependsOn\":[" + deps + "],\"startTimeoutSeconds\":60}";
     }
 
-    static Catalog catalog(String... specs) {
+    public static Catalog catalog(String... specs) {
         List<CatalogValidator.Document> docs = new ArrayList<>();
         for (String s : specs) {
             String id = s.substring(s.indexOf("\"id\":\"") + 6);
@@ -69,32 +71,32 @@ final class TestFixtures {
         return c;
     }
 
-    static CatalogKeeper.CatalogUpdate update(Catalog c) {
+    public static CatalogKeeper.CatalogUpdate update(Catalog c) {
         return new CatalogKeeper.CatalogUpdate(c, 1, CatalogKeeper.Source.ETCD, true, "");
     }
 
-    static ContainerInfo running(String instanceId) {
+    public static ContainerInfo running(String instanceId) {
         String app = instanceId.substring(0, instanceId.lastIndexOf('-'));
         return new ContainerInfo(instanceId, app, "c-" + instanceId, "busybox:1", ContainerState.RUNNING, 1);
     }
 
-    static ContainerInfo stopped(String instanceId) {
+    public static ContainerInfo stopped(String instanceId) {
         String app = instanceId.substring(0, instanceId.lastIndexOf('-'));
         return new ContainerInfo(instanceId, app, "c-" + instanceId, "busybox:1", ContainerState.STOPPED, 1);
     }
 
-    static AgentEvent.AgentReport report(String node, ActorRef<AgentCommand> agent, long seq, int credits,
+    public static AgentEvent.AgentReport report(String node, ActorRef<AgentCommand> agent, long seq, int credits,
                                          int inFlight, boolean gcHeld, ContainerInfo... containers) {
         return new AgentEvent.AgentReport(node, agent, seq, List.of(containers),
                 new HostLoad(2, 8192, 8192, 0.0, 0.0, 0.1, 0, List.of("busybox:1")), credits, inFlight, 4, gcHeld);
     }
 
-    static AppSpec app(Catalog c, String id) {
+    public static AppSpec app(Catalog c, String id) {
         return c.apps().get(id);
     }
 
     /** Polls {@code condition} until it holds; fails naming {@code what} after {@code max}. */
-    static void await(String what, java.time.Duration max, java.util.function.BooleanSupplier condition) {
+    public static void await(String what, java.time.Duration max, java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + max.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -108,7 +110,7 @@ final class TestFixtures {
      * Plays agent {@code local-1} (an empty host with 2 credits) on {@code agent}: answers report requests until the
      * first {@code StartInstance} arrives, and returns it.
      */
-    static io.blackstart.protocol.wire.AgentCommand.StartInstance firstStart(
+    public static io.blackstart.protocol.wire.AgentCommand.StartInstance firstStart(
             org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<io.blackstart.protocol.wire.AgentCommand> agent,
             java.time.Duration max) {
         long deadline = System.nanoTime() + max.toNanos();

@@ -13,17 +13,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Node identities made by the shipped {@code deploy/local/pki.sh}, as an operator makes them. */
-final class TestPki {
+public final class TestPki {
     private static final String PASSWORD = "coordinator-test-pki";
     private final Path dir;
 
-    TestPki() throws Exception {
+    public TestPki() throws Exception {
         this.dir = Files.createTempDirectory("bs-coordinator-pki");
         pki("ca", dir.toString());
     }
 
     /** The identity of node {@code name} with {@code role}, signed by this CA. */
-    NodeIdentity node(String name, String role) throws Exception {
+    public NodeIdentity node(String name, String role) throws Exception {
         pki("node", dir.toString(), name, role);
         String ssl = "pekko.remote.artery.ssl.config-ssl-engine.";
         Config c = ConfigFactory.parseMap(Map.of("pekko.remote.artery.transport", "tls-tcp",

@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * or gone down). Pure, single-threaded, {@code now} comes in; memory is one entry per instance in such a period and
  * one per app that ever had one (apps no longer desired are dropped).
  */
-final class UnreadyBook {
+public final class UnreadyBook {
 
     private static final class App {
         String tier;

@@ -9,7 +9,7 @@ import java.time.Instant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @Timeout(10)
-class CustomerSummaryTest {
+public class CustomerSummaryTest {
 
     private static final long AT_15_17 = Instant.parse("2024-01-20T15:17:30Z").toEpochMilli();
 

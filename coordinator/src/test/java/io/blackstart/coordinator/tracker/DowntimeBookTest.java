@@ -8,7 +8,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @Timeout(10)
-class DowntimeBookTest {
+public class DowntimeBookTest {
 
     private static TrackedInstance i(String id, String state, long stoppedSince) {
         // every instance here has a container (it ran before): a blackout, not a first deployment

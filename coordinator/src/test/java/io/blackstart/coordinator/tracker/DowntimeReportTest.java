@@ -8,7 +8,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @Timeout(10)
-class DowntimeReportTest {
+public class DowntimeReportTest {
 
     @Test
     void appsLongestFirstAndTheOnesOverTheSlaListed() {

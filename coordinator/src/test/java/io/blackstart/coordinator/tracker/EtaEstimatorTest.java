@@ -13,7 +13,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @Timeout(10)
-class EtaEstimatorTest {
+public class EtaEstimatorTest {
 
     @ParameterizedTest(name = "{0} remaining at {1}/s, {2} levels of {3} s -> {4}")
     @CsvSource({

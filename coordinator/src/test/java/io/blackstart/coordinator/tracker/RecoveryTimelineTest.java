@@ -9,7 +9,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @Timeout(10)
-class RecoveryTimelineTest {
+public class RecoveryTimelineTest {
 
     private static List<String> lines(RecoveryTimeline t) {
         return t.events().stream().map(e -> e.atMillis() + " " + e.kind() + " " + e.detail()).toList();

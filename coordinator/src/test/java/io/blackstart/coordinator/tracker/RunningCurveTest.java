@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(10)
-class RunningCurveTest {
+public class RunningCurveTest {
 
     @Test
     void aPointPerChangeOrPerSecondAndBoundedWithRecentDetailKept() {

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @Timeout(10)
-class StartRateTest {
+public class StartRateTest {
 
     @Test
     void startsPerSecondOverTheSlidingWindow() {

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Downtime ends at ready, not at running; the time an app ran before it served is reported per app. */
 @Timeout(10)
-class TrackerReadinessTest {
+public class TrackerReadinessTest {
 
     private static TrackedInstance i(String id, String state, String failure) {
         return new TrackedInstance(id, id.substring(0, id.lastIndexOf('-')), "database", state, "h1", failure, 0,

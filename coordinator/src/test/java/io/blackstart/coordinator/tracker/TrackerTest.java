@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A small recovery, observation by observation, with the timeline, downtime, rate and ETA it yields. */
 @Timeout(10)
-class TrackerTest {
+public class TrackerTest {
 
     private static TrackedInstance i(String id, String tier, String state) {
         return new TrackedInstance(id, id.substring(0, id.lastIndexOf('-')), tier, state, null,

@@ -1,0 +1,1380 @@
+package io.blackstart.coordinator.recovery;
+
+import io.blackstart.coordinator.CoordinatorSettings;
+import io.blackstart.coordinator.agents.AgentChannel;
+import io.blackstart.coordinator.agents.AgentGateway;
+import io.blackstart.coordinator.agents.HostImages;
+import io.blackstart.coordinator.agents.ReportAssembler;
+import io.blackstart.coordinator.catalog.CatalogKeeper;
+import io.blackstart.coordinator.status.StatusAssembler;
+import io.blackstart.coordinator.status.StatusBoard;
+import io.blackstart.coordinator.status.StatusSnapshot;
+import io.blackstart.coordinator.store.AssignmentJournal;
+import io.blackstart.coordinator.store.DesiredStateStore;
+import io.blackstart.coordinator.store.JournalKeeper;
+import io.blackstart.coordinator.tracker.ThroughputMeter;
+import io.blackstart.coordinator.tracker.TrackerFeed;
+import io.blackstart.coordinator.tracker.TrackerInbox;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.blackstart.coordinator.store.DesiredStateStore.AssignmentRecord;
+import io.blackstart.coordinator.store.DesiredStateStore.AssignmentValue;
+import io.blackstart.coordinator.store.DesiredStateStore.CasResult;
+import io.blackstart.coordinator.store.DesiredStateStore.ModeRecord;
+import io.blackstart.coordinator.tracker.Tracker;
+import io.blackstart.protocol.AppSpec;
+import io.blackstart.protocol.Catalog;
+import io.blackstart.protocol.InstanceId;
+import io.blackstart.protocol.trust.NodeIdentity;
+import io.blackstart.protocol.trust.Payloads;
+import io.blackstart.protocol.trust.TrustException;
+import io.blackstart.protocol.wire.AgentCommand;
+import io.blackstart.protocol.wire.AgentEvent;
+import io.blackstart.protocol.wire.CborSerializable;
+import io.blackstart.protocol.wire.ContainerState;
+import io.blackstart.protocol.wire.StartResult;
+import io.blackstart.scheduler.Assignment;
+import io.blackstart.scheduler.HostReport;
+import io.blackstart.scheduler.InstanceState;
+import io.blackstart.scheduler.Ledger;
+import io.blackstart.scheduler.StopOrder;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.slf4j.Logger;
+import org.slf4j.MDC;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Map.Entry;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The recovery manager: one per coordinator cluster (a cluster singleton on the role {@code coordinator}).
+ *
+ * <p><b>Responsibility.</b> Owns the {@link Ledger} and is the only writer of placement decisions. It feeds the
+ * ledger with the catalog (from the local {@link CatalogKeeper}), the agents' full reports and start outcomes
+ * (through the {@link AgentGateway}s) and time; it carries out what the ledger decides: every {@link Assignment}
+ * is first recorded in etcd by compare-and-set (see {@link DesiredStateStore} and {@link AssignmentBook}) and
+ * only then sent as {@link AgentCommand.StartInstance} to the host's agent; every {@link StopOrder} becomes a
+ * {@link AgentCommand.StopInstance}. It also owns the recovery mode (entered by itself when more than
+ * auto-threshold of the desired instances is down at start or after losing hosts, left when the ledger has
+ * converged, or switched by an operator), stores it in etcd and tells every agent. It publishes a
+ * {@link StatusSnapshot} to every coordinator node's {@link StatusBoard}, with the view of the recovery
+ * {@link Tracker} it feeds (throughput, ETA, timeline, downtime) each time it builds one.
+ *
+ * <p><b>States.</b> <i>rebuilding</i>: loads the assignment records and the mode from etcd (retrying with
+ * backoff), asks every agent known to the receptionist for a full report and waits until all of them reported
+ * or settle-time passed, and until a catalog is there — it assigns nothing meanwhile, so a new incarnation after
+ * a failover first learns which containers exist. <i>running</i>: re-plans after every catalog update, report,
+ * outcome and tick, once the messages already queued are handled (a burst of them shares one plan). A host whose
+ * agent left the receptionist or sent no report for host-timeout is lost.
+ * Outcomes arrive straight from agents and reports through gateways, so for report-grace after a confirmed start
+ * a report that misses the container is read as older than the start ({@link RecentStarts}).
+ *
+ * <p><b>Degraded recovery.</b> With etcd unreachable, an operator's {@code recovery start --allow-stale-catalog}
+ * lets it go on from the cached catalog: assignments are then recorded in the local {@link AssignmentJournal}
+ * (fsync'd, through the {@link JournalKeeper}) instead of etcd, and a start is sent once its line is on disk. Only
+ * one incarnation runs at a time — it is the cluster singleton, and under split-brain resolution only the side
+ * that keeps the majority keeps it. While journaling it pings etcd with backoff; when etcd answers, a
+ * {@link JournalWriteBack} writes the journal back by compare-and-set ({@link WriteBackPlan}: a container that
+ * exists wins) with planning paused, then assignments go to etcd again. Entries left by an earlier incarnation
+ * on this node are written back once etcd answers, before anything is planned.
+ *
+ * <p><b>Never</b> blocks (etcd results come back through {@code pipeToSelf}, the journal's through its keeper),
+ * never sends a start whose assignment was not recorded (in etcd or the journal), never decides placement itself
+ * (that is the ledger's policy), never talks to Docker.
+ */
+public final class RecoveryManager {
+
+    /** Receptionist key agents register under. */
+    public static final ServiceKey<AgentCommand> AGENT_KEY =
+            ServiceKey.create(AgentCommand.class, AgentCommand.SERVICE_KEY_ID);
+
+    /** Messages of the recovery manager. */
+    public interface Command {
+    }
+
+    /**
+     * An agent event forwarded by a gateway (or received as the reply address of a start or stop). The event is
+     * typed by name on the wire, as {@link AgentEvent} itself carries no type information.
+     */
+    public record AgentEventReceived(
+            @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+            @JsonSubTypes({
+                    @JsonSubTypes.Type(value = AgentEvent.AgentReport.class, name = "report"),
+                    @JsonSubTypes.Type(value = AgentEvent.StartOutcome.class, name = "start-outcome"),
+                    @JsonSubTypes.Type(value = AgentEvent.StopOutcome.class, name = "stop-outcome"),
+                    @JsonSubTypes.Type(value = AgentEvent.Hello.class, name = "hello"),
+                    @JsonSubTypes.Type(value = AgentEvent.Sealed.class, name = "sealed")})
+            AgentEvent event) implements Command, CborSerializable {
+    }
+
+    /**
+     * Operator command: enter ({@code recovery = true}) or leave recovery mode. With TLS on, taken only with a
+     * {@link ModeProof} by a coordinator certificate (the API and JMX of coordinator nodes make one).
+     */
+    public record SetMode(boolean recovery, boolean allowStaleCatalog, ActorRef<ModeReply> replyTo, ModeProof proof)
+            implements Command, CborSerializable {
+        /** Without a proof (plain tcp: tests, the bench). */
+        public SetMode(boolean recovery, boolean allowStaleCatalog, ActorRef<ModeReply> replyTo) {
+            this(recovery, allowStaleCatalog, replyTo, null);
+        }
+
+        /** The command as a coordinator node's API or JMX sends it: signed when the node has an identity. */
+        public static SetMode from(Optional<NodeIdentity> identity, boolean recovery, boolean allowStaleCatalog,
+                                   ActorRef<ModeReply> replyTo) {
+            return new SetMode(recovery, allowStaleCatalog, replyTo, identity.map(i -> ModeProof.sign(i, recovery,
+                    allowStaleCatalog, System.currentTimeMillis())).orElse(null));
+        }
+    }
+
+    /** Answer to {@link SetMode}. */
+    public record ModeReply(String mode, long since, String by, String message) implements CborSerializable {
+    }
+
+    /** Reply with a fresh status snapshot (tests, tools; the HTTP API reads the {@link StatusBoard}). */
+    public record GetStatus(ActorRef<StatusSnapshot> replyTo) implements Command, CborSerializable {
+    }
+
+    private record CatalogChanged(CatalogKeeper.CatalogUpdate update) implements Command {
+    }
+
+    private record AgentsListed(Set<ActorRef<AgentCommand>> agents) implements Command {
+    }
+
+    private record ReplicasListed(Set<ActorRef<StatusSnapshot>> replicas) implements Command {
+    }
+
+    private record AssignmentsLoaded(Map<String, AssignmentRecord> records, Throwable error) implements Command {
+    }
+
+    private record ModeLoaded(Optional<ModeRecord> mode, Throwable error) implements Command {
+    }
+
+    private enum LoadAgain implements Command { INSTANCE }
+
+    private enum SettleTimeout implements Command { INSTANCE }
+
+    private enum Tick implements Command { INSTANCE }
+
+    private enum Replan implements Command { INSTANCE }
+
+    private record CasDone(Assignment assignment, AssignmentValue value, CasResult result, Throwable error)
+            implements Command {
+    }
+
+    private record ModeWritten(ModeRecord mode, Throwable error) implements Command {
+    }
+
+    private record JournalRead(JournalKeeper.ReadDone done) implements Command {
+    }
+
+    private record Journaled(JournalKeeper.Appended done) implements Command {
+    }
+
+    private record JournalTrimmed(JournalKeeper.Trimmed done) implements Command {
+    }
+
+    private record PingDone(Throwable error) implements Command {
+    }
+
+    private record WrittenBack(JournalWriteBack.Finished finished) implements Command {
+    }
+
+    private record WriteBackStopped(long round) implements Command {
+    }
+
+    /** Where new assignments are recorded. */
+    private enum Recorder { ETCD, JOURNAL }
+
+    private record AgentSession(ActorRef<AgentCommand> ref, AgentEvent.AgentReport report, long lastSeenMillis) {
+    }
+
+    /**
+     * The behavior of the singleton.
+     *
+     * @param store        the desired-state store
+     * @param catalog      the catalog keeper of the node this incarnation runs on
+     * @param settings     recovery settings
+     * @param clock        epoch millis (tests may drive it)
+     */
+    public static Behavior<Command> create(DesiredStateStore store, ActorRef<CatalogKeeper.Command> catalog,
+                                           CoordinatorSettings.Recovery settings, LongSupplier clock) {
+        return create(store, catalog, settings, clock, Optional.empty());
+    }
+
+    /** With an {@code identity} (TLS on), agent traffic is authenticated ({@link AgentChannel}) and so is SetMode. */
+    public static Behavior<Command> create(DesiredStateStore store, ActorRef<CatalogKeeper.Command> catalog,
+                                           CoordinatorSettings.Recovery settings, LongSupplier clock,
+                                           Optional<NodeIdentity> identity) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new RecoveryManager(ctx, timers, store, catalog, settings, clock, identity).rebuilding()));
+    }
+
+    public static Behavior<Command> create(DesiredStateStore store, ActorRef<CatalogKeeper.Command> catalog,
+                                           CoordinatorSettings.Recovery settings) {
+        return create(store, catalog, settings, System::currentTimeMillis);
+    }
+
+    private final ActorContext<Command> ctx;
+    private final TimerScheduler<Command> timers;
+    private final DesiredStateStore store;
+    private final CoordinatorSettings.Recovery settings;
+    private final LongSupplier clock;
+    private final String incarnation;
+    private final Ledger ledger;
+    private final AssignmentBook book;
+    private final ActorRef<AgentEvent> replyAddress;
+    private final AgentChannel channel;
+    private final ModeProof.Checker modeChecker; // null: not authenticated
+    private final Map<String, AgentSession> agents = new LinkedHashMap<>();
+    private final Set<ActorRef<AgentCommand>> listed = new HashSet<>();
+    private final Set<ActorRef<AgentCommand>> reportedRefs = new HashSet<>();
+    private Set<ActorRef<StatusSnapshot>> replicas = Set.of();
+    private final ThroughputMeter throughput = new ThroughputMeter(30_000);
+    private final RecentStarts recentStarts;
+    private final HostImages hostImages = new HostImages();
+    private final ReportAssembler reportAssembler = new ReportAssembler();
+    /** When a full report was last asked of each agent whose delta could not be applied. */
+    private final Map<String, Long> fullRequested = new HashMap<>();
+    private final Map<String, int[]> peaks = new HashMap<>(); // node -> {outstanding, starts in flight}
+    private final Tracker tracker = new Tracker(Tracker.Settings.DEFAULT);
+    private final TrackerInbox trackerInbox = new TrackerInbox();
+
+    // rebuilding
+    private boolean assignmentsLoaded;
+    private boolean modeLoaded;
+    private boolean settled;
+    private Duration loadBackoff;
+
+    // catalog
+    private CatalogKeeper.CatalogUpdate latestCatalog;
+    // the apps of the catalog the ledger has, by id: every confirmed start looks up its image
+    private Map<String, AppSpec> appliedApps = Map.of();
+    private boolean catalogApplied;
+    private boolean allowStaleCatalog;
+
+    // mode
+    private boolean recovery;
+    private long modeSince;
+    private String modeBy = ModeRecord.AUTO;
+    private boolean modeDirty;
+    private boolean modeWriteInFlight;
+    // recovery mode is left by itself only after it had something to recover (an operator's "start" on a
+    // converged platform stays on until there was work, or until "stop")
+    private boolean workSinceRecoveryOn;
+    private final List<ActorRef<ModeReply>> pendingModeReplies = new java.util.ArrayList<>();
+
+    // store health as seen by this actor's own calls
+    private boolean storeOk = true;
+    private String storeDetail = "";
+    private long lastPublished;
+    private boolean replanQueued;
+    private long lastSnapshotMillis;
+
+    // degraded recovery (null keeper: no journal configured)
+    private final ActorRef<JournalKeeper.Command> journalKeeper;
+    private final ActorRef<JournalKeeper.Appended> journaledAdapter;
+    private final ActorRef<JournalKeeper.Trimmed> trimmedAdapter;
+    private boolean journalRead;
+    private String journalProblem = ""; // the journal could not be read: no degraded recovery
+    private long journalSeq;
+    /** Journal entries on disk not yet written back to etcd, in file order. */
+    private final List<AssignmentJournal.Entry> unwritten = new ArrayList<>();
+    /** Assignments whose journal lines are being written, by sequence number. */
+    private final Map<Long, Assignment> journaling = new HashMap<>();
+    /** The assignment token (-seq) of the latest journaled start of each instance, for telling stale outcomes. */
+    private final Map<String, Long> journalTokens = new HashMap<>();
+    private Recorder recorder = Recorder.ETCD;
+    private boolean writingBack;
+    private long writeBackRound;
+    /** A write-back waits for journal lines being written; meanwhile nothing new is journaled. */
+    private boolean writeBackWanted;
+    /**
+     * The operator's stale-catalog allowance is for one outage: journaling may begin only while it stands, and it
+     * ends with the next successful etcd call made while assignments go to etcd.
+     */
+    private boolean journalAllowed;
+    private boolean pingInFlight;
+    private long nextStoreTryMillis;
+    private Duration storeTryBackoff;
+    private Boolean operatorRecovery; // the mode asked for by the operator command that allowed the stale catalog
+    private long degradedSince;
+    private int journaledCount;
+    private int writtenBackCount;
+    private int keptEtcdCount;
+    private String degradedDetail = "";
+    private static final int WRITE_BACK_ROUNDS = 3;
+    /** Snapshots take at most about 1 / (1 + this) of the recovery manager's time. */
+    private static final int STATUS_COST_FACTOR = 9;
+
+    private RecoveryManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, DesiredStateStore store,
+                            ActorRef<CatalogKeeper.Command> catalog, CoordinatorSettings.Recovery settings,
+                            LongSupplier clock, Optional<NodeIdentity> identity) {
+        this.ctx = ctx;
+        this.timers = timers;
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.incarnation = ctx.getSystem().address().hostPort() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.ledger = new Ledger(settings.ledger(), new SplittableRandom());
+        this.book = new AssignmentBook(incarnation, settings.assignmentClockSkew().toMillis());
+        this.recentStarts = new RecentStarts(settings.reportGrace().toMillis());
+        this.replyAddress = ctx.messageAdapter(AgentEvent.class, AgentEventReceived::new);
+        this.channel = new AgentChannel(identity, new Payloads(SerializationExtension.get(Adapter.toClassic(ctx.getSystem()))),
+                replyAddress, ctx.getLog(), clock, settings.reportResyncBackoff().toMillis());
+        this.modeChecker = identity.map(i -> new ModeProof.Checker(i.peers(), settings.modeCommandMaxAge().toMillis()))
+                .orElse(null);
+        if (identity.isEmpty()) {
+            ctx.getLog().warn("no TLS identity (plain tcp): agent reports, starts and mode commands inside the cluster"
+                    + " are NOT authenticated");
+        }
+        this.loadBackoff = settings.storeRetryBackoffMin();
+        this.storeTryBackoff = settings.storeRetryBackoffMin();
+        if (settings.assignmentJournal() != null) {
+            this.journalKeeper = ctx.spawn(JournalKeeper.create(new AssignmentJournal(settings.assignmentJournal())),
+                    "assignment-journal", DispatcherSelector.blocking());
+            this.journaledAdapter = ctx.messageAdapter(JournalKeeper.Appended.class, Journaled::new);
+            this.trimmedAdapter = ctx.messageAdapter(JournalKeeper.Trimmed.class, JournalTrimmed::new);
+            journalKeeper.tell(new JournalKeeper.Read(ctx.messageAdapter(JournalKeeper.ReadDone.class, JournalRead::new)));
+        } else {
+            this.journalKeeper = null;
+            this.journaledAdapter = null;
+            this.trimmedAdapter = null;
+        }
+        this.modeSince = clock.getAsLong();
+        ctx.getLog().info("recovery manager {} starting: rebuilding from etcd and agent reports", incarnation);
+
+        // one adapter per message class: a second messageAdapter for Listing would replace the first
+        ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class,
+                // all instances, reachable or not: an agent is lost when it is removed from the cluster (or stops
+                // reporting), not on a moment of unreachability that would re-place everything it runs
+                l -> l.isForKey(AGENT_KEY) ? new AgentsListed(l.getAllServiceInstances(AGENT_KEY))
+                        : new ReplicasListed(l.getServiceInstances(StatusBoard.SERVICE_KEY)));
+        ctx.getSystem().receptionist().tell(Receptionist.subscribe(AGENT_KEY, listings));
+        ctx.getSystem().receptionist().tell(Receptionist.subscribe(StatusBoard.SERVICE_KEY, listings));
+        catalog.tell(new CatalogKeeper.Subscribe(ctx.messageAdapter(CatalogKeeper.CatalogUpdate.class, CatalogChanged::new)));
+        loadFromStore();
+        timers.startSingleTimer(SettleTimeout.INSTANCE, settings.settleTime());
+        timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
+    }
+
+    // ---------------------------------------------------------------- behaviors
+
+    private Behavior<Command> rebuilding() {
+        return common(Behaviors.receive(Command.class))
+                .onMessage(AgentEventReceived.class, this::onAgentEventWhileRebuilding)
+                .onMessage(AssignmentsLoaded.class, this::onAssignmentsLoaded)
+                .onMessage(ModeLoaded.class, this::onModeLoaded)
+                .onMessage(LoadAgain.class, m -> { loadFromStore(); return Behaviors.same(); })
+                .onMessage(SettleTimeout.class, m -> { settled = true; return maybeRun(); })
+                .onMessage(CatalogChanged.class, m -> { latestCatalog = m.update(); return maybeRun(); })
+                .onMessage(AgentsListed.class, m -> { onListed(m.agents()); return maybeRun(); })
+                .onMessage(Tick.class, m -> { publishStatus(false); return maybeRun(); })
+                .onMessage(SetMode.class, this::onSetModeWhileRebuilding)
+                .onMessage(CasDone.class, m -> Behaviors.same())
+                .onMessage(ModeWritten.class, this::onModeWritten)
+                .onMessage(JournalRead.class, m -> { onJournalRead(m); return maybeDegrade(); })
+                .onMessage(Replan.class, m -> {
+                    replanQueued = false;
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    private Behavior<Command> running() {
+        return common(Behaviors.receive(Command.class))
+                .onMessage(AgentEventReceived.class, this::onAgentEvent)
+                .onMessage(CatalogChanged.class, this::onCatalogChanged)
+                .onMessage(AgentsListed.class, this::onAgentsListedRunning)
+                .onMessage(Tick.class, this::onTick)
+                .onMessage(Replan.class, this::onReplan)
+                .onMessage(CasDone.class, this::onCasDone)
+                .onMessage(SetMode.class, this::onSetMode)
+                .onMessage(ModeWritten.class, this::onModeWritten)
+                .onMessage(JournalRead.class, m -> { onJournalRead(m); return Behaviors.same(); })
+                .onMessage(Journaled.class, this::onJournaled)
+                .onMessage(PingDone.class, this::onPingDone)
+                .onMessage(WrittenBack.class, this::onWrittenBack)
+                .onMessage(WriteBackStopped.class, this::onWriteBackStopped)
+                .onMessage(AssignmentsLoaded.class, m -> Behaviors.same())
+                .onMessage(ModeLoaded.class, m -> Behaviors.same())
+                .onMessage(LoadAgain.class, m -> Behaviors.same())
+                .onMessage(SettleTimeout.class, m -> Behaviors.same())
+                .build();
+    }
+
+    private BehaviorBuilder<Command> common(BehaviorBuilder<Command> b) {
+        return b.onMessage(GetStatus.class, m -> { m.replyTo().tell(snapshot()); return Behaviors.same(); })
+                .onMessage(JournalTrimmed.class, this::onJournalTrimmed)
+                .onMessage(ReplicasListed.class, m -> {
+                    replicas = m.replicas();
+                    publishStatus(true);
+                    return Behaviors.same();
+                });
+    }
+
+    // ---------------------------------------------------------------- rebuilding
+
+    private void loadFromStore() {
+        if (!assignmentsLoaded) {
+            ctx.pipeToSelf(store.loadAssignments(), AssignmentsLoaded::new);
+        }
+        if (!modeLoaded) {
+            ctx.pipeToSelf(store.readMode(), ModeLoaded::new);
+        }
+    }
+
+    private Behavior<Command> onAssignmentsLoaded(AssignmentsLoaded m) {
+        if (m.error() != null) {
+            storeFailed("loading assignments: " + CatalogKeeper.describe(m.error()));
+            retryLoad();
+            return maybeDegrade();
+        }
+        if (!assignmentsLoaded) {
+            assignmentsLoaded = true;
+            storeOk();
+            book.loaded(m.records(), clock.getAsLong());
+            ctx.getLog().info("loaded {} assignment records", m.records().size());
+        }
+        return maybeRun();
+    }
+
+    private Behavior<Command> onModeLoaded(ModeLoaded m) {
+        if (m.error() != null) {
+            storeFailed("reading mode: " + CatalogKeeper.describe(m.error()));
+            retryLoad();
+            return Behaviors.same();
+        }
+        if (!modeLoaded) {
+            modeLoaded = true;
+            m.mode().ifPresent(r -> {
+                recovery = r.recovery();
+                modeSince = r.sinceMillis();
+                modeBy = r.by();
+                workSinceRecoveryOn = r.recovery(); // stored on: a recovery was under way
+            });
+        }
+        return maybeRun();
+    }
+
+    /** True if {@code m} may be taken; else it was answered "refused" and logged. */
+    private boolean authorized(SetMode m) {
+        if (modeChecker == null) {
+            return true;
+        }
+        try {
+            String by = modeChecker.check(m.recovery(), m.allowStaleCatalog(), m.proof(), clock.getAsLong());
+            ctx.getLog().info("mode command ({}) from coordinator {}", m.recovery() ? "start" : "stop", by);
+            return true;
+        } catch (TrustException e) {
+            ctx.getLog().warn("mode command refused: {}", e.getMessage());
+            m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "refused: " + e.getMessage()));
+            return false;
+        }
+    }
+
+    private Behavior<Command> onSetModeWhileRebuilding(SetMode m) {
+        if (!authorized(m)) {
+            return Behaviors.same();
+        }
+        if (m.allowStaleCatalog()) {
+            // the cached catalog may be used; with etcd unreachable, assignments go to the journal
+            allowStaleCatalog = true;
+            journalAllowed = true;
+            operatorRecovery = m.recovery();
+            if (canDegrade()) {
+                Behavior<Command> next = maybeDegrade();
+                m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, degradedMessage()));
+                return next;
+            }
+        }
+        String why = m.allowStaleCatalog() && !storeOk && journalKeeper == null
+                ? " (stale catalog allowed, but etcd is unreachable and no assignment journal is configured: "
+                + "blackstart.coordinator.recovery.assignment-journal-file; nothing can be started until etcd answers)"
+                : m.allowStaleCatalog() && !journalProblem.isEmpty()
+                ? " (stale catalog allowed, but the assignment journal is unusable: " + journalProblem + ")"
+                : m.allowStaleCatalog() ? " (stale catalog allowed)" : "";
+        m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy,
+                "rebuilding: the recovery manager is still reading etcd and the agents' reports; retry" + why));
+        return maybeRun();
+    }
+
+    private void retryLoad() {
+        if (!timers.isTimerActive(LoadAgain.INSTANCE)) {
+            timers.startSingleTimer(LoadAgain.INSTANCE, loadBackoff);
+            loadBackoff = Duration.ofMillis(Math.min(settings.storeRetryBackoffMax().toMillis(),
+                    Math.max(1, loadBackoff.toMillis() * 2)));
+        }
+    }
+
+    private Behavior<Command> onAgentEventWhileRebuilding(AgentEventReceived received) {
+        AgentEvent event = channel.receive(received.event());
+        if (event == null) {
+            return Behaviors.same();
+        }
+        AgentEventReceived m = new AgentEventReceived(event);
+        if (m.event() instanceof AgentEvent.AgentReport delta) {
+            AgentEvent.AgentReport r = complete(delta);
+            if (r == null) {
+                return Behaviors.same();
+            }
+            boolean fresh = !agents.containsKey(r.nodeId());
+            agents.put(r.nodeId(), new AgentSession(r.agent(), r, clock.getAsLong()));
+            reportedRefs.add(r.agent());
+            if (fresh) {
+                ctx.getLog().info("rebuild: report from {} ({} containers)", r.nodeId(), r.containers().size());
+            }
+            return maybeRun();
+        }
+        // outcomes of an earlier incarnation's starts: the next full report shows their containers
+        ctx.getLog().debug("rebuild: ignoring {}", m.event());
+        return Behaviors.same();
+    }
+
+    private void onListed(Set<ActorRef<AgentCommand>> now) {
+        for (ActorRef<AgentCommand> ref : now) {
+            if (listed.add(ref)) {
+                if (channel.authenticated()) {
+                    // a new incarnation has no sessions: the agent opens one, then sends a full report
+                    channel.rehello(ref, "recovery manager " + incarnation + " started");
+                } else {
+                    ref.tell(new AgentCommand.RequestReport(replyAddress));
+                }
+            }
+        }
+        listed.retainAll(now);
+    }
+
+    /** Early end of the settle time: agents are known and each of them reported. */
+    private boolean everyListedAgentReported() {
+        return !listed.isEmpty() && reportedRefs.containsAll(listed);
+    }
+
+    private Behavior<Command> maybeRun() {
+        Optional<Catalog> catalog = usableCatalog();
+        if (!assignmentsLoaded || !modeLoaded || catalog.isEmpty() || !(settled || everyListedAgentReported())
+                || (journalKeeper != null && !journalRead)) {
+            return Behaviors.same(); // the journal must be read first: its entries go back to etcd before planning
+        }
+        long now = clock.getAsLong();
+        if (recorder == Recorder.JOURNAL && startsStillInFlight(catalog.get(), now)) {
+            return Behaviors.same(); // re-checked on every report and tick
+        }
+        timers.cancel(SettleTimeout.INSTANCE);
+        applyCatalog(catalog.get(), now);
+        for (AgentSession s : List.copyOf(agents.values())) {
+            stop(ledger.hostReported(toHostReport(s.report(), s.report().containers(), hostImages), now));
+        }
+        ctx.getLog().info("rebuild done: {} desired instances, {} hosts, down share {}", ledger.instanceCount(),
+                agents.size(), String.format("%.2f", ledger.downShare()));
+        if (!recovery && ledger.downShare() > settings.autoThreshold()) {
+            switchMode(true, ModeRecord.AUTO, now, "down share " + String.format("%.2f", ledger.downShare())
+                    + " > " + settings.autoThreshold() + " at start");
+        } else {
+            broadcastMode();
+        }
+        if (recorder == Recorder.ETCD && !unwritten.isEmpty()) {
+            ctx.getLog().info("{} journaled assignments of an earlier incarnation: writing them back to etcd before "
+                    + "planning", unwritten.size());
+            startWriteBack(now);
+        }
+        replanSoon();
+        publishStatus(true);
+        return running();
+    }
+
+    // ---------------------------------------------------------------- running
+
+    private Behavior<Command> onCatalogChanged(CatalogChanged m) {
+        latestCatalog = m.update();
+        usableCatalog().ifPresent(c -> {
+            long now = clock.getAsLong();
+            applyCatalog(c, now);
+            replanSoon();
+        });
+        publishStatus(false);
+        return Behaviors.same();
+    }
+
+    private Optional<Catalog> usableCatalog() {
+        if (latestCatalog == null) {
+            return Optional.empty();
+        }
+        if (latestCatalog.source() == CatalogKeeper.Source.CACHE && !allowStaleCatalog) {
+            return Optional.empty();
+        }
+        return Optional.of(latestCatalog.catalog());
+    }
+
+    private void applyCatalog(Catalog catalog, long now) {
+        Set<String> before = new HashSet<>();
+        ledger.forEachInstance((id, app, tier, state, node, attempt, failure) -> before.add(id));
+        stop(ledger.setCatalog(catalog, now));
+        appliedApps = catalog.apps();
+        catalogApplied = true;
+        Set<String> after = new HashSet<>();
+        ledger.forEachInstance((id, app, tier, state, node, attempt, failure) -> after.add(id));
+        before.removeAll(after);
+        for (String gone : before) {
+            // the instance is no longer desired: its record would only block a future instance of that id
+            long expected = book.expectedRevision(gone);
+            if (expected != 0) {
+                book.forget(gone);
+                store.deleteAssignment(gone);
+            }
+        }
+    }
+
+    private Behavior<Command> onAgentEvent(AgentEventReceived received) {
+        AgentEvent event = channel.receive(received.event());
+        if (event == null) {
+            return Behaviors.same();
+        }
+        AgentEventReceived m = new AgentEventReceived(event);
+        long now = clock.getAsLong();
+        if (m.event() instanceof AgentEvent.AgentReport r) {
+            onReport(r, now);
+        } else if (m.event() instanceof AgentEvent.StartOutcome o) {
+            debugAbout(o.instanceId(), log -> log.debug("start of {} on {} (attempt {}): {} {}", o.instanceId(),
+                    o.nodeId(), o.attempt(), o.result(), o.detail() == null ? "" : o.detail()));
+            if (o.result() != StartResult.STARTED && !currentAssignment(o.instanceId(), o.assignment())) {
+                // the failure of a start this incarnation did not send (an earlier one did): not ours to count
+                debugAbout(o.instanceId(), log -> log.debug("ignoring stale outcome of {} (assignment {})",
+                        o.instanceId(), o.assignment()));
+            } else {
+                if (o.result() == StartResult.STARTED) {
+                    Ledger.InstanceView v = ledger.instance(o.instanceId());
+                    if (v != null) {
+                        recentStarts.started(o.nodeId(), o.instanceId(), v.appId(), o.containerId(),
+                                imageOf(v.appId()), o.health(), now);
+                        trackerInbox.started(o.instanceId(), now);
+                    }
+                }
+                stop(ledger.startOutcome(o.nodeId(), o.instanceId(), o.attempt(), o.result(), o.detail(), o.health(),
+                        now));
+            }
+        } else if (m.event() instanceof AgentEvent.StopOutcome o) {
+            debugAbout(o.instanceId(), log -> log.debug("stop of {} on {}: {} {}", o.instanceId(), o.nodeId(),
+                    o.stopped(), o.detail()));
+        }
+        replanSoon();
+        publishStatus(false);
+        return Behaviors.same();
+    }
+
+    /**
+     * The agent's complete report, rebuilt from a full or delta report; null if this one cannot be used (older than
+     * one taken, or a delta after a gap: then the agent is asked for a full report, at most every
+     * {@code report-resync-backoff}).
+     */
+    private AgentEvent.AgentReport complete(AgentEvent.AgentReport r) {
+        ReportAssembler.Result result = reportAssembler.apply(r);
+        long now = clock.getAsLong();
+        switch (result.verdict()) {
+            case APPLIED -> {
+                if (!r.delta()) {
+                    fullRequested.remove(r.nodeId());
+                }
+                return result.complete();
+            }
+            case GAP -> {
+                Long asked = fullRequested.get(r.nodeId());
+                if (asked == null || now - asked >= settings.reportResyncBackoff().toMillis()) {
+                    ctx.getLog().debug("report {} of {} follows a gap: asking for a full report", r.seq(), r.nodeId());
+                    fullRequested.put(r.nodeId(), now);
+                    channel.send(r.agent(), new AgentCommand.RequestReport(replyAddress));
+                }
+                return null;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private void onReport(AgentEvent.AgentReport delta, long now) {
+        AgentEvent.AgentReport r = complete(delta);
+        if (r == null) {
+            return;
+        }
+        AgentSession previous = agents.put(r.nodeId(), new AgentSession(r.agent(), r, now));
+        int[] p = peaks.computeIfAbsent(r.nodeId(), n -> new int[2]);
+        p[1] = Math.max(p[1], r.startsInFlight());
+        reportedRefs.add(r.agent());
+        trackerInbox.reported(delta); // a delta lists every container that changed
+        if (previous == null || !previous.ref().equals(r.agent())) {
+            ctx.getLog().info("host {} reporting (credits {}, {} containers)", r.nodeId(), r.credits(), r.containers().size());
+            channel.send(r.agent(), new AgentCommand.SetRecoveryMode(recovery));
+        } else if (r.gcHeld() != recovery) {
+            channel.send(r.agent(), new AgentCommand.SetRecoveryMode(recovery));
+        }
+        stop(ledger.hostReported(toHostReport(r, recentStarts.containers(r.nodeId(), r.containers(), now), hostImages),
+                now));
+    }
+
+    private String imageOf(String appId) {
+        AppSpec app = appliedApps.get(appId);
+        return app == null ? "" : app.image();
+    }
+
+    private Behavior<Command> onAgentsListedRunning(AgentsListed m) {
+        Set<ActorRef<AgentCommand>> added = new HashSet<>(m.agents());
+        added.removeAll(listed);
+        Set<ActorRef<AgentCommand>> removed = new HashSet<>(listed);
+        removed.removeAll(m.agents());
+        onListed(m.agents());
+        added.stream().filter(channel::hasSession)
+                .forEach(ref -> channel.send(ref, new AgentCommand.SetRecoveryMode(recovery)));
+        removed.forEach(channel::forget);
+        long now = clock.getAsLong();
+        boolean lost = false;
+        for (Entry<String, AgentSession> e : List.copyOf(agents.entrySet())) {
+            // only a registration seen before and gone now counts: a report may arrive before the registration
+            // has spread to this node
+            if (removed.contains(e.getValue().ref())) {
+                lost |= loseHost(e.getKey(), "its agent left the cluster", now);
+            }
+        }
+        afterHostsLost(lost, now);
+        replanSoon();
+        return Behaviors.same();
+    }
+
+    private boolean loseHost(String nodeId, String why, long now) {
+        AgentSession s = agents.remove(nodeId);
+        if (s == null) {
+            return false;
+        }
+        reportedRefs.remove(s.ref());
+        channel.forget(s.ref());
+        recentStarts.forget(nodeId);
+        hostImages.forget(nodeId);
+        reportAssembler.forget(nodeId);
+        fullRequested.remove(nodeId);
+        ctx.getLog().warn("host {} lost: {}", nodeId, why);
+        ledger.hostLost(nodeId, now);
+        return true;
+    }
+
+    private void afterHostsLost(boolean lost, long now) {
+        if (lost && !recovery && ledger.downShare() > settings.autoThreshold()) {
+            switchMode(true, ModeRecord.AUTO, now, "down share " + String.format("%.2f", ledger.downShare())
+                    + " > " + settings.autoThreshold() + " after losing hosts");
+        }
+    }
+
+    private Behavior<Command> onTick(Tick m) {
+        long now = clock.getAsLong();
+        boolean lost = false;
+        for (Entry<String, AgentSession> e : List.copyOf(agents.entrySet())) {
+            if (now - e.getValue().lastSeenMillis() > settings.hostTimeout().toMillis()) {
+                lost |= loseHost(e.getKey(), "no report for " + (now - e.getValue().lastSeenMillis()) + " ms", now);
+            }
+        }
+        afterHostsLost(lost, now);
+        ledger.tick(now);
+        boolean converged = ledger.converged();
+        if (recovery && !converged) {
+            workSinceRecoveryOn = true;
+        }
+        if (recovery && catalogApplied && converged && workSinceRecoveryOn) {
+            switchMode(false, ModeRecord.AUTO, now, "converged: every desired instance is running or failed");
+        }
+        if (modeDirty && !modeWriteInFlight) {
+            writeMode();
+        }
+        tryStoreAgain(now);
+        replanSoon();
+        publishStatus(false);
+        return Behaviors.same();
+    }
+
+    /**
+     * Plans once the messages already in the mailbox are handled: under load, the outcomes and reports of many hosts
+     * then share one plan (and one pass over the hosts for the peaks) instead of each paying for its own.
+     */
+    private void replanSoon() {
+        if (!replanQueued) {
+            replanQueued = true;
+            ctx.getSelf().tell(Replan.INSTANCE);
+        }
+    }
+
+    private Behavior<Command> onReplan(Replan m) {
+        replanQueued = false;
+        replan(clock.getAsLong());
+        publishStatus(false);
+        return Behaviors.same();
+    }
+
+    private void replan(long now) {
+        if (writingBack || writeBackWanted || (recorder == Recorder.ETCD && !unwritten.isEmpty())) {
+            return; // the journal goes back to etcd first: a plan now could contradict it
+        }
+        List<Assignment> plan = ledger.plan(now);
+        if (!plan.isEmpty()) {
+            for (Ledger.HostView h : ledger.hosts()) {
+                int[] p = peaks.computeIfAbsent(h.nodeId(), n -> new int[2]);
+                p[0] = Math.max(p[0], h.outstanding());
+            }
+        }
+        List<AssignmentJournal.Entry> lines = new ArrayList<>();
+        for (Assignment a : plan) {
+            long hold = a.container().startTimeoutSeconds() * 1000L + settings.ledger().outcomeGraceMillis();
+            String why = book.holdBack(a.instanceId(), a.nodeId(), hold, now);
+            if (why != null) {
+                ledger.assignmentConflict(a.instanceId(), a.nodeId(), why, now);
+                continue;
+            }
+            AssignmentValue value = new AssignmentValue(a.nodeId(), a.attempt(), incarnation, now);
+            if (recorder == Recorder.JOURNAL) {
+                long seq = ++journalSeq;
+                journaling.put(seq, a);
+                lines.add(new AssignmentJournal.Entry(seq, a.instanceId(), value, book.expectedRevision(a.instanceId())));
+            } else {
+                ctx.pipeToSelf(store.recordAssignment(a.instanceId(), value, book.expectedRevision(a.instanceId())),
+                        (res, err) -> new CasDone(a, value, res, err));
+            }
+        }
+        if (!lines.isEmpty()) {
+            journalKeeper.tell(new JournalKeeper.Append(lines, journaledAdapter)); // one fsync for the whole plan
+        }
+    }
+
+    /** The start of a recorded assignment, if the ledger still wants it; {@code token} is echoed in its outcome. */
+    private void startRecorded(Assignment a, long token, long now) {
+        AgentSession s = agents.get(a.nodeId());
+        if (s == null) {
+            // the host went away while the record was written: the ledger already made the instance pending
+            ledger.assignmentConflict(a.instanceId(), a.nodeId(), "host gone", now);
+            return;
+        }
+        ledger.assignmentRecorded(a.instanceId(), a.nodeId(), token, now);
+        Ledger.InstanceView v = ledger.instance(a.instanceId());
+        if (v != null && v.state() == InstanceState.STARTING && a.nodeId().equals(v.nodeId())
+                && v.attempt() == a.attempt()) {
+            debugAbout(a.instanceId(), log -> log.debug("assigned {} to {} (attempt {}, assignment {}): start sent",
+                    a.instanceId(), a.nodeId(), a.attempt(), token));
+            channel.send(s.ref(), new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(), token,
+                    a.attempt(), replyAddress));
+        } else {
+            // meanwhile no longer desired, or already running elsewhere: the record stays, no start is sent
+            debugAbout(a.instanceId(), log -> log.debug("not starting {}: {}", a.instanceId(),
+                    v == null ? "no longer desired" : v.state()));
+        }
+    }
+
+    private Behavior<Command> onCasDone(CasDone m) {
+        long now = clock.getAsLong();
+        Assignment a = m.assignment();
+        if (m.error() != null) {
+            storeFailed("recording assignment: " + CatalogKeeper.describe(m.error()));
+            ledger.assignmentConflict(a.instanceId(), a.nodeId(), "etcd: " + CatalogKeeper.describe(m.error()), now);
+            if (journalAllowed && canJournal() && recorder == Recorder.ETCD) {
+                startJournaling(now, "recording an assignment failed (" + CatalogKeeper.describe(m.error()) + ")");
+            }
+        } else if (m.result() instanceof CasResult.Recorded r) {
+            storeOk();
+            book.recorded(a.instanceId(), m.value(), r.modRevision(), now);
+            journalTokens.remove(a.instanceId());
+            startRecorded(a, r.modRevision(), now);
+        } else if (m.result() instanceof CasResult.Conflict c) {
+            storeOk();
+            book.conflicted(a.instanceId(), c.current(), now);
+            ledger.assignmentConflict(a.instanceId(), a.nodeId(), "assignment record changed"
+                    + c.current().map(r -> " (now " + r.value().node() + " by " + r.value().coordinator() + ")").orElse(""), now);
+        }
+        replanSoon();
+        publishStatus(false);
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onSetMode(SetMode m) {
+        if (!authorized(m)) {
+            return Behaviors.same();
+        }
+        long now = clock.getAsLong();
+        if (m.allowStaleCatalog() && !allowStaleCatalog) {
+            allowStaleCatalog = true;
+            usableCatalog().ifPresent(c -> applyCatalog(c, now));
+        }
+        if (m.allowStaleCatalog()) {
+            journalAllowed = true;
+        }
+        if (m.allowStaleCatalog() && !storeOk && canJournal() && recorder == Recorder.ETCD) {
+            startJournaling(now, "operator command with the stale catalog allowed");
+        }
+        if (m.recovery() != recovery || !ModeRecord.OPERATOR.equals(modeBy)) {
+            switchMode(m.recovery(), ModeRecord.OPERATOR, now, "operator command");
+        }
+        if (recorder == Recorder.JOURNAL) {
+            m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, degradedMessage()));
+        } else if (modeDirty || modeWriteInFlight) {
+            pendingModeReplies.add(m.replyTo()); // answered once the mode is stored in etcd
+        } else {
+            m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "ok"));
+        }
+        replanSoon();
+        publishStatus(true);
+        return Behaviors.same();
+    }
+
+    // ---------------------------------------------------------------- mode
+
+    private void switchMode(boolean on, String by, long now, String why) {
+        boolean changed = on != recovery;
+        recovery = on;
+        modeBy = by;
+        if (changed) {
+            modeSince = now;
+            workSinceRecoveryOn = on && catalogApplied && !ledger.converged();
+            ctx.getLog().info("recovery mode {} ({}: {})", on ? "ON" : "OFF", by, why);
+        }
+        modeDirty = true;
+        if (!modeWriteInFlight) {
+            writeMode();
+        }
+        broadcastMode();
+    }
+
+    private void writeMode() {
+        ModeRecord record = new ModeRecord(recovery, modeSince, modeBy);
+        modeDirty = false;
+        modeWriteInFlight = true;
+        ctx.pipeToSelf(store.writeMode(record), (ok, err) -> new ModeWritten(record, err));
+    }
+
+    private Behavior<Command> onModeWritten(ModeWritten m) {
+        modeWriteInFlight = false;
+        if (m.error() != null) {
+            storeFailed("writing mode: " + CatalogKeeper.describe(m.error()));
+            modeDirty = true; // retried on the next tick
+            answerModeReplies("in force, but not yet stored in etcd (" + CatalogKeeper.describe(m.error())
+                    + "); retrying");
+        } else {
+            storeOk();
+            if (m.mode().recovery() != recovery || !m.mode().by().equals(modeBy)) {
+                modeDirty = true;
+            }
+            if (modeDirty) {
+                writeMode(); // a newer mode came while this one was written
+            } else {
+                answerModeReplies("ok");
+            }
+        }
+        return Behaviors.same();
+    }
+
+    private void answerModeReplies(String message) {
+        ModeReply reply = new ModeReply(modeName(), modeSince, modeBy, message);
+        pendingModeReplies.forEach(r -> r.tell(reply));
+        pendingModeReplies.clear();
+    }
+
+    private void broadcastMode() {
+        Set<ActorRef<AgentCommand>> all = new HashSet<>(listed);
+        agents.values().forEach(s -> all.add(s.ref()));
+        AgentCommand.SetRecoveryMode cmd = new AgentCommand.SetRecoveryMode(recovery);
+        all.stream().filter(channel::hasSession).forEach(ref -> channel.send(ref, cmd));
+    }
+
+    private String modeName() {
+        return recovery ? "recovery" : "normal";
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /**
+     * Logs one line about one instance, with its id in the MDC ({@link InstanceId#MDC_KEY}) for that line only: set
+     * and removed on this actor's thread around the call, so it never outlives the line or leaks to another message.
+     */
+    private void debugAbout(String instanceId, Consumer<Logger> line) {
+        if (ctx.getLog().isDebugEnabled()) { // the outcome path runs per start: no MDC work for a line not written
+            about(instanceId, line);
+        }
+    }
+
+    private void about(String instanceId, Consumer<Logger> line) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable(InstanceId.MDC_KEY, instanceId)) {
+            line.accept(ctx.getLog());
+        }
+    }
+
+    private void stop(List<StopOrder> orders) {
+        for (StopOrder o : orders) {
+            AgentSession s = agents.get(o.nodeId());
+            if (s != null) {
+                about(o.instanceId(), log -> log.info("stopping {} on {}: {}", o.instanceId(), o.nodeId(), o.reason()));
+                channel.send(s.ref(), new AgentCommand.StopInstance(o.instanceId(), o.reason(), replyAddress));
+            }
+        }
+    }
+
+    private void storeFailed(String why) {
+        if (storeOk) {
+            ctx.getLog().warn("etcd degraded: {}", why);
+        }
+        storeOk = false;
+        storeDetail = why;
+    }
+
+    private void storeOk() {
+        storeOk = true;
+        storeDetail = "";
+        if (recorder == Recorder.ETCD && !writingBack) {
+            journalAllowed = false;
+        }
+    }
+
+    static HostReport toHostReport(AgentEvent.AgentReport r, List<io.blackstart.protocol.wire.ContainerInfo> containers,
+                                   HostImages images) {
+        return new HostReport(r.nodeId(), r.credits(), r.startsInFlight(), r.load().memoryAvailableMb(),
+                images.of(r.nodeId(), r.load().images()), containers);
+    }
+
+    private void publishStatus(boolean force) {
+        long now = clock.getAsLong();
+        // a snapshot lists every desired instance: at 100,000 instances building one takes tens of milliseconds and
+        // its garbage lengthens GC pauses, so the next one waits at least STATUS_COST_FACTOR times as long as the
+        // last one took; the status may be older than status-interval, the recovery manager keeps placing
+        long gap = Math.max(settings.statusInterval().toMillis(), STATUS_COST_FACTOR * lastSnapshotMillis);
+        if (!force && now - lastPublished < gap) {
+            return;
+        }
+        lastPublished = now;
+        long t0 = System.nanoTime();
+        StatusSnapshot s = snapshot();
+        lastSnapshotMillis = (System.nanoTime() - t0) / 1_000_000;
+        replicas.forEach(r -> r.tell(s));
+    }
+
+    private StatusSnapshot snapshot() {
+        long now = clock.getAsLong();
+        boolean rebuilding = !catalogApplied;
+        Map<String, StatusSnapshot.HostStatus> hosts = new HashMap<>();
+        Map<String, Ledger.HostView> views = new HashMap<>();
+        ledger.hosts().forEach(h -> views.put(h.nodeId(), h));
+        for (AgentSession s : agents.values()) {
+            AgentEvent.AgentReport r = s.report();
+            Ledger.HostView v = views.get(r.nodeId());
+            int running = (int) r.containers().stream().filter(c -> c.state() == ContainerState.RUNNING).count();
+            hosts.put(r.nodeId(), new StatusSnapshot.HostStatus(r.nodeId(), r.credits(), r.startsInFlight(),
+                    r.maxCredits(), v == null ? r.credits() + r.startsInFlight() : v.granted(),
+                    v == null ? 0 : v.outstanding(), r.load().memoryAvailableMb(), r.load().cpuPressure(),
+                    r.containers().size(), running, r.gcHeld(), s.lastSeenMillis(),
+                    v == null ? 0 : v.penalisedUntilMillis(), peaks.getOrDefault(r.nodeId(), new int[2])[0],
+                    peaks.getOrDefault(r.nodeId(), new int[2])[1]));
+        }
+        StatusSnapshot s = StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", modeName(), modeSince,
+                modeBy, now, ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);
+        if (degraded()) {
+            s = s.withDegraded(new StatusSnapshot.Degraded(writingBack || recorder == Recorder.ETCD ? "writing-back"
+                    : "journaling", degradedSince, latestCatalog == null ? 0 : latestCatalog.savedAtMillis(),
+                    journaledCount, unwritten.size() + journaling.size(), writtenBackCount, keptEtcdCount,
+                    degradedDetail));
+        }
+        return rebuilding ? s : s.withTracking(TrackerFeed.observe(tracker, s, agents.values().stream()
+                .map(AgentSession::report).toList(), ledger.apps(), trackerInbox, now));
+    }
+
+    // ---------------------------------------------------------------- degraded recovery
+
+    private boolean degraded() {
+        return recorder == Recorder.JOURNAL || writingBack || !unwritten.isEmpty();
+    }
+
+    private boolean canJournal() {
+        return journalKeeper != null && journalRead && journalProblem.isEmpty();
+    }
+
+    /** Rebuilding with etcd unreachable and the stale catalog allowed: go on from the journal. */
+    private boolean canDegrade() {
+        return !assignmentsLoaded && !storeOk && allowStaleCatalog && journalAllowed && canJournal();
+    }
+
+    private void onJournalRead(JournalRead m) {
+        journalRead = true;
+        JournalKeeper.ReadDone d = m.done();
+        if (d.error() != null) {
+            journalProblem = settings.assignmentJournal() + ": " + CatalogKeeper.describe(d.error());
+            ctx.getLog().error("assignment journal unreadable, no degraded recovery: {}", journalProblem);
+            return;
+        }
+        // sequence numbers (and so the start tokens -seq) stay unique across incarnations and emptied journals
+        journalSeq = Math.max(Math.max(journalSeq, d.contents().lastSeq()), clock.getAsLong() * 1000);
+        unwritten.addAll(d.contents().entries());
+        if (d.contents().unreadableLines() > 0) {
+            ctx.getLog().warn("assignment journal {}: {} unreadable lines skipped (a torn last write?)",
+                    settings.assignmentJournal(), d.contents().unreadableLines());
+        }
+        if (!unwritten.isEmpty()) {
+            ctx.getLog().info("assignment journal {} holds {} assignments not yet written back to etcd",
+                    settings.assignmentJournal(), unwritten.size());
+        }
+    }
+
+    private Behavior<Command> maybeDegrade() {
+        if (!canDegrade()) {
+            return maybeRun();
+        }
+        long now = clock.getAsLong();
+        // the journal's assignments are this incarnation's knowledge in place of etcd's records: an earlier
+        // incarnation's starts may still be in flight, so the book holds back re-assigning them elsewhere
+        Map<String, AssignmentRecord> known = new HashMap<>();
+        for (AssignmentJournal.Entry e : unwritten) {
+            known.put(e.instanceId(), new AssignmentRecord(e.instanceId(), e.value(), e.baseRevision()));
+        }
+        book.loaded(known, now);
+        assignmentsLoaded = true;
+        modeLoaded = true;
+        startJournaling(now, "rebuilding: " + storeDetail);
+        if (operatorRecovery != null) {
+            switchMode(operatorRecovery, ModeRecord.OPERATOR, now, "operator command (etcd unreachable)");
+        }
+        return maybeRun();
+    }
+
+    /** What an operator is told while assignments are journaled. */
+    private String degradedMessage() {
+        return "degraded: etcd down, recovering from catalog " + catalogInUse() + "; assignments are journaled to "
+                + settings.assignmentJournal() + " and written back when etcd answers (the mode is stored then)";
+    }
+
+    /** Where the catalog in use came from: {@code cached at T}, {@code last loaded from etcd} or {@code (none yet)}. */
+    private String catalogInUse() {
+        if (latestCatalog == null) {
+            return "(none yet)";
+        }
+        if (latestCatalog.source() == CatalogKeeper.Source.ETCD) {
+            return "last loaded from etcd";
+        }
+        long cachedAt = latestCatalog.savedAtMillis();
+        return "cached at " + (cachedAt == 0 ? "an unknown time" : Instant.ofEpochMilli(cachedAt));
+    }
+
+    private void startJournaling(long now, String why) {
+        recorder = Recorder.JOURNAL;
+        if (degradedSince == 0) {
+            degradedSince = now;
+            journaledCount = 0;
+            writtenBackCount = 0;
+            keptEtcdCount = 0;
+        }
+        nextStoreTryMillis = now + storeTryBackoff.toMillis();
+        ctx.getLog().warn("degraded recovery: etcd unreachable ({}); assignments go to the journal {}; catalog {}",
+                why, settings.assignmentJournal(), catalogInUse());
+        publishStatus(true);
+    }
+
+    private Behavior<Command> onJournaled(Journaled m) {
+        long now = clock.getAsLong();
+        JournalKeeper.Appended d = m.done();
+        String before = degradedDetail;
+        for (AssignmentJournal.Entry e : d.entries()) {
+            Assignment a = journaling.remove(e.seq());
+            if (a == null) {
+                continue;
+            }
+            if (d.error() != null) {
+                degradedDetail = "journal " + settings.assignmentJournal() + ": " + CatalogKeeper.describe(d.error());
+                ledger.assignmentConflict(a.instanceId(), a.nodeId(), degradedDetail, now);
+                continue;
+            }
+            unwritten.add(e);
+            journaledCount++;
+            book.recorded(e.instanceId(), e.value(), e.baseRevision(), now);
+            journalTokens.put(e.instanceId(), -e.seq());
+            startRecorded(a, -e.seq(), now);
+        }
+        if (d.error() != null && !degradedDetail.equals(before)) { // logged once per distinct problem
+            ctx.getLog().error("writing the assignment journal failed, starts are not sent: {}", degradedDetail);
+        } else if (d.error() == null && !d.entries().isEmpty() && before.startsWith("journal ")) {
+            degradedDetail = "";
+            ctx.getLog().info("the assignment journal is writable again");
+        }
+        if (writeBackWanted && journaling.isEmpty()) {
+            writeBackWanted = false;
+            startWriteBack(now);
+        }
+        replanSoon();
+        publishStatus(false);
+        return Behaviors.same();
+    }
+
+    /**
+     * A degraded rebuild knows no etcd records: a start an earlier incarnation sent may still be under way on a host
+     * without its container showing yet. Until no reporting host has a start in flight — or the longest start
+     * timeout plus the outcome grace has passed since degraded recovery began — nothing is planned.
+     */
+    private boolean startsStillInFlight(Catalog catalog, long now) {
+        int busy = (int) agents.values().stream().filter(s -> s.report().startsInFlight() > 0).count();
+        if (busy == 0) {
+            return false;
+        }
+        long longest = catalog.apps().values().stream().mapToLong(a -> a.startTimeoutSeconds() * 1000L).max().orElse(0)
+                + settings.ledger().outcomeGraceMillis();
+        if (now - degradedSince >= longest) {
+            return false;
+        }
+        ctx.getLog().info("degraded rebuild: {} hosts still run starts of an earlier incarnation; waiting up to {} ms",
+                busy, degradedSince + longest - now);
+        return true;
+    }
+
+    /** True if {@code token} (echoed in an outcome) is the instance's current assignment, in etcd or the journal. */
+    private boolean currentAssignment(String instanceId, long token) {
+        Long journaled = journalTokens.get(instanceId);
+        return journaled != null ? journaled == token : token == book.expectedRevision(instanceId);
+    }
+
+    /** On every tick: while journaling, ping etcd (with backoff); with journal entries to write back, do so. */
+    private void tryStoreAgain(long now) {
+        if (writingBack || pingInFlight || now < nextStoreTryMillis) {
+            return;
+        }
+        if (recorder == Recorder.JOURNAL) {
+            pingInFlight = true;
+            ctx.pipeToSelf(store.ping(), (ok, err) -> new PingDone(err));
+        } else if (!unwritten.isEmpty()) {
+            startWriteBack(now);
+        }
+    }
+
+    private Behavior<Command> onPingDone(PingDone m) {
+        pingInFlight = false;
+        long now = clock.getAsLong();
+        if (m.error() != null) {
+            storeFailed("ping: " + CatalogKeeper.describe(m.error()));
+            backOffStore(now);
+        } else {
+            ctx.getLog().info("etcd answers again: writing back {} journaled assignments", unwritten.size());
+            startWriteBack(now);
+        }
+        return Behaviors.same();
+    }
+
+    private void backOffStore(long now) {
+        nextStoreTryMillis = now + storeTryBackoff.toMillis();
+        storeTryBackoff = Duration.ofMillis(Math.min(settings.storeRetryBackoffMax().toMillis(),
+                Math.max(1, storeTryBackoff.toMillis() * 2)));
+    }
+
+    private void startWriteBack(long now) {
+        if (!journaling.isEmpty()) {
+            writeBackWanted = true; // lines still being written: their fsync first (onJournaled starts it)
+            return;
+        }
+        writingBack = true;
+        long round = ++writeBackRound;
+        Map<String, String> runningOn = new HashMap<>();
+        Set<String> desired = new HashSet<>();
+        ledger.forEachInstance((id, app, tier, state, node, attempt, failure) -> {
+            desired.add(id);
+            // a container there, or a journaled start under way there: the host the record must name
+            if ((state.hasContainer() || state == InstanceState.STARTING) && node != null) {
+                runningOn.put(id, node);
+            }
+        });
+        ActorRef<JournalWriteBack.Command> child = ctx.spawnAnonymous(JournalWriteBack.create(store, unwritten,
+                runningOn, desired, WRITE_BACK_ROUNDS, round,
+                ctx.messageAdapter(JournalWriteBack.Finished.class, WrittenBack::new)));
+        ctx.watchWith(child, new WriteBackStopped(round));
+        publishStatus(true);
+    }
+
+    private Behavior<Command> onWriteBackStopped(WriteBackStopped m) {
+        if (writingBack && m.round() == writeBackRound) {
+            // it stopped without answering (a bug, an exception): planning must not stay paused
+            ctx.getLog().error("write-back {} stopped without an answer; retrying later", m.round());
+            return onWrittenBack(new WrittenBack(new JournalWriteBack.Finished(List.of(), List.of(), List.of(), Map.of(),
+                    0, m.round(), new IllegalStateException("the write-back stopped without an answer"))));
+        }
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onWrittenBack(WrittenBack m) {
+        JournalWriteBack.Finished f = m.finished();
+        long now = clock.getAsLong();
+        if (!writingBack || f.round() != writeBackRound) {
+            return Behaviors.same(); // a round given up on
+        }
+        writingBack = false;
+        Set<String> journaled = new HashSet<>();
+        unwritten.forEach(e -> journaled.add(e.instanceId()));
+        for (JournalWriteBack.Written w : f.written()) {
+            book.recorded(w.instanceId(), w.value(), w.modRevision(), now);
+            writtenBackCount++;
+        }
+        for (WriteBackPlan.Keep k : f.kept()) {
+            if (keptEtcdCount++ < 20) { // a summary follows; a fleet-sized journal must not log a line per instance
+                about(k.instanceId(), log -> log.warn("write-back of {}: {}", k.instanceId(), k.why()));
+            }
+            book.conflicted(k.instanceId(), Optional.of(k.current()), now);
+        }
+        // what etcd holds for instances this journal did not touch (records of before the outage)
+        f.etcd().forEach((id, r) -> {
+            if (!journaled.contains(id)) {
+                book.conflicted(id, Optional.of(r), now);
+            }
+        });
+        if (f.error() != null) {
+            degradedDetail = "write-back: " + CatalogKeeper.describe(f.error());
+            storeFailed(degradedDetail);
+            ctx.getLog().warn("write-back of the assignment journal failed ({} of {} written); retrying: {}",
+                    f.written().size(), unwritten.size(), CatalogKeeper.describe(f.error()));
+            if (journalAllowed && canJournal()) {
+                recorder = Recorder.JOURNAL;
+            }
+            backOffStore(now);
+        } else {
+            storeOk();
+            ctx.getLog().info("assignment journal written back: {} written, {} kept etcd's record, {} no longer "
+                    + "desired; assignments go to etcd again", f.written().size(), f.kept().size(), f.skipped().size());
+            unwritten.removeIf(e -> e.seq() <= f.throughSeq());
+            journalKeeper.tell(new JournalKeeper.Trim(f.throughSeq(), trimmedAdapter));
+            storeTryBackoff = settings.storeRetryBackoffMin();
+            degradedDetail = "";
+            if (unwritten.isEmpty()) {
+                recorder = Recorder.ETCD;
+                degradedSince = 0;
+                journalAllowed = false; // the operator's allowance was for this outage
+                if (latestCatalog != null && latestCatalog.source() == CatalogKeeper.Source.ETCD) {
+                    allowStaleCatalog = false;
+                }
+            }
+        }
+        replanSoon();
+        publishStatus(true);
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onJournalTrimmed(JournalTrimmed m) {
+        if (m.done().error() != null) {
+            // the entries stay in the file: a later incarnation writes them back again, finding etcd's records
+            ctx.getLog().warn("trimming the assignment journal failed: {}", CatalogKeeper.describe(m.done().error()));
+        }
+        return Behaviors.same();
+    }
+}
