@@ -1,5 +1,6 @@
 package io.blackstart.cli;
 
+import io.blackstart.testsupport.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,10 +71,7 @@ class BlackstartCliTest {
 
     @Test
     void aCoordinatorThatDoesNotAnswerIsOneClearLineAndExitOne() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort(); // closed again: nobody listens there
-        }
+        int port = FreePorts.one(); // nobody listens there
         Run r = run("status", "--api", "http://127.0.0.1:" + port, "--timeout", "2");
         assertEquals(1, r.exit());
         assertEquals("blackstart: no coordinator answers at http://127.0.0.1:" + port

@@ -1,5 +1,6 @@
 package io.blackstart.cli;
 
+import io.blackstart.testsupport.Await;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -21,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,23 +79,19 @@ class ClusterTlsTest {
         ActorSystem<?> first = node("node1.p12");
         Cluster c1 = Cluster.get(first);
         c1.manager().tell(Join.create(c1.selfMember().address()));
-        await("the first node up", Duration.ofSeconds(30), () -> c1.selfMember().status() == MemberStatus.up());
+        Await.until("the first node up", Duration.ofSeconds(30), () -> c1.selfMember().status() == MemberStatus.up());
 
         ActorSystem<?> second = node("node2.p12");
         Cluster c2 = Cluster.get(second);
         c2.manager().tell(Join.create(c1.selfMember().address()));
-        await("the second node up over TLS", Duration.ofSeconds(45), () -> upMembers(c1) == 2);
+        Await.until("the second node up over TLS", Duration.ofSeconds(45), () -> upMembers(c1) == 2);
 
         ActorSystem<?> rogue = node("rogue.p12");
         Cluster c3 = Cluster.get(rogue);
         c3.manager().tell(Join.create(c1.selfMember().address()));
         // a refused node retries forever and nothing changes on the cluster's side: watch it for a while
-        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-        while (System.nanoTime() < until) {
-            assertEquals(2, countMembers(c1),
-                    "the rogue node must never become a member");
-            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-        }
+        Await.throughout("the rogue node refused for 8 s", Duration.ofSeconds(8), Duration.ofMillis(200),
+                () -> assertEquals(2, countMembers(c1), "the rogue node must never become a member"));
         assertTrue(c3.selfMember().status() != MemberStatus.up(), "rogue is " + c3.selfMember().status());
     }
 
@@ -136,16 +131,6 @@ class ClusterTlsTest {
             }
         }
         return n;
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier done) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-        }
     }
 
     private static String file(String name) {

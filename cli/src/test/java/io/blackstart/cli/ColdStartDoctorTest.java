@@ -1,6 +1,7 @@
 package io.blackstart.cli;
 
 import io.blackstart.coordinator.CoordinatorNode;
+import io.blackstart.testsupport.Await;
 import io.blackstart.coordinator.store.InMemoryDesiredStateStore;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -95,6 +96,14 @@ public class ColdStartDoctorTest {
                 """.formatted(port, list));
     }
 
+    private static JsonNode doctorUnchecked(ActorSystem<?> s) {
+        try {
+            return doctor(s);
+        } catch (Exception e) {
+            throw new IllegalStateException("GET /api/v1/doctor failed", e);
+        }
+    }
+
     private static JsonNode doctor(ActorSystem<?> s) throws Exception {
         InetSocketAddress api = CoordinatorNode.httpAddress(s).toCompletableFuture().get(10, TimeUnit.SECONDS);
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -141,14 +150,10 @@ public class ColdStartDoctorTest {
         ActorSystem<Void> c3 = CoordinatorNode.start(nodeConfig(ports.get(2), ports), store, false,
                 Optional.of(new CoordinatorDoctor()));
         systems.add(c3);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode after = doctor(c2);
         // formed (this node is in a cluster) and the second coordinator is Up: two steps, seen in either order
-        while (!check(after, formation).path("status").asText().equalsIgnoreCase("warn")
-                || !check(after, "coordinator members").path("finding").asText().contains("2 coordinators")) {
-            assertTrue(System.nanoTime() < deadline, "never formed: " + after);
-            after = doctor(c2);
-        }
+        JsonNode after = Await.until("formed, with 2 coordinators", Duration.ofSeconds(60), () -> doctorUnchecked(c2),
+                d -> check(d, formation).path("status").asText().equalsIgnoreCase("warn")
+                        && check(d, "coordinator members").path("finding").asText().contains("2 coordinators"));
         assertTrue(check(after, formation).path("finding").asText().contains("formed without the first seed"),
                 after.toString());
         assertFalse(rootCauses(after).contains(formation), after.toString());

@@ -1,5 +1,8 @@
 package io.blackstart.cli;
 
+import io.blackstart.testsupport.Await;
+import io.blackstart.testsupport.FreePorts;
+import io.blackstart.testsupport.SharedEtcd;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
@@ -16,9 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,22 +56,20 @@ class DoctorHostsTest {
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
     private static final String A = "doc-" + RUN + "-a";
     private static final String B = "doc-" + RUN + "-b";
-    private static final String PREFIX = "/bs-doctor-" + RUN;
     private static final List<ActorSystem<?>> SYSTEMS = new ArrayList<>();
+    private static SharedEtcd etcd;
     private static ActorSystem<?> coordinator;
     private static ActorSystem<?> agentB;
     private static String api;
 
     @BeforeAll
     static void start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        etcd = SharedEtcd.withUniquePrefix("doctor");
+        int port = FreePorts.one();
         String seed = "pekko://blackstart@127.0.0.1:" + port;
         coordinator = CoordinatorNode.start(node(Map.of("pekko.remote.artery.canonical.port", port,
                 "pekko.cluster.seed-nodes", List.of(seed),
-                "blackstart.coordinator.etcd.prefix", PREFIX,
+                "blackstart.coordinator.etcd.prefix", etcd.prefix(),
                 "blackstart.coordinator.api.port", 0,
                 "blackstart.coordinator.tracker.jmx", "off",
                 "blackstart.coordinator.recovery.settle-time", "500ms",
@@ -96,19 +94,7 @@ class DoctorHostsTest {
 
     /** The node ids recorded under the prefix, read with etcdctl as an operator would. */
     private static Set<String> recorded() {
-        try {
-            Process p = new ProcessBuilder("etcdctl", "--endpoints=http://127.0.0.1:2379", "get", "--prefix",
-                    "--keys-only", PREFIX + "/agents/").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(30, TimeUnit.SECONDS);
-            return out.lines().filter(l -> !l.isBlank()).map(l -> l.substring(l.lastIndexOf('/') + 1))
-                    .collect(Collectors.toSet());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Set.of();
-        }
+        return etcd.keys("/agents/").stream().map(l -> l.substring(l.lastIndexOf('/') + 1)).collect(Collectors.toSet());
     }
 
     @AfterAll
@@ -117,8 +103,9 @@ class DoctorHostsTest {
         for (ActorSystem<?> s : SYSTEMS) {
             s.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
-        new ProcessBuilder("etcdctl", "--endpoints=http://127.0.0.1:2379", "del", "--prefix", PREFIX + "/")
-                .redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+        if (etcd != null) {
+            etcd.close();
+        }
     }
 
     private static Config node(Map<String, Object> overrides) {
@@ -137,13 +124,7 @@ class DoctorHostsTest {
     }
 
     private static void await(String what, BooleanSupplier done) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-        }
+        Await.until(what, WAIT, Duration.ofMillis(100), done);
     }
 
     /** One line of the human report: status symbol, check name, finding. */
@@ -177,7 +158,7 @@ class DoctorHostsTest {
 
     /** The doctor as an operator runs it; its report is printed, for the record. */
     private static Doctor doctor() {
-        String[] args = {"--api", api, "--etcd", "http://127.0.0.1:2379", "--prefix", PREFIX};
+        String[] args = {"--api", api, "--etcd", SharedEtcd.ENDPOINT, "--prefix", etcd.prefix()};
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         int exit = DoctorMain.run(args, new PrintStream(text, true, StandardCharsets.UTF_8), System.err);
         System.out.println(text.toString(StandardCharsets.UTF_8));
@@ -225,7 +206,7 @@ class DoctorHostsTest {
         assertTrue(c.matches(), coordinatorClock.finding());
         assertTrue(Math.abs(Long.parseLong(c.group(1))) <= Long.parseLong(c.group(2)) + 1, coordinatorClock.finding());
         String recorded = d.check("agents recorded").finding();
-        assertTrue(recorded.startsWith("2 agents recorded under " + PREFIX + "/agents/") && recorded.contains(A)
+        assertTrue(recorded.startsWith("2 agents recorded under " + etcd.prefix() + "/agents/") && recorded.contains(A)
                 && recorded.contains(B), recorded);
         assertEquals("ok", d.check("agents present").status(), d.text());
         assertTrue(d.text().indexOf("\ndocker\n") < d.text().indexOf("✔ docker on " + A)

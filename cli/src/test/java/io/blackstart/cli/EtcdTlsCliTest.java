@@ -1,5 +1,6 @@
 package io.blackstart.cli;
 
+import io.blackstart.testsupport.SecureEtcd;
 import io.blackstart.doctor.DoctorMain;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
 package io.blackstart.cli;
 
+import io.blackstart.testsupport.FreePorts;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,10 +52,7 @@ class StartupLogSecretsTest {
 
     /** Starts a coordinator as {@code blackstart coordinator} does, stops it, and returns what it logged. */
     private List<String> startupLines(String format) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.one();
         Path file = dir.resolve(format + ".conf");
         Files.writeString(file, """
                 pekko.remote.artery.canonical.port = %d

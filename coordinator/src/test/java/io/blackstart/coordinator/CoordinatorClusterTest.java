@@ -1,5 +1,6 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.testsupport.Await;
 import io.blackstart.coordinator.agents.AgentGateway;
 import io.blackstart.coordinator.recovery.RecoveryManager;
 import io.blackstart.coordinator.status.StatusBoard;
@@ -35,7 +36,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.blackstart.coordinator.TestFixtures.await;
 import static io.blackstart.coordinator.TestFixtures.report;
 import static io.blackstart.coordinator.TestFixtures.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,14 +86,14 @@ public class CoordinatorClusterTest {
         ActorSystem<Void> a = CoordinatorNode.start(nodeConfig(), store, false);
         systems.add(a);
         Cluster.get(a).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
-        await("first node up", Duration.ofSeconds(20), () -> Cluster.get(a).selfMember().status() == MemberStatus.up());
+        Await.until("first node up", Duration.ofSeconds(20), () -> Cluster.get(a).selfMember().status() == MemberStatus.up());
         ActorSystem<Void> b = CoordinatorNode.start(nodeConfig(), store, false);
         systems.add(b);
         Cluster.get(b).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
-        await("second node up", Duration.ofSeconds(30), () -> Cluster.get(b).selfMember().status() == MemberStatus.up());
+        Await.until("second node up", Duration.ofSeconds(30), () -> Cluster.get(b).selfMember().status() == MemberStatus.up());
         // 8000 instances: far beyond Artery's ordinary 256 KiB frame
         StatusBoard boardB = CoordinatorNode.statusBoard(b);
-        await("8000 desired instances on node b's board", Duration.ofSeconds(30), () -> boardB.latest()
+        Await.until("8000 desired instances on node b's board", Duration.ofSeconds(30), () -> boardB.latest()
                 .map(s -> s.total().desired() == 8000 && s.instances().size() == 8000).orElse(false));
     }
 
@@ -106,11 +106,11 @@ public class CoordinatorClusterTest {
         ActorSystem<Void> a = CoordinatorNode.start(nodeConfig(), store, false);
         systems.add(a);
         Cluster.get(a).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
-        await("first node up", Duration.ofSeconds(20), () -> Cluster.get(a).selfMember().status() == MemberStatus.up());
+        Await.until("first node up", Duration.ofSeconds(20), () -> Cluster.get(a).selfMember().status() == MemberStatus.up());
         ActorSystem<Void> b = CoordinatorNode.start(nodeConfig(), store, false);
         systems.add(b);
         Cluster.get(b).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
-        await("second node up", Duration.ofSeconds(30), () -> Cluster.get(b).selfMember().status() == MemberStatus.up());
+        Await.until("second node up", Duration.ofSeconds(30), () -> Cluster.get(b).selfMember().status() == MemberStatus.up());
         assertTrue(Cluster.get(b).selfMember().hasRole("coordinator"));
 
         // an agent living on node b, registered with the (cluster) receptionist
@@ -119,22 +119,17 @@ public class CoordinatorClusterTest {
 
         // it sends to the gateway of its own node
         TestProbe<Receptionist.Listing> listing = TestProbe.create(b);
-        ActorRef<AgentEvent> gatewayB = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (gatewayB == null && System.nanoTime() < deadline) {
+        ActorRef<AgentEvent> gatewayB = Await.until("the agent gateway of node b", Duration.ofSeconds(10), () -> {
             b.receptionist().tell(Receptionist.find(AgentGateway.SERVICE_KEY, listing.ref()));
-            for (ActorRef<AgentEvent> g : listing.receiveMessage(Duration.ofSeconds(5)).getServiceInstances(AgentGateway.SERVICE_KEY)) {
-                if (g.path().address().hasLocalScope()) {
-                    gatewayB = g;
-                }
-            }
-        }
+            return listing.receiveMessage(Duration.ofSeconds(5)).getServiceInstances(AgentGateway.SERVICE_KEY).stream()
+                    .filter(g -> g.path().address().hasLocalScope()).findFirst();
+        }, java.util.Optional::isPresent).orElseThrow();
         assertTrue(gatewayB != null, "gateway on node b registered");
 
         ActorRef<AgentEvent> gateway = gatewayB;
         gateway.tell(report("local-1", agent.ref(), 1, 2, 0, false));
         AgentCommand.StartInstance start = null;
-        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (start == null) {
             AgentCommand c = agent.receiveMessage(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             if (c instanceof AgentCommand.RequestReport rr) {
@@ -150,7 +145,7 @@ public class CoordinatorClusterTest {
                 StartResult.STARTED, "c1", null, 10));
 
         StatusBoard boardB = CoordinatorNode.statusBoard(b);
-        await("status on node b shows web-0 running", Duration.ofSeconds(20), () -> boardB.latest()
+        Await.until("status on node b shows web-0 running", Duration.ofSeconds(20), () -> boardB.latest()
                 .map(s -> s.total().running() == 1).orElse(false));
 
         InetSocketAddress api = CoordinatorNode.httpAddress(b).toCompletableFuture().get(10, TimeUnit.SECONDS);

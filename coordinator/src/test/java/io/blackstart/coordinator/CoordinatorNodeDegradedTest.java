@@ -1,5 +1,6 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.testsupport.Await;
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
@@ -17,9 +18,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A coordinator whose etcd does not answer starts anyway and says so: phase rebuilding, etcd degraded. */
 @Timeout(60)
@@ -52,20 +51,26 @@ public class CoordinatorNodeDegradedTest {
         InetSocketAddress api = CoordinatorNode.httpAddress(system).toCompletableFuture().get(20, TimeUnit.SECONDS);
         HttpClient http = HttpClient.newHttpClient();
         AtomicReference<String> last = new AtomicReference<>("");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        boolean seen = false;
-        while (!seen && System.nanoTime() < deadline) {
-            if (Cluster.get(system).selfMember().status() == MemberStatus.up()) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.getPort()
-                        + "/api/v1/status")).GET().build(), HttpResponse.BodyHandlers.ofString());
-                last.set(r.statusCode() + " " + r.body());
-                seen = r.statusCode() == 200 && r.body().contains("\"etcd\":\"degraded\"")
-                        && r.body().contains("\"phase\":\"rebuilding\"");
+        Await.until("status: etcd degraded while rebuilding", Duration.ofSeconds(30), () -> {
+            if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+                return false;
             }
-            if (!seen) {
-                LockSupport.parkNanos(50_000_000); // poll, bounded by the deadline
-            }
-        }
-        assertTrue(seen, "last answer: " + last.get());
+            HttpResponse<String> r = get(http, "http://127.0.0.1:" + api.getPort() + "/api/v1/status");
+            last.set(r.statusCode() + " " + r.body());
+            return r.statusCode() == 200 && r.body().contains("\"etcd\":\"degraded\"")
+                    && r.body().contains("\"phase\":\"rebuilding\"");
+        });
     }
+
+    private static HttpResponse<String> get(HttpClient http, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
 }

@@ -1,5 +1,7 @@
 package io.blackstart.coordinator;
 
+import io.blackstart.testsupport.SharedEtcd;
+import io.blackstart.testsupport.Await;
 import io.blackstart.coordinator.recovery.RecoveryManager;
 import io.blackstart.coordinator.store.DesiredStateStore;
 import io.blackstart.coordinator.store.EtcdDesiredStateStore;
@@ -27,10 +29,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import static io.blackstart.coordinator.TestFixtures.await;
 import static io.blackstart.coordinator.TestFixtures.report;
 import static io.blackstart.coordinator.TestFixtures.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,10 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(90)
 public class CoordinatorNodeEtcdTest {
 
-    private final String prefix = "/bs-test-" + UUID.randomUUID();
+    private final String prefix = SharedEtcd.uniquePrefix("test");
     private ActorSystem<?> system;
     private final EtcdDesiredStateStore admin = EtcdDesiredStateStore.create(
-            EtcdDesiredStateStoreTest.etcd(prefix, "http://127.0.0.1:2379"));
+            EtcdDesiredStateStoreTest.etcd(prefix, SharedEtcd.ENDPOINT));
 
     @AfterEach
     void cleanUp() throws Exception {
@@ -74,7 +74,7 @@ public class CoordinatorNodeEtcdTest {
         system = CoordinatorNode.start(config);
         assertEquals("blackstart", system.name());
         Cluster.get(system).manager().tell(Join.create(Cluster.get(system).selfMember().address()));
-        await("member up", Duration.ofSeconds(20), () -> Cluster.get(system).selfMember().status() == MemberStatus.up());
+        Await.until("member up", Duration.ofSeconds(20), () -> Cluster.get(system).selfMember().status() == MemberStatus.up());
         assertTrue(Cluster.get(system).selfMember().hasRole("coordinator"));
 
         TestProbe<AgentCommand> agent = TestProbe.create(system);
@@ -84,18 +84,18 @@ public class CoordinatorNodeEtcdTest {
         var record = admin.loadAssignments().toCompletableFuture().get(5, TimeUnit.SECONDS).get("web-0");
         assertEquals("local-1", record.value().node());
         assertEquals(start.assignment(), record.modRevision(), "the start carries the record's revision");
-        await("recovery mode stored", Duration.ofSeconds(10), () -> admin.readMode().toCompletableFuture().join()
+        Await.until("recovery mode stored", Duration.ofSeconds(10), () -> admin.readMode().toCompletableFuture().join()
                 .map(DesiredStateStore.ModeRecord::recovery).orElse(false));
 
         start.replyTo().tell(new AgentEvent.StartOutcome("local-1", "web-0", start.assignment(), start.attempt(),
                 StartResult.STARTED, "c1", null, 10));
-        await("recovery mode left", Duration.ofSeconds(10), () -> !admin.readMode().toCompletableFuture().join()
+        Await.until("recovery mode left", Duration.ofSeconds(10), () -> !admin.readMode().toCompletableFuture().join()
                 .map(DesiredStateStore.ModeRecord::recovery).orElse(true));
 
         InetSocketAddress api = CoordinatorNode.httpAddress(system).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals("127.0.0.1", api.getAddress().getHostAddress());
         HttpClient http = HttpClient.newHttpClient();
-        await("status shows web-0 running", Duration.ofSeconds(10), () -> {
+        Await.until("status shows web-0 running", Duration.ofSeconds(10), () -> {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.getPort()
                         + "/api/v1/status")).GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -95,17 +95,6 @@ public final class TestFixtures {
         return c.apps().get(id);
     }
 
-    /** Polls {@code condition} until it holds; fails naming {@code what} after {@code max}. */
-    public static void await(String what, java.time.Duration max, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll the condition, bounded by the deadline
-        }
-    }
-
     /**
      * Plays agent {@code local-1} (an empty host with 2 credits) on {@code agent}: answers report requests until the
      * first {@code StartInstance} arrives, and returns it.

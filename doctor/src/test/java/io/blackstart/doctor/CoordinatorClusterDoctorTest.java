@@ -1,5 +1,7 @@
 package io.blackstart.doctor;
 
+import io.blackstart.testsupport.FreePorts;
+import io.blackstart.testsupport.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,7 +165,7 @@ class CoordinatorClusterDoctorTest {
     @Test
     void coordinatorDownReportsOnlyReachabilityAndTheClusterChecksAsBlocked() {
         DoctorReport r = Doctor.run(DoctorOptions.builder().dockerHost(Optional.empty())
-                .api(Optional.of("http://127.0.0.1:" + FreePorts.take())).connectTimeout(Duration.ofSeconds(1))
+                .api(Optional.of("http://127.0.0.1:" + FreePorts.one())).connectTimeout(Duration.ofSeconds(1))
                 .readTimeout(Duration.ofSeconds(1)).build());
 
         assertEquals(List.of(CoordinatorCheck.REACHABLE), r.rootCauses(), r.toText());

@@ -1,5 +1,6 @@
 package io.blackstart.doctor;
 
+import io.blackstart.testsupport.FreePorts;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,7 +101,7 @@ class DependenciesDoctorTest {
 
     @Test
     void portNobodyListensOnFails() {
-        int dead = FreePorts.take();
+        int dead = FreePorts.one();
         List<String> probes = List.of("redis://127.0.0.1:" + dead, "tcp://127.0.0.1:" + dead,
                 "nats://127.0.0.1:" + dead, "amqp://127.0.0.1:" + dead, "http://127.0.0.1:" + dead + "/");
 
@@ -157,7 +158,7 @@ class DependenciesDoctorTest {
 
     @Test
     void coordinatorDownIsReportedAndTheRestStillRuns() {
-        int dead = FreePorts.take();
+        int dead = FreePorts.one();
         DoctorReport r = Doctor.run(base().api(Optional.of("http://127.0.0.1:" + dead))
                 .dnsNames(List.of("localhost")).probes(List.of(redis.url())).build());
 
@@ -242,7 +243,7 @@ class DependenciesDoctorTest {
         assertEquals(0, DoctorMain.run(concat(common, "--dns", "localhost", "--probe", redis.url()), out, out));
         assertEquals(1, DoctorMain.run(concat(common, "--probe", redisWithPassword.url()), out, out));
         assertEquals(2, DoctorMain.run(concat(common, "--dns", "no-such-host.invalid"), out, out));
-        assertEquals(2, DoctorMain.run(concat(common, "--api", "http://127.0.0.1:" + FreePorts.take()),
+        assertEquals(2, DoctorMain.run(concat(common, "--api", "http://127.0.0.1:" + FreePorts.one()),
                 out, out));
         String text = sink.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("✔ dns localhost"), text);

@@ -1,5 +1,7 @@
 package io.blackstart.doctor;
 
+import io.blackstart.testsupport.Await;
+import io.blackstart.testsupport.TempDirs;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.blackstart.doctor;
 
+import io.blackstart.testsupport.Await;
+import io.blackstart.testsupport.EtcdCluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -86,7 +88,7 @@ class EtcdDoctorTest {
 
     @Test
     void oneMemberDownIsAWarningNamingIt() {
-        cluster.stop(2);
+        cluster.kill(2);
         Await.until("e1 and e2 serving", SETTLE, () -> cluster.healthy(0) && cluster.healthy(1));
 
         DoctorReport r = Doctor.run(options(true));
@@ -102,8 +104,8 @@ class EtcdDoctorTest {
 
     @Test
     void twoMembersDownIsQuorumLostAsTheRootCause() throws IOException {
-        cluster.stop(1);
-        cluster.stop(2);
+        cluster.kill(1);
+        cluster.kill(2);
         long t0 = System.nanoTime();
         Await.until("e1 to lose its leader", SETTLE, () -> !cluster.healthy(0));
         long t1 = System.nanoTime();
@@ -130,8 +132,8 @@ class EtcdDoctorTest {
 
     @Test
     void twoMembersDownWithoutPeerUrlsProbesPeersFromTheMemberList() {
-        cluster.stop(1);
-        cluster.stop(2);
+        cluster.kill(1);
+        cluster.kill(2);
         Await.until("e1 to lose its leader", SETTLE, () -> !cluster.healthy(0));
 
         DoctorReport r = Doctor.run(options(false));
@@ -142,9 +144,9 @@ class EtcdDoctorTest {
 
     @Test
     void afterAPowerLossAMemberWaitingForQuorumIsRunningButNotServing() {
-        cluster.stop(0);
-        cluster.stop(1);
-        cluster.stop(2);
+        cluster.kill(0);
+        cluster.kill(1);
+        cluster.kill(2);
         cluster.restart(0);
         Await.until("e1 listening on its peer port", SETTLE, () -> cluster.peerAnswers(0));
 

@@ -1,5 +1,8 @@
 package io.blackstart.doctor;
 
+import io.blackstart.testsupport.FreePorts;
+import io.blackstart.testsupport.TempDirs;
+import io.blackstart.testsupport.EtcdCluster;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import org.junit.jupiter.api.AfterAll;
@@ -80,7 +83,7 @@ class EtcdRecordsDoctorTest {
 
     @Test
     void theRecordedAgentsAreKnownWithTheCoordinatorDown() {
-        DoctorReport r = Doctor.run(options().api(Optional.of("http://127.0.0.1:" + FreePorts.take())).build());
+        DoctorReport r = Doctor.run(options().api(Optional.of("http://127.0.0.1:" + FreePorts.one())).build());
 
         Check recorded = check(r, AgentRecordsCheck.NAME);
         assertEquals(Status.OK, recorded.status(), r.toText());
@@ -118,7 +121,7 @@ class EtcdRecordsDoctorTest {
 
     @Test
     void withNoMemberAnsweringTheRecordsCannotBeReadAndThatIsAWarning() {
-        String dead = "http://127.0.0.1:" + FreePorts.take();
+        String dead = "http://127.0.0.1:" + FreePorts.one();
         DoctorReport r = Doctor.run(options().etcdEndpoints(List.of(dead)).build());
 
         Check recorded = check(r, AgentRecordsCheck.NAME);

@@ -1,5 +1,6 @@
 package io.blackstart.doctor;
 
+import io.blackstart.testsupport.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

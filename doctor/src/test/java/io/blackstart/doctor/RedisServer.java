@@ -1,5 +1,8 @@
 package io.blackstart.doctor;
 
+import io.blackstart.testsupport.Await;
+import io.blackstart.testsupport.FreePorts;
+import io.blackstart.testsupport.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -26,7 +29,7 @@ final class RedisServer implements AutoCloseable {
 
     /** Starts a server; {@code password} non-null requires AUTH. Waits until it accepts connections. */
     static RedisServer start(String password) {
-        int port = FreePorts.take();
+        int port = FreePorts.one();
         try {
             Path dir = Files.createTempDirectory("doctor-redis-");
             List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port),

@@ -1,5 +1,7 @@
 package io.blackstart.e2e;
 
+import io.blackstart.testsupport.Await;
+import io.blackstart.testsupport.EtcdCluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
@@ -32,7 +34,7 @@ class EtcdDownRecoveryE2ETest {
     private static final String DB = "ed-db-" + RUN;
     private static final String WEB = "ed-web-" + RUN;
     private static final List<String> APPS = List.of(PLATFORM, DB, WEB);
-    private static EtcdMembers etcd;
+    private static EtcdCluster etcd;
     private static LocalCluster cluster;
 
     @AfterAll
@@ -86,7 +88,7 @@ class EtcdDownRecoveryE2ETest {
 
     @Test
     void withEtcdQuorumLostAnOperatorRecoversFromTheCachedCatalogAndEtcdIsCaughtUpAfter() throws Exception {
-        etcd = EtcdMembers.start(3);
+        etcd = EtcdCluster.start(3);
         cluster = new LocalCluster(2, etcd.endpoints()).up();
         cluster.etcdPut("/apps/" + PLATFORM, LocalCluster.sleeperSpec(PLATFORM, "platform", 1));
         cluster.etcdPut("/apps/" + DB, LocalCluster.sleeperSpec(DB, "database", 2));
@@ -120,10 +122,9 @@ class EtcdDownRecoveryE2ETest {
 
         long upAt = System.nanoTime();
         cluster.up();
-        long quietUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (System.nanoTime() < quietUntil) { // a window in which nothing may happen, not a wait for something
-            assertEquals(0, running(), "nothing starts before an operator allows the stale catalog");
-        }
+        // a window in which nothing may happen, not a wait for something
+        Await.throughout("the first 3 s after the cluster came up", Duration.ofSeconds(3), Duration.ofMillis(100),
+                () -> assertEquals(0, running(), "nothing starts before an operator allows the stale catalog"));
         // the first answer may still be "rebuilding" (etcd's first failed call takes its call timeout)
         String reply = Await.until("recovery start --allow-stale-catalog taken in degraded mode", Duration.ofSeconds(60),
                 () -> cluster.blackstart("recovery", "start", "--allow-stale-catalog").stdout(),

@@ -1,10 +1,12 @@
 package io.blackstart.e2e;
 
+import io.blackstart.testsupport.DockerEngine;
+import io.blackstart.testsupport.FreePorts;
+import io.blackstart.testsupport.SharedEtcd;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,11 +21,11 @@ import java.util.UUID;
  * prefix, so it never collides with a developer's cluster. Also wraps the tools an operator would use.
  */
 final class LocalCluster implements AutoCloseable {
-    static final String ETCD = "http://127.0.0.1:2379";
+    static final String ETCD = SharedEtcd.ENDPOINT;
     static final String TOKEN = "e2e-" + UUID.randomUUID();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final String prefix = "/bs-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+    final String prefix = SharedEtcd.uniquePrefix("e2e");
     final int apiPort;
     final int basePort;
     final Path runDir;
@@ -37,12 +39,16 @@ final class LocalCluster implements AutoCloseable {
 
     /** With the etcd members at {@code etcd} (comma-separated client URLs) instead of the CI's etcd. */
     LocalCluster(int agents, String etcd) throws IOException {
+        if (etcd.equals(ETCD)) {
+            SharedEtcd.requireHealthy();
+        }
+        DockerEngine.requireTestImage();
         this.agents = agents;
         this.etcd = etcd;
         this.runDir = Files.createTempDirectory("bs-e2e-run");
         // cluster.sh uses apiPort.. and basePort.. for up to 3 coordinators: two ranges that must not overlap (a
         // closed probe socket's port can be handed out again, and once the API got the Artery port of its own node)
-        int[] ports = distantFreePorts();
+        int[] ports = FreePorts.apart(16);
         this.apiPort = ports[0];
         this.basePort = ports[1];
     }
@@ -122,12 +128,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static void removeContainers(String app) {
-        String ids = Shell.run("docker", "ps", "-aq", "--filter", "label=io.blackstart.app=" + app).stdout().strip();
-        if (!ids.isEmpty()) {
-            List<String> cmd = new ArrayList<>(List.of("docker", "rm", "-f"));
-            cmd.addAll(Arrays.asList(ids.split("\\s+")));
-            Shell.run(Duration.ofSeconds(60), Map.of(), cmd);
-        }
+        DockerEngine.removeContainers("io.blackstart.app", app);
     }
 
     @Override
@@ -140,27 +141,4 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Two free ports at least 16 apart, both held open while they are chosen. */
-    static int[] distantFreePorts() {
-        try (ServerSocket a = new ServerSocket(0)) {
-            for (int i = 0; i < 50; i++) {
-                try (ServerSocket b = new ServerSocket(0)) {
-                    if (Math.abs(b.getLocalPort() - a.getLocalPort()) >= 16) {
-                        return new int[]{a.getLocalPort(), b.getLocalPort()};
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        throw new AssertionError("no two free ports 16 apart");
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 }

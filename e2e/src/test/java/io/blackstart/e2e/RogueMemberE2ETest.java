@@ -1,5 +1,6 @@
 package io.blackstart.e2e;
 
+import io.blackstart.testsupport.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -49,7 +50,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -172,14 +172,10 @@ class RogueMemberE2ETest {
         // 3. its own, valid session (it is an agent, rogue-1), then a sealed report in it that names local-1
         gateway.tell(new AgentEvent.Hello("rogue-1", rogueAgent, rogueId.chainDer(), nonce, now,
                 rogueId.sign(io.blackstart.protocol.trust.Handshake.hello("rogue-1", nonce, now))));
-        AgentCommand.Grant grant = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (grant == null && System.nanoTime() < deadline) {
-            if (inbox.poll(1, TimeUnit.SECONDS) instanceof AgentCommand.Grant g) {
-                grant = g;
-            }
-        }
-        assertNotNull(grant, "a valid agent certificate gets a session for its own node id");
+        // the inbox's other messages are passed over
+        AgentCommand.Grant grant = (AgentCommand.Grant) Await.until(
+                "a session for its own node id granted to a valid agent certificate", Duration.ofSeconds(30),
+                Duration.ofMillis(1), () -> poll(inbox), m -> m instanceof AgentCommand.Grant);
         SessionKey key = new SessionKey(rogueId.unwrap(grant.wrappedKey()));
         Payloads payloads = new Payloads(SerializationExtension.get(Adapter.toClassic(rogue)));
         Payloads.Payload p = payloads.encode(new AgentEvent.AgentReport("local-1", rogueAgent, 1, fake, load, 64, 0,
@@ -289,4 +285,15 @@ class RogueMemberE2ETest {
             return "";
         }
     }
+
+    /** The next message in {@code queue} within a second, or null. */
+    private static AgentCommand poll(LinkedBlockingQueue<AgentCommand> queue) {
+        try {
+            return queue.poll(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
 }

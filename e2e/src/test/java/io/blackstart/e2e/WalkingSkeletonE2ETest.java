@@ -1,5 +1,6 @@
 package io.blackstart.e2e;
 
+import io.blackstart.testsupport.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

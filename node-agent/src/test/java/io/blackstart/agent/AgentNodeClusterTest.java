@@ -1,5 +1,6 @@
 package io.blackstart.agent;
 
+import io.blackstart.testsupport.DockerEngine;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.blackstart.protocol.wire.AgentCommand;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -63,15 +63,7 @@ class AgentNodeClusterTest {
         if (coordinator != null) {
             coordinator.shutdownTestKit();
         }
-        Process ps = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=io.blackstart.node=" + nodeId)
-                .start();
-        String ids = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        ps.waitFor(30, TimeUnit.SECONDS);
-        for (String id : ids.split("\\s+")) {
-            if (!id.isBlank()) {
-                new ProcessBuilder("docker", "rm", "-f", id).start().waitFor(30, TimeUnit.SECONDS);
-            }
-        }
+        DockerEngine.removeContainers("io.blackstart.node", nodeId);
     }
 
     @Test

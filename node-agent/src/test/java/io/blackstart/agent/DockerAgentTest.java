@@ -1,5 +1,6 @@
 package io.blackstart.agent;
 
+import io.blackstart.testsupport.DockerEngine;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.AgentEvent.AgentReport;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +34,6 @@ import java.util.function.Predicate;
 
 import static io.blackstart.agent.TestConfigs.spec;
 import static io.blackstart.agent.DockerCli.docker;
-import static io.blackstart.agent.DockerCli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DockerAgentTest {
 
-    private static final String IMAGE = "blackstart/testapp:1";
+    private static final String IMAGE = DockerEngine.TEST_IMAGE;
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private static ActorTestKit testKit;
@@ -61,12 +60,7 @@ class DockerAgentTest {
 
     @BeforeAll
     static void setUpAll() throws Exception {
-        if (docker("images", "-q", IMAGE).isBlank()) {
-            // the same recipe CI uses: a static busybox as the whole root filesystem
-            run("sh", "-c", "rm -rf /tmp/rootfs && mkdir -p /tmp/rootfs/bin && cp /bin/busybox /tmp/rootfs/bin/busybox"
-                    + " && for c in sh sleep echo true false cat ls; do ln -s busybox /tmp/rootfs/bin/$c; done"
-                    + " && tar -C /tmp/rootfs -c . | docker import - " + IMAGE);
-        }
+        DockerEngine.requireTestImage();
         testKit = ActorTestKit.create(TestConfigs.local());
         runtime = new DockerJavaRuntime(TestConfigs.settings("it-runtime", ""), testKit.system().dispatchers()
                 .lookup(DispatcherSelector.fromConfig(AgentSettings.DOCKER_DISPATCHER)));

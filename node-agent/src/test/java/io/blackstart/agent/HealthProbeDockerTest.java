@@ -1,5 +1,6 @@
 package io.blackstart.agent;
 
+import io.blackstart.testsupport.DockerEngine;
 import io.blackstart.protocol.HealthCheck;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
@@ -45,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HealthProbeDockerTest {
 
-    private static final String IMAGE = "blackstart/testapp:1";
+    private static final String IMAGE = DockerEngine.TEST_IMAGE;
     private static final String CHECKED_IMAGE = "blackstart/testapp-healthcheck:1";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -60,6 +61,7 @@ class HealthProbeDockerTest {
 
     @BeforeAll
     static void setUpAll() throws Exception {
+        DockerEngine.requireTestImage();
         // an image with its own HEALTHCHECK, built locally from the test image (no registry)
         if (docker("images", "-q", CHECKED_IMAGE).isBlank()) {
             Process build = new ProcessBuilder("docker", "build", "-t", CHECKED_IMAGE, "-")

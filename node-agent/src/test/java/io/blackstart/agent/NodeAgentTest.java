@@ -1,5 +1,6 @@
 package io.blackstart.agent;
 
+import io.blackstart.testsupport.Await;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.AgentEvent.AgentReport;
@@ -352,11 +353,11 @@ class NodeAgentTest {
 
         probes.diskUsedPercent.set(97.0);
         int reads = probes.diskReads.get();
-        TestConfigs.await("three disk checks over the threshold", WAIT, () -> probes.diskReads.get() >= reads + 3);
+        Await.until("three disk checks over the threshold", WAIT, () -> probes.diskReads.get() >= reads + 3);
         assertEquals(List.of(), runtime.removedImages, "no removal while held");
 
         agent.tell(new AgentCommand.SetRecoveryMode(false));
-        TestConfigs.await("unused images removed", WAIT, () -> runtime.removedImages.size() == 2);
+        Await.until("unused images removed", WAIT, () -> runtime.removedImages.size() == 2);
         assertEquals(List.of("old/app:1", "old/app:2"), runtime.removedImages);
         awaitReport(gateway, r -> !r.gcHeld());
     }
@@ -367,7 +368,7 @@ class NodeAgentTest {
         spawnAgent("");
         settled();
         int reads = probes.diskReads.get();
-        TestConfigs.await("three disk checks", WAIT, () -> probes.diskReads.get() >= reads + 3);
+        Await.until("three disk checks", WAIT, () -> probes.diskReads.get() >= reads + 3);
         assertEquals(List.of(), runtime.removedImages);
     }
 
@@ -455,7 +456,7 @@ class NodeAgentTest {
         // once the engine answers again, the next request gets a fresh diagnosis
         runtime.diagnosis = EngineDiagnosis.unreachable("the Docker engine does not answer: connection refused", 2);
         engine.complete(null);
-        TestConfigs.await("a fresh diagnosis", WAIT, () -> {
+        Await.until("a fresh diagnosis", WAIT, () -> {
             agent.tell(new AgentCommand.DiagnoseHost(4, asker.ref()));
             AgentEvent.HostDiagnosis d = asker.expectMessageClass(AgentEvent.HostDiagnosis.class, WAIT);
             return d.docker().error().endsWith("connection refused");

@@ -4,11 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.blackstart.protocol.wire.ContainerSpec;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /** Shared test configuration and helpers. */
 final class TestConfigs {
@@ -42,16 +39,5 @@ final class TestConfigs {
     static ContainerSpec spec(int timeoutSeconds) {
         return new ContainerSpec("blackstart/testapp:1", List.of("/bin/sleep", "100000"), Map.of("A", "1"), 64, 0.2,
                 timeoutSeconds);
-    }
-
-    /** Waits until the condition holds, polling every 20 ms, failing after the deadline. */
-    static void await(String what, Duration deadline, BooleanSupplier condition) {
-        Instant end = Instant.now().plus(deadline);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("timed out after " + deadline + " waiting for " + what);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.agents;
 
+import io.blackstart.testsupport.Await;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.api.EventStream;
@@ -85,13 +86,7 @@ public class AgentRosterTest {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-        }
+        Await.until(what, WAIT, condition);
     }
 
     private AgentRecord record(String nodeId) {

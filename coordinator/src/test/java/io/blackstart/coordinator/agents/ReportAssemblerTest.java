@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 
@@ -17,6 +18,8 @@ import static io.blackstart.coordinator.TestFixtures.stopped;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+/** An agent's full reports and deltas assembled into the host's container list, across agent restarts. */
+@Timeout(30)
 public class ReportAssemblerTest {
 
     private static ActorTestKit kit;

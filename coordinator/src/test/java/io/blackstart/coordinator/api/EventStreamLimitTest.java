@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.api;
 
+import io.blackstart.testsupport.Await;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.recovery.RecoveryManager;
@@ -149,11 +150,7 @@ public class EventStreamLimitTest {
                 s.close();
             }
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (events.clients() > 0) {
-            assertTrue(System.nanoTime() < deadline, events.clients() + " slots still taken 60 s after the clients left");
-            TimeUnit.MILLISECONDS.sleep(50); // polling a counter; the condition itself has the 60 s deadline
-        }
+        Await.until("every slot free after the clients left", Duration.ofSeconds(60), events::clients, n -> n == 0);
         try (Socket again = openEvents()) {
             assertTrue(head(again).startsWith("HTTP/1.1 200"), "a new client gets a stream after the others left");
         }

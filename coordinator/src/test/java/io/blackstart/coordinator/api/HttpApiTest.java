@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.api;
 
+import io.blackstart.testsupport.Await;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.recovery.RecoveryManager;
@@ -199,17 +200,13 @@ public class HttpApiTest {
         HttpRequest get = HttpRequest.newBuilder(URI.create(root + "/api/v1/doctor")).timeout(Duration.ofSeconds(30))
                 .GET().build();
         CompletableFuture<HttpResponse<String>> first = client.sendAsync(get, HttpResponse.BodyHandlers.ofString());
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (runs.get() == 0) {
-            assertTrue(System.nanoTime() < deadline, "the first request never started a run");
-            TimeUnit.MILLISECONDS.sleep(10); // polling the counter under the deadline above
-        }
+        long start = System.nanoTime();
+        Await.until("the first request starting a run", Duration.ofSeconds(10), Duration.ofMillis(10),
+                () -> runs.get() > 0);
         CompletableFuture<HttpResponse<String>> second = client.sendAsync(get, HttpResponse.BodyHandlers.ofString());
         CompletableFuture<HttpResponse<String>> third = client.sendAsync(get, HttpResponse.BodyHandlers.ofString());
-        while (doctor.requests() < 3) {
-            assertTrue(System.nanoTime() < deadline, "the later requests never reached the server");
-            TimeUnit.MILLISECONDS.sleep(10); // polling the counter under the deadline above
-        }
+        Await.until("the later requests reaching the server", Duration.ofSeconds(10).minusNanos(System.nanoTime() - start),
+                Duration.ofMillis(10), () -> doctor.requests() >= 3);
         assertTrue(!second.isDone() && !third.isDone(), "the later requests wait for the run");
         release.countDown();
         HttpResponse<String> a = first.get(20, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.api;
 
+import io.blackstart.testsupport.Await;
 import io.blackstart.coordinator.AgentProbe;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.TestFixtures;
@@ -42,7 +43,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,7 +55,6 @@ import static io.blackstart.coordinator.TestFixtures.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The tracker's surfaces on one coordinator node, driven by a real recovery manager (in-memory store, a probe as
@@ -123,13 +122,7 @@ public class TrackerApiTest {
     }
 
     private static void await(String what, BooleanSupplier done) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
+        Await.until(what, WAIT, done);
     }
 
     /** The events of an open SSE stream, as {type, data} pairs, collected on a client thread. */

@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.catalog;
 
+import io.blackstart.testsupport.Await;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.store.InMemoryDesiredStateStore;
@@ -72,13 +73,10 @@ public class CatalogKeeperTest {
         ActorRef<CatalogKeeper.Command> keeper = kit.spawn(CatalogKeeper.create(store, settings(null)));
         TestProbe<CatalogKeeper.CatalogUpdate> probe = kit.createTestProbe(CatalogKeeper.CatalogUpdate.class);
         TestProbe<CatalogKeeper.CatalogUpdate> get = kit.createTestProbe(CatalogKeeper.CatalogUpdate.class);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        CatalogKeeper.CatalogUpdate state;
-        do {
+        CatalogKeeper.CatalogUpdate state = Await.until("degraded while the store is down", WAIT, () -> {
             keeper.tell(new CatalogKeeper.Get(get.ref()));
-            state = get.receiveMessage(WAIT);
-        } while (state.etcdOk() && System.nanoTime() < deadline);
-        assertFalse(state.etcdOk(), "degraded while the store is down");
+            return get.receiveMessage(WAIT);
+        }, s -> !s.etcdOk());
         assertTrue(state.etcdDetail().contains("store down"), state.etcdDetail());
 
         keeper.tell(new CatalogKeeper.Subscribe(probe.ref()));
@@ -179,10 +177,7 @@ public class CatalogKeeperTest {
         TestProbe<CatalogKeeper.CatalogUpdate> probe = kit.createTestProbe(CatalogKeeper.CatalogUpdate.class);
         keeper.tell(new CatalogKeeper.Subscribe(probe.ref()));
         fish(probe, u -> u.catalog().apps().containsKey("web"));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!Files.exists(cache) && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll, bounded by the deadline
-        }
+        Await.until("the catalog cache written", WAIT, () -> Files.exists(cache));
         kit.stop(keeper);
         Catalog cached = CatalogCache.read(cache).orElseThrow().catalog();
         assertEquals(List.of("web"), List.copyOf(cached.apps().keySet()));

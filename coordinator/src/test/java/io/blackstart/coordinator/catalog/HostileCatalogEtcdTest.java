@@ -1,5 +1,7 @@
 package io.blackstart.coordinator.catalog;
 
+import io.blackstart.testsupport.SharedEtcd;
+import io.blackstart.testsupport.Await;
 import io.blackstart.coordinator.CoordinatorNode;
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.recovery.RecoveryManager;
@@ -33,11 +35,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.blackstart.coordinator.TestFixtures.await;
 import static io.blackstart.coordinator.TestFixtures.report;
 import static io.blackstart.coordinator.TestFixtures.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,9 +54,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public class HostileCatalogEtcdTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CYCLE = 20_000;
-    private final String prefix = "/bs-hostile-" + UUID.randomUUID();
+    private final String prefix = SharedEtcd.uniquePrefix("hostile");
     private final EtcdDesiredStateStore admin = EtcdDesiredStateStore.create(
-            EtcdDesiredStateStoreTest.etcd(prefix, "http://127.0.0.1:2379"));
+            EtcdDesiredStateStoreTest.etcd(prefix, SharedEtcd.ENDPOINT));
     private ActorSystem<?> system;
 
     @AfterEach
@@ -113,7 +113,7 @@ public class HostileCatalogEtcdTest {
                 """).withFallback(ConfigFactory.parseString("blackstart.coordinator.etcd.prefix = \"" + prefix + "\""));
         system = CoordinatorNode.start(config);
         Cluster.get(system).manager().tell(Join.create(Cluster.get(system).selfMember().address()));
-        await("member up", Duration.ofSeconds(20), () -> Cluster.get(system).selfMember().status() == MemberStatus.up());
+        Await.until("member up", Duration.ofSeconds(20), () -> Cluster.get(system).selfMember().status() == MemberStatus.up());
         TestProbe<AgentCommand> agent = TestProbe.create(system);
         system.receptionist().tell(Receptionist.register(RecoveryManager.AGENT_KEY, agent.ref()));
         AgentCommand.StartInstance start = TestFixtures.firstStart(agent, Duration.ofSeconds(60));
@@ -122,7 +122,7 @@ public class HostileCatalogEtcdTest {
         InetSocketAddress api = CoordinatorNode.httpAddress(system).toCompletableFuture().get(10, TimeUnit.SECONDS);
         HttpClient http = HttpClient.newHttpClient();
         String[] body = {""};
-        await("status with every rejection counted", Duration.ofSeconds(30), () -> {
+        Await.until("status with every rejection counted", Duration.ofSeconds(30), () -> {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + api.getPort() + "/api/v1/status")).GET().build(), HttpResponse.BodyHandlers.ofString());

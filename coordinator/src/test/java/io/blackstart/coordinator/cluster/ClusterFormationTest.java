@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.cluster;
 
+import io.blackstart.testsupport.Await;
 import io.blackstart.coordinator.CoordinatorNode;
 import io.blackstart.coordinator.agents.AgentGateway;
 import io.blackstart.coordinator.recovery.RecoveryManager;
@@ -42,7 +43,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
-import static io.blackstart.coordinator.TestFixtures.await;
 import static io.blackstart.coordinator.TestFixtures.report;
 import static io.blackstart.coordinator.TestFixtures.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -138,17 +138,15 @@ public class ClusterFormationTest {
         // c2 alone: 1 of 3 is no majority, it must not found a cluster of its own
         ActorSystem<Void> c2 = CoordinatorNode.start(nodeConfig(p2, ports), store, false);
         systems.add(c2);
-        long aloneUntil = System.nanoTime() + Duration.ofSeconds(6).toNanos();
-        while (System.nanoTime() < aloneUntil) { // several formation rounds (1 s each)
-            assertFalse(up(c2), "a lone coordinator (1 of 3) formed a cluster");
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000); // sampling a state that must not change
-        }
+        // several formation rounds (1 s each), sampling a state that must not change
+        Await.throughout("c2 alone for 6 s", Duration.ofSeconds(6), Duration.ofMillis(50),
+                () -> assertFalse(up(c2), "a lone coordinator (1 of 3) formed a cluster"));
 
         // c3 arrives: 2 of 3, c1 (the first seed) still never started
         long secondStart = System.nanoTime();
         ActorSystem<Void> c3 = CoordinatorNode.start(nodeConfig(p3, ports), store, false);
         systems.add(c3);
-        await("c2 and c3 Up", Duration.ofSeconds(60), () -> up(c2) && up(c3)
+        Await.until("c2 and c3 Up", Duration.ofSeconds(60), () -> up(c2) && up(c3)
                 && upCoordinators(c2) == 2 && upCoordinators(c3) == 2);
         long formedMillis = (System.nanoTime() - secondStart) / 1_000_000;
         System.out.println("FORMATION second coordinator start -> both Up: " + formedMillis + " ms");
@@ -164,7 +162,7 @@ public class ClusterFormationTest {
                         pekko.remote.artery.canonical.port = 0
                         """).withFallback(nodeConfig(0, ports)).withFallback(ConfigFactory.load()));
         systems.add(agentSystem);
-        await("the agent Up", Duration.ofSeconds(60), () -> up(agentSystem));
+        Await.until("the agent Up", Duration.ofSeconds(60), () -> up(agentSystem));
 
         // the recovery manager singleton runs and recovers: it answers, and starts web-0 on an agent of c3
         StatusSnapshot status = AskPattern.<RecoveryManager.Command, StatusSnapshot>ask(
@@ -190,7 +188,7 @@ public class ClusterFormationTest {
         start.replyTo().tell(new AgentEvent.StartOutcome("local-1", "web-0", start.assignment(), start.attempt(),
                 StartResult.STARTED, "c1", null, 10));
         StatusBoard board = CoordinatorNode.statusBoard(c3);
-        await("web-0 running on c3's board", Duration.ofSeconds(30),
+        Await.until("web-0 running on c3's board", Duration.ofSeconds(30),
                 () -> board.latest().map(s -> s.total().running() == 1).orElse(false));
 
         // the API: 2 Up coordinators (and the agent), the singleton on c2
@@ -207,7 +205,7 @@ public class ClusterFormationTest {
         // c1 returns late: it joins the existing cluster, it does not found a second one
         ActorSystem<Void> c1 = CoordinatorNode.start(nodeConfig(p1, ports), store, false);
         systems.add(c1);
-        await("c1 Up in the same cluster", Duration.ofSeconds(60), () -> up(c1) && upCoordinators(c1) == 3
+        Await.until("c1 Up in the same cluster", Duration.ofSeconds(60), () -> up(c1) && upCoordinators(c1) == 3
                 && upCoordinators(c2) == 3);
         assertNotEquals(address(p1), clusterJson(c1).get("singleton").asText(), "the singleton stayed where it was");
         assertTrue(board.latest().map(s -> s.total().running() == 1).orElse(false));
@@ -224,16 +222,10 @@ public class ClusterFormationTest {
 
     private static ActorRef<AgentEvent> localGateway(ActorSystem<?> s) {
         TestProbe<Receptionist.Listing> listing = TestProbe.create(s);
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
+        return Await.until("a local agent gateway on " + s, Duration.ofSeconds(20), () -> {
             s.receptionist().tell(Receptionist.find(AgentGateway.SERVICE_KEY, listing.ref()));
-            for (ActorRef<AgentEvent> g : listing.receiveMessage(Duration.ofSeconds(5))
-                    .getServiceInstances(AgentGateway.SERVICE_KEY)) {
-                if (g.path().address().hasLocalScope()) {
-                    return g;
-                }
-            }
-        }
-        throw new AssertionError("no local agent gateway on " + s);
+            return listing.receiveMessage(Duration.ofSeconds(5)).getServiceInstances(AgentGateway.SERVICE_KEY).stream()
+                    .filter(g -> g.path().address().hasLocalScope()).findFirst();
+        }, java.util.Optional::isPresent).orElseThrow();
     }
 }

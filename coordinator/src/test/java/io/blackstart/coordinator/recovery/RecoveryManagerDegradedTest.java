@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.recovery;
 
+import io.blackstart.testsupport.Await;
 import io.blackstart.coordinator.AgentProbe;
 import io.blackstart.coordinator.RegisteredAgents;
 import io.blackstart.coordinator.TestFixtures;
@@ -31,7 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import static io.blackstart.coordinator.TestFixtures.await;
 import static io.blackstart.coordinator.TestFixtures.catalog;
 import static io.blackstart.coordinator.TestFixtures.report;
 import static io.blackstart.coordinator.TestFixtures.running;
@@ -98,7 +98,7 @@ public class RecoveryManagerDegradedTest {
         ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", instances, "app")), journal);
         a.expectReportRequest(WAIT);
         send(m, report(a.nodeId, a.ref(), 1, credits, 0, false));
-        await("a failed etcd load", WAIT, () -> !status(m).etcdOk());
+        Await.until("a failed etcd load", WAIT, () -> !status(m).etcdOk());
         return m;
     }
 
@@ -149,14 +149,14 @@ public class RecoveryManagerDegradedTest {
                     StartResult.STARTED, "c-" + s.instanceId(), null, 5));
         }
         send(m, report("host-a", a.ref(), 2, 3, 0, false, running("web-0"), running("web-1")));
-        await("both running", WAIT, () -> status(m).total().running() == 2);
+        Await.until("both running", WAIT, () -> status(m).total().running() == 2);
         assertTrue(store.assignmentsNow().isEmpty(), "nothing reached etcd while it was down");
 
         store.setDown(false);
-        await("the journal written back", WAIT, () -> store.assignmentsNow().size() == 2
+        Await.until("the journal written back", WAIT, () -> store.assignmentsNow().size() == 2
                 && !status(m).degraded().active());
         store.assignmentsNow().values().forEach(rec -> assertEquals("host-a", rec.value().node()));
-        await("the journal trimmed away", WAIT, () -> !Files.exists(journal));
+        Await.until("the journal trimmed away", WAIT, () -> !Files.exists(journal));
         a.expectNoStart(Duration.ofMillis(300));
         kit.stop(m);
     }
@@ -191,13 +191,13 @@ public class RecoveryManagerDegradedTest {
                 journal);
         a.expectReportRequest(WAIT);
         send(m, report("host-a", a.ref(), 1, 2, 0, false, running("web-0")));
-        await("the leftover entry written back", WAIT, () -> store.assignmentsNow().containsKey("web-0"));
+        Await.until("the leftover entry written back", WAIT, () -> store.assignmentsNow().containsKey("web-0"));
         assertEquals("host-a", store.assignmentsNow().get("web-0").value().node());
         assertEquals("web-1", a.expectStart(WAIT).instanceId(), "then planning goes on, through etcd");
         a.expectNoStart(Duration.ofMillis(300));
         assertTrue(store.assignmentsNow().get("web-1").modRevision() > store.assignmentsNow().get("web-0").modRevision(),
                 "web-1 was assigned only after the journal's web-0 was back in etcd");
-        await("the journal trimmed away", WAIT, () -> !Files.exists(journal));
+        Await.until("the journal trimmed away", WAIT, () -> !Files.exists(journal));
         kit.stop(m);
     }
 
@@ -210,7 +210,7 @@ public class RecoveryManagerDegradedTest {
         ActorRef<RecoveryManager.Command> m = degradedHost(store, a, journal, 1, 1);
         allowStale(m);
         a.expectNoStart(Duration.ofMillis(800));
-        await("the journal problem in the status", WAIT, () -> status(m).degraded().detail().contains("a-directory"));
+        Await.until("the journal problem in the status", WAIT, () -> status(m).degraded().detail().contains("a-directory"));
         assertFalse(status(m).total().running() > 0);
         kit.stop(m);
     }

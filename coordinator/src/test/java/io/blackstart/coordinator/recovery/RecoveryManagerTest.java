@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.recovery;
 
+import io.blackstart.testsupport.Await;
 import io.blackstart.coordinator.AgentProbe;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.RegisteredAgents;
@@ -14,6 +15,7 @@ import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.StartResult;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.blackstart.coordinator.TestFixtures.catalog;
 import static io.blackstart.coordinator.TestFixtures.report;
@@ -301,23 +304,44 @@ public class RecoveryManagerTest {
         kit.stop(m);
     }
 
+    /**
+     * On manual time (the scheduler's {@link ManualTime} and the manager's wall clock moved together), so the host
+     * timeout is crossed exactly, not by waiting 600 ms on a loaded machine and hoping the ticks kept up.
+     */
     @Test
     void hostThatStopsReportingIsLostAndItsInstancesArePendingAgain() {
-        InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
-        AgentProbe a = agent("host-a");
-        ActorRef<RecoveryManager.Command> m = manager(store, catalog(spec("web", 2, "app")),
-                TestFixtures.recovery(3, Duration.ofMillis(300), Duration.ofMillis(600)));
-        a.expectReportRequest(WAIT);
-        send(m, report("host-a", a.ref(), 1, 2, 0, false, running("web-0"), running("web-1")));
-        a.expectMode(false, WAIT);
-        assertEquals(2, status(m).total().running());
-        // no more reports: lost after the host timeout, everything is down -> recovery mode by itself
-        a.expectMode(true, WAIT);
-        StatusSnapshot st = status(m);
-        assertEquals(0, st.total().running());
-        assertEquals(2, st.total().pending());
-        assertTrue(st.hosts().isEmpty());
-        kit.stop(m);
+        ActorTestKit manual = ActorTestKit.create(ManualTime.config().withFallback(TestFixtures.localConfig()));
+        try {
+            ManualTime time = ManualTime.get(manual.system());
+            AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+            CoordinatorSettings.Recovery settings = TestFixtures.recovery(3, Duration.ofMillis(300), Duration.ofMillis(600));
+            InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
+            AgentProbe a = new RegisteredAgents(manual).add("host-a");
+            TestProbe<CatalogKeeper.Command> keeper = manual.createTestProbe(CatalogKeeper.Command.class);
+            ActorRef<RecoveryManager.Command> m = manual.spawn(RecoveryManager.create(store, keeper.ref(), settings,
+                    clock::get));
+            keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT).subscriber()
+                    .tell(update(catalog(spec("web", 2, "app"))));
+            a.expectReportRequest(WAIT);
+            send(m, report("host-a", a.ref(), 1, 2, 0, false, running("web-0"), running("web-1")));
+            time.timePasses(settings.settleTime()); // the rebuild may wait out the settle time
+            a.expectMode(false, WAIT);
+            TestProbe<StatusSnapshot> status = manual.createTestProbe(StatusSnapshot.class);
+            m.tell(new RecoveryManager.GetStatus(status.ref()));
+            assertEquals(2, status.receiveMessage(WAIT).total().running());
+
+            // no more reports: lost at the first tick after the host timeout, everything is down -> recovery mode
+            clock.addAndGet(settings.hostTimeout().toMillis() + 1);
+            time.timePasses(settings.tickInterval());
+            a.expectMode(true, WAIT);
+            m.tell(new RecoveryManager.GetStatus(status.ref()));
+            StatusSnapshot st = status.receiveMessage(WAIT);
+            assertEquals(0, st.total().running());
+            assertEquals(2, st.total().pending());
+            assertTrue(st.hosts().isEmpty());
+        } finally {
+            manual.shutdownTestKit();
+        }
     }
 
     @Test
@@ -396,15 +420,8 @@ public class RecoveryManagerTest {
 
     /** Waits until the manager (rebuilt) shows {@code n} instances running. */
     private void awaitRunning(ActorRef<RecoveryManager.Command> m, int n) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        StatusSnapshot s;
-        while ((s = status(m)).phase().equals("rebuilding") || s.total().running() != n) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not " + n + " running within " + WAIT + ": " + s.phase() + ", "
-                        + s.total());
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll, bounded by the deadline
-        }
+        Await.until(n + " running", WAIT, () -> status(m),
+                s -> !s.phase().equals("rebuilding") && s.total().running() == n);
     }
 
     private static AgentEvent.AgentReport delta(String node, ActorRef<AgentCommand> agent, long seq,
@@ -416,12 +433,7 @@ public class RecoveryManagerTest {
     }
 
     private static void awaitMode(InMemoryDesiredStateStore store, boolean recovery) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (store.modeNow().map(DesiredStateStore.ModeRecord::recovery).orElse(!recovery) != recovery) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("mode in store is not " + recovery + ": " + store.modeNow());
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll the condition, bounded by the deadline
-        }
+        Await.until("mode in store recovery=" + recovery, WAIT, store::modeNow,
+                mode -> mode.map(DesiredStateStore.ModeRecord::recovery).orElse(!recovery) == recovery);
     }
 }

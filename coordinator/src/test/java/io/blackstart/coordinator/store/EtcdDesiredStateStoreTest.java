@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.store;
 
+import io.blackstart.testsupport.SharedEtcd;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.catalog.CatalogKeeper;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -62,8 +62,8 @@ public class EtcdDesiredStateStoreTest {
 
     @BeforeEach
     void open() {
-        prefix = "/bs-test-" + UUID.randomUUID();
-        store = EtcdDesiredStateStore.create(etcd(prefix, "http://127.0.0.1:2379"));
+        prefix = SharedEtcd.uniquePrefix("test");
+        store = EtcdDesiredStateStore.create(etcd(prefix, SharedEtcd.ENDPOINT));
     }
 
     @AfterEach

@@ -1,8 +1,10 @@
 package io.blackstart.coordinator.store;
 
+import io.blackstart.testsupport.SecureEtcd;
+import io.blackstart.testsupport.SharedEtcd;
+import io.blackstart.testsupport.Await;
 import io.blackstart.coordinator.CoordinatorNode;
 import io.blackstart.coordinator.CoordinatorSettings;
-import io.blackstart.coordinator.SecureEtcd;
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.recovery.RecoveryManager;
 
@@ -39,7 +41,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import static io.blackstart.coordinator.TestFixtures.await;
 import static io.blackstart.coordinator.TestFixtures.report;
 import static io.blackstart.coordinator.TestFixtures.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -178,7 +179,7 @@ public class EtcdTlsAuthTest {
                 Duration.ofSeconds(3), 1 << 20));
         assertTrue(e.getMessage().contains("https but no etcd CA file"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new CoordinatorSettings.Etcd(
-                List.of("http://127.0.0.1:2379"), prefix, Duration.ofSeconds(3), Duration.ofSeconds(1),
+                List.of(SharedEtcd.ENDPOINT), prefix, Duration.ofSeconds(3), Duration.ofSeconds(1),
                 Duration.ofSeconds(10), Duration.ofSeconds(3), 1 << 20, access(etcd.clientKey(), etcd.password)));
         assertTrue(e.getMessage().contains("plain http but etcd TLS files are set"), e.getMessage());
         assertFalse(access(etcd.clientKey(), etcd.password).toString().contains(etcd.password));
@@ -213,7 +214,7 @@ public class EtcdTlsAuthTest {
     private void startNode(Config config) {
         system = CoordinatorNode.start(config);
         Cluster.get(system).manager().tell(Join.create(Cluster.get(system).selfMember().address()));
-        await("member up", Duration.ofSeconds(30), () -> Cluster.get(system).selfMember().status() == MemberStatus.up());
+        Await.until("member up", Duration.ofSeconds(30), () -> Cluster.get(system).selfMember().status() == MemberStatus.up());
     }
 
     @Test
@@ -242,7 +243,7 @@ public class EtcdTlsAuthTest {
         var api = CoordinatorNode.httpAddress(system).toCompletableFuture().get(20, TimeUnit.SECONDS);
         HttpClient http = HttpClient.newHttpClient();
         String[] body = {""};
-        await("status names etcd authentication", Duration.ofSeconds(30), () -> {
+        Await.until("status names etcd authentication", Duration.ofSeconds(30), () -> {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + api.getPort() + "/api/v1/status")).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -252,7 +253,7 @@ public class EtcdTlsAuthTest {
                 return false;
             }
         });
-        await("the log names etcd authentication", Duration.ofSeconds(10), () -> List.copyOf(logs.list).stream()
+        Await.until("the log names etcd authentication", Duration.ofSeconds(10), () -> List.copyOf(logs.list).stream()
                 .anyMatch(e -> e.getFormattedMessage().contains("etcd degraded")
                         && e.getFormattedMessage().contains("authentication failed")));
         assertFalse(body[0].contains(wrong), body[0]);

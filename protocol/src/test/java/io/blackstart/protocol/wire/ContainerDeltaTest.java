@@ -1,6 +1,7 @@
 package io.blackstart.protocol.wire;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,8 @@ import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The delta an agent sends between two container lists, applied to the old list, gives the new one. */
+@Timeout(30)
 class ContainerDeltaTest {
 
     private static ContainerInfo c(String instance, ContainerState state, long since) {

@@ -1,18 +1,14 @@
-package io.blackstart.cli;
+package io.blackstart.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
  * Test helper: one real etcd member ({@code /usr/bin/etcd}) on free loopback ports, serving clients only over TLS
@@ -21,24 +17,24 @@ import java.util.stream.Stream;
  * with readwrite on {@link #PREFIX}) are added with {@code etcdctl}. {@link #close()} kills etcd and deletes
  * everything.
  */
-// a copy of coordinator/src/test/.../SecureEtcd.java: the modules share no test code (no test-jar)
-final class SecureEtcd implements AutoCloseable {
+public final class SecureEtcd implements AutoCloseable {
 
-    static final String USER = "blackstart";
-    static final String PREFIX = "/bs-tls";
+    public static final String USER = "blackstart";
+    public static final String PREFIX = "/bs-tls";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    final Path dir;
-    final String password = "pw-" + Long.toHexString(System.nanoTime()) + "-s3cret";
+    public final Path dir;
+    public final String password = "pw-" + Long.toHexString(System.nanoTime()) + "-s3cret";
     private final String rootPassword = "root-" + Long.toHexString(System.nanoTime());
-    final int clientPort;
+    public final int clientPort;
     private final Process etcd;
 
     private SecureEtcd(Path dir) throws IOException {
         this.dir = dir;
         makeCertificates();
-        this.clientPort = freePort();
-        int peerPort = freePort();
+        List<Integer> ports = FreePorts.take(2);
+        this.clientPort = ports.get(0);
+        int peerPort = ports.get(1);
         ProcessBuilder pb = new ProcessBuilder("etcd", "--name", "s1", "--data-dir", dir.resolve("data").toString(),
                 "--listen-client-urls", url(), "--advertise-client-urls", url(),
                 "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
@@ -51,9 +47,9 @@ final class SecureEtcd implements AutoCloseable {
     }
 
     /** Starts etcd, waits until it answers, then adds the users and enables authentication. */
-    static SecureEtcd start() {
+    public static SecureEtcd start() {
         try {
-            SecureEtcd e = new SecureEtcd(Files.createTempDirectory("secure-etcd-"));
+            SecureEtcd e = new SecureEtcd(TempDirs.create("secure-etcd-"));
             try {
                 e.awaitHealthy();
                 e.ctl("user", "add", "root:" + e.rootPassword);
@@ -74,30 +70,30 @@ final class SecureEtcd implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "https://127.0.0.1:" + clientPort;
     }
 
-    Path ca() {
+    public Path ca() {
         return dir.resolve("ca.crt");
     }
 
-    Path clientCert() {
+    public Path clientCert() {
         return dir.resolve("client.crt");
     }
 
     /** The client key as PKCS#8 ({@code BEGIN PRIVATE KEY}). */
-    Path clientKey() {
+    public Path clientKey() {
         return dir.resolve("client.key");
     }
 
     /** The same client key as PKCS#1 ({@code BEGIN RSA PRIVATE KEY}). */
-    Path clientKeyPkcs1() {
+    public Path clientKeyPkcs1() {
         return dir.resolve("client-rsa.key");
     }
 
     /** A CA that did not sign the server certificate. */
-    Path otherCa() {
+    public Path otherCa() {
         return dir.resolve("other-ca.crt");
     }
 
@@ -132,7 +128,7 @@ final class SecureEtcd implements AutoCloseable {
     }
 
     /** etcdctl as root (client certificate and root's password). */
-    void ctl(String... args) {
+    public void ctl(String... args) {
         List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints", url(), "--cacert", ca().toString(),
                 "--cert", clientCert().toString(), "--key", clientKey().toString(), "--user", "root:" + rootPassword));
         cmd.addAll(List.of(args));
@@ -140,41 +136,30 @@ final class SecureEtcd implements AutoCloseable {
     }
 
     private String run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(cmd.get(0) + " " + cmd.get(cmd.size() - 1) + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        Commands.Result r = Commands.run(Duration.ofSeconds(30), dir, cmd);
+        if (!r.ok()) {
+            throw new IllegalStateException(cmd.get(0) + " " + cmd.get(cmd.size() - 1) + " failed: " + r.output());
         }
+        return r.output();
     }
 
     private void awaitHealthy() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                // before auth is enabled the client certificate alone is enough
-                run(List.of("etcdctl", "--endpoints", url(), "--cacert", ca().toString(), "--cert",
-                        clientCert().toString(), "--key", clientKey().toString(), "--command-timeout=1s",
-                        "endpoint", "health"));
-                return;
-            } catch (IllegalStateException e) {
-                if (!etcd.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("etcd with TLS did not become healthy: " + log(), e);
+        // before auth is enabled the client certificate alone is enough
+        List<String> health = List.of("etcdctl", "--endpoints", url(), "--cacert", ca().toString(), "--cert",
+                clientCert().toString(), "--key", clientKey().toString(), "--command-timeout=1s", "endpoint", "health");
+        try {
+            Await.until("etcd with TLS healthy", START_TIMEOUT, Duration.ofMillis(100), () -> {
+                if (!etcd.isAlive()) {
+                    throw new IllegalStateException("etcd with TLS exited");
                 }
-                LockSupport.parkNanos(100_000_000); // poll, bounded by the deadline
-            }
+                return Commands.run(Duration.ofSeconds(30), dir, health).ok();
+            });
+        } catch (AssertionError e) {
+            throw new IllegalStateException("etcd with TLS did not become healthy: " + log(), e);
         }
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(dir.resolve("etcd.log"));
         } catch (IOException e) {
@@ -182,12 +167,7 @@ final class SecureEtcd implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
+    /** Kills etcd and deletes its data, keys and certificates. */
     @Override
     public void close() {
         etcd.destroyForcibly();
@@ -196,9 +176,9 @@ final class SecureEtcd implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        try {
+            TempDirs.delete(dir);
+        } catch (UncheckedIOException e) {
             // temp dir: best effort
         }
     }

@@ -1,4 +1,4 @@
-package io.blackstart.doctor;
+package io.blackstart.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,14 +7,23 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Test helper: recursive delete. */
-final class TempDirs {
+/** Temporary directories of tests' fixtures: made with a recognisable prefix, deleted with all they hold. */
+public final class TempDirs {
 
     private TempDirs() {
     }
 
-    /** Deletes {@code dir} and everything under it; missing is fine. */
-    static void delete(Path dir) {
+    /** A new directory under the system temp dir whose name starts with {@code prefix}. */
+    public static Path create(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp dir " + prefix + "*", e);
+        }
+    }
+
+    /** Deletes {@code dir} and everything under it; a missing dir is fine. */
+    public static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
