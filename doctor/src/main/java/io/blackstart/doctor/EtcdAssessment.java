@@ -101,7 +101,10 @@ public final class EtcdAssessment {
                             + "wipe its data dir, `etcdctl member remove` + `member add` it, and start it with "
                             + "--initial-cluster-state=existing", ms);
         }
-        if (p.clusterVersion().filter("not_decided"::equals).isPresent()) {
+        // after a power loss a member with its data waits for quorum and its peer /version says not_decided too:
+        // only without the expected cluster id is not_decided a sign that it never joined
+        boolean ofTheCluster = cid.isPresent() && expected.isPresent() && cid.get().equals(expected.get());
+        if (p.clusterVersion().filter("not_decided"::equals).isPresent() && !ofTheCluster) {
             return Check.fail(GROUP, name, "misconfigured: " + who + " never joined a cluster (peer /version: "
                             + "not_decided)",
                     "check --initial-cluster, --initial-cluster-token and its data dir; see its log for "

@@ -136,6 +136,19 @@ class EtcdAssessmentTest {
     }
 
     @Test
+    void aMemberOfTheClusterWaitingForQuorumAfterAPowerLossIsNotMisconfigured() {
+        // its peer /version says not_decided until a quorum decides the cluster version again
+        List<Check> checks = assessment.assess(List.of(
+                clientFails(U1, CallOutcome.Kind.TIMEOUT, peer(U1, CID, "not_decided")),
+                clientFails(U2, CallOutcome.Kind.REFUSED, peerRefused(U2)),
+                clientFails(U3, CallOutcome.Kind.REFUSED, peerRefused(U3))));
+
+        Check e1 = member(checks, U1);
+        assertEquals(Status.WARN, e1.status(), e1.finding());
+        assertTrue(e1.finding().contains("running but not serving clients"), e1.finding());
+    }
+
+    @Test
     void configuredClusterIdWinsOverTheMajority() {
         EtcdAssessment strict = new EtcdAssessment(Optional.of(FOREIGN), 0, 1000);
 
