@@ -93,6 +93,8 @@ public final class Ledger {
     private final LedgerSettings settings;
     private final RandomGenerator random;
     private final PlacementPolicy policy;
+    /** Receives every instance transition as it happens; none by default. */
+    private java.util.function.Consumer<io.blackstart.scheduler.event.LedgerEvent> eventSink = e -> { };
     private final Map<String, Entry> instances = new HashMap<>();
     /** {@code instances} ordered by id, or null when the catalog changed them since it was sorted. */
     private Entry[] byId;
@@ -152,6 +154,15 @@ public final class Ledger {
         this.settings = settings;
         this.random = random;
         this.policy = policy;
+    }
+
+    /**
+     * Calls {@code sink} with an {@link io.blackstart.scheduler.event.InstanceTransition} at every state change of
+     * an instance, on the caller's thread, inside the call that changed it (the smallest emission: host events and
+     * transitions of instances entering or leaving the catalog are not emitted yet).
+     */
+    public void eventSink(java.util.function.Consumer<io.blackstart.scheduler.event.LedgerEvent> sink) {
+        this.eventSink = Objects.requireNonNull(sink);
     }
 
     // ---------------------------------------------------------------- inputs
@@ -1005,6 +1016,10 @@ public final class Ledger {
         count(e, -1);
         e.state = s;
         count(e, +1);
+        eventSink.accept(new io.blackstart.scheduler.event.InstanceTransition(e.key, e.app.spec.id(),
+                e.app.spec.tier(), was, s, e.node,
+                s == InstanceState.FAILED || s == InstanceState.NEEDS_ATTENTION || s == InstanceState.PENDING
+                        ? e.failure : null, now));
         AppRec a = e.app;
         a.unready += (s == InstanceState.RUNNING_UNREADY ? 1 : 0) - (was == InstanceState.RUNNING_UNREADY ? 1 : 0);
         a.attention += (s == InstanceState.NEEDS_ATTENTION ? 1 : 0) - (was == InstanceState.NEEDS_ATTENTION ? 1 : 0);

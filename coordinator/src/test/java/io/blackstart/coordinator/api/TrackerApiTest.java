@@ -184,7 +184,8 @@ public class TrackerApiTest {
 
         started(s1);
         await("a state event: " + s1.instanceId() + " running",
-                () -> sse.has("state", "\"instanceId\":\"" + s1.instanceId() + "\"", "\"to\":\"running\""));
+                () -> sse.has("state", "\"instanceId\":\"" + s1.instanceId() + "\"", "\"from\":\"starting\"",
+                        "\"to\":\"running\"", "\"seq\":"));
         started(s2);
         await("both running on the board", () -> board.latest().map(s -> s.total().running() == 2).orElse(false));
 
@@ -244,6 +245,12 @@ public class TrackerApiTest {
             }
         });
         await("a mode event in " + sse.events.stream().filter(e -> e[0].equals("mode")).map(e -> e[1]).toList(), () -> sse.has("mode", "\"mode\":\"normal\"", "\"by\":\"operator\""));
+        assertFalse(sse.events.stream().anyMatch(e -> e[0].equals("resync")), "one quiet client misses nothing");
+        List<Long> seqs = sse.events.stream().filter(e -> !e[0].equals("progress"))
+                .map(e -> Long.parseLong(e[1].replaceAll(".*\"seq\":(\\d+).*", "$1"))).toList();
+        for (int i = 1; i < seqs.size(); i++) {
+            assertEquals(seqs.get(i - 1) + 1, seqs.get(i), "consecutive numbers: " + seqs);
+        }
         sse.close();
     }
 
