@@ -92,7 +92,7 @@ final class CatalogCommand implements Runnable {
                 c = c.withValue(key + "user", ConfigValueFactory.fromAnyRef(etcdUser));
             }
             try {
-                java.util.Optional<String> pw = io.blackstart.doctor.EtcdAccess.password(
+                java.util.Optional<String> pw = io.blackstart.common.etcd.EtcdAccess.password(
                         java.util.Optional.ofNullable(etcdPasswordFile), System.getenv());
                 if (pw.isPresent()) {
                     c = c.withValue(key + "password", ConfigValueFactory.fromAnyRef(pw.get()));

@@ -15,6 +15,7 @@ final class RunCoordinator implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return NodeRunner.run(config, CoordinatorNode::nodeId, CoordinatorNode::start);
+        return NodeRunner.run(config, CoordinatorNode::nodeId,
+                c -> CoordinatorNode.start(c, java.util.Optional.of(new CoordinatorDoctor())));
     }
 }

@@ -3,6 +3,8 @@ package io.blackstart.coordinator;
 import io.blackstart.coordinator.agents.AgentGateway;
 import io.blackstart.coordinator.agents.AgentRoster;
 import io.blackstart.coordinator.api.DoctorRoutes;
+import io.blackstart.coordinator.api.DoctorScope;
+import io.blackstart.coordinator.api.NodeDoctor;
 import io.blackstart.coordinator.api.EventStream;
 import io.blackstart.coordinator.api.HostDiagnosisRoutes;
 import io.blackstart.coordinator.api.HttpApi;
@@ -18,8 +20,6 @@ import io.blackstart.coordinator.store.DesiredStateStore;
 import io.blackstart.coordinator.store.EtcdDesiredStateStore;
 import io.blackstart.coordinator.tracker.TrackerSettings;
 
-import io.blackstart.doctor.Doctor;
-import io.blackstart.doctor.DoctorOptions;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -75,13 +75,22 @@ public final class CoordinatorNode {
     private CoordinatorNode() {
     }
 
-    /** Starts a coordinator node against the etcd of {@code blackstart.coordinator.etcd}. */
+    /** Starts a coordinator node against the etcd of {@code blackstart.coordinator.etcd}, without a doctor route. */
     public static ActorSystem<?> start(Config config) {
+        return start(config, Optional.empty());
+    }
+
+    /**
+     * Starts a coordinator node against the etcd of {@code blackstart.coordinator.etcd}.
+     *
+     * @param doctor runs the doctor behind {@code GET /api/v1/doctor}; without one the route does not exist
+     */
+    public static ActorSystem<?> start(Config config, Optional<NodeDoctor> doctor) {
         Config resolved = withRole(config);
         CoordinatorSettings settings = CoordinatorSettings.fromConfig(resolved);
         EtcdDesiredStateStore store = EtcdDesiredStateStore.create(settings.etcd());
         try {
-            return start(resolved, store, true);
+            return start(resolved, store, true, doctor);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -94,6 +103,16 @@ public final class CoordinatorNode {
      * @param closeStore close the store when the actor system terminates
      */
     public static ActorSystem<Void> start(Config config, DesiredStateStore store, boolean closeStore) {
+        return start(config, store, closeStore, Optional.empty());
+    }
+
+    /**
+     * Starts a coordinator node on the given store, with {@code doctor} behind {@code GET /api/v1/doctor} if given.
+     *
+     * @param closeStore close the store when the actor system terminates
+     */
+    public static ActorSystem<Void> start(Config config, DesiredStateStore store, boolean closeStore,
+                                          Optional<NodeDoctor> doctor) {
         Config resolved = withRole(config);
         CoordinatorSettings settings = CoordinatorSettings.fromConfig(resolved);
         StatusBoard board = new StatusBoard();
@@ -108,7 +127,7 @@ public final class CoordinatorNode {
         Config systemConfig = formation.active() ? resolved.withValue("pekko.cluster.seed-nodes",
                 ConfigValueFactory.fromIterable(List.of())) : resolved;
         ActorSystem<Void> system = ActorSystem.create(guardian(store, settings, tracker, formation, board, http,
-                managerRef, identity), SYSTEM_NAME, withoutEtcdPassword(systemConfig));
+                managerRef, identity, doctor), SYSTEM_NAME, withoutEtcdPassword(systemConfig));
         system.log().info("coordinator node starting: etcd {} prefix {}, api {}, cluster formation {}",
                 settings.etcd().endpoints(), settings.etcd().prefix(), settings.api(), formation.active()
                         ? "by majority of " + formation.coordinatorCount() + " coordinators, seeds " + formation.seeds()
@@ -182,11 +201,10 @@ public final class CoordinatorNode {
     }
 
     /**
-     * The options of {@code GET /api/v1/doctor}: {@code blackstart.doctor} of this node's config, with this node's
-     * etcd endpoints and prefix, its own API (once bound; a wildcard bind address is asked on loopback) and its seed
-     * nodes, run once.
+     * What {@code GET /api/v1/doctor} looks at: this node's config, etcd endpoints and prefix, its own API (once
+     * bound; a wildcard bind address is asked on loopback) and its seed nodes.
      */
-    static DoctorOptions doctorOptions(ActorSystem<?> system, CoordinatorSettings settings, List<String> seeds,
+    static DoctorScope doctorScope(ActorSystem<?> system, CoordinatorSettings settings, List<String> seeds,
                                        CompletableFuture<InetSocketAddress> http) {
         InetSocketAddress bound = http.isDone() && !http.isCompletedExceptionally() ? http.join() : null;
         Optional<String> self = Optional.ofNullable(bound).map(a -> {
@@ -196,9 +214,8 @@ public final class CoordinatorNode {
             }
             return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
         });
-        return DoctorOptions.fromConfig(system.settings().config()).toBuilder()
-                .etcdEndpoints(settings.etcd().endpoints()).etcdPrefix(settings.etcd().prefix()).api(self)
-                .seeds(seeds).waitFor(Duration.ZERO).build();
+        return new DoctorScope(system.settings().config(), settings.etcd().endpoints(), settings.etcd().prefix(), self,
+                seeds);
     }
 
     private static Behavior<Void> guardian(DesiredStateStore store, CoordinatorSettings settings,
@@ -206,7 +223,7 @@ public final class CoordinatorNode {
                                            StatusBoard board,
                                            CompletableFuture<InetSocketAddress> http,
                                            CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef,
-                                           Optional<NodeIdentity> identity) {
+                                           Optional<NodeIdentity> identity, Optional<NodeDoctor> doctor) {
         return Behaviors.setup(ctx -> {
             ActorSystem<Void> system = ctx.getSystem();
             if (formation.active()) {
@@ -238,12 +255,13 @@ public final class CoordinatorNode {
             }
             ctx.spawn(StatusBoard.replica(board), "status-replica");
             if (settings.api().enabled()) {
-                DoctorRoutes doctor = new DoctorRoutes(system, () -> doctorOptions(system, settings, formation.seeds(), http), Doctor::run,
-                        system.settings().config().getDuration("blackstart.coordinator.doctor.timeout"));
+                Optional<DoctorRoutes> doctorRoutes = doctor.map(d -> new DoctorRoutes(system,
+                        () -> doctorScope(system, settings, formation.seeds(), http), d,
+                        system.settings().config().getDuration("blackstart.coordinator.doctor.timeout")));
                 HostDiagnosisRoutes hosts = new HostDiagnosisRoutes(roster, board, system,
                         settings.agents().diagnosisDeadline());
                 HttpApi api = new HttpApi(board, proxy, settings.api(), system, new TrackerRoutes(board,
-                        new EventStream(board, system, tracker.maxSseClients()), new Metrics(board), tracker), Optional.of(doctor),
+                        new EventStream(board, system, tracker.maxSseClients()), new Metrics(board), tracker), doctorRoutes,
                         Optional.of(hosts), identity);
                 Http.get(system).newServerAt(settings.api().host(), settings.api().port()).bind(api.route())
                         .whenComplete((ServerBinding b, Throwable err) -> {

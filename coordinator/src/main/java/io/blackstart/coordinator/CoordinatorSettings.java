@@ -4,7 +4,7 @@ import io.blackstart.coordinator.agents.AgentRoster;
 import io.blackstart.coordinator.store.AssignmentJournal;
 
 import com.typesafe.config.Config;
-import io.blackstart.doctor.EtcdAccess;
+import io.blackstart.common.etcd.EtcdAccess;
 import io.blackstart.scheduler.LedgerSettings;
 
 import io.blackstart.protocol.SpecLimits;

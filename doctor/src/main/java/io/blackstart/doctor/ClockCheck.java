@@ -1,5 +1,6 @@
 package io.blackstart.doctor;
 
+import io.blackstart.common.ClockSkew;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;

@@ -1,5 +1,6 @@
 package io.blackstart.doctor;
 
+import io.blackstart.common.etcd.EtcdAccess;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 

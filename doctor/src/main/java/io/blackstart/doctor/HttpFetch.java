@@ -1,5 +1,6 @@
 package io.blackstart.doctor;
 
+import io.blackstart.common.Failures;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -97,12 +98,10 @@ public final class HttpFetch {
     }
 
     static String describe(Throwable t) {
-        String m = t.getMessage();
-        String name = t.getClass().getSimpleName();
-        if (t instanceof UnresolvedAddressException) {
+        if (Failures.unwrap(t) instanceof UnresolvedAddressException) {
             return "cannot resolve host";
         }
-        return m == null || m.isBlank() ? name : name + ": " + m;
+        return Failures.describe(t);
     }
 
     static long millisSince(long nanoStart) {

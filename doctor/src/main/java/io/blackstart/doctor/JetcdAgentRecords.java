@@ -1,5 +1,6 @@
 package io.blackstart.doctor;
 
+import io.blackstart.common.etcd.EtcdAccess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.ByteSequence;

@@ -1,5 +1,7 @@
 package io.blackstart.doctor;
 
+import io.blackstart.common.etcd.EtcdAccess;
+import io.blackstart.common.etcd.UnaryDeadline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.ByteSequence;
@@ -180,7 +182,7 @@ public final class JetcdMemberPort implements EtcdMemberPort {
                 .waitForReady(false)
                 .connectTimeout(Duration.ofMillis(Math.min(1000, callTimeout.toMillis())))
                 .retryMaxAttempts(0)
-                .interceptor(new Deadline(deadlineMillis))
+                .interceptor(new UnaryDeadline(deadlineMillis))
                 .build();
     }
 
@@ -295,13 +297,4 @@ public final class JetcdMemberPort implements EtcdMemberPort {
         return out;
     }
 
-    /** Puts a gRPC deadline on every unary call; leaves streams (watch, keepalive) alone. */
-    private record Deadline(long millis) implements ClientInterceptor {
-        @Override
-        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-            boolean unary = method.getType() == MethodDescriptor.MethodType.UNARY;
-            return next.newCall(method, unary && options.getDeadline() == null
-                    ? options.withDeadlineAfter(millis, TimeUnit.MILLISECONDS) : options);
-        }
-    }
 }

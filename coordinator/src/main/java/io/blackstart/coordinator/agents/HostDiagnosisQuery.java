@@ -1,6 +1,6 @@
 package io.blackstart.coordinator.agents;
 
-import io.blackstart.doctor.ClockSkew;
+import io.blackstart.common.ClockSkew;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import org.apache.pekko.actor.typed.ActorRef;

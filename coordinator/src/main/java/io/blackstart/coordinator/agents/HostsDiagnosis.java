@@ -1,6 +1,6 @@
 package io.blackstart.coordinator.agents;
 
-import io.blackstart.doctor.ClockSkew;
+import io.blackstart.common.ClockSkew;
 import io.blackstart.protocol.wire.EngineDiagnosis;
 
 import java.util.List;

@@ -1,8 +1,5 @@
 package io.blackstart.coordinator.api;
 
-import io.blackstart.doctor.Doctor;
-import io.blackstart.doctor.DoctorOptions;
-import io.blackstart.doctor.DoctorReport;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -14,11 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /api/v1/doctor}: runs the doctor ({@link Doctor#run}) on the dedicated blocking dispatcher
+ * {@code GET /api/v1/doctor}: runs the doctor ({@link NodeDoctor}) on the dedicated blocking dispatcher
  * {@value #DISPATCHER} (never on an actor's or pekko-http's threads) and answers its JSON report with 200
  * whatever the verdict; a run that takes longer than {@code blackstart.coordinator.doctor.timeout} is answered
  * 503 with a JSON error. Runs are coalesced: at most one runs at a time, a request that arrives while one runs
@@ -30,8 +26,8 @@ public final class DoctorRoutes extends AllDirectives {
     /** Config path of the dispatcher the doctor runs on. */
     public static final String DISPATCHER = "blackstart.coordinator.doctor-dispatcher";
 
-    private final Supplier<DoctorOptions> options;
-    private final Function<DoctorOptions, DoctorReport> doctor;
+    private final Supplier<DoctorScope> scope;
+    private final NodeDoctor doctor;
     private final Executor executor;
     private final Duration timeout;
     private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<String>> running =
@@ -40,13 +36,12 @@ public final class DoctorRoutes extends AllDirectives {
 
     /**
      * @param system  the actor system whose {@value #DISPATCHER} runs the doctor
-     * @param options the options of one run, read per request (the API's own URL is known once it is bound)
-     * @param doctor  runs the doctor ({@code Doctor::run}; tests pass another)
+     * @param scope   what one run looks at, read per request (the API's own URL is known once it is bound)
+     * @param doctor  runs the doctor
      * @param timeout how long a request waits for the run
      */
-    public DoctorRoutes(ActorSystem<?> system, Supplier<DoctorOptions> options,
-                        Function<DoctorOptions, DoctorReport> doctor, Duration timeout) {
-        this.options = options;
+    public DoctorRoutes(ActorSystem<?> system, Supplier<DoctorScope> scope, NodeDoctor doctor, Duration timeout) {
+        this.scope = scope;
         this.doctor = doctor;
         this.executor = system.dispatchers().lookup(DispatcherSelector.fromConfig(DISPATCHER));
         this.timeout = timeout;
@@ -66,7 +61,7 @@ public final class DoctorRoutes extends AllDirectives {
             }
             CompletableFuture<String> next = new CompletableFuture<>();
             if (running.compareAndSet(now, next)) {
-                return next.completeAsync(() -> doctor.apply(options.get()).toJson(), executor);
+                return next.completeAsync(() -> doctor.runJson(scope.get()), executor);
             }
         }
     }

@@ -5,7 +5,7 @@ import io.blackstart.coordinator.agents.HostsDiagnosis;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.blackstart.doctor.ClockSkew;
+import io.blackstart.common.ClockSkew;
 import io.blackstart.protocol.wire.EngineDiagnosis;
 
 import java.time.Instant;

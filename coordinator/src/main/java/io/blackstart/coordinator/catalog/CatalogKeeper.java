@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.catalog;
 
+import io.blackstart.common.Failures;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.store.DesiredStateStore;
 
@@ -239,7 +240,7 @@ public final class CatalogKeeper {
 
     private Behavior<Command> onLoadFailed(LoadFailed m) {
         loading = false;
-        degraded("loading apps failed: " + describe(m.error()));
+        degraded("loading apps failed: " + Failures.describe(m.error()));
         scheduleRetry();
         return Behaviors.same();
     }
@@ -267,7 +268,7 @@ public final class CatalogKeeper {
             return Behaviors.same();
         }
         closeWatch();
-        degraded("watch ended: " + describe(m.error()));
+        degraded("watch ended: " + Failures.describe(m.error()));
         scheduleRetry();
         return Behaviors.same();
     }
@@ -284,7 +285,7 @@ public final class CatalogKeeper {
             return Behaviors.same();
         }
         if (m.error() != null) {
-            degraded("etcd does not answer: " + describe(m.error()));
+            degraded("etcd does not answer: " + Failures.describe(m.error()));
         } else if (!etcdOk) {
             // it answers again: reload so nothing missed while the watch was reconnecting goes unseen
             closeWatch();
@@ -295,7 +296,7 @@ public final class CatalogKeeper {
 
     private Behavior<Command> onCacheRead(CacheRead m) {
         if (m.error() != null) {
-            ctx.getLog().warn("catalog cache {} unreadable: {}", settings.cacheFile(), describe(m.error()));
+            ctx.getLog().warn("catalog cache {} unreadable: {}", settings.cacheFile(), Failures.describe(m.error()));
         } else if (m.cached().isPresent() && !loadedOnce) {
             CatalogCache.Cached c = m.cached().get();
             lastCached = c.catalog();
@@ -309,7 +310,7 @@ public final class CatalogKeeper {
 
     private Behavior<Command> onCacheWritten(CacheWritten m) {
         if (m.error() != null) {
-            ctx.getLog().warn("writing catalog cache {} failed: {}", settings.cacheFile(), describe(m.error()));
+            ctx.getLog().warn("writing catalog cache {} failed: {}", settings.cacheFile(), Failures.describe(m.error()));
         }
         return Behaviors.same();
     }
@@ -413,15 +414,5 @@ public final class CatalogKeeper {
 
     private static String lastSegment(String key) {
         return key.substring(key.lastIndexOf('/') + 1);
-    }
-
-    public static String describe(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
-                && c.getCause() != null) {
-            c = c.getCause();
-        }
-        String msg = c.getMessage() == null ? "" : c.getMessage().split("\n")[0];
-        return c.getClass().getSimpleName() + (msg.isEmpty() ? "" : ": " + msg);
     }
 }

@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.recovery;
 
+import io.blackstart.common.Failures;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.agents.AgentChannel;
 import io.blackstart.coordinator.agents.AgentGateway;
@@ -466,7 +467,7 @@ public final class RecoveryManager {
 
     private Behavior<Command> onAssignmentsLoaded(AssignmentsLoaded m) {
         if (m.error() != null) {
-            storeFailed("loading assignments: " + CatalogKeeper.describe(m.error()));
+            storeFailed("loading assignments: " + Failures.describe(m.error()));
             retryLoad();
             return maybeDegrade();
         }
@@ -481,7 +482,7 @@ public final class RecoveryManager {
 
     private Behavior<Command> onModeLoaded(ModeLoaded m) {
         if (m.error() != null) {
-            storeFailed("reading mode: " + CatalogKeeper.describe(m.error()));
+            storeFailed("reading mode: " + Failures.describe(m.error()));
             retryLoad();
             return Behaviors.same();
         }
@@ -908,10 +909,10 @@ public final class RecoveryManager {
         long now = clock.getAsLong();
         Assignment a = m.assignment();
         if (m.error() != null) {
-            storeFailed("recording assignment: " + CatalogKeeper.describe(m.error()));
-            ledger.assignmentConflict(a.instanceId(), a.nodeId(), "etcd: " + CatalogKeeper.describe(m.error()), now);
+            storeFailed("recording assignment: " + Failures.describe(m.error()));
+            ledger.assignmentConflict(a.instanceId(), a.nodeId(), "etcd: " + Failures.describe(m.error()), now);
             if (journalAllowed && canJournal() && recorder == Recorder.ETCD) {
-                startJournaling(now, "recording an assignment failed (" + CatalogKeeper.describe(m.error()) + ")");
+                startJournaling(now, "recording an assignment failed (" + Failures.describe(m.error()) + ")");
             }
         } else if (m.result() instanceof CasResult.Recorded r) {
             storeOk();
@@ -990,9 +991,9 @@ public final class RecoveryManager {
     private Behavior<Command> onModeWritten(ModeWritten m) {
         modeWriteInFlight = false;
         if (m.error() != null) {
-            storeFailed("writing mode: " + CatalogKeeper.describe(m.error()));
+            storeFailed("writing mode: " + Failures.describe(m.error()));
             modeDirty = true; // retried on the next tick
-            answerModeReplies("in force, but not yet stored in etcd (" + CatalogKeeper.describe(m.error())
+            answerModeReplies("in force, but not yet stored in etcd (" + Failures.describe(m.error())
                     + "); retrying");
         } else {
             storeOk();
@@ -1159,7 +1160,7 @@ public final class RecoveryManager {
         journalRead = true;
         JournalKeeper.ReadDone d = m.done();
         if (d.error() != null) {
-            journalProblem = settings.assignmentJournal() + ": " + CatalogKeeper.describe(d.error());
+            journalProblem = settings.assignmentJournal() + ": " + Failures.describe(d.error());
             ctx.getLog().error("assignment journal unreadable, no degraded recovery: {}", journalProblem);
             return;
         }
@@ -1239,7 +1240,7 @@ public final class RecoveryManager {
                 continue;
             }
             if (d.error() != null) {
-                degradedDetail = "journal " + settings.assignmentJournal() + ": " + CatalogKeeper.describe(d.error());
+                degradedDetail = "journal " + settings.assignmentJournal() + ": " + Failures.describe(d.error());
                 ledger.assignmentConflict(a.instanceId(), a.nodeId(), degradedDetail, now);
                 continue;
             }
@@ -1307,7 +1308,7 @@ public final class RecoveryManager {
         pingInFlight = false;
         long now = clock.getAsLong();
         if (m.error() != null) {
-            storeFailed("ping: " + CatalogKeeper.describe(m.error()));
+            storeFailed("ping: " + Failures.describe(m.error()));
             backOffStore(now);
         } else {
             ctx.getLog().info("etcd answers again: writing back {} journaled assignments", unwritten.size());
@@ -1381,10 +1382,10 @@ public final class RecoveryManager {
             }
         });
         if (f.error() != null) {
-            degradedDetail = "write-back: " + CatalogKeeper.describe(f.error());
+            degradedDetail = "write-back: " + Failures.describe(f.error());
             storeFailed(degradedDetail);
             ctx.getLog().warn("write-back of the assignment journal failed ({} of {} written); retrying: {}",
-                    f.written().size(), unwritten.size(), CatalogKeeper.describe(f.error()));
+                    f.written().size(), unwritten.size(), Failures.describe(f.error()));
             if (journalAllowed && canJournal()) {
                 recorder = Recorder.JOURNAL;
             }
@@ -1414,7 +1415,7 @@ public final class RecoveryManager {
     private Behavior<Command> onJournalTrimmed(JournalTrimmed m) {
         if (m.done().error() != null) {
             // the entries stay in the file: a later incarnation writes them back again, finding etcd's records
-            ctx.getLog().warn("trimming the assignment journal failed: {}", CatalogKeeper.describe(m.done().error()));
+            ctx.getLog().warn("trimming the assignment journal failed: {}", Failures.describe(m.done().error()));
         }
         return Behaviors.same();
     }

@@ -5,7 +5,8 @@ import io.blackstart.coordinator.CoordinatorSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.blackstart.doctor.EtcdAccess;
+import io.blackstart.common.etcd.EtcdAccess;
+import io.blackstart.common.etcd.UnaryDeadline;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -78,16 +79,6 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
                 .build();
         return new EtcdDesiredStateStore(client, settings.prefix(), settings.callTimeout().toMillis(),
                 settings.access(), String.join(",", settings.endpoints()));
-    }
-
-    /** Sets a gRPC deadline on every unary call; streams (watch, lease keepalive) are left alone. */
-    private record UnaryDeadline(long millis) implements ClientInterceptor {
-        @Override
-        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-            boolean unary = method.getType() == MethodDescriptor.MethodType.UNARY;
-            return next.newCall(method, unary && options.getDeadline() == null
-                    ? options.withDeadlineAfter(millis, TimeUnit.MILLISECONDS) : options);
-        }
     }
 
     private String appsDir() {

@@ -9,8 +9,6 @@ import io.blackstart.coordinator.tracker.TrackerSettings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.blackstart.doctor.Doctor;
-import io.blackstart.doctor.DoctorOptions;
 import io.blackstart.protocol.SpecError;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -39,6 +37,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The HTTP API on a real server (port 0), a filled status board and a probe as the recovery manager. */
 @Timeout(60)
 public class HttpApiTest {
+
+    /** What the route serves: the doctor itself is the CLI's (the coordinator does not depend on it). */
+    private static final String REPORT = "{\"checks\":[{\"name\":\"dns localhost\",\"status\":\"ok\"}],\"rootCauses\":[]}";
+    private static final DoctorScope SCOPE = new DoctorScope(com.typesafe.config.ConfigFactory.empty(), List.of(), "/t",
+            Optional.empty(), List.of());
 
     private static final String TOKEN = "s3cret-token";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -154,12 +157,10 @@ public class HttpApiTest {
 
     @Test
     void doctorRunsOnItsDispatcherAndAnswersItsJsonOrA503AfterTheTimeout() throws Exception {
-        DoctorOptions options = DoctorOptions.builder().etcdEndpoints(List.of()).api(Optional.empty())
-                .dockerHost(Optional.empty()).dnsNames(List.of("localhost")).build();
         java.util.concurrent.atomic.AtomicReference<String> thread = new java.util.concurrent.atomic.AtomicReference<>();
-        DoctorRoutes doctor = new DoctorRoutes(kit.system(), () -> options, o -> {
+        DoctorRoutes doctor = new DoctorRoutes(kit.system(), () -> SCOPE, o -> {
             thread.set(Thread.currentThread().getName());
-            return Doctor.run(o);
+            return REPORT;
         }, Duration.ofSeconds(20));
         String root = bindWithDoctor(doctor);
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(root + "/api/v1/doctor"))
@@ -171,9 +172,9 @@ public class HttpApiTest {
         assertTrue(report.get("rootCauses").isArray(), r.body());
         assertTrue(thread.get().contains("doctor-dispatcher"), thread.get());
 
-        DoctorRoutes slow = new DoctorRoutes(kit.system(), () -> options, o -> {
+        DoctorRoutes slow = new DoctorRoutes(kit.system(), () -> SCOPE, o -> {
             java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(2).toNanos()); // a run that hangs
-            return Doctor.run(o);
+            return REPORT;
         }, Duration.ofMillis(200));
         HttpResponse<String> late = client.send(HttpRequest.newBuilder(URI.create(bindWithDoctor(slow)
                 + "/api/v1/doctor")).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -183,18 +184,16 @@ public class HttpApiTest {
 
     @Test
     void concurrentDoctorRequestsShareOneRunAndTheNextRequestStartsAnother() throws Exception {
-        DoctorOptions options = DoctorOptions.builder().etcdEndpoints(List.of()).api(Optional.empty())
-                .dockerHost(Optional.empty()).dnsNames(List.of("localhost")).build();
         java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        DoctorRoutes doctor = new DoctorRoutes(kit.system(), () -> options, o -> {
+        DoctorRoutes doctor = new DoctorRoutes(kit.system(), () -> SCOPE, o -> {
             runs.incrementAndGet();
             try {
                 release.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return Doctor.run(o);
+            return REPORT;
         }, Duration.ofSeconds(30));
         String root = bindWithDoctor(doctor);
         HttpRequest get = HttpRequest.newBuilder(URI.create(root + "/api/v1/doctor")).timeout(Duration.ofSeconds(30))

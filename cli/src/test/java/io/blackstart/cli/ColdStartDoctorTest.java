@@ -1,5 +1,6 @@
-package io.blackstart.coordinator;
+package io.blackstart.cli;
 
+import io.blackstart.coordinator.CoordinatorNode;
 import io.blackstart.coordinator.store.InMemoryDesiredStateStore;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -122,7 +124,8 @@ public class ColdStartDoctorTest {
         org.slf4j.LoggerFactory.getILoggerFactory();
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
         List<Integer> ports = freePorts(3);
-        ActorSystem<Void> c2 = CoordinatorNode.start(nodeConfig(ports.get(1), ports), store, false);
+        ActorSystem<Void> c2 = CoordinatorNode.start(nodeConfig(ports.get(1), ports), store, false,
+                Optional.of(new CoordinatorDoctor()));
         systems.add(c2);
 
         JsonNode report = doctor(c2);
@@ -135,7 +138,8 @@ public class ColdStartDoctorTest {
         assertFalse(rootCauses(report).contains("coordinator members"), report.toString());
         assertTrue(f.path("blocks").toString().contains("recovery"), f.toString());
 
-        ActorSystem<Void> c3 = CoordinatorNode.start(nodeConfig(ports.get(2), ports), store, false);
+        ActorSystem<Void> c3 = CoordinatorNode.start(nodeConfig(ports.get(2), ports), store, false,
+                Optional.of(new CoordinatorDoctor()));
         systems.add(c3);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonNode after = doctor(c2);

@@ -1,4 +1,4 @@
-package io.blackstart.doctor;
+package io.blackstart.common;
 
 /**
  * Clock skew between this machine and a server: bounded from an HTTP {@code Date} header

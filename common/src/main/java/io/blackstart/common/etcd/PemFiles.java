@@ -1,4 +1,4 @@
-package io.blackstart.doctor;
+package io.blackstart.common.etcd;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;

@@ -1,4 +1,4 @@
-package io.blackstart.doctor;
+package io.blackstart.common;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

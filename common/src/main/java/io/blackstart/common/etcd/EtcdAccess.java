@@ -1,4 +1,4 @@
-package io.blackstart.doctor;
+package io.blackstart.common.etcd;
 
 import com.typesafe.config.Config;
 import io.etcd.jetcd.ByteSequence;
