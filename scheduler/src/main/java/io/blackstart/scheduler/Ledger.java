@@ -80,8 +80,6 @@ public final class Ledger {
     private static final byte BACKOFF = 3;
     private static final byte PARKED = 4;
     private static final int HISTORY = 16;
-    /** Bound on candidates examined per decision, feasible or not. */
-    private static final int SCAN_LIMIT = 4 * PlacementPolicy.WINDOW;
 
     /**
      * Start order: band (tier, then priority, higher first), then instance index (every app's first instance before
@@ -92,7 +90,7 @@ public final class Ledger {
 
     private final LedgerSettings settings;
     private final RandomGenerator random;
-    private final PlacementPolicy policy;
+    private final PlacementPolicy policy = new PlacementPolicy();
     private final Map<String, Entry> instances = new HashMap<>();
     /** {@code instances} ordered by id, or null when the catalog changed them since it was sorted. */
     private Entry[] byId;
@@ -144,14 +142,8 @@ public final class Ledger {
      * @param random   the only source of randomness (retry jitter); seed it for reproducible decisions
      */
     public Ledger(LedgerSettings settings, RandomGenerator random) {
-        this(settings, random, new PlacementPolicy());
-    }
-
-    /** An empty ledger with a custom placement stack (tests compose single rules). */
-    public Ledger(LedgerSettings settings, RandomGenerator random, PlacementPolicy policy) {
         this.settings = settings;
         this.random = random;
-        this.policy = policy;
     }
 
     // ---------------------------------------------------------------- inputs
@@ -636,7 +628,7 @@ public final class Ledger {
         blockedByPulls = false;
         PlacementPolicy.HostState hs = h.state();
         Entry home = leadingHome(h);
-        while (home != null && policy.rejectedBy(home.candidate(), hs) != null) {
+        while (home != null && !policy.fits(home.candidate(), hs)) {
             // its own host cannot take it (memory): the reservation would be a black hole, so it may go elsewhere
             dequeue(home);
             home.refusedBy = h;
@@ -652,7 +644,10 @@ public final class Ledger {
             chosen = home;
             leadingRule = "restart-in-place";
         } else if (lead != null) {
-            chosen = bestInWindow(lead, hs);
+            PlacementPolicy.Choice<Entry> pick = policy.choose(hs, ready.tailSet(lead, true),
+                    pullsOutstanding >= settings.maxPullsInFlight());
+            chosen = pick.chosen();
+            blockedByPulls = pick.heldByPullBudget();
         }
         if (chosen == null) {
             if (home != null) {
@@ -686,40 +681,6 @@ public final class Ledger {
         chosen.history(now, "assigned to " + h.nodeId + " (" + why + ")");
         return new Assignment(chosen.key, chosen.app.spec.id(), h.nodeId, chosen.attempt,
                 containerSpec(chosen.app.spec), why);
-    }
-
-    /** The best feasible candidate of the leading band of the ready set for this host (window-bounded). */
-    private Entry bestInWindow(Entry lead, PlacementPolicy.HostState hs) {
-        boolean pullsFull = pullsOutstanding >= settings.maxPullsInFlight();
-        Entry best = null;
-        int bestScore = Integer.MIN_VALUE;
-        int feasible = 0;
-        int scanned = 0;
-        for (Entry e : ready.tailSet(lead, true)) {
-            if (e.band != lead.band || ++scanned > SCAN_LIMIT) {
-                break;
-            }
-            if (e.app.unmet > 0 || e.app.deadDep != null) {
-                continue; // parked lazily by leadingReady() when it reaches the head
-            }
-            PlacementPolicy.Candidate c = e.candidate();
-            if (policy.rejectedBy(c, hs) != null) {
-                continue;
-            }
-            if (pullsFull && !hs.images().contains(c.image())) {
-                blockedByPulls = true;
-                continue; // pull-budget: the registry is busy; this one waits for a host that has its image
-            }
-            int s = policy.score(c, hs);
-            if (s > bestScore) {
-                best = e;
-                bestScore = s;
-            }
-            if (++feasible >= PlacementPolicy.WINDOW) {
-                break;
-            }
-        }
-        return best;
     }
 
     /** Head of the ready set that may start now (gate and dependencies), parking or failing blocked heads. */
@@ -1397,7 +1358,7 @@ public final class Ledger {
         List<Entry> parked = new ArrayList<>();
     }
 
-    private static final class Entry {
+    private static final class Entry implements PlacementPolicy.Queued {
         final InstanceId id;
         final String key;
         final int seq;
@@ -1431,7 +1392,7 @@ public final class Ledger {
             this.key = id.toString();
             this.app = app;
             this.seq = seq;
-            this.band = band(app.spec);
+            this.band = Ledger.band(app.spec);
         }
 
         void history(long now, String what) {
@@ -1441,7 +1402,18 @@ public final class Ledger {
             history.add(now + " " + what);
         }
 
-        PlacementPolicy.Candidate candidate() {
+        @Override
+        public long band() {
+            return band;
+        }
+
+        @Override
+        public boolean waitsForDependency() {
+            return app.unmet > 0 || app.deadDep != null;
+        }
+
+        @Override
+        public PlacementPolicy.Candidate candidate() {
             if (cand == null) {
                 AppSpec a = app.spec;
                 cand = new PlacementPolicy.Candidate(key, a.id(), a.tier(), a.priority(), a.memoryMb(), a.image(),
