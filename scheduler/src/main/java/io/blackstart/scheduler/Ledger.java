@@ -243,7 +243,7 @@ public final class Ledger {
                 }
             }
         }
-        recomputeAppCounts();
+        recomputeAppCounts(now);
         for (Entry e : toQueue) {
             if (e.state == InstanceState.PENDING && e.where == NOWHERE) {
                 enqueue(e, now);
@@ -569,7 +569,7 @@ public final class Ledger {
             return List.of();
         }
         List<Host> round = new ArrayList<>();
-        Entry lead = leadingReady();
+        Entry lead = leadingReady(now);
         long leadBand = lead == null ? -1 : lead.band;
         boolean gateOpen = !gateClosed();
         if (leadBand != lastLeadBand || gateOpen && !gateWasOpen) {
@@ -627,15 +627,15 @@ public final class Ledger {
     private Assignment placeOne(Host h, long now) {
         blockedByPulls = false;
         PlacementPolicy.HostState hs = h.state();
-        Entry home = leadingHome(h);
+        Entry home = leadingHome(h, now);
         while (home != null && !policy.fits(home.candidate(), hs)) {
             // its own host cannot take it (memory): the reservation would be a black hole, so it may go elsewhere
             dequeue(home);
             home.refusedBy = h;
             enqueue(home, now);
-            home = leadingHome(h);
+            home = leadingHome(h, now);
         }
-        Entry lead = leadingReady();
+        Entry lead = leadingReady(now);
         Entry chosen = null;
         String leadingRule = null;
         // order beats locality: in place wins within the leading band and instance rank (first instances first)
@@ -684,13 +684,13 @@ public final class Ledger {
     }
 
     /** Head of the ready set that may start now (gate and dependencies), parking or failing blocked heads. */
-    private Entry leadingReady() {
+    private Entry leadingReady(long now) {
         while (!ready.isEmpty()) {
             Entry e = ready.first();
             if (e.app.spec.tier() != Tier.PLATFORM && gateClosed()) {
                 return null;
             }
-            if (!admitHead(e)) {
+            if (!admitHead(e, now)) {
                 continue;
             }
             return e;
@@ -698,13 +698,13 @@ public final class Ledger {
         return null;
     }
 
-    private Entry leadingHome(Host h) {
+    private Entry leadingHome(Host h, long now) {
         while (!h.home.isEmpty()) {
             Entry e = h.home.first();
             if (e.app.spec.tier() != Tier.PLATFORM && gateClosed()) {
                 return null;
             }
-            if (!admitHead(e)) {
+            if (!admitHead(e, now)) {
                 continue;
             }
             return e;
@@ -713,10 +713,10 @@ public final class Ledger {
     }
 
     /** False if the head was moved away (parked on a dependency, or failed because a dependency failed). */
-    private boolean admitHead(Entry e) {
+    private boolean admitHead(Entry e, long now) {
         if (e.app.deadDep != null) {
             dequeue(e);
-            failDependency(e, lastNow);
+            failDependency(e, now);
             return false;
         }
         if (e.app.unmet > 0) {
@@ -728,10 +728,7 @@ public final class Ledger {
         return true;
     }
 
-    private long lastNow;
-
     private void releaseTimers(long now) {
-        lastNow = now;
         while (!backoff.isEmpty() && backoff.peek().at <= now) {
             Entry e = backoff.poll().entry;
             if (e.where == BACKOFF && e.state == InstanceState.PENDING && e.notBeforeMillis <= now) {
@@ -1093,7 +1090,7 @@ public final class Ledger {
         return false;
     }
 
-    private void recomputeAppCounts() {
+    private void recomputeAppCounts(long now) {
         platformVersion++;
         for (AppRec a : apps.values()) {
             a.running = 0;
@@ -1123,7 +1120,7 @@ public final class Ledger {
         }
         for (AppRec a : apps.values()) {
             if (a.unmet == 0 || a.deadDep != null) {
-                releaseParked(a, lastNow);
+                releaseParked(a, now);
             }
         }
     }
