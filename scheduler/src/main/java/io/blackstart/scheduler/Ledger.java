@@ -9,6 +9,10 @@ import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerSpec;
 import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.StartResult;
+import io.blackstart.scheduler.event.EventSink;
+import io.blackstart.scheduler.event.HostJoined;
+import io.blackstart.scheduler.event.HostLost;
+import io.blackstart.scheduler.event.InstanceTransition;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -90,6 +94,7 @@ public final class Ledger {
 
     private final LedgerSettings settings;
     private final RandomGenerator random;
+    private final EventSink events;
     private final PlacementPolicy policy = new PlacementPolicy();
     private final Map<String, Entry> instances = new HashMap<>();
     /** {@code instances} ordered by id, or null when the catalog changed them since it was sorted. */
@@ -142,8 +147,20 @@ public final class Ledger {
      * @param random   the only source of randomness (retry jitter); seed it for reproducible decisions
      */
     public Ledger(LedgerSettings settings, RandomGenerator random) {
+        this(settings, random, EventSink.NONE);
+    }
+
+    /**
+     * An empty ledger that emits its event log: an {@link InstanceTransition} for every change of an instance's
+     * state (catalog additions and removals included), {@link HostJoined} and {@link HostLost}, to {@code events},
+     * in the order it applies them, during the call that causes them.
+     *
+     * @param events where the events go, called on the ledger's thread; {@link EventSink#NONE} for none
+     */
+    public Ledger(LedgerSettings settings, RandomGenerator random, EventSink events) {
         this.settings = settings;
         this.random = random;
+        this.events = events;
     }
 
     // ---------------------------------------------------------------- inputs
@@ -198,6 +215,7 @@ public final class Ledger {
             releaseOutstanding(e);
             setNode(e, null);
             count(e, -1);
+            emit(e, e.state, null, "no longer desired", now);
             instances.remove(e.key);
             e.removed = true;
             byId = null;
@@ -225,6 +243,7 @@ public final class Ledger {
                 if (e == null) {
                     e = new Entry(id, a, seqOf.get(id));
                     e.history(now, "desired");
+                    emit(e, null, e.state, "desired", now);
                     instances.put(e.key, e);
                     byId = null;
                     count(e, +1);
@@ -262,6 +281,9 @@ public final class Ledger {
         if (host == null) {
             host = new Host(report.nodeId());
             hosts.put(host.nodeId, host);
+            if (events != EventSink.NONE) {
+                events.accept(new HostJoined(host.nodeId, now));
+            }
         }
         boolean sameContainers = host.report != null && host.report.containers() == report.containers();
         host.report = report;
@@ -323,9 +345,9 @@ public final class Ledger {
                     releaseOutstanding(e);
                     setNode(e, host);
                     e.history(now, "running (reported by " + node + ")");
-                    healthSeen(e, c.health(), c.healthDetail(), now);
+                    healthSeen(e, c.health(), c.healthDetail(), "running (reported)", now);
                 } else {
-                    healthSeen(e, c.health(), c.healthDetail(), now);
+                    healthSeen(e, c.health(), c.healthDetail(), null, now);
                 }
             } else if (e.state.hasContainer() && node.equals(e.node)) {
                 down(e, "container " + c.state().name().toLowerCase() + " on " + node, now);
@@ -397,8 +419,11 @@ public final class Ledger {
         };
     }
 
-    /** The instance's container runs (on {@code e.node}) with this health: ready, not yet, or needs attention. */
-    private void healthSeen(Entry e, ContainerHealth health, String detail, long now) {
+    /**
+     * The instance's container runs (on {@code e.node}) with this health: ready, not yet, or needs attention.
+     * {@code cause} names why it has a container now (it did not before), or is null when it had one already.
+     */
+    private void healthSeen(Entry e, ContainerHealth health, String detail, String cause, long now) {
         InstanceState to = stateFor(health);
         if (to == InstanceState.NEEDS_ATTENTION) {
             e.failure = "health check failing" + (detail == null || detail.isBlank() ? "" : ": " + detail);
@@ -412,7 +437,8 @@ public final class Ledger {
                         : "waiting for its health check");
             }
         }
-        setState(e, to, now);
+        transition(e, to, cause != null ? cause : to == InstanceState.NEEDS_ATTENTION ? e.failure
+                : to == InstanceState.RUNNING ? "health check passed" : "waiting for its health check", now);
     }
 
     /** Counts the slot's container as a running instance of {@code appId} on the host (null: as nothing). */
@@ -448,6 +474,9 @@ public final class Ledger {
             return;
         }
         h.lost = true;
+        if (events != EventSink.NONE) {
+            events.accept(new HostLost(nodeId, now));
+        }
         openHosts.remove(h);
         pullWaiters.remove(h);
         homeHosts.remove(h);
@@ -462,8 +491,9 @@ public final class Ledger {
             pullEnded(e);
             if (e.state != InstanceState.FAILED) {
                 setNode(e, null);
-                setState(e, InstanceState.PENDING, now);
-                e.history(now, "host " + nodeId + " lost");
+                String why = "host " + nodeId + " lost";
+                transition(e, InstanceState.PENDING, why, now);
+                e.history(now, why);
                 enqueue(e, now);
             }
         }
@@ -479,7 +509,7 @@ public final class Ledger {
         if (e == null || e.state != InstanceState.ASSIGNED || !nodeId.equals(e.node)) {
             return;
         }
-        setState(e, InstanceState.STARTING, now);
+        transition(e, InstanceState.STARTING, "assignment recorded", now);
         e.assignmentRevision = revision;
         // a start that needs a pull may first pull for up to the agents' pull timeout: its start timeout begins after
         e.deadlineMillis = now + e.app.spec.startTimeoutSeconds() * 1000L + settings.outcomeGraceMillis()
@@ -496,10 +526,11 @@ public final class Ledger {
         }
         releaseOutstanding(e);
         setNode(e, null);
-        setState(e, InstanceState.PENDING, now);
+        String reason = "assignment not recorded: " + why;
+        transition(e, InstanceState.PENDING, reason, now);
         e.attempt = Math.max(0, e.attempt - 1);
         e.notBeforeMillis = now + settings.backoffBaseMillis();
-        e.history(now, "assignment not recorded: " + why);
+        e.history(now, reason);
         enqueue(e, now);
     }
 
@@ -535,7 +566,7 @@ public final class Ledger {
             setNode(e, h);
             e.node = nodeId;
             e.history(now, "started on " + nodeId);
-            healthSeen(e, health == null ? ContainerHealth.NONE : health, null, now);
+            healthSeen(e, health == null ? ContainerHealth.NONE : health, null, "started", now);
             return List.of();
         }
         fail(e, nodeId, result.name().toLowerCase() + (detail == null ? "" : ": " + detail),
@@ -666,8 +697,8 @@ public final class Ledger {
         PlacementPolicy.Candidate c = chosen.candidate();
         String why = policy.explain(c, hs, leadingRule);
         dequeue(chosen);
-        setState(chosen, InstanceState.ASSIGNED, now);
         setNode(chosen, h);
+        transition(chosen, InstanceState.ASSIGNED, "assigned", now);
         if (leadingRule == null && !hs.images().contains(chosen.app.spec.image())) {
             chosen.pulling = true;
             pullsOutstanding++;
@@ -852,12 +883,12 @@ public final class Ledger {
         setNode(e, null);
         e.failure = reason;
         if (e.attempt >= settings.maxAttempts()) {
-            setState(e, InstanceState.FAILED, now);
+            transition(e, InstanceState.FAILED, reason, now);
             e.history(now, "failed after " + e.attempt + " attempts: " + reason);
             return;
         }
         long delay = Backoff.delayMillis(e.attempt, settings.backoffBaseMillis(), settings.backoffMaxMillis(), random);
-        setState(e, InstanceState.PENDING, now);
+        transition(e, InstanceState.PENDING, reason, now);
         e.notBeforeMillis = now + delay;
         e.history(now, "attempt " + e.attempt + " failed on " + nodeId + ": " + reason + "; retry in " + delay + " ms");
         enqueue(e, now);
@@ -865,7 +896,7 @@ public final class Ledger {
 
     private void down(Entry e, String why, long now) {
         setNode(e, null);
-        setState(e, InstanceState.PENDING, now);
+        transition(e, InstanceState.PENDING, why, now);
         e.attempt = 0;
         e.history(now, "down: " + why);
         enqueue(e, now);
@@ -873,7 +904,7 @@ public final class Ledger {
 
     private void failDependency(Entry e, long now) {
         e.failure = "dependency '" + e.app.deadDep + "' failed";
-        setState(e, InstanceState.FAILED, now);
+        transition(e, InstanceState.FAILED, e.failure, now);
         e.history(now, "failed: " + e.failure);
     }
 
@@ -955,11 +986,16 @@ public final class Ledger {
         return h.report != null && !h.penalised && !h.lost && (e.failedOn == null || !e.failedOn.contains(h.nodeId));
     }
 
-    private void setState(Entry e, InstanceState s, long now) {
+    /**
+     * The one place an instance's state changes: emits the transition (to the host {@code e.node} is on now, which
+     * the caller sets first), then updates the counters, the gate and the dependants. No change of state without it.
+     */
+    private void transition(Entry e, InstanceState s, String reason, long now) {
         InstanceState was = e.state;
         if (was == s) {
             return;
         }
+        emit(e, was, s, reason, now);
         count(e, -1);
         e.state = s;
         count(e, +1);
@@ -1000,6 +1036,14 @@ public final class Ledger {
                     }
                 }
             }
+        }
+    }
+
+    /** Hands one instance transition to the event sink (nothing to build when there is none). */
+    private void emit(Entry e, InstanceState from, InstanceState to, String reason, long now) {
+        if (events != EventSink.NONE) {
+            AppSpec spec = e.app.spec;
+            events.accept(new InstanceTransition(e.key, spec.id(), spec.tier(), from, to, e.node, reason, now));
         }
     }
 
