@@ -351,9 +351,8 @@ public final class RecoveryManager {
         this.settings = settings;
         this.clock = clock;
         this.incarnation = ctx.getSystem().address().hostPort() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        this.ledger = new Ledger(settings.ledger(), new SplittableRandom());
         this.eventLog = new EventLog(incarnation);
-        ledger.eventSink(this::logEvent);
+        this.ledger = new Ledger(settings.ledger(), new SplittableRandom(), this::logEvent);
         this.book = new AssignmentBook(incarnation, settings.assignmentClockSkew().toMillis());
         this.recentStarts = new RecentStarts(settings.reportGrace().toMillis());
         this.replyAddress = ctx.messageAdapter(AgentEvent.class, AgentEventReceived::new);
