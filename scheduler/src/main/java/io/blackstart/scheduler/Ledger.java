@@ -9,6 +9,10 @@ import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerSpec;
 import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.StartResult;
+import io.blackstart.scheduler.event.EventSink;
+import io.blackstart.scheduler.event.HostJoined;
+import io.blackstart.scheduler.event.HostLost;
+import io.blackstart.scheduler.event.InstanceTransition;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -80,8 +84,6 @@ public final class Ledger {
     private static final byte BACKOFF = 3;
     private static final byte PARKED = 4;
     private static final int HISTORY = 16;
-    /** Bound on candidates examined per decision, feasible or not. */
-    private static final int SCAN_LIMIT = 4 * PlacementPolicy.WINDOW;
 
     /**
      * Start order: band (tier, then priority, higher first), then instance index (every app's first instance before
@@ -92,7 +94,8 @@ public final class Ledger {
 
     private final LedgerSettings settings;
     private final RandomGenerator random;
-    private final PlacementPolicy policy;
+    private final EventSink events;
+    private final PlacementPolicy policy = new PlacementPolicy();
     private final Map<String, Entry> instances = new HashMap<>();
     /** {@code instances} ordered by id, or null when the catalog changed them since it was sorted. */
     private Entry[] byId;
@@ -144,14 +147,20 @@ public final class Ledger {
      * @param random   the only source of randomness (retry jitter); seed it for reproducible decisions
      */
     public Ledger(LedgerSettings settings, RandomGenerator random) {
-        this(settings, random, new PlacementPolicy());
+        this(settings, random, EventSink.NONE);
     }
 
-    /** An empty ledger with a custom placement stack (tests compose single rules). */
-    public Ledger(LedgerSettings settings, RandomGenerator random, PlacementPolicy policy) {
+    /**
+     * An empty ledger that emits its event log: an {@link InstanceTransition} for every change of an instance's
+     * state (catalog additions and removals included), {@link HostJoined} and {@link HostLost}, to {@code events},
+     * in the order it applies them, during the call that causes them.
+     *
+     * @param events where the events go, called on the ledger's thread; {@link EventSink#NONE} for none
+     */
+    public Ledger(LedgerSettings settings, RandomGenerator random, EventSink events) {
         this.settings = settings;
         this.random = random;
-        this.policy = policy;
+        this.events = events;
     }
 
     // ---------------------------------------------------------------- inputs
@@ -206,6 +215,7 @@ public final class Ledger {
             releaseOutstanding(e);
             setNode(e, null);
             count(e, -1);
+            emit(e, e.state, null, "no longer desired", now);
             instances.remove(e.key);
             e.removed = true;
             byId = null;
@@ -233,6 +243,7 @@ public final class Ledger {
                 if (e == null) {
                     e = new Entry(id, a, seqOf.get(id));
                     e.history(now, "desired");
+                    emit(e, null, e.state, "desired", now);
                     instances.put(e.key, e);
                     byId = null;
                     count(e, +1);
@@ -251,7 +262,7 @@ public final class Ledger {
                 }
             }
         }
-        recomputeAppCounts();
+        recomputeAppCounts(now);
         for (Entry e : toQueue) {
             if (e.state == InstanceState.PENDING && e.where == NOWHERE) {
                 enqueue(e, now);
@@ -270,6 +281,9 @@ public final class Ledger {
         if (host == null) {
             host = new Host(report.nodeId());
             hosts.put(host.nodeId, host);
+            if (events != EventSink.NONE) {
+                events.accept(new HostJoined(host.nodeId, now));
+            }
         }
         boolean sameContainers = host.report != null && host.report.containers() == report.containers();
         host.report = report;
@@ -331,9 +345,9 @@ public final class Ledger {
                     releaseOutstanding(e);
                     setNode(e, host);
                     e.history(now, "running (reported by " + node + ")");
-                    healthSeen(e, c.health(), c.healthDetail(), now);
+                    healthSeen(e, c.health(), c.healthDetail(), "running (reported)", now);
                 } else {
-                    healthSeen(e, c.health(), c.healthDetail(), now);
+                    healthSeen(e, c.health(), c.healthDetail(), null, now);
                 }
             } else if (e.state.hasContainer() && node.equals(e.node)) {
                 down(e, "container " + c.state().name().toLowerCase() + " on " + node, now);
@@ -405,8 +419,11 @@ public final class Ledger {
         };
     }
 
-    /** The instance's container runs (on {@code e.node}) with this health: ready, not yet, or needs attention. */
-    private void healthSeen(Entry e, ContainerHealth health, String detail, long now) {
+    /**
+     * The instance's container runs (on {@code e.node}) with this health: ready, not yet, or needs attention.
+     * {@code cause} names why it has a container now (it did not before), or is null when it had one already.
+     */
+    private void healthSeen(Entry e, ContainerHealth health, String detail, String cause, long now) {
         InstanceState to = stateFor(health);
         if (to == InstanceState.NEEDS_ATTENTION) {
             e.failure = "health check failing" + (detail == null || detail.isBlank() ? "" : ": " + detail);
@@ -420,7 +437,8 @@ public final class Ledger {
                         : "waiting for its health check");
             }
         }
-        setState(e, to, now);
+        transition(e, to, cause != null ? cause : to == InstanceState.NEEDS_ATTENTION ? e.failure
+                : to == InstanceState.RUNNING ? "health check passed" : "waiting for its health check", now);
     }
 
     /** Counts the slot's container as a running instance of {@code appId} on the host (null: as nothing). */
@@ -456,6 +474,9 @@ public final class Ledger {
             return;
         }
         h.lost = true;
+        if (events != EventSink.NONE) {
+            events.accept(new HostLost(nodeId, now));
+        }
         openHosts.remove(h);
         pullWaiters.remove(h);
         homeHosts.remove(h);
@@ -470,8 +491,9 @@ public final class Ledger {
             pullEnded(e);
             if (e.state != InstanceState.FAILED) {
                 setNode(e, null);
-                setState(e, InstanceState.PENDING, now);
-                e.history(now, "host " + nodeId + " lost");
+                String why = "host " + nodeId + " lost";
+                transition(e, InstanceState.PENDING, why, now);
+                e.history(now, why);
                 enqueue(e, now);
             }
         }
@@ -487,7 +509,7 @@ public final class Ledger {
         if (e == null || e.state != InstanceState.ASSIGNED || !nodeId.equals(e.node)) {
             return;
         }
-        setState(e, InstanceState.STARTING, now);
+        transition(e, InstanceState.STARTING, "assignment recorded", now);
         e.assignmentRevision = revision;
         // a start that needs a pull may first pull for up to the agents' pull timeout: its start timeout begins after
         e.deadlineMillis = now + e.app.spec.startTimeoutSeconds() * 1000L + settings.outcomeGraceMillis()
@@ -504,10 +526,11 @@ public final class Ledger {
         }
         releaseOutstanding(e);
         setNode(e, null);
-        setState(e, InstanceState.PENDING, now);
+        String reason = "assignment not recorded: " + why;
+        transition(e, InstanceState.PENDING, reason, now);
         e.attempt = Math.max(0, e.attempt - 1);
         e.notBeforeMillis = now + settings.backoffBaseMillis();
-        e.history(now, "assignment not recorded: " + why);
+        e.history(now, reason);
         enqueue(e, now);
     }
 
@@ -543,7 +566,7 @@ public final class Ledger {
             setNode(e, h);
             e.node = nodeId;
             e.history(now, "started on " + nodeId);
-            healthSeen(e, health == null ? ContainerHealth.NONE : health, null, now);
+            healthSeen(e, health == null ? ContainerHealth.NONE : health, null, "started", now);
             return List.of();
         }
         fail(e, nodeId, result.name().toLowerCase() + (detail == null ? "" : ": " + detail),
@@ -577,7 +600,7 @@ public final class Ledger {
             return List.of();
         }
         List<Host> round = new ArrayList<>();
-        Entry lead = leadingReady();
+        Entry lead = leadingReady(now);
         long leadBand = lead == null ? -1 : lead.band;
         boolean gateOpen = !gateClosed();
         if (leadBand != lastLeadBand || gateOpen && !gateWasOpen) {
@@ -635,15 +658,15 @@ public final class Ledger {
     private Assignment placeOne(Host h, long now) {
         blockedByPulls = false;
         PlacementPolicy.HostState hs = h.state();
-        Entry home = leadingHome(h);
-        while (home != null && policy.rejectedBy(home.candidate(), hs) != null) {
+        Entry home = leadingHome(h, now);
+        while (home != null && !policy.fits(home.candidate(), hs)) {
             // its own host cannot take it (memory): the reservation would be a black hole, so it may go elsewhere
             dequeue(home);
             home.refusedBy = h;
             enqueue(home, now);
-            home = leadingHome(h);
+            home = leadingHome(h, now);
         }
-        Entry lead = leadingReady();
+        Entry lead = leadingReady(now);
         Entry chosen = null;
         String leadingRule = null;
         // order beats locality: in place wins within the leading band and instance rank (first instances first)
@@ -652,7 +675,10 @@ public final class Ledger {
             chosen = home;
             leadingRule = "restart-in-place";
         } else if (lead != null) {
-            chosen = bestInWindow(lead, hs);
+            PlacementPolicy.Choice<Entry> pick = policy.choose(hs, ready.tailSet(lead, true),
+                    pullsOutstanding >= settings.maxPullsInFlight());
+            chosen = pick.chosen();
+            blockedByPulls = pick.heldByPullBudget();
         }
         if (chosen == null) {
             if (home != null) {
@@ -671,8 +697,8 @@ public final class Ledger {
         PlacementPolicy.Candidate c = chosen.candidate();
         String why = policy.explain(c, hs, leadingRule);
         dequeue(chosen);
-        setState(chosen, InstanceState.ASSIGNED, now);
         setNode(chosen, h);
+        transition(chosen, InstanceState.ASSIGNED, "assigned", now);
         if (leadingRule == null && !hs.images().contains(chosen.app.spec.image())) {
             chosen.pulling = true;
             pullsOutstanding++;
@@ -688,48 +714,14 @@ public final class Ledger {
                 containerSpec(chosen.app.spec), why);
     }
 
-    /** The best feasible candidate of the leading band of the ready set for this host (window-bounded). */
-    private Entry bestInWindow(Entry lead, PlacementPolicy.HostState hs) {
-        boolean pullsFull = pullsOutstanding >= settings.maxPullsInFlight();
-        Entry best = null;
-        int bestScore = Integer.MIN_VALUE;
-        int feasible = 0;
-        int scanned = 0;
-        for (Entry e : ready.tailSet(lead, true)) {
-            if (e.band != lead.band || ++scanned > SCAN_LIMIT) {
-                break;
-            }
-            if (e.app.unmet > 0 || e.app.deadDep != null) {
-                continue; // parked lazily by leadingReady() when it reaches the head
-            }
-            PlacementPolicy.Candidate c = e.candidate();
-            if (policy.rejectedBy(c, hs) != null) {
-                continue;
-            }
-            if (pullsFull && !hs.images().contains(c.image())) {
-                blockedByPulls = true;
-                continue; // pull-budget: the registry is busy; this one waits for a host that has its image
-            }
-            int s = policy.score(c, hs);
-            if (s > bestScore) {
-                best = e;
-                bestScore = s;
-            }
-            if (++feasible >= PlacementPolicy.WINDOW) {
-                break;
-            }
-        }
-        return best;
-    }
-
     /** Head of the ready set that may start now (gate and dependencies), parking or failing blocked heads. */
-    private Entry leadingReady() {
+    private Entry leadingReady(long now) {
         while (!ready.isEmpty()) {
             Entry e = ready.first();
             if (e.app.spec.tier() != Tier.PLATFORM && gateClosed()) {
                 return null;
             }
-            if (!admitHead(e)) {
+            if (!admitHead(e, now)) {
                 continue;
             }
             return e;
@@ -737,13 +729,13 @@ public final class Ledger {
         return null;
     }
 
-    private Entry leadingHome(Host h) {
+    private Entry leadingHome(Host h, long now) {
         while (!h.home.isEmpty()) {
             Entry e = h.home.first();
             if (e.app.spec.tier() != Tier.PLATFORM && gateClosed()) {
                 return null;
             }
-            if (!admitHead(e)) {
+            if (!admitHead(e, now)) {
                 continue;
             }
             return e;
@@ -752,10 +744,10 @@ public final class Ledger {
     }
 
     /** False if the head was moved away (parked on a dependency, or failed because a dependency failed). */
-    private boolean admitHead(Entry e) {
+    private boolean admitHead(Entry e, long now) {
         if (e.app.deadDep != null) {
             dequeue(e);
-            failDependency(e, lastNow);
+            failDependency(e, now);
             return false;
         }
         if (e.app.unmet > 0) {
@@ -767,10 +759,7 @@ public final class Ledger {
         return true;
     }
 
-    private long lastNow;
-
     private void releaseTimers(long now) {
-        lastNow = now;
         while (!backoff.isEmpty() && backoff.peek().at <= now) {
             Entry e = backoff.poll().entry;
             if (e.where == BACKOFF && e.state == InstanceState.PENDING && e.notBeforeMillis <= now) {
@@ -894,12 +883,12 @@ public final class Ledger {
         setNode(e, null);
         e.failure = reason;
         if (e.attempt >= settings.maxAttempts()) {
-            setState(e, InstanceState.FAILED, now);
+            transition(e, InstanceState.FAILED, reason, now);
             e.history(now, "failed after " + e.attempt + " attempts: " + reason);
             return;
         }
         long delay = Backoff.delayMillis(e.attempt, settings.backoffBaseMillis(), settings.backoffMaxMillis(), random);
-        setState(e, InstanceState.PENDING, now);
+        transition(e, InstanceState.PENDING, reason, now);
         e.notBeforeMillis = now + delay;
         e.history(now, "attempt " + e.attempt + " failed on " + nodeId + ": " + reason + "; retry in " + delay + " ms");
         enqueue(e, now);
@@ -907,7 +896,7 @@ public final class Ledger {
 
     private void down(Entry e, String why, long now) {
         setNode(e, null);
-        setState(e, InstanceState.PENDING, now);
+        transition(e, InstanceState.PENDING, why, now);
         e.attempt = 0;
         e.history(now, "down: " + why);
         enqueue(e, now);
@@ -915,7 +904,7 @@ public final class Ledger {
 
     private void failDependency(Entry e, long now) {
         e.failure = "dependency '" + e.app.deadDep + "' failed";
-        setState(e, InstanceState.FAILED, now);
+        transition(e, InstanceState.FAILED, e.failure, now);
         e.history(now, "failed: " + e.failure);
     }
 
@@ -997,11 +986,16 @@ public final class Ledger {
         return h.report != null && !h.penalised && !h.lost && (e.failedOn == null || !e.failedOn.contains(h.nodeId));
     }
 
-    private void setState(Entry e, InstanceState s, long now) {
+    /**
+     * The one place an instance's state changes: emits the transition (to the host {@code e.node} is on now, which
+     * the caller sets first), then updates the counters, the gate and the dependants. No change of state without it.
+     */
+    private void transition(Entry e, InstanceState s, String reason, long now) {
         InstanceState was = e.state;
         if (was == s) {
             return;
         }
+        emit(e, was, s, reason, now);
         count(e, -1);
         e.state = s;
         count(e, +1);
@@ -1042,6 +1036,14 @@ public final class Ledger {
                     }
                 }
             }
+        }
+    }
+
+    /** Hands one instance transition to the event sink (nothing to build when there is none). */
+    private void emit(Entry e, InstanceState from, InstanceState to, String reason, long now) {
+        if (events != EventSink.NONE) {
+            AppSpec spec = e.app.spec;
+            events.accept(new InstanceTransition(e.key, spec.id(), spec.tier(), from, to, e.node, reason, now));
         }
     }
 
@@ -1132,7 +1134,7 @@ public final class Ledger {
         return false;
     }
 
-    private void recomputeAppCounts() {
+    private void recomputeAppCounts(long now) {
         platformVersion++;
         for (AppRec a : apps.values()) {
             a.running = 0;
@@ -1162,7 +1164,7 @@ public final class Ledger {
         }
         for (AppRec a : apps.values()) {
             if (a.unmet == 0 || a.deadDep != null) {
-                releaseParked(a, lastNow);
+                releaseParked(a, now);
             }
         }
     }
@@ -1397,7 +1399,7 @@ public final class Ledger {
         List<Entry> parked = new ArrayList<>();
     }
 
-    private static final class Entry {
+    private static final class Entry implements PlacementPolicy.Queued {
         final InstanceId id;
         final String key;
         final int seq;
@@ -1431,7 +1433,7 @@ public final class Ledger {
             this.key = id.toString();
             this.app = app;
             this.seq = seq;
-            this.band = band(app.spec);
+            this.band = Ledger.band(app.spec);
         }
 
         void history(long now, String what) {
@@ -1441,7 +1443,18 @@ public final class Ledger {
             history.add(now + " " + what);
         }
 
-        PlacementPolicy.Candidate candidate() {
+        @Override
+        public long band() {
+            return band;
+        }
+
+        @Override
+        public boolean waitsForDependency() {
+            return app.unmet > 0 || app.deadDep != null;
+        }
+
+        @Override
+        public PlacementPolicy.Candidate candidate() {
             if (cand == null) {
                 AppSpec a = app.spec;
                 cand = new PlacementPolicy.Candidate(key, a.id(), a.tier(), a.priority(), a.memoryMb(), a.image(),

@@ -1,8 +1,10 @@
 package io.blackstart.coordinator.api;
 
+import io.blackstart.coordinator.status.EventBatch;
 import io.blackstart.coordinator.status.StatusBoard;
 import io.blackstart.coordinator.status.StatusSnapshot;
 import io.blackstart.coordinator.tracker.TrackerSettings;
+import io.blackstart.scheduler.event.LedgerEvent;
 
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -16,28 +18,43 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The live events of {@code GET /api/v1/events} on this coordinator node: every snapshot the {@link StatusBoard}
- * receives becomes a {@code progress} event (the dashboard's whole picture), preceded by one {@code state} event
- * per instance whose state changed since the previous snapshot and a {@code mode} event when the mode changed.
- * One producer (the board's listener, offering without blocking) feeds a broadcast hub; every client gets its own
- * drop-oldest buffer, so a slow browser loses old events instead of slowing the others. A new client first gets
- * the latest progress event. Idle streams carry a heartbeat every 15 s (so a client that went away is noticed by
- * the write that fails, and the server's idle-timeout never cuts a live stream). At most {@code maxClients} streams
- * are open at once ({@link #open()}); a slot is freed when its stream ends, however it ends.
+ * The live events of {@code GET /api/v1/events} on this coordinator node, from the recovery manager's event log as
+ * it reaches the {@link StatusBoard}: one {@code state} event per instance transition, {@code mode} per mode
+ * change, {@code host} per host joined or lost (see {@link EventJson}), and a {@code progress} event (the
+ * dashboard's whole picture) per snapshot. One producer (the board's listeners, on the replica's thread, offering
+ * without blocking) feeds a broadcast hub; every client gets its own drop-oldest buffer of {@link #CLIENT_BUFFER}
+ * items, so a slow browser loses old events instead of slowing the others — and then gets a {@code resync} and a
+ * fresh {@code progress} instead of a silent gap ({@link ResyncGate}). A new client first gets the latest progress
+ * event. Idle streams carry a heartbeat every {@link #HEARTBEAT} (so a client that went away is noticed by the write
+ * that fails, and the server's idle-timeout never cuts a live stream). At most {@code maxClients} streams are open
+ * at once ({@link #open()}); a slot is freed when its stream ends, however it ends.
  */
 public final class EventStream {
 
-    /** Most state events per snapshot; beyond it one {@code state-overflow} event gives the count. */
-    static final int STATE_EVENTS_PER_SNAPSHOT = 200;
+    /** Items the producer's queue holds while the hub is busy; an item it cannot take shows as a gap. */
+    static final int HUB_QUEUE = 4096;
+    /** Items the hub holds for its slowest client (the clients' own buffers always take them). */
+    static final int HUB_BUFFER = 256;
+    /** Items one client's buffer holds; beyond it the oldest go, and the client resyncs. */
+    static final int CLIENT_BUFFER = 512;
+    /** Heartbeat on an idle stream. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
+    /** The last log event this node received: the mark progress items carry. */
+    private record Mark(String incarnation, long seq) {
+    }
 
     private final StatusBoard board;
-    private final BoundedSourceQueue<ServerSentEvent> queue;
-    private final Source<ServerSentEvent, NotUsed> hub;
+    private final BoundedSourceQueue<ResyncGate.Item> queue;
+    private final Source<ResyncGate.Item, NotUsed> hub;
     private final int maxClients;
-    private final java.util.concurrent.atomic.AtomicInteger clients = new java.util.concurrent.atomic.AtomicInteger();
-    private StatusSnapshot previous; // only touched by the board's listener (the replica actor's thread)
+    private final AtomicInteger clients = new AtomicInteger();
+    private volatile Mark mark = new Mark(null, 0); // written by the board's listeners only (the replica's thread)
 
     /** Subscribes to {@code board}, at most 256 clients; the stream lives as long as {@code system}. */
     public EventStream(StatusBoard board, ActorSystem<?> system) {
@@ -51,49 +68,52 @@ public final class EventStream {
         }
         this.maxClients = maxClients;
         this.board = board;
-        Pair<BoundedSourceQueue<ServerSentEvent>, Source<ServerSentEvent, NotUsed>> p =
-                Source.<ServerSentEvent>queue(1024)
-                        .toMat(BroadcastHub.of(ServerSentEvent.class, 256), Keep.both())
+        Pair<BoundedSourceQueue<ResyncGate.Item>, Source<ResyncGate.Item, NotUsed>> p =
+                Source.<ResyncGate.Item>queue(HUB_QUEUE)
+                        .toMat(BroadcastHub.of(ResyncGate.Item.class, HUB_BUFFER), Keep.both())
                         .run(system);
         this.queue = p.first();
         this.hub = p.second();
         hub.runWith(Sink.ignore(), system); // keeps the hub flowing while no client listens
+        board.subscribeEvents(this::onEvents);
         board.subscribe(this::onSnapshot);
     }
 
+    private void onEvents(EventBatch b) {
+        List<LedgerEvent> events = b.events();
+        for (int i = 0; i < events.size(); i++) {
+            LedgerEvent e = events.get(i);
+            long seq = b.firstSeq() + i;
+            queue.offer(new ResyncGate.Item(b.incarnation(), seq, false,
+                    ServerSentEvent.create(EventJson.of(e, seq).toString(), EventJson.type(e))));
+        }
+        mark = new Mark(b.incarnation(), b.lastSeq());
+    }
+
     private void onSnapshot(StatusSnapshot s) {
-        SnapshotDiff.Changes c = SnapshotDiff.between(previous, s, STATE_EVENTS_PER_SNAPSHOT);
-        previous = s;
-        if (c.mode() != null) {
-            queue.offer(event("mode", ProgressJson.JSON.valueToTree(c.mode())));
-        }
-        for (SnapshotDiff.StateChange sc : c.states()) {
-            queue.offer(event("state", ProgressJson.JSON.valueToTree(sc)));
-        }
-        if (c.omitted() > 0) {
-            queue.offer(event("state-overflow", ProgressJson.JSON.createObjectNode().put("omitted", c.omitted())));
-        }
-        queue.offer(progress(s));
+        Mark m = mark;
+        queue.offer(new ResyncGate.Item(m.incarnation(), m.seq(), true, progress(s)));
     }
 
     private static ServerSentEvent progress(StatusSnapshot s) {
-        return event("progress", ProgressJson.progress(s, System.currentTimeMillis()));
+        return ServerSentEvent.create(ProgressJson.progress(s, System.currentTimeMillis()).toString(), "progress");
     }
 
-    private static ServerSentEvent event(String type, com.fasterxml.jackson.databind.JsonNode data) {
-        return ServerSentEvent.create(data.toString(), type);
+    /** The progress event of the latest snapshot; an empty picture's stand-in (a heartbeat) before the first. */
+    private ServerSentEvent freshProgress() {
+        return board.latest().map(EventStream::progress).orElseGet(ServerSentEvent::heartbeat);
     }
 
     /**
      * The events for one more client, if fewer than {@code maxClients} streams are open: its slot is taken now and
      * given back when the stream ends (the client went away, or the server stopped). Empty when full.
      */
-    public java.util.Optional<Source<ServerSentEvent, NotUsed>> open() {
+    public Optional<Source<ServerSentEvent, NotUsed>> open() {
         if (clients.incrementAndGet() > maxClients) {
             clients.decrementAndGet();
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(source().watchTermination((notUsed, done) -> {
+        return Optional.of(source().watchTermination((notUsed, done) -> {
             done.whenComplete((d, t) -> clients.decrementAndGet());
             return notUsed;
         }));
@@ -111,9 +131,15 @@ public final class EventStream {
 
     /** The events for one client: the latest progress first, then live events (no slot: see {@link #open()}). */
     public Source<ServerSentEvent, NotUsed> source() {
-        Source<ServerSentEvent, NotUsed> first = board.latest().map(s -> Source.single(progress(s)))
-                .orElseGet(Source::empty);
-        return first.concat(hub.buffer(512, OverflowStrategy.dropHead()))
-                .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat);
+        Mark m = mark;
+        Source<ResyncGate.Item, NotUsed> first = board.latest()
+                .map(s -> Source.single(new ResyncGate.Item(m.incarnation(), m.seq(), true, progress(s))))
+                .orElseGet(() -> Source.single(new ResyncGate.Item(m.incarnation(), m.seq(), true,
+                        ServerSentEvent.heartbeat())));
+        return first.concat(hub.buffer(CLIENT_BUFFER, OverflowStrategy.dropHead()))
+                .statefulMap(() -> new ResyncGate(this::freshProgress),
+                        (gate, item) -> Pair.create(gate, gate.pass(item)), gate -> Optional.empty())
+                .mapConcat(events -> events)
+                .keepAlive(HEARTBEAT, ServerSentEvent::heartbeat);
     }
 }

@@ -9,6 +9,8 @@ import io.blackstart.coordinator.agents.ReportAssembler;
 import io.blackstart.coordinator.catalog.CatalogKeeper;
 import io.blackstart.coordinator.status.StatusAssembler;
 import io.blackstart.coordinator.status.StatusBoard;
+import io.blackstart.coordinator.status.BoardUpdate;
+import io.blackstart.coordinator.status.EventBatch;
 import io.blackstart.coordinator.status.StatusSnapshot;
 import io.blackstart.coordinator.store.AssignmentJournal;
 import io.blackstart.coordinator.store.DesiredStateStore;
@@ -33,6 +35,8 @@ import io.blackstart.protocol.trust.TrustException;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.CborSerializable;
+import io.blackstart.scheduler.event.LedgerEvent;
+import io.blackstart.scheduler.event.ModeChanged;
 import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.StartResult;
 import io.blackstart.scheduler.Assignment;
@@ -164,7 +168,12 @@ public final class RecoveryManager {
     private record AgentsListed(Set<ActorRef<AgentCommand>> agents) implements Command {
     }
 
-    private record ReplicasListed(Set<ActorRef<StatusSnapshot>> replicas) implements Command {
+    private record ReplicasListed(Set<ActorRef<BoardUpdate>> replicas) implements Command {
+    }
+
+    /** Send the event log's waiting events to the replicas (a backstop for handlers that publish no status). */
+    private enum FlushEvents implements Command {
+        INSTANCE
     }
 
     private record AssignmentsLoaded(Map<String, AssignmentRecord> records, Throwable error) implements Command {
@@ -252,7 +261,8 @@ public final class RecoveryManager {
     private final Map<String, AgentSession> agents = new LinkedHashMap<>();
     private final Set<ActorRef<AgentCommand>> listed = new HashSet<>();
     private final Set<ActorRef<AgentCommand>> reportedRefs = new HashSet<>();
-    private Set<ActorRef<StatusSnapshot>> replicas = Set.of();
+    private Set<ActorRef<BoardUpdate>> replicas = Set.of();
+    private final EventLog eventLog;
     private final ThroughputMeter throughput = new ThroughputMeter(30_000);
     private final RecentStarts recentStarts;
     private final HostImages hostImages = new HostImages();
@@ -329,6 +339,8 @@ public final class RecoveryManager {
     private static final int WRITE_BACK_ROUNDS = 3;
     /** Snapshots take at most about 1 / (1 + this) of the recovery manager's time. */
     private static final int STATUS_COST_FACTOR = 9;
+    /** Longest an event waits in the log before it is sent, when no status is published meanwhile. */
+    private static final Duration EVENT_FLUSH_DELAY = Duration.ofMillis(100);
 
     private RecoveryManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, DesiredStateStore store,
                             ActorRef<CatalogKeeper.Command> catalog, CoordinatorSettings.Recovery settings,
@@ -339,7 +351,8 @@ public final class RecoveryManager {
         this.settings = settings;
         this.clock = clock;
         this.incarnation = ctx.getSystem().address().hostPort() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        this.ledger = new Ledger(settings.ledger(), new SplittableRandom());
+        this.eventLog = new EventLog(incarnation);
+        this.ledger = new Ledger(settings.ledger(), new SplittableRandom(), this::logEvent);
         this.book = new AssignmentBook(incarnation, settings.assignmentClockSkew().toMillis());
         this.recentStarts = new RecentStarts(settings.reportGrace().toMillis());
         this.replyAddress = ctx.messageAdapter(AgentEvent.class, AgentEventReceived::new);
@@ -432,6 +445,10 @@ public final class RecoveryManager {
                 .onMessage(ReplicasListed.class, m -> {
                     replicas = m.replicas();
                     publishStatus(true);
+                    return Behaviors.same();
+                })
+                .onMessage(FlushEvents.class, m -> {
+                    flushEvents();
                     return Behaviors.same();
                 });
     }
@@ -946,6 +963,9 @@ public final class RecoveryManager {
 
     private void switchMode(boolean on, String by, long now, String why) {
         boolean changed = on != recovery;
+        if (changed || !by.equals(modeBy)) {
+            logEvent(new ModeChanged(on ? "recovery" : "normal", by, changed ? now : modeSince));
+        }
         recovery = on;
         modeBy = by;
         if (changed) {
@@ -1061,6 +1081,7 @@ public final class RecoveryManager {
         // its garbage lengthens GC pauses, so the next one waits at least STATUS_COST_FACTOR times as long as the
         // last one took; the status may be older than status-interval, the recovery manager keeps placing
         long gap = Math.max(settings.statusInterval().toMillis(), STATUS_COST_FACTOR * lastSnapshotMillis);
+        flushEvents(); // the events first: a snapshot never shows what its events have not told yet
         if (!force && now - lastPublished < gap) {
             return;
         }
@@ -1069,6 +1090,25 @@ public final class RecoveryManager {
         StatusSnapshot s = snapshot();
         lastSnapshotMillis = (System.nanoTime() - t0) / 1_000_000;
         replicas.forEach(r -> r.tell(s));
+    }
+
+    /** Appends to the event log; sent with the next status publication or after {@link #EVENT_FLUSH_DELAY}. */
+    private void logEvent(LedgerEvent e) {
+        eventLog.append(e);
+        if (!timers.isTimerActive(FlushEvents.INSTANCE)) {
+            timers.startSingleTimer(FlushEvents.INSTANCE, EVENT_FLUSH_DELAY);
+        }
+    }
+
+    /** Sends the waiting events to every replica, in batches of at most {@link EventBatch#MAX_EVENTS}. */
+    private void flushEvents() {
+        if (!eventLog.hasPending()) {
+            return;
+        }
+        timers.cancel(FlushEvents.INSTANCE);
+        for (EventBatch b : eventLog.drain()) {
+            replicas.forEach(r -> r.tell(b));
+        }
     }
 
     private StatusSnapshot snapshot() {

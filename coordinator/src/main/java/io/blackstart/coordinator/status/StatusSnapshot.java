@@ -36,7 +36,7 @@ public record StatusSnapshot(String phase, String mode, long modeSince, String m
                              String catalogSource, List<HostStatus> hosts, List<InstanceStatus> instances,
                              double throughputPerSecond, long etaSeconds, TrackerView tracking, int rejectedTotal,
                              Degraded degraded)
-        implements CborSerializable {
+        implements BoardUpdate {
 
     public StatusSnapshot {
         degraded = degraded == null ? Degraded.NONE : degraded;

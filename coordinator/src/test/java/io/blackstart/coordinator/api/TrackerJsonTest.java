@@ -14,6 +14,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.blackstart.protocol.Tier;
+import io.blackstart.scheduler.InstanceState;
+import io.blackstart.scheduler.event.HostJoined;
+import io.blackstart.scheduler.event.HostLost;
+import io.blackstart.scheduler.event.InstanceTransition;
+import io.blackstart.scheduler.event.ModeChanged;
+
 import java.util.List;
 import java.util.Map;
 
@@ -67,20 +74,24 @@ public class TrackerJsonTest {
     }
 
     @Test
-    void stateAndModeChangesBetweenSnapshots() {
-        StatusSnapshot a = snapshot("recovery", "auto", 1_000, 10, i("web-0", "starting", null), i("web-1", "pending", null));
-        StatusSnapshot b = snapshot("recovery", "auto", 1_000, 10, i("web-0", "running", null), i("web-1", "pending", null),
-                i("new-0", "pending", null));
-        SnapshotDiff.Changes c = SnapshotDiff.between(a, b, 10);
-        assertEquals(List.of(new SnapshotDiff.StateChange("web-0", "web", "app", "starting", "running", "n1", null),
-                new SnapshotDiff.StateChange("new-0", "new", "app", null, "pending", "n1", null)), c.states());
-        assertNull(c.mode());
-        assertEquals(1, SnapshotDiff.between(a, b, 1).omitted());
-        assertEquals(0, SnapshotDiff.between(null, b, 10).states().size(), "the first snapshot is a progress event only");
-        StatusSnapshot operator = snapshot("recovery", "operator", 1_000, 10, i("web-0", "running", null));
-        assertEquals(new SnapshotDiff.ModeChange("recovery", "operator", 1_000), SnapshotDiff.between(b, operator, 10).mode());
-        StatusSnapshot normal = snapshot("normal", "auto", 9_000, 10, i("web-0", "running", null));
-        assertEquals("normal", SnapshotDiff.between(operator, normal, 10).mode().mode());
+    void logEventsKeepTheDashboardsFieldsAndAddFromReasonAtAndSeq() {
+        JsonNode st = EventJson.of(new InstanceTransition("web-1", "web", Tier.APP, InstanceState.STARTING,
+                InstanceState.FAILED, null, "start timed out", 5_000), 7);
+        assertEquals("state", EventJson.type(new InstanceTransition("web-1", "web", Tier.APP, null,
+                InstanceState.PENDING, null, null, 1)));
+        assertEquals("{\"instanceId\":\"web-1\",\"appId\":\"web\",\"tier\":\"app\",\"from\":\"starting\","
+                + "\"to\":\"failed\",\"nodeId\":null,\"failure\":\"start timed out\",\"reason\":\"start timed out\","
+                + "\"at\":5000,\"seq\":7}", st.toString());
+        JsonNode up = EventJson.of(new InstanceTransition("web-0", "web", Tier.APP, InstanceState.STARTING,
+                InstanceState.RUNNING, "n1", null, 6_000), 8);
+        assertTrue(up.get("failure").isNull(), "a failure only on failed or needs-attention");
+        assertTrue(EventJson.of(new InstanceTransition("new-0", "new", Tier.APP, null, InstanceState.PENDING, null,
+                null, 1), 1).get("from").isNull(), "a newly desired instance comes from nothing");
+        assertEquals("{\"mode\":\"normal\",\"by\":\"operator\",\"since\":9000,\"at\":9000,\"seq\":9}",
+                EventJson.of(new ModeChanged("normal", "operator", 9_000), 9).toString());
+        assertEquals("{\"nodeId\":\"n2\",\"event\":\"lost\",\"at\":3,\"seq\":10}",
+                EventJson.of(new HostLost("n2", 3), 10).toString());
+        assertEquals("host", EventJson.type(new HostJoined("n2", 4)));
     }
 
     @Test

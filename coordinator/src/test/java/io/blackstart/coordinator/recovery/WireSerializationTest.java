@@ -58,10 +58,40 @@ public class WireSerializationTest {
                         List.of(new SpecError("/k", "id", "bad")), false, "down", "etcd",
                         List.of(new StatusSnapshot.HostStatus("n1", 1, 0, 4, 1, 0, 100, 0.2, 1, 1, false, 5, 0, 2, 2)),
                         List.of(new StatusSnapshot.InstanceStatus("web-0", "web", "app", "running", "n1", 1, null)),
-                        1.5, 3));
+                        1.5, 3),
+                new io.blackstart.coordinator.status.EventBatch("host:1/ab12cd34", 41, List.of(
+                        new io.blackstart.scheduler.event.InstanceTransition("web-0", "web",
+                                io.blackstart.protocol.Tier.APP, null, io.blackstart.scheduler.InstanceState.PENDING,
+                                null, null, 1),
+                        new io.blackstart.scheduler.event.InstanceTransition("web-0", "web",
+                                io.blackstart.protocol.Tier.APP, io.blackstart.scheduler.InstanceState.RUNNING,
+                                io.blackstart.scheduler.InstanceState.PENDING, "n1", "container exited", 2),
+                        new io.blackstart.scheduler.event.HostJoined("n1", 3),
+                        new io.blackstart.scheduler.event.HostLost("n1", 4),
+                        new io.blackstart.scheduler.event.ModeChanged("recovery", "auto", 5))));
         for (Object m : messages) {
             kit.serializationTestKit().verifySerialization(m, true);
         }
+    }
+
+    /** A full event batch of the longest reasons the log lets through stays well inside Artery's frame. */
+    @Test
+    void aFullEventBatchFitsAnArteryFrame() {
+        EventLog log = new EventLog("pekko://blackstart@some-long-host-name.example:25520/ab12cd34");
+        for (int i = 0; i < io.blackstart.coordinator.status.EventBatch.MAX_EVENTS; i++) {
+            log.append(new io.blackstart.scheduler.event.InstanceTransition("a-rather-long-app-id-" + i + "-12345",
+                    "a-rather-long-app-id-" + i, io.blackstart.protocol.Tier.DATABASE,
+                    io.blackstart.scheduler.InstanceState.RUNNING_UNREADY,
+                    io.blackstart.scheduler.InstanceState.NEEDS_ATTENTION, "host-with-a-long-name-" + i,
+                    "r".repeat(10_000), Long.MAX_VALUE));
+        }
+        var batches = log.drain();
+        assertEquals(1, batches.size());
+        var serialization = org.apache.pekko.serialization.SerializationExtension.get(
+                org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(kit.system()));
+        byte[] bytes = serialization.serialize(batches.get(0)).get();
+        long frame = kit.system().settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size");
+        assertTrue(bytes.length < frame / 2, "full batch " + bytes.length + " bytes, frame " + frame);
     }
 
     @Test

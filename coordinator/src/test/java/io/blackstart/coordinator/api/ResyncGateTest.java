@@ -1,0 +1,70 @@
+package io.blackstart.coordinator.api;
+
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** What one client sees of its stream's items: every event in order, or a resync and a fresh picture, never a gap. */
+@Timeout(10)
+public class ResyncGateTest {
+
+    private final ResyncGate gate = new ResyncGate(() -> ServerSentEvent.create("fresh", "progress"));
+
+    private static ResyncGate.Item event(String inc, long seq) {
+        return new ResyncGate.Item(inc, seq, false, ServerSentEvent.create("e" + seq, "state"));
+    }
+
+    private static ResyncGate.Item progress(String inc, long seq) {
+        return new ResyncGate.Item(inc, seq, true, ServerSentEvent.create("p" + seq, "progress"));
+    }
+
+    private List<String> seen(ResyncGate.Item... items) {
+        List<String> out = new ArrayList<>();
+        for (ResyncGate.Item i : items) {
+            for (ServerSentEvent e : gate.pass(i)) {
+                out.add(e.getEventType().orElse("") + ":" + e.getData());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void consecutiveEventsAndProgressPassAsTheyAre() {
+        assertEquals(List.of("progress:p3", "state:e4", "state:e5", "progress:p5", "state:e6"),
+                seen(progress("a", 3), event("a", 4), event("a", 5), progress("a", 5), event("a", 6)));
+    }
+
+    @Test
+    void aDroppedRunOfEventsBecomesAResyncWithTheMissedRangeThenAFreshProgress() {
+        assertEquals(List.of("progress:p3", "state:e4",
+                        "resync:{\"incarnation\":\"a\",\"fromSeq\":5,\"toSeq\":8}", "progress:fresh", "state:e9",
+                        "state:e10"),
+                seen(progress("a", 3), event("a", 4), event("a", 9), event("a", 10)));
+    }
+
+    @Test
+    void aProgressAheadOfTheLastEventPassedShowsEventsLostAtTheTail() {
+        // the buffer dropped 5..7 and no event followed: the next progress tells
+        assertEquals(List.of("state:e4", "resync:{\"incarnation\":\"a\",\"fromSeq\":5,\"toSeq\":7}", "progress:p7",
+                        "state:e8"),
+                seen(event("a", 4), progress("a", 7), event("a", 8)));
+    }
+
+    @Test
+    void aNewIncarnationIsAResyncEvenFromItsFirstEvent() {
+        assertEquals(List.of("state:e4", "resync:{\"incarnation\":\"b\",\"fromSeq\":1,\"toSeq\":0,"
+                        + "\"previousIncarnation\":\"a\",\"previousSeq\":4}", "progress:fresh", "state:e1", "state:e2"),
+                seen(event("a", 4), event("b", 1), event("b", 2)));
+    }
+
+    @Test
+    void aClientThatJoinedBeforeAnyEventTakesTheFirstOneAsItComes() {
+        assertEquals(List.of("progress:p0", "progress:p0", "state:e1", "state:e2"),
+                seen(progress(null, 0), progress(null, 0), event("a", 1), event("a", 2)));
+    }
+}
