@@ -1,6 +1,7 @@
 package io.blackstart.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.blackstart.testsupport.Await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
