@@ -2,7 +2,9 @@ package io.blackstart.coordinator.api;
 
 import io.blackstart.coordinator.status.StatusBoard;
 import io.blackstart.coordinator.status.StatusSnapshot;
+import io.blackstart.scheduler.InstanceState;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -19,7 +21,8 @@ import java.util.function.ToDoubleFunction;
  * {@code GET /metrics}: the latest {@link StatusSnapshot} of this node as Prometheus text, via Micrometer. Every
  * name starts with {@code blackstart_}: instances per tier and state, recovery mode, throughput, ETA (NaN when
  * unknown), apps running, and per host credits, starts in flight, outstanding starts, CPU pressure and free
- * memory. Gauges read the snapshot at scrape time; nothing asks an actor. One registry per node.
+ * memory; and the counter {@code blackstart_instance_transitions_total{to}} of the event log's transitions. Gauges
+ * and the counter read the snapshot at scrape time; nothing asks an actor. One registry per node.
  */
 public final class Metrics {
 
@@ -49,6 +52,15 @@ public final class Metrics {
                 s -> s.degraded().pending());
         gauge("blackstart.status.age.seconds", "age of this node's status snapshot",
                 s -> Math.max(0, System.currentTimeMillis() - s.generatedAt()) / 1000.0);
+        for (InstanceState state : InstanceState.values()) {
+            String to = state.wireName();
+            FunctionCounter.builder("blackstart.instance.transitions", board,
+                            b -> b.latest().map(x -> x.tracking().transitionsTo().getOrDefault(to, 0L).doubleValue())
+                                    .orElse(0.0))
+                    .description("instance transitions in the recovery manager's event log, by the state entered "
+                            + "(counted since the singleton started; a catalog addition enters pending)")
+                    .tag("to", to).register(registry);
+        }
         instances = MultiGauge.builder("blackstart.instances").description("instances per tier and state")
                 .register(registry);
         perHost = Map.of(

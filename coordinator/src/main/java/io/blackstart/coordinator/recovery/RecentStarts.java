@@ -16,8 +16,9 @@ import java.util.Map;
  * through a gateway and the singleton proxy: a report written just before the container came up can arrive
  * after the outcome. Taken at face value it says "container gone" and the ledger would start the instance again
  * elsewhere. So for {@code graceMillis} after a confirmed start, a report from that host that does not show the
- * container running is read as if it did; after the grace, reports are the truth again (a container that died
- * right after starting is noticed one report later). Pure and single-threaded; {@code now} comes in.
+ * container running is read as if it did, until a report shows it running (reports arrive in their order, so the
+ * next ones were written after the start); then, or after the grace, reports are the truth again (a container killed
+ * right after its start is noticed by the report of its stop). Pure and single-threaded; {@code now} comes in.
  */
 public final class RecentStarts {
 
@@ -53,19 +54,14 @@ public final class RecentStarts {
             return reported;
         }
         recent.values().removeIf(s -> now - s.atMillis() >= graceMillis);
-        if (recent.isEmpty()) {
-            byNode.remove(nodeId);
-            return reported;
-        }
-        int shownRunning = 0;
         for (ContainerInfo c : reported) {
-            if (c.state() == ContainerState.RUNNING && recent.containsKey(c.instanceId())) {
-                shownRunning++;
+            if (c.state() == ContainerState.RUNNING) {
+                recent.remove(c.instanceId()); // the reports caught up with this start: the next ones are the truth
             }
         }
-        if (shownRunning == recent.size()) {
-            // the report already shows every recent start running: take it as it is (no copy per report, and the
-            // ledger can tell an unchanged container list by identity)
+        if (recent.isEmpty()) {
+            // taken as it is (no copy per report, and the ledger can tell an unchanged container list by identity)
+            byNode.remove(nodeId);
             return reported;
         }
         List<ContainerInfo> out = new ArrayList<>(reported.size() + recent.size());

@@ -15,9 +15,8 @@ import io.blackstart.coordinator.status.StatusSnapshot;
 import io.blackstart.coordinator.store.AssignmentJournal;
 import io.blackstart.coordinator.store.DesiredStateStore;
 import io.blackstart.coordinator.store.JournalKeeper;
+import io.blackstart.coordinator.tracker.EtaEstimator;
 import io.blackstart.coordinator.tracker.ThroughputMeter;
-import io.blackstart.coordinator.tracker.TrackerFeed;
-import io.blackstart.coordinator.tracker.TrackerInbox;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -271,7 +270,6 @@ public final class RecoveryManager {
     private final Map<String, Long> fullRequested = new HashMap<>();
     private final Map<String, int[]> peaks = new HashMap<>(); // node -> {outstanding, starts in flight}
     private final Tracker tracker = new Tracker(Tracker.Settings.DEFAULT);
-    private final TrackerInbox trackerInbox = new TrackerInbox();
 
     // rebuilding
     private boolean assignmentsLoaded;
@@ -603,6 +601,7 @@ public final class RecoveryManager {
         timers.cancel(SettleTimeout.INSTANCE);
         applyCatalog(catalog.get(), now);
         for (AgentSession s : List.copyOf(agents.values())) {
+            tracker.containersReported(now, s.report().containers()); // the reports held while rebuilding
             stop(ledger.hostReported(toHostReport(s.report(), s.report().containers(), hostImages), now));
         }
         ctx.getLog().info("rebuild done: {} desired instances, {} hosts, down share {}", ledger.instanceCount(),
@@ -687,7 +686,6 @@ public final class RecoveryManager {
                     if (v != null) {
                         recentStarts.started(o.nodeId(), o.instanceId(), v.appId(), o.containerId(),
                                 imageOf(v.appId()), o.health(), now);
-                        trackerInbox.started(o.instanceId(), now);
                     }
                 }
                 stop(ledger.startOutcome(o.nodeId(), o.instanceId(), o.attempt(), o.result(), o.detail(), o.health(),
@@ -741,7 +739,7 @@ public final class RecoveryManager {
         int[] p = peaks.computeIfAbsent(r.nodeId(), n -> new int[2]);
         p[1] = Math.max(p[1], r.startsInFlight());
         reportedRefs.add(r.agent());
-        trackerInbox.reported(delta); // a delta lists every container that changed
+        tracker.containersReported(now, delta.containers()); // a delta lists every container that changed
         if (previous == null || !previous.ref().equals(r.agent())) {
             ctx.getLog().info("host {} reporting (credits {}, {} containers)", r.nodeId(), r.credits(), r.containers().size());
             channel.send(r.agent(), new AgentCommand.SetRecoveryMode(recovery));
@@ -1095,6 +1093,7 @@ public final class RecoveryManager {
     /** Appends to the event log; sent with the next status publication or after {@link #EVENT_FLUSH_DELAY}. */
     private void logEvent(LedgerEvent e) {
         eventLog.append(e);
+        tracker.apply(e);
         if (!timers.isTimerActive(FlushEvents.INSTANCE)) {
             timers.startSingleTimer(FlushEvents.INSTANCE, EVENT_FLUSH_DELAY);
         }
@@ -1136,8 +1135,8 @@ public final class RecoveryManager {
                     journaledCount, unwritten.size() + journaling.size(), writtenBackCount, keptEtcdCount,
                     degradedDetail));
         }
-        return rebuilding ? s : s.withTracking(TrackerFeed.observe(tracker, s, agents.values().stream()
-                .map(AgentSession::report).toList(), ledger.apps(), trackerInbox, now));
+        return rebuilding ? s : s.withTracking(tracker.view(now, s.mode(), s.modeBy(), s.modeSince(),
+                EtaEstimator.dependencies(ledger.apps())));
     }
 
     // ---------------------------------------------------------------- degraded recovery

@@ -1,113 +1,145 @@
 package io.blackstart.coordinator.tracker;
 
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Each app's down periods, from successive observations of its instances (see {@link AppDowntime} for what
- * "down" means). A period opens when the app is first seen not fully running because an instance stopped running
- * — one that was seen running, or whose container an agent still reports — dated back to the earliest known stop
- * time of its instances that are down; it closes when every instance runs again. An instance that never ran (a
- * new app being deployed) is not downtime. Single-threaded; {@code now} comes in.
+ * Each app's down periods, from its instances' transitions (see {@link AppDowntime} for what "down" means). A
+ * period opens when the app is not fully up because an instance that ran stopped — one seen up, or whose container
+ * an agent reports (after a blackout) — dated back to the earliest known stop time of its instances that are down
+ * (an agent's stop time, else the transition), never before the previous period ended; it closes at the transition
+ * that makes every instance up again. An instance that never ran (a new app being deployed) is not downtime.
+ * Single-threaded; time comes in with every call.
  */
 public final class DowntimeBook {
 
     private static final class App {
-        String tier;
-        int instances;
+        final String tier;
+        final Set<String> instances = new HashSet<>();
+        int up;
+        /** Instances not up that ran before: the app is down while there is one. */
+        int downThatRan;
         long openSince = -1;
         long lastUp;
         long lastDownSince;
         long closedMillis;
         int periods;
+
+        App(String tier) {
+            this.tier = tier;
+        }
+    }
+
+    private static final class Instance {
+        final String appId;
+        boolean up;
+        boolean ran;
+        long upSince;
+        /** When it stopped, 0 when unknown. */
+        long stoppedAt;
+
+        Instance(String appId) {
+            this.appId = appId;
+        }
+
+        boolean downThatRan() {
+            return !up && ran;
+        }
     }
 
     private final Map<String, App> apps = new TreeMap<>();
-    private final Set<String> seenRunning = new HashSet<>();
-    private final Set<String> runningBefore = new HashSet<>();
-    /** Instances with a start confirmed at an earlier observation: a later confirmed start is a restart. */
-    private final Set<String> confirmedBefore = new HashSet<>();
-    private long previousObservation = -1;
+    private final Map<String, Instance> instances = new HashMap<>();
+    /** Latest stop time agents reported per instance (0: it ran, stop time unknown), desired or not yet. */
+    private final Map<String, Long> reportedStops = new HashMap<>();
 
-    /** Every desired instance now; apps no longer desired are forgotten. */
-    public void observe(long now, Collection<TrackedInstance> instances) {
-        Map<String, List<TrackedInstance>> byApp = new LinkedHashMap<>();
-        Set<String> present = new HashSet<>();
-        for (TrackedInstance i : instances) {
-            byApp.computeIfAbsent(i.appId(), a -> new ArrayList<>()).add(i);
-            present.add(i.instanceId());
+    /** Instance {@code instanceId} of {@code appId} is now up or not (first call: the catalog added it). */
+    public void transition(String instanceId, String appId, String tier, boolean up, long at) {
+        Instance i = instances.get(instanceId);
+        App a;
+        boolean before = false;
+        if (i == null) {
+            i = new Instance(appId);
+            instances.put(instanceId, i);
+            a = apps.computeIfAbsent(appId, k -> new App(tier));
+            a.instances.add(instanceId);
+            Long stop = reportedStops.get(instanceId);
+            if (stop != null) {
+                i.ran = true;
+                i.stoppedAt = stop;
+            }
+        } else {
+            a = apps.get(i.appId);
+            before = i.downThatRan();
         }
-        apps.keySet().retainAll(byApp.keySet());
-        seenRunning.retainAll(present);
-        confirmedBefore.retainAll(present);
-        byApp.forEach((appId, list) -> {
-            App a = apps.computeIfAbsent(appId, x -> new App());
-            a.tier = list.get(0).tier();
-            a.instances = list.size();
-            boolean up = list.stream().allMatch(TrackedInstance::running);
-            boolean stopped = list.stream().anyMatch(i -> !i.running()
-                    && (i.hasContainer() || seenRunning.contains(i.instanceId())));
-            list.stream().filter(TrackedInstance::running).forEach(i -> seenRunning.add(i.instanceId()));
-            if (up && a.openSince < 0) {
-                missedPeriod(a, list);
-            }
-            if (!up && stopped && a.openSince < 0) {
-                long since = now;
-                for (TrackedInstance i : list) {
-                    if (!i.running() && i.stoppedSinceMillis() > 0 && i.stoppedSinceMillis() < since) {
-                        since = i.stoppedSinceMillis();
-                    }
-                }
-                // never before the previous period ended
-                a.openSince = Math.max(since, a.lastUp);
-                a.periods++;
-            } else if (up && a.openSince >= 0) {
-                // up again when the last start was confirmed, if it was (else: now, when it is seen)
-                long at = now;
-                long lastStart = list.stream().mapToLong(TrackedInstance::startedAtMillis).max().orElse(0);
-                if (lastStart >= a.openSince && lastStart <= now) {
-                    at = lastStart;
-                }
-                a.closedMillis += at - a.openSince;
-                a.lastDownSince = a.openSince;
-                a.lastUp = at;
-                a.openSince = -1;
-            }
-        });
-        runningBefore.clear();
-        instances.stream().filter(TrackedInstance::running).forEach(i -> runningBefore.add(i.instanceId()));
-        instances.stream().filter(i -> i.startedAtMillis() > 0).forEach(i -> confirmedBefore.add(i.instanceId()));
-        previousObservation = now;
+        if (i.up && !up) {
+            Long reported = reportedStops.get(instanceId);
+            // the agent's stop time when it reported this stop, else the transition's
+            i.stoppedAt = reported != null && reported > i.upSince && reported <= at ? reported : at;
+            a.up--;
+        } else if (!i.up && up) {
+            i.ran = true;
+            i.upSince = at;
+            a.up++;
+        }
+        i.up = up;
+        a.downThatRan += (i.downThatRan() ? 1 : 0) - (before ? 1 : 0);
+        evaluate(a, at);
     }
 
-    /**
-     * An instance running at both observations whose start was confirmed in between, and which either stopped in
-     * between (its agent reported the stop) or had a start confirmed before: it stopped and came back unseen. The
-     * period runs from its known stop time (else the previous observation) to the confirmed start. The first
-     * confirmation of a start already seen running (the agent's report overtook the start's outcome) is not one.
-     */
-    private void missedPeriod(App a, List<TrackedInstance> list) {
-        long since = Long.MAX_VALUE;
-        long until = 0;
-        for (TrackedInstance i : list) {
-            if (i.startedAtMillis() > 0 && runningBefore.contains(i.instanceId())
-                    && (i.stoppedSinceMillis() > 0 || confirmedBefore.contains(i.instanceId()))) {
-                long stop = i.stoppedSinceMillis() > 0 ? i.stoppedSinceMillis() : previousObservation;
-                since = Math.min(since, Math.max(stop, a.lastUp));
-                until = Math.max(until, i.startedAtMillis());
-            }
+    /** An agent reports a container of {@code instanceId} that ran; {@code stoppedSince} &gt; 0 when it stopped. */
+    public void reported(long now, String instanceId, long stoppedSince) {
+        reportedStops.merge(instanceId, stoppedSince, Math::max);
+        Instance i = instances.get(instanceId);
+        if (i == null || i.up || i.ran) {
+            return;
         }
-        if (since != Long.MAX_VALUE && until > since) {
+        i.ran = true; // a desired instance down since before this coordinator knew it: downtime (a blackout)
+        i.stoppedAt = stoppedSince;
+        App a = apps.get(i.appId);
+        a.downThatRan++;
+        evaluate(a, now);
+    }
+
+    /** The catalog removed {@code instanceId}; an app with no instance left is forgotten. */
+    public void removed(String instanceId, long at) {
+        reportedStops.remove(instanceId);
+        Instance i = instances.remove(instanceId);
+        if (i == null) {
+            return;
+        }
+        App a = apps.get(i.appId);
+        a.instances.remove(instanceId);
+        a.up -= i.up ? 1 : 0;
+        a.downThatRan -= i.downThatRan() ? 1 : 0;
+        if (a.instances.isEmpty()) {
+            apps.remove(i.appId);
+        } else {
+            evaluate(a, at);
+        }
+    }
+
+    private void evaluate(App a, long at) {
+        boolean up = a.up == a.instances.size();
+        if (up && a.openSince >= 0) {
+            a.closedMillis += Math.max(0, at - a.openSince);
+            a.lastDownSince = a.openSince;
+            a.lastUp = at;
+            a.openSince = -1;
+        } else if (!up && a.openSince < 0 && a.downThatRan > 0) {
+            long since = at;
+            for (String id : a.instances) {
+                Instance i = instances.get(id);
+                if (i.downThatRan() && i.stoppedAt > 0 && i.stoppedAt < since) {
+                    since = i.stoppedAt;
+                }
+            }
+            a.openSince = Math.max(since, a.lastUp); // never before the previous period ended
             a.periods++;
-            a.closedMillis += until - since;
-            a.lastDownSince = since;
-            a.lastUp = until;
         }
     }
 
@@ -118,7 +150,8 @@ public final class DowntimeBook {
             boolean down = a.openSince >= 0;
             long total = a.closedMillis + (down ? Math.max(0, now - a.openSince) : 0);
             long since = down ? a.openSince : a.lastDownSince;
-            out.add(new AppDowntime(id, a.tier, a.instances, since, down ? 0 : a.lastUp, total, down, a.periods));
+            out.add(new AppDowntime(id, a.tier, a.instances.size(), since, down ? 0 : a.lastUp, total, down,
+                    a.periods));
         });
         return out;
     }

@@ -1,6 +1,9 @@
 package io.blackstart.coordinator.tracker;
 
+import io.blackstart.protocol.AppSpec;
+
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -108,5 +111,14 @@ public final class EtaEstimator {
 
     private static int base(String app, Map<String, String> tierOf, boolean platformLeft) {
         return platformLeft && !"platform".equals(tierOf.get(app)) ? 1 : 0;
+    }
+
+    /** App id → the apps it depends on, for {@link #remainingLevels}. */
+    public static Map<String, List<String>> dependencies(Collection<AppSpec> apps) {
+        Map<String, List<String>> out = new HashMap<>();
+        for (AppSpec a : apps) {
+            out.put(a.id(), a.dependsOn());
+        }
+        return out;
     }
 }

@@ -1,7 +1,6 @@
 package io.blackstart.coordinator.tracker;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -9,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The recovery timeline, built from successive observations: mode changes, hosts joining, lost and back, each
+ * The recovery timeline, built from the event log: mode changes, hosts joining, lost and back, each
  * tier losing running instances, the first start of each tier and the moment each tier is all up again (its last
  * start), failures, and the moment everything runs again. Bounded: at most {@code maxEvents}; beyond that the oldest failures give way first.
  * Single-threaded; {@code now} comes in.
@@ -22,7 +21,6 @@ public final class RecoveryTimeline {
     private final List<TimelineEvent> events = new ArrayList<>();
     private String mode;
     private final Set<String> hostsSeen = new HashSet<>();
-    private final Set<String> hostsUp = new HashSet<>();
     private final Map<String, TimelineEvent> firstStarts = new HashMap<>();
     private final Map<String, Boolean> tierUp = new HashMap<>();
     private boolean allUp = true;
@@ -47,26 +45,21 @@ public final class RecoveryTimeline {
         }
     }
 
-    /** The hosts reporting now. */
-    public void hosts(long now, Collection<String> reporting) {
-        Set<String> current = new HashSet<>(reporting);
-        for (String h : current.stream().sorted().toList()) {
-            if (hostsSeen.add(h)) {
-                add(new TimelineEvent(now, "host-joined", h, "host " + h + " reporting"));
-            } else if (!hostsUp.contains(h)) {
-                add(new TimelineEvent(now, "host-back", h, "host " + h + " back"));
-            }
+    /** A host reported: for the first time, or again after it was lost. */
+    public void hostJoined(long at, String nodeId) {
+        if (hostsSeen.add(nodeId)) {
+            add(new TimelineEvent(at, "host-joined", nodeId, "host " + nodeId + " reporting"));
+        } else {
+            add(new TimelineEvent(at, "host-back", nodeId, "host " + nodeId + " back"));
         }
-        for (String h : hostsUp.stream().sorted().toList()) {
-            if (!current.contains(h)) {
-                add(new TimelineEvent(now, "host-lost", h, "host " + h + " lost"));
-            }
-        }
-        hostsUp.clear();
-        hostsUp.addAll(current);
     }
 
-    /** An instance of {@code tier} was seen running after a start (dated {@code at}, maybe before others seen). */
+    /** A host stopped reporting. */
+    public void hostLost(long at, String nodeId) {
+        add(new TimelineEvent(at, "host-lost", nodeId, "host " + nodeId + " lost"));
+    }
+
+    /** An instance of {@code tier} came up at {@code at}. */
     public void started(long at, String tier, String instanceId) {
         TimelineEvent first = firstStarts.get(tier);
         if (first != null && first.atMillis() <= at) {

@@ -1,19 +1,18 @@
 package io.blackstart.coordinator.tracker;
 
+import io.blackstart.scheduler.InstanceState;
+
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Per app, the time its instances spent running but not ready ({@code running-unready} or {@code needs-attention}):
- * a period opens when an instance is first seen in one of those states and closes when it is seen in any other (up,
- * or gone down). Pure, single-threaded, {@code now} comes in; memory is one entry per instance in such a period and
- * one per app that ever had one (apps no longer desired are dropped).
+ * a period opens at the transition into one of those states and closes at the transition out of them (up, or gone
+ * down). Pure, single-threaded, time comes in with every call; memory is one entry per instance in such a period
+ * and one per app that ever had one (apps no longer desired are dropped).
  */
 public final class UnreadyBook {
 
@@ -28,38 +27,51 @@ public final class UnreadyBook {
     private final Map<String, Long> openSince = new HashMap<>();
     private final Map<String, String> appOfOpen = new HashMap<>();
     private final Map<String, App> apps = new TreeMap<>();
+    /** Per app: instances unready, needing attention now. */
     private final Map<String, int[]> now = new HashMap<>();
+    /** The slot of {@link #now} each unready instance is counted in, and its app. */
+    private final Map<String, Integer> counted = new HashMap<>();
+    private final Map<String, String> appOfCounted = new HashMap<>();
 
-    void observe(long at, Collection<TrackedInstance> instances) {
-        Set<String> present = new HashSet<>();
-        Set<String> desiredApps = new HashSet<>();
-        now.clear();
-        for (TrackedInstance i : instances) {
-            present.add(i.instanceId());
-            desiredApps.add(i.appId());
-            boolean unready = "running-unready".equals(i.state());
-            boolean attention = "needs-attention".equals(i.state());
-            if (unready || attention) {
-                App a = apps.computeIfAbsent(i.appId(), k -> new App());
-                a.tier = i.tier();
-                if (openSince.putIfAbsent(i.instanceId(), at) == null) {
-                    a.spans++;
-                    appOfOpen.put(i.instanceId(), i.appId());
-                }
-                if (attention && i.failure() != null) {
-                    a.lastDetail = i.failure();
-                }
-                now.computeIfAbsent(i.appId(), k -> new int[2])[attention ? 1 : 0]++;
-            } else {
-                close(i.instanceId(), at);
+    /** Instance {@code instanceId} of {@code appId} moved to {@code to}, for {@code reason}. */
+    void transition(String instanceId, String appId, String tier, InstanceState to, String reason, long at) {
+        Integer was = counted.remove(instanceId);
+        if (was != null) {
+            int[] n = now.get(appOfCounted.remove(instanceId));
+            if (n != null) {
+                n[was]--;
             }
         }
-        for (String id : new ArrayList<>(openSince.keySet())) {
-            if (!present.contains(id)) {
-                close(id, at);
-            }
+        boolean unready = to == InstanceState.RUNNING_UNREADY;
+        boolean attention = to == InstanceState.NEEDS_ATTENTION;
+        if (!unready && !attention) {
+            close(instanceId, at);
+            return;
         }
-        apps.keySet().retainAll(desiredApps);
+        App a = apps.computeIfAbsent(appId, k -> new App());
+        a.tier = tier;
+        if (openSince.putIfAbsent(instanceId, at) == null) {
+            a.spans++;
+            appOfOpen.put(instanceId, appId);
+        }
+        if (attention && reason != null) {
+            a.lastDetail = reason;
+        }
+        int slot = attention ? 1 : 0;
+        now.computeIfAbsent(appId, k -> new int[2])[slot]++;
+        counted.put(instanceId, slot);
+        appOfCounted.put(instanceId, appId);
+    }
+
+    /** The catalog removed {@code instanceId}: its open period ends. */
+    void removed(String instanceId, long at) {
+        transition(instanceId, null, null, null, null, at);
+    }
+
+    /** {@code appId} is no longer desired. */
+    void forget(String appId) {
+        apps.remove(appId);
+        now.remove(appId);
     }
 
     private void close(String instanceId, long at) {

@@ -192,6 +192,9 @@ public class TrackerApiTest {
         assertTrue(m.body().contains("blackstart_instances{state=\"running\",tier=\"app\"} 2.0"), m.body());
         assertTrue(m.body().contains("blackstart_host_credits{node=\"host-a\"}"), m.body());
         assertTrue(families.contains("blackstart_eta_seconds"));
+        // the event log's counter: both instances entered running once (each added pending, assigned, starting)
+        assertTrue(m.body().contains("blackstart_instance_transitions_total{to=\"running\"} 2.0"), m.body());
+        assertTrue(m.body().contains("# TYPE blackstart_instance_transitions_total counter"), m.body());
 
         // report: web was down (its containers stopped) and is up again
         JsonNode r = JSON.readTree(get("/api/v1/report").body());

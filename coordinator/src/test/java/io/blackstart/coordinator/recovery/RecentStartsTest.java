@@ -45,10 +45,21 @@ public class RecentStartsTest {
         RecentStarts r = new RecentStarts(1000);
         r.started("a", "web-0", "web", "c0", "img", ContainerHealth.NONE, 100);
         r.started("a", "web-1", "web", "c1", "img", ContainerHealth.NONE, 100);
+        List<ContainerInfo> one = List.of(running("web-0"), running("db-0"));
+        assertEquals(3, r.containers("a", one, 500).size(), "web-1 not reported yet: shown running");
         List<ContainerInfo> both = List.of(running("web-0"), running("db-0"), running("web-1"));
         assertSame(both, r.containers("a", both, 500));
-        List<ContainerInfo> one = List.of(running("web-0"), running("db-0"));
-        assertEquals(3, r.containers("a", one, 500).size());
+    }
+
+    @Test
+    void onceAReportShowsTheStartRunningAStopReportedWithinTheGraceIsTheTruth() {
+        // a container killed 300 ms after its start: the agent reports the stop once (reports go on change)
+        RecentStarts r = new RecentStarts(1000);
+        r.started("a", "web-0", "web", "c0", "img", ContainerHealth.NONE, 100);
+        List<ContainerInfo> up = List.of(running("web-0"));
+        assertSame(up, r.containers("a", up, 200));
+        List<ContainerInfo> killed = List.of(stopped("web-0"));
+        assertSame(killed, r.containers("a", killed, 400));
     }
 
     @Test

@@ -19,12 +19,13 @@ public class RecoveryTimelineTest {
     void aBlackoutAndItsRecoveryAsAnIncidentReportWouldTellIt() {
         RecoveryTimeline t = new RecoveryTimeline(100);
         t.mode(1_000, "normal", "auto", 500);
-        t.hosts(1_000, List.of("h1", "h2"));
+        t.hostJoined(1_000, "h1");
+        t.hostJoined(1_000, "h2");
         t.tiers(1_000, Map.of("platform", new int[]{2, 2}, "app", new int[]{4, 4}));
         t.tiers(2_000, Map.of("platform", new int[]{2, 0}, "app", new int[]{4, 1}));    // the power cut
-        t.hosts(2_000, List.of("h1"));
+        t.hostLost(2_000, "h2");
         t.mode(2_500, "recovery", "auto", 2_500);
-        t.hosts(3_000, List.of("h1", "h2"));
+        t.hostJoined(3_000, "h2");
         t.started(3_400, "platform", "api-0");                                             // confirmed at 3.4 s
         t.started(3_300, "platform", "api-1");                                             // seen later, earlier
         t.tiers(3_500, Map.of("platform", new int[]{2, 2}, "app", new int[]{4, 1}));
