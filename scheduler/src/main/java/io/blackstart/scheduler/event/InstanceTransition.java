@@ -4,8 +4,8 @@ import io.blackstart.protocol.Tier;
 import io.blackstart.scheduler.InstanceState;
 
 /**
- * An instance moved from one state to another. A container killed and restarted in place within one report gives
- * two transitions ({@code running -> pending} or its report's state, then back to {@code running}), never none.
+ * An instance moved from one state to another. A container killed and restarted in place is to give its
+ * transitions out of {@code running} and back into it, however quickly they follow each other.
  *
  * @param instanceId the instance
  * @param appId      its app
