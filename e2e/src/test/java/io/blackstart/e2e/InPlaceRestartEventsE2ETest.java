@@ -2,6 +2,7 @@ package io.blackstart.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.blackstart.testsupport.Await;
+import io.blackstart.testsupport.SseClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,18 +10,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,62 +63,20 @@ class InPlaceRestartEventsE2ETest {
                 "--filter", "status=running").orFail("docker ps").stdout().strip();
     }
 
-    /** The events of one open SSE stream, as {type, data} pairs, collected on a client thread. */
-    private static final class SseClient implements AutoCloseable {
-        final List<String[]> events = new CopyOnWriteArrayList<>();
-        final HttpResponse<Stream<String>> response;
-
-        SseClient(String url) throws Exception {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            response = client.sendAsync(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                    HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
-            Thread t = new Thread(() -> {
-                String[] type = {"message"};
-                StringBuilder data = new StringBuilder();
-                try (Stream<String> lines = response.body()) {
-                    lines.forEach(line -> {
-                        if (line.startsWith("event:")) {
-                            type[0] = line.substring(6).trim();
-                        } else if (line.startsWith("data:")) {
-                            data.append(line.substring(5).trim());
-                        } else if (line.isEmpty() && !data.isEmpty()) {
-                            events.add(new String[]{type[0], data.toString()});
-                            data.setLength(0);
-                            type[0] = "message";
-                        }
-                    });
-                } catch (UncheckedIOException closed) {
-                    // the test closed the stream
-                }
-            }, "sse-client");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        /** The instance's state events that leave or enter {@code running}, in stream order. */
-        List<JsonNode> runningEdges() {
-            List<JsonNode> out = new ArrayList<>();
-            for (String[] e : events) {
-                if (!e[0].equals("state")) {
-                    continue;
-                }
-                JsonNode n = read(e[1]);
-                if (n.path("instanceId").asText().equals(INSTANCE)
-                        && (n.path("from").asText().equals("running") || n.path("to").asText().equals("running"))) {
-                    out.add(n);
-                }
+    /** The instance's state events on {@code sse} that leave or enter {@code running}, in stream order. */
+    private static List<JsonNode> runningEdges(SseClient sse) {
+        List<JsonNode> out = new ArrayList<>();
+        for (SseClient.Event e : sse.events()) {
+            if (!e.type().equals("state")) {
+                continue;
             }
-            return out;
+            JsonNode n = read(e.data());
+            if (n.path("instanceId").asText().equals(INSTANCE)
+                    && (n.path("from").asText().equals("running") || n.path("to").asText().equals("running"))) {
+                out.add(n);
+            }
         }
-
-        long count(String type) {
-            return events.stream().filter(e -> e[0].equals(type)).count();
-        }
-
-        @Override
-        public void close() {
-            response.body().close();
-        }
+        return out;
     }
 
     private static JsonNode read(String s) {
@@ -139,7 +91,7 @@ class InPlaceRestartEventsE2ETest {
     void everyInPlaceRestartIsTwoTransitionsOnTheStream() throws Exception {
         long t0 = System.nanoTime();
         try (SseClient sse = new SseClient(cluster.api() + "/api/v1/events")) {
-            assertEquals("text/event-stream", sse.response.headers().firstValue("Content-Type").orElse(""));
+            assertEquals("text/event-stream", sse.response().headers().firstValue("Content-Type").orElse(""));
             Await.until("a first progress event", Duration.ofSeconds(10), () -> sse.count("progress"), n -> n > 0);
             for (int k = 1; k <= KILLS; k++) {
                 String id = runningContainer();
@@ -149,10 +101,10 @@ class InPlaceRestartEventsE2ETest {
                 Await.until("kill " + k + ": the same container running again", BACK_UP,
                         InPlaceRestartEventsE2ETest::runningContainer, id::equals);
                 Await.until("kill " + k + ": " + ups + " transitions into running on the stream", BACK_UP,
-                        () -> sse.runningEdges().stream().filter(n -> n.path("to").asText().equals("running"))
+                        () -> runningEdges(sse).stream().filter(n -> n.path("to").asText().equals("running"))
                                 .count(), n -> n >= ups);
             }
-            List<JsonNode> edges = sse.runningEdges();
+            List<JsonNode> edges = runningEdges(sse);
             for (JsonNode n : edges) {
                 System.out.printf("seq %d at %d: %s -> %s (%s)%n", n.path("seq").asLong(), n.path("at").asLong(),
                         n.path("from").asText(), n.path("to").asText(), n.path("reason").asText());

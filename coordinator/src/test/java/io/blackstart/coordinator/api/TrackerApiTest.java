@@ -1,6 +1,7 @@
 package io.blackstart.coordinator.api;
 
 import io.blackstart.testsupport.Await;
+import io.blackstart.testsupport.SseClient;
 import io.blackstart.coordinator.AgentProbe;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.TestFixtures;
@@ -41,12 +42,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static io.blackstart.coordinator.TestFixtures.catalog;
 import static io.blackstart.coordinator.TestFixtures.report;
@@ -125,50 +124,10 @@ public class TrackerApiTest {
         Await.until(what, WAIT, done);
     }
 
-    /** The events of an open SSE stream, as {type, data} pairs, collected on a client thread. */
-    private static final class SseClient {
-        final List<String[]> events = new CopyOnWriteArrayList<>();
-        final HttpResponse<Stream<String>> response;
-
-        SseClient() throws Exception {
-            response = client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/v1/events")).GET().build(),
-                    HttpResponse.BodyHandlers.ofLines()).get(5, TimeUnit.SECONDS);
-            Thread t = new Thread(() -> {
-                String[] type = {"message"};
-                StringBuilder data = new StringBuilder();
-                try (Stream<String> lines = response.body()) {
-                    lines.forEach(line -> {
-                        if (line.startsWith("event:")) {
-                            type[0] = line.substring(6).trim();
-                        } else if (line.startsWith("data:")) {
-                            data.append(line.substring(5).trim());
-                        } else if (line.isEmpty() && !data.isEmpty()) {
-                            events.add(new String[]{type[0], data.toString()});
-                            data.setLength(0);
-                            type[0] = "message";
-                        }
-                    });
-                } catch (java.io.UncheckedIOException closed) {
-                    // the test closed the stream
-                }
-            }, "sse-client");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        boolean has(String type, String... parts) {
-            return events.stream().anyMatch(e -> e[0].equals(type) && Stream.of(parts).allMatch(e[1]::contains));
-        }
-
-        void close() {
-            response.body().close();
-        }
-    }
-
     @Test
     void aStartReachesTheEventStreamMetricsReportAndMBeans() throws Exception {
-        SseClient sse = new SseClient();
-        assertEquals("text/event-stream", sse.response.headers().firstValue("Content-Type").orElse(""));
+        SseClient sse = new SseClient(base + "/api/v1/events");
+        assertEquals("text/event-stream", sse.response().headers().firstValue("Content-Type").orElse(""));
         // after a blackout: the agent (restarted too) finds both containers stopped since a time it does not know
         send(report("host-a", agent.ref(), 1, 2, 0, false, stoppedAtUnknownTime("web-0"), stoppedAtUnknownTime("web-1")));
         AgentCommand.StartInstance s1 = agent.expectStart(WAIT);
@@ -242,10 +201,10 @@ public class TrackerApiTest {
                 return false;
             }
         });
-        await("a mode event in " + sse.events.stream().filter(e -> e[0].equals("mode")).map(e -> e[1]).toList(), () -> sse.has("mode", "\"mode\":\"normal\"", "\"by\":\"operator\""));
-        assertFalse(sse.events.stream().anyMatch(e -> e[0].equals("resync")), "one quiet client misses nothing");
-        List<Long> seqs = sse.events.stream().filter(e -> !e[0].equals("progress"))
-                .map(e -> Long.parseLong(e[1].replaceAll(".*\"seq\":(\\d+).*", "$1"))).toList();
+        await("a mode event in " + sse.events().stream().filter(e -> e.type().equals("mode")).map(SseClient.Event::data).toList(), () -> sse.has("mode", "\"mode\":\"normal\"", "\"by\":\"operator\""));
+        assertEquals(0, sse.count("resync"), "one quiet client misses nothing");
+        List<Long> seqs = sse.events().stream().filter(e -> !e.type().equals("progress"))
+                .map(e -> Long.parseLong(e.data().replaceAll(".*\"seq\":(\\d+).*", "$1"))).toList();
         for (int i = 1; i < seqs.size(); i++) {
             assertEquals(seqs.get(i - 1) + 1, seqs.get(i), "consecutive numbers: " + seqs);
         }
