@@ -39,28 +39,12 @@ class BlackoutRecoveryE2ETest {
 
     @AfterAll
     static void cleanUp() {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            APPS.forEach(LocalCluster::removeContainers);
-        }
+        LocalCluster.closeAndRemove(cluster, APPS);
     }
 
     /** instanceId → container id, for every container of our apps; fails on a second container per instance. */
     private static Map<String, String> containerIds() {
-        Map<String, String> out = new HashMap<>();
-        for (String app : APPS) {
-            String lines = Shell.run("docker", "ps", "-a", "--filter", "label=io.blackstart.app=" + app, "--format",
-                    "{{.Label \"io.blackstart.instance\"}} {{.ID}}").orFail("docker ps").stdout().strip();
-            for (String line : lines.isEmpty() ? new String[0] : lines.split("\n")) {
-                String[] f = line.split(" ");
-                String before = out.put(f[0], f[1]);
-                assertEquals(null, before, "instance " + f[0] + " has two containers: " + before + " and " + f[1]);
-            }
-        }
-        return out;
+        return LocalCluster.containerIds(APPS);
     }
 
     private static long running() {

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,13 +44,7 @@ class ColdStartWithoutFirstSeedE2ETest {
 
     @AfterAll
     static void cleanUp() {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            APPS.forEach(LocalCluster::removeContainers);
-        }
+        LocalCluster.closeAndRemove(cluster, APPS);
     }
 
     private static long running() {
@@ -59,19 +52,9 @@ class ColdStartWithoutFirstSeedE2ETest {
                 .filter(c -> c.endsWith(" running")).count()).sum();
     }
 
-    /** instanceId → container id; fails on a second container for one instance. */
+    /** instanceId → container id, for every container of our apps; fails on a second container per instance. */
     private static Map<String, String> containerIds() {
-        Map<String, String> out = new HashMap<>();
-        for (String app : APPS) {
-            String lines = Shell.run("docker", "ps", "-a", "--filter", "label=io.blackstart.app=" + app, "--format",
-                    "{{.Label \"io.blackstart.instance\"}} {{.ID}}").orFail("docker ps").stdout().strip();
-            for (String line : lines.isEmpty() ? new String[0] : lines.split("\n")) {
-                String[] f = line.split(" ");
-                String before = out.put(f[0], f[1]);
-                assertEquals(null, before, "instance " + f[0] + " has two containers: " + before + " and " + f[1]);
-            }
-        }
-        return out;
+        return LocalCluster.containerIds(APPS);
     }
 
     private static JsonNode get(String url) {

@@ -48,13 +48,7 @@ class InPlaceRestartEventsE2ETest {
 
     @AfterAll
     static void down() {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            LocalCluster.removeContainers(APP);
-        }
+        LocalCluster.closeAndRemove(cluster, List.of(APP));
     }
 
     /** The id of the app's running container, empty if none runs. */

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +131,34 @@ final class LocalCluster implements AutoCloseable {
 
     static void removeContainers(String app) {
         DockerEngine.removeContainers("io.blackstart.app", app);
+    }
+
+    /** A test's clean-up: closes {@code cluster} (if it came up), then removes the containers of {@code apps}. */
+    static void closeAndRemove(LocalCluster cluster, Collection<String> apps) {
+        try {
+            if (cluster != null) {
+                cluster.close();
+            }
+        } finally {
+            apps.forEach(LocalCluster::removeContainers);
+        }
+    }
+
+    /** instanceId → container id, for every container of {@code apps}; fails on a second container per instance. */
+    static Map<String, String> containerIds(Collection<String> apps) {
+        Map<String, String> out = new HashMap<>();
+        for (String app : apps) {
+            String lines = Shell.run("docker", "ps", "-a", "--filter", "label=io.blackstart.app=" + app, "--format",
+                    "{{.Label \"io.blackstart.instance\"}} {{.ID}}").orFail("docker ps").stdout().strip();
+            for (String line : lines.isEmpty() ? new String[0] : lines.split("\n")) {
+                String[] f = line.split(" ");
+                String before = out.put(f[0], f[1]);
+                if (before != null) {
+                    throw new AssertionError("instance " + f[0] + " has two containers: " + before + " and " + f[1]);
+                }
+            }
+        }
+        return out;
     }
 
     @Override

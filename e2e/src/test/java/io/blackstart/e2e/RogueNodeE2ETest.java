@@ -55,13 +55,7 @@ class RogueNodeE2ETest {
 
     @AfterAll
     static void down() {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            LocalCluster.removeContainers(APP);
-        }
+        LocalCluster.closeAndRemove(cluster, List.of(APP));
     }
 
     @Test

@@ -70,13 +70,7 @@ class TrackerE2ETest {
 
     @AfterAll
     static void down() {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            APPS.forEach(LocalCluster::removeContainers);
-        }
+        LocalCluster.closeAndRemove(cluster, APPS);
     }
 
     private static long runningContainers() {

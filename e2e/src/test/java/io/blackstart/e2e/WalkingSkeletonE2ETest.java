@@ -38,13 +38,7 @@ class WalkingSkeletonE2ETest {
 
     @AfterAll
     static void down() {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            LocalCluster.removeContainers(APP);
-        }
+        LocalCluster.closeAndRemove(cluster, List.of(APP));
     }
 
     @Test
