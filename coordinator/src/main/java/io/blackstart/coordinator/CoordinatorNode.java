@@ -13,6 +13,7 @@ import io.blackstart.coordinator.api.TrackerRoutes;
 import io.blackstart.coordinator.catalog.CatalogKeeper;
 import io.blackstart.coordinator.cluster.ClusterFormation;
 import io.blackstart.coordinator.cluster.MemberVetter;
+import io.blackstart.coordinator.cluster.SingletonHost;
 import io.blackstart.coordinator.jmx.BlackstartMBeans;
 import io.blackstart.coordinator.recovery.RecoveryManager;
 import io.blackstart.coordinator.status.StatusBoard;
@@ -261,7 +262,7 @@ public final class CoordinatorNode {
                 HostDiagnosisRoutes hosts = new HostDiagnosisRoutes(roster, board, system,
                         settings.agents().diagnosisDeadline());
                 HttpApi api = new HttpApi(board, proxy, settings.api(), system, new TrackerRoutes(board,
-                        new EventStream(board, system, tracker.maxSseClients()), new Metrics(board), tracker), doctorRoutes,
+                        new EventStream(board, system, tracker.maxSseClients()), new Metrics(board, () -> SingletonHost.isSelf(system, ROLE)), tracker), doctorRoutes,
                         Optional.of(hosts), identity);
                 Http.get(system).newServerAt(settings.api().host(), settings.api().port()).bind(api.route())
                         .whenComplete((ServerBinding b, Throwable err) -> {

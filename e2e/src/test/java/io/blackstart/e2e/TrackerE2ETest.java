@@ -188,11 +188,17 @@ class TrackerE2ETest {
             if (line.isEmpty()) {
                 continue;
             }
-            assertTrue(line.matches("# (HELP|TYPE) blackstart_\\w+ .*")
-                    || line.matches("blackstart_\\w+(\\{[^}]*\\})? (NaN|[-+]?[0-9.]+(E[-+]?[0-9]+)?)"), line);
+            // the recovery's figures (this one coordinator hosts the singleton), and the node's JVM and process
+            assertTrue(line.matches("# (HELP|TYPE) (blackstart|jvm|process|system)_\\w+ .*")
+                    || line.matches("(blackstart|jvm|process|system)_\\w+(\\{[^}]*\\})? (NaN|[-+]?[0-9.]+(E[-+]?[0-9]+)?)"),
+                    line);
         }
         assertTrue(m.body().contains("blackstart_instances{state=\"running\",tier=\"platform\"}"), m.body());
         assertTrue(m.body().contains("blackstart_host_credits{node=\"local-1\"}"), m.body());
+        double started = m.body().lines().filter(l -> l.startsWith("blackstart_starts_total{outcome=\"started\"} "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(-1);
+        assertTrue(started >= DESIRED, "every instance's start counted from the event log: " + started);
+        assertTrue(m.body().contains("blackstart_singleton_here 1.0"), m.body());
     }
 
     @Test

@@ -1,48 +1,102 @@
 package io.blackstart.coordinator.api;
 
+import io.blackstart.coordinator.status.EventBatch;
 import io.blackstart.coordinator.status.StatusBoard;
 import io.blackstart.coordinator.status.StatusSnapshot;
 import io.blackstart.scheduler.InstanceState;
-
-import io.micrometer.core.instrument.FunctionCounter;
+import io.blackstart.scheduler.event.InstanceTransition;
+import io.blackstart.scheduler.event.LedgerEvent;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * {@code GET /metrics}: the latest {@link StatusSnapshot} of this node as Prometheus text, via Micrometer. Every
- * name starts with {@code blackstart_}: instances per tier and state, recovery mode, throughput, ETA (NaN when
- * unknown), apps running, and per host credits, starts in flight, outstanding starts, CPU pressure and free
- * memory; and the counter {@code blackstart_instance_transitions_total{to}} of the event log's transitions. Gauges
- * and the counter read the snapshot at scrape time; nothing asks an actor. One registry per node.
+ * {@code GET /metrics} of one coordinator node, as Prometheus text via Micrometer, in base units (seconds, bytes).
+ *
+ * <p>Two parts. The node's own: JVM memory, GC, threads, classes, CPU, uptime, file descriptors, and
+ * {@code blackstart_singleton_here} (1 on the node that hosts the recovery manager). The cluster's: every
+ * {@code blackstart_*} figure of the recovery — instances per tier and state, mode, throughput, ETA, apps, hosts,
+ * degraded recovery, per host credits, starts, CPU pressure and free memory (gauges read the latest
+ * {@link StatusSnapshot} at scrape time), and what the event log counts as it arrives: {@code
+ * blackstart_instance_transitions_total{to}}, {@code blackstart_starts_total{outcome}} and the histogram {@code
+ * blackstart_start_latency_seconds} (assignment to up). Every node's board receives the same snapshots and events,
+ * so the cluster's part is exported only by the node hosting the singleton: {@code sum()} over all coordinators is
+ * right, and after a failover the new host's counters go on from what it received as a replica. Nothing asks an
+ * actor; event listeners run on the board replica's thread.
  */
 public final class Metrics {
 
     private static final List<String> TIERS = List.of("platform", "database", "app");
     private static final List<String> STATES = List.of("running", "starting", "pending", "failed", "running-unready",
             "needs-attention");
+    private static final double BYTES_PER_MB = 1024.0 * 1024.0;
+    private static final Duration[] LATENCY_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30),
+            Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10)};
 
     private final StatusBoard board;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final BooleanSupplier singletonHere;
+    private final PrometheusMeterRegistry node = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry cluster = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final MultiGauge instances;
     private final Map<String, MultiGauge> perHost;
+    private final Map<InstanceState, Counter> transitions = new EnumMap<>(InstanceState.class);
+    private final Counter started;
+    private final Counter failed;
+    private final Timer startLatency;
+    /** Instances assigned and not up yet: when their current attempt was assigned. */
+    private final Map<String, Long> assignedAt = new HashMap<>();
 
+    /** Metrics of a node that always exports the cluster's part (a single node, tests). */
     public Metrics(StatusBoard board) {
+        this(board, () -> true);
+    }
+
+    /** @param singletonHere true while this node hosts the recovery manager singleton */
+    @SuppressWarnings("resource") // JvmGcMetrics lives as long as the registry
+    public Metrics(StatusBoard board, BooleanSupplier singletonHere) {
         this.board = board;
+        this.singletonHere = singletonHere;
+        new JvmMemoryMetrics().bindTo(node);
+        new JvmGcMetrics().bindTo(node);
+        new JvmThreadMetrics().bindTo(node);
+        new ClassLoaderMetrics().bindTo(node);
+        new ProcessorMetrics().bindTo(node);
+        new UptimeMetrics().bindTo(node);
+        new FileDescriptorMetrics().bindTo(node);
+        Gauge.builder("blackstart.singleton.here", singletonHere, s -> s.getAsBoolean() ? 1 : 0)
+                .description("1 on the coordinator hosting the recovery manager singleton (it exports the cluster's "
+                        + "blackstart_* figures), 0 elsewhere").register(node);
+
         gauge("blackstart.recovery.mode", "1 while recovery mode is on", s -> "recovery".equals(s.mode()) ? 1 : 0);
         gauge("blackstart.instances.desired", "desired instances", s -> s.total().desired());
         gauge("blackstart.throughput.starts.per.second", "starts per second over the sliding window",
                 StatusSnapshot::throughputPerSecond);
-        gauge("blackstart.eta.seconds", "estimated seconds until every remaining instance runs (NaN: unknown)",
-                s -> s.etaSeconds() < 0 ? Double.NaN : s.etaSeconds());
+        Gauge.builder("blackstart.eta", board, b -> b.latest().map(s -> s.etaSeconds() < 0 ? Double.NaN
+                        : (double) s.etaSeconds()).orElse(Double.NaN))
+                .description("estimated time until every remaining instance runs (NaN: unknown)").baseUnit("seconds")
+                .register(cluster);
         gauge("blackstart.apps.desired", "apps with desired instances", s -> s.tracking().appsDesired());
         gauge("blackstart.apps.running", "apps whose every instance runs", s -> s.tracking().appsRunning());
         gauge("blackstart.hosts.reporting", "hosts whose agent reports", s -> s.hosts().size());
@@ -50,37 +104,85 @@ public final class Metrics {
                 s -> s.degraded().active() ? 1 : 0);
         gauge("blackstart.journal.pending.assignments", "journaled assignments not yet written back to etcd",
                 s -> s.degraded().pending());
-        gauge("blackstart.status.age.seconds", "age of this node's status snapshot",
-                s -> Math.max(0, System.currentTimeMillis() - s.generatedAt()) / 1000.0);
-        for (InstanceState state : InstanceState.values()) {
-            String to = state.wireName();
-            FunctionCounter.builder("blackstart.instance.transitions", board,
-                            b -> b.latest().map(x -> x.tracking().transitionsTo().getOrDefault(to, 0L).doubleValue())
-                                    .orElse(0.0))
-                    .description("instance transitions in the recovery manager's event log, by the state entered "
-                            + "(counted since the singleton started; a catalog addition enters pending)")
-                    .tag("to", to).register(registry);
-        }
+        Gauge.builder("blackstart.status.age", board, b -> b.latest()
+                        .map(s -> Math.max(0, System.currentTimeMillis() - s.generatedAt()) / 1000.0)
+                        .orElse(Double.NaN))
+                .description("age of this node's status snapshot").baseUnit("seconds").register(cluster);
         instances = MultiGauge.builder("blackstart.instances").description("instances per tier and state")
-                .register(registry);
+                .register(cluster);
         perHost = Map.of(
-                "credits", MultiGauge.builder("blackstart.host.credits").description("free start credits the host grants").register(registry),
-                "inflight", MultiGauge.builder("blackstart.host.starts.in.flight").description("starts the agent runs").register(registry),
-                "outstanding", MultiGauge.builder("blackstart.host.outstanding.starts").description("starts sent and not finished").register(registry),
-                "cpu", MultiGauge.builder("blackstart.host.cpu.pressure").description("CPU pressure (0..1)").register(registry),
-                "memory", MultiGauge.builder("blackstart.host.memory.available.megabytes").description("free memory").register(registry));
+                "credits", MultiGauge.builder("blackstart.host.credits").description("free start credits the host grants").register(cluster),
+                "inflight", MultiGauge.builder("blackstart.host.starts.in.flight").description("starts the agent runs").register(cluster),
+                "outstanding", MultiGauge.builder("blackstart.host.outstanding.starts").description("starts sent and not finished").register(cluster),
+                "cpu", MultiGauge.builder("blackstart.host.cpu.pressure").description("CPU pressure (0..1)").register(cluster),
+                "memory", MultiGauge.builder("blackstart.host.memory.available").description("free memory")
+                        .baseUnit("bytes").register(cluster));
+
+        for (InstanceState s : InstanceState.values()) {
+            transitions.put(s, Counter.builder("blackstart.instance.transitions")
+                    .description("instance transitions of the recovery's event log, by the state entered (a catalog "
+                            + "addition enters pending)").tag("to", s.wireName()).register(cluster));
+        }
+        started = startCounter("started");
+        failed = startCounter("failed");
+        startLatency = Timer.builder("blackstart.start.latency")
+                .description("from an attempt's assignment to the instance up (running, ready if checked)")
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(cluster);
+        board.subscribeEvents(this::events);
+    }
+
+    private Counter startCounter(String outcome) {
+        return Counter.builder("blackstart.starts").description("start attempts ended, by outcome: started (its "
+                + "container runs) or failed (error, timeout, host lost while starting)").tag("outcome", outcome)
+                .register(cluster);
     }
 
     private void gauge(String name, String help, ToDoubleFunction<StatusSnapshot> f) {
         Gauge.builder(name, board, b -> b.latest().map(f::applyAsDouble).orElse(Double.NaN)).description(help)
-                .register(registry);
+                .register(cluster);
     }
 
-    /** The Prometheus text exposition of the latest snapshot. */
+    /** The Prometheus text: the node's part, and the cluster's where this node hosts the singleton. */
     public String scrape() {
+        if (!singletonHere.getAsBoolean()) {
+            return node.scrape();
+        }
         Optional<StatusSnapshot> latest = board.latest();
         latest.ifPresent(this::update);
-        return registry.scrape();
+        return node.scrape() + cluster.scrape();
+    }
+
+    private synchronized void events(EventBatch batch) {
+        for (LedgerEvent e : batch.events()) {
+            if (e instanceof InstanceTransition t) {
+                transition(t);
+            }
+        }
+    }
+
+    private void transition(InstanceTransition t) {
+        InstanceState to = t.to();
+        if (to == null) {
+            assignedAt.remove(t.instanceId());
+            return;
+        }
+        transitions.get(to).increment();
+        if (t.from() == InstanceState.STARTING) {
+            (to.hasContainer() ? started : failed).increment();
+        }
+        switch (to) {
+            case ASSIGNED -> assignedAt.put(t.instanceId(), t.at());
+            case RUNNING -> {
+                Long since = assignedAt.remove(t.instanceId());
+                if (since != null) {
+                    startLatency.record(Duration.ofMillis(Math.max(0, t.at() - since)));
+                }
+            }
+            case PENDING, FAILED -> assignedAt.remove(t.instanceId());
+            default -> {
+                // starting, running but not ready, needing attention: the attempt goes on
+            }
+        }
     }
 
     private synchronized void update(StatusSnapshot s) {
@@ -97,7 +199,7 @@ public final class Metrics {
         perHost.get("inflight").register(hostRows(s, h -> h.startsInFlight()), true);
         perHost.get("outstanding").register(hostRows(s, h -> h.outstanding()), true);
         perHost.get("cpu").register(hostRows(s, StatusSnapshot.HostStatus::cpuPressure), true);
-        perHost.get("memory").register(hostRows(s, h -> h.memoryAvailableMb()), true);
+        perHost.get("memory").register(hostRows(s, h -> h.memoryAvailableMb() * BYTES_PER_MB), true);
     }
 
     private static List<MultiGauge.Row<?>> hostRows(StatusSnapshot s, ToDoubleFunction<StatusSnapshot.HostStatus> f) {

@@ -10,7 +10,6 @@ import io.blackstart.scheduler.event.LedgerEvent;
 import io.blackstart.scheduler.event.ModeChanged;
 
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -56,8 +55,6 @@ public final class Tracker {
     private final UnreadyBook unready = new UnreadyBook();
     private final Map<String, Instance> instances = new HashMap<>();
     private final Map<String, Integer> instancesOfApp = new HashMap<>();
-    /** Transitions applied, by the state entered. */
-    private final Map<InstanceState, Long> transitionsTo = new EnumMap<>(InstanceState.class);
     /** Per tier: desired, running; in tier order as first seen. */
     private final Map<String, int[]> perTier = new LinkedHashMap<>();
 
@@ -113,7 +110,6 @@ public final class Tracker {
         InstanceState was = i.state;
         InstanceState to = t.to();
         i.state = to;
-        transitionsTo.merge(to, 1L, Long::sum);
         int[] tier = perTier.get(i.tier);
         if (was == InstanceState.RUNNING) {
             tier[1]--;
@@ -207,12 +203,6 @@ public final class Tracker {
         long eta = EtaEstimator.etaSeconds(remaining, perSecond, levels, rate.meanStartSeconds()).orElse(-1);
         int appsRunning = (int) appUp.values().stream().filter(b -> b).count();
         return new TrackerView(perSecond, eta, rate.meanStartSeconds(), levels, appUp.size(), appsRunning,
-                timeline.events(), downtime.downtimes(now), curve.points(), unready.apps(now), transitionCounts());
-    }
-
-    private Map<String, Long> transitionCounts() {
-        Map<String, Long> out = new HashMap<>();
-        transitionsTo.forEach((state, n) -> out.put(state.wireName(), n));
-        return out;
+                timeline.events(), downtime.downtimes(now), curve.points(), unready.apps(now));
     }
 }

@@ -1,7 +1,6 @@
 package io.blackstart.coordinator.tracker;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the tracker adds to a status snapshot. Immutable.
@@ -16,27 +15,16 @@ import java.util.Map;
  * @param downtime         per-app downtime, by app id
  * @param curve            running instances over time, oldest first
  * @param unready          per app that had any, the time its instances ran but were not ready, by app id
- * @param transitionsTo    instance transitions in the event log so far, by the state entered (wire name; a catalog
- *                         addition enters {@code pending}), counted by this singleton incarnation
  */
 public record TrackerView(double startsPerSecond, long etaSeconds, double meanStartSeconds, int remainingLevels,
                           int appsDesired, int appsRunning, List<TimelineEvent> timeline, List<AppDowntime> downtime,
-                          List<CurvePoint> curve, List<AppUnready> unready, Map<String, Long> transitionsTo) {
+                          List<CurvePoint> curve, List<AppUnready> unready) {
 
     public TrackerView {
         timeline = List.copyOf(timeline);
         downtime = List.copyOf(downtime);
         curve = List.copyOf(curve);
         unready = List.copyOf(unready);
-        transitionsTo = transitionsTo == null ? Map.of() : Map.copyOf(transitionsTo);
-    }
-
-    /** A view without transition counts. */
-    public TrackerView(double startsPerSecond, long etaSeconds, double meanStartSeconds, int remainingLevels,
-                       int appsDesired, int appsRunning, List<TimelineEvent> timeline, List<AppDowntime> downtime,
-                       List<CurvePoint> curve, List<AppUnready> unready) {
-        this(startsPerSecond, etaSeconds, meanStartSeconds, remainingLevels, appsDesired, appsRunning, timeline,
-                downtime, curve, unready, Map.of());
     }
 
     /** A view without readiness figures. */

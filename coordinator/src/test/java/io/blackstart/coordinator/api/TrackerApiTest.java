@@ -1,6 +1,7 @@
 package io.blackstart.coordinator.api;
 
 import io.blackstart.testsupport.Await;
+import io.blackstart.testsupport.Promtool;
 import io.blackstart.testsupport.SseClient;
 import io.blackstart.coordinator.AgentProbe;
 import io.blackstart.coordinator.CoordinatorSettings;
@@ -147,13 +148,18 @@ public class TrackerApiTest {
         assertTrue(m.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
         Set<String> families = PrometheusText.families(m.body());
         assertFalse(families.isEmpty());
-        families.forEach(f -> assertTrue(f.startsWith("blackstart_"), f));
+        // the recovery's figures are blackstart_*; the node's own are Micrometer's JVM and process binders
+        families.forEach(f -> assertTrue(f.matches("(blackstart|jvm|process|system)_.+"), f));
+        Promtool.checkMetrics(m.body(), "blackstart_");
         assertTrue(m.body().contains("blackstart_instances{state=\"running\",tier=\"app\"} 2.0"), m.body());
         assertTrue(m.body().contains("blackstart_host_credits{node=\"host-a\"}"), m.body());
         assertTrue(families.contains("blackstart_eta_seconds"));
-        // the event log's counter: both instances entered running once (each added pending, assigned, starting)
+        // counted from the event log: both instances entered running once, two starts ended started
         assertTrue(m.body().contains("blackstart_instance_transitions_total{to=\"running\"} 2.0"), m.body());
         assertTrue(m.body().contains("# TYPE blackstart_instance_transitions_total counter"), m.body());
+        assertTrue(m.body().contains("blackstart_starts_total{outcome=\"started\"} 2.0"), m.body());
+        assertTrue(m.body().contains("blackstart_start_latency_seconds_count 2"), m.body());
+        assertTrue(m.body().contains("blackstart_host_memory_available_bytes{node=\"host-a\"} 8.589934592E9"), m.body());
 
         // report: web was down (its containers stopped) and is up again
         JsonNode r = JSON.readTree(get("/api/v1/report").body());
