@@ -179,7 +179,7 @@ public final class RecoveryManager {
     private record AssignmentsLoaded(Map<String, AssignmentRecord> records, Throwable error) implements Command {
     }
 
-    private record ModeLoaded(Optional<ModeRecord> mode, Throwable error) implements Command {
+    private record FromModeWriter(ModeWriter.Event event) implements Command {
     }
 
     private enum LoadAgain implements Command { INSTANCE }
@@ -192,9 +192,6 @@ public final class RecoveryManager {
 
     private record CasDone(Assignment assignment, AssignmentValue value, CasResult result, Throwable error)
             implements Command {
-    }
-
-    private record ModeWritten(ModeRecord mode, Throwable error) implements Command {
     }
 
     private record JournalRead(JournalKeeper.ReadDone done) implements Command {
@@ -290,12 +287,10 @@ public final class RecoveryManager {
     private boolean recovery;
     private long modeSince;
     private String modeBy = ModeRecord.AUTO;
-    private boolean modeDirty;
-    private boolean modeWriteInFlight;
+    private final ActorRef<ModeWriter.Command> modeWriter;
     // recovery mode is left by itself only after it had something to recover (an operator's "start" on a
     // converged platform stays on until there was work, or until "stop")
     private boolean workSinceRecoveryOn;
-    private final List<ActorRef<ModeReply>> pendingModeReplies = new java.util.ArrayList<>();
 
     // store health as seen by this actor's own calls
     private boolean storeOk = true;
@@ -378,6 +373,8 @@ public final class RecoveryManager {
             this.trimmedAdapter = null;
         }
         this.modeSince = clock.getAsLong();
+        this.modeWriter = ctx.spawn(ModeWriter.create(store, ctx.messageAdapter(ModeWriter.Event.class,
+                FromModeWriter::new), settings.storeRetryBackoffMin(), settings.storeRetryBackoffMax()), "mode-writer");
         ctx.getLog().info("recovery manager {} starting: rebuilding from etcd and agent reports", incarnation);
 
         // one adapter per message class: a second messageAdapter for Listing would replace the first
@@ -400,7 +397,7 @@ public final class RecoveryManager {
         return common(Behaviors.receive(Command.class))
                 .onMessage(AgentEventReceived.class, this::onAgentEventWhileRebuilding)
                 .onMessage(AssignmentsLoaded.class, this::onAssignmentsLoaded)
-                .onMessage(ModeLoaded.class, this::onModeLoaded)
+                .onMessage(FromModeWriter.class, this::onModeWriterWhileRebuilding)
                 .onMessage(LoadAgain.class, m -> { loadFromStore(); return Behaviors.same(); })
                 .onMessage(SettleTimeout.class, m -> { settled = true; return maybeRun(); })
                 .onMessage(CatalogChanged.class, m -> { latestCatalog = m.update(); return maybeRun(); })
@@ -408,7 +405,6 @@ public final class RecoveryManager {
                 .onMessage(Tick.class, m -> { publishStatus(false); return maybeRun(); })
                 .onMessage(SetMode.class, this::onSetModeWhileRebuilding)
                 .onMessage(CasDone.class, m -> Behaviors.same())
-                .onMessage(ModeWritten.class, this::onModeWritten)
                 .onMessage(JournalRead.class, m -> { onJournalRead(m); return maybeDegrade(); })
                 .onMessage(Replan.class, m -> {
                     replanQueued = false;
@@ -426,14 +422,13 @@ public final class RecoveryManager {
                 .onMessage(Replan.class, this::onReplan)
                 .onMessage(CasDone.class, this::onCasDone)
                 .onMessage(SetMode.class, this::onSetMode)
-                .onMessage(ModeWritten.class, this::onModeWritten)
+                .onMessage(FromModeWriter.class, this::onModeWriter)
                 .onMessage(JournalRead.class, m -> { onJournalRead(m); return Behaviors.same(); })
                 .onMessage(Journaled.class, this::onJournaled)
                 .onMessage(PingDone.class, this::onPingDone)
                 .onMessage(WrittenBack.class, this::onWrittenBack)
                 .onMessage(WriteBackStopped.class, this::onWriteBackStopped)
                 .onMessage(AssignmentsLoaded.class, m -> Behaviors.same())
-                .onMessage(ModeLoaded.class, m -> Behaviors.same())
                 .onMessage(LoadAgain.class, m -> Behaviors.same())
                 .onMessage(SettleTimeout.class, m -> Behaviors.same())
                 .build();
@@ -459,9 +454,6 @@ public final class RecoveryManager {
         if (!assignmentsLoaded) {
             ctx.pipeToSelf(store.loadAssignments(), AssignmentsLoaded::new);
         }
-        if (!modeLoaded) {
-            ctx.pipeToSelf(store.readMode(), ModeLoaded::new);
-        }
     }
 
     private Behavior<Command> onAssignmentsLoaded(AssignmentsLoaded m) {
@@ -479,15 +471,13 @@ public final class RecoveryManager {
         return maybeRun();
     }
 
-    private Behavior<Command> onModeLoaded(ModeLoaded m) {
-        if (m.error() != null) {
-            storeFailed("reading mode: " + Failures.describe(m.error()));
-            retryLoad();
-            return Behaviors.same();
+    private Behavior<Command> onModeWriterWhileRebuilding(FromModeWriter m) {
+        if (!(m.event() instanceof ModeWriter.Loaded loaded)) {
+            return onModeWriter(m);
         }
         if (!modeLoaded) {
             modeLoaded = true;
-            m.mode().ifPresent(r -> {
+            loaded.mode().ifPresent(r -> {
                 recovery = r.recovery();
                 modeSince = r.sinceMillis();
                 modeBy = r.by();
@@ -820,9 +810,7 @@ public final class RecoveryManager {
         if (recovery && catalogApplied && converged && workSinceRecoveryOn) {
             switchMode(false, ModeRecord.AUTO, now, "converged: every desired instance is running or failed");
         }
-        if (modeDirty && !modeWriteInFlight) {
-            writeMode();
-        }
+        modeWriter.tell(ModeWriter.Retry.INSTANCE);
         tryStoreAgain(now);
         replanSoon();
         publishStatus(false);
@@ -949,10 +937,8 @@ public final class RecoveryManager {
         }
         if (recorder == Recorder.JOURNAL) {
             m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, degradedMessage()));
-        } else if (modeDirty || modeWriteInFlight) {
-            pendingModeReplies.add(m.replyTo()); // answered once the mode is stored in etcd
         } else {
-            m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "ok"));
+            modeWriter.tell(new ModeWriter.WhenStored(modeRecord(), m.replyTo())); // answered once stored in etcd
         }
         replanSoon();
         publishStatus(true);
@@ -973,45 +959,22 @@ public final class RecoveryManager {
             workSinceRecoveryOn = on && catalogApplied && !ledger.converged();
             ctx.getLog().info("recovery mode {} ({}: {})", on ? "ON" : "OFF", by, why);
         }
-        modeDirty = true;
-        if (!modeWriteInFlight) {
-            writeMode();
-        }
+        modeWriter.tell(new ModeWriter.Write(modeRecord()));
         broadcastMode();
     }
 
-    private void writeMode() {
-        ModeRecord record = new ModeRecord(recovery, modeSince, modeBy);
-        modeDirty = false;
-        modeWriteInFlight = true;
-        ctx.pipeToSelf(store.writeMode(record), (ok, err) -> new ModeWritten(record, err));
+    private ModeRecord modeRecord() {
+        return new ModeRecord(recovery, modeSince, modeBy);
     }
 
-    private Behavior<Command> onModeWritten(ModeWritten m) {
-        modeWriteInFlight = false;
-        if (m.error() != null) {
-            storeFailed("writing mode: " + Failures.describe(m.error()));
-            modeDirty = true; // retried on the next tick
-            answerModeReplies("in force, but not yet stored in etcd (" + Failures.describe(m.error())
-                    + "); retrying");
-        } else {
+    /** Running: the mode writer's results only tell etcd's health (its late read is of no use any more). */
+    private Behavior<Command> onModeWriter(FromModeWriter m) {
+        if (m.event() instanceof ModeWriter.Failed f) {
+            storeFailed(f.why());
+        } else if (m.event() instanceof ModeWriter.Stored) {
             storeOk();
-            if (m.mode().recovery() != recovery || !m.mode().by().equals(modeBy)) {
-                modeDirty = true;
-            }
-            if (modeDirty) {
-                writeMode(); // a newer mode came while this one was written
-            } else {
-                answerModeReplies("ok");
-            }
         }
         return Behaviors.same();
-    }
-
-    private void answerModeReplies(String message) {
-        ModeReply reply = new ModeReply(modeName(), modeSince, modeBy, message);
-        pendingModeReplies.forEach(r -> r.tell(reply));
-        pendingModeReplies.clear();
     }
 
     private void broadcastMode() {
