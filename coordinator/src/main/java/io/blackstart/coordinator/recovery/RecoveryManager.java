@@ -176,23 +176,17 @@ public final class RecoveryManager {
         INSTANCE
     }
 
-    private record AssignmentsLoaded(Map<String, AssignmentRecord> records, Throwable error) implements Command {
+    private record FromAssignmentWriter(AssignmentWriter.Event event) implements Command {
     }
 
     private record FromModeWriter(ModeWriter.Event event) implements Command {
     }
-
-    private enum LoadAgain implements Command { INSTANCE }
 
     private enum SettleTimeout implements Command { INSTANCE }
 
     private enum Tick implements Command { INSTANCE }
 
     private enum Replan implements Command { INSTANCE }
-
-    private record CasDone(Assignment assignment, AssignmentValue value, CasResult result, Throwable error)
-            implements Command {
-    }
 
     private record JournalRead(JournalKeeper.ReadDone done) implements Command {
     }
@@ -274,7 +268,7 @@ public final class RecoveryManager {
     private boolean assignmentsLoaded;
     private boolean modeLoaded;
     private boolean settled;
-    private Duration loadBackoff;
+    private final ActorRef<AssignmentWriter.Command> assignmentWriter;
 
     // catalog
     private CatalogKeeper.CatalogUpdate latestCatalog;
@@ -359,7 +353,6 @@ public final class RecoveryManager {
             ctx.getLog().warn("no TLS identity (plain tcp): agent reports, starts and mode commands inside the cluster"
                     + " are NOT authenticated");
         }
-        this.loadBackoff = settings.storeRetryBackoffMin();
         this.storeTryBackoff = settings.storeRetryBackoffMin();
         if (settings.assignmentJournal() != null) {
             this.journalKeeper = ctx.spawn(JournalKeeper.create(new AssignmentJournal(settings.assignmentJournal())),
@@ -373,6 +366,9 @@ public final class RecoveryManager {
             this.trimmedAdapter = null;
         }
         this.modeSince = clock.getAsLong();
+        this.assignmentWriter = ctx.spawn(AssignmentWriter.create(store, ctx.messageAdapter(AssignmentWriter.Event.class,
+                FromAssignmentWriter::new), settings.storeRetryBackoffMin(), settings.storeRetryBackoffMax()),
+                "assignment-writer");
         this.modeWriter = ctx.spawn(ModeWriter.create(store, ctx.messageAdapter(ModeWriter.Event.class,
                 FromModeWriter::new), settings.storeRetryBackoffMin(), settings.storeRetryBackoffMax()), "mode-writer");
         ctx.getLog().info("recovery manager {} starting: rebuilding from etcd and agent reports", incarnation);
@@ -386,7 +382,6 @@ public final class RecoveryManager {
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(AGENT_KEY, listings));
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(StatusBoard.SERVICE_KEY, listings));
         catalog.tell(new CatalogKeeper.Subscribe(ctx.messageAdapter(CatalogKeeper.CatalogUpdate.class, CatalogChanged::new)));
-        loadFromStore();
         timers.startSingleTimer(SettleTimeout.INSTANCE, settings.settleTime());
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
     }
@@ -396,15 +391,13 @@ public final class RecoveryManager {
     private Behavior<Command> rebuilding() {
         return common(Behaviors.receive(Command.class))
                 .onMessage(AgentEventReceived.class, this::onAgentEventWhileRebuilding)
-                .onMessage(AssignmentsLoaded.class, this::onAssignmentsLoaded)
+                .onMessage(FromAssignmentWriter.class, this::onAssignmentWriterWhileRebuilding)
                 .onMessage(FromModeWriter.class, this::onModeWriterWhileRebuilding)
-                .onMessage(LoadAgain.class, m -> { loadFromStore(); return Behaviors.same(); })
                 .onMessage(SettleTimeout.class, m -> { settled = true; return maybeRun(); })
                 .onMessage(CatalogChanged.class, m -> { latestCatalog = m.update(); return maybeRun(); })
                 .onMessage(AgentsListed.class, m -> { onListed(m.agents()); return maybeRun(); })
                 .onMessage(Tick.class, m -> { publishStatus(false); return maybeRun(); })
                 .onMessage(SetMode.class, this::onSetModeWhileRebuilding)
-                .onMessage(CasDone.class, m -> Behaviors.same())
                 .onMessage(JournalRead.class, m -> { onJournalRead(m); return maybeDegrade(); })
                 .onMessage(Replan.class, m -> {
                     replanQueued = false;
@@ -420,7 +413,7 @@ public final class RecoveryManager {
                 .onMessage(AgentsListed.class, this::onAgentsListedRunning)
                 .onMessage(Tick.class, this::onTick)
                 .onMessage(Replan.class, this::onReplan)
-                .onMessage(CasDone.class, this::onCasDone)
+                .onMessage(FromAssignmentWriter.class, this::onAssignmentWriter)
                 .onMessage(SetMode.class, this::onSetMode)
                 .onMessage(FromModeWriter.class, this::onModeWriter)
                 .onMessage(JournalRead.class, m -> { onJournalRead(m); return Behaviors.same(); })
@@ -428,8 +421,6 @@ public final class RecoveryManager {
                 .onMessage(PingDone.class, this::onPingDone)
                 .onMessage(WrittenBack.class, this::onWrittenBack)
                 .onMessage(WriteBackStopped.class, this::onWriteBackStopped)
-                .onMessage(AssignmentsLoaded.class, m -> Behaviors.same())
-                .onMessage(LoadAgain.class, m -> Behaviors.same())
                 .onMessage(SettleTimeout.class, m -> Behaviors.same())
                 .build();
     }
@@ -450,25 +441,26 @@ public final class RecoveryManager {
 
     // ---------------------------------------------------------------- rebuilding
 
-    private void loadFromStore() {
-        if (!assignmentsLoaded) {
-            ctx.pipeToSelf(store.loadAssignments(), AssignmentsLoaded::new);
-        }
-    }
-
-    private Behavior<Command> onAssignmentsLoaded(AssignmentsLoaded m) {
-        if (m.error() != null) {
-            storeFailed("loading assignments: " + Failures.describe(m.error()));
-            retryLoad();
+    private Behavior<Command> onAssignmentWriterWhileRebuilding(FromAssignmentWriter m) {
+        if (m.event() instanceof AssignmentWriter.LoadFailed f) {
+            storeFailed(f.why());
             return maybeDegrade();
+        }
+        if (!(m.event() instanceof AssignmentWriter.Loaded loaded)) {
+            return Behaviors.same(); // nothing is recorded while rebuilding
         }
         if (!assignmentsLoaded) {
             assignmentsLoaded = true;
             storeOk();
-            book.loaded(m.records(), clock.getAsLong());
-            ctx.getLog().info("loaded {} assignment records", m.records().size());
+            book.loaded(loaded.records(), clock.getAsLong());
+            ctx.getLog().info("loaded {} assignment records", loaded.records().size());
         }
         return maybeRun();
+    }
+
+    /** Running: only the outcomes of recorded assignments matter (a late load is of no use any more). */
+    private Behavior<Command> onAssignmentWriter(FromAssignmentWriter m) {
+        return m.event() instanceof AssignmentWriter.Recorded r ? onRecorded(r) : Behaviors.same();
     }
 
     private Behavior<Command> onModeWriterWhileRebuilding(FromModeWriter m) {
@@ -527,14 +519,6 @@ public final class RecoveryManager {
         m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy,
                 "rebuilding: the recovery manager is still reading etcd and the agents' reports; retry" + why));
         return maybeRun();
-    }
-
-    private void retryLoad() {
-        if (!timers.isTimerActive(LoadAgain.INSTANCE)) {
-            timers.startSingleTimer(LoadAgain.INSTANCE, loadBackoff);
-            loadBackoff = Duration.ofMillis(Math.min(settings.storeRetryBackoffMax().toMillis(),
-                    Math.max(1, loadBackoff.toMillis() * 2)));
-        }
     }
 
     private Behavior<Command> onAgentEventWhileRebuilding(AgentEventReceived received) {
@@ -650,7 +634,7 @@ public final class RecoveryManager {
             long expected = book.expectedRevision(gone);
             if (expected != 0) {
                 book.forget(gone);
-                store.deleteAssignment(gone);
+                assignmentWriter.tell(new AssignmentWriter.Delete(gone));
             }
         }
     }
@@ -860,8 +844,7 @@ public final class RecoveryManager {
                 journaling.put(seq, a);
                 lines.add(new AssignmentJournal.Entry(seq, a.instanceId(), value, book.expectedRevision(a.instanceId())));
             } else {
-                ctx.pipeToSelf(store.recordAssignment(a.instanceId(), value, book.expectedRevision(a.instanceId())),
-                        (res, err) -> new CasDone(a, value, res, err));
+                assignmentWriter.tell(new AssignmentWriter.Record(a, value, book.expectedRevision(a.instanceId())));
             }
         }
         if (!lines.isEmpty()) {
@@ -892,7 +875,7 @@ public final class RecoveryManager {
         }
     }
 
-    private Behavior<Command> onCasDone(CasDone m) {
+    private Behavior<Command> onRecorded(AssignmentWriter.Recorded m) {
         long now = clock.getAsLong();
         Assignment a = m.assignment();
         if (m.error() != null) {
@@ -1152,6 +1135,7 @@ public final class RecoveryManager {
         }
         book.loaded(known, now);
         assignmentsLoaded = true;
+        assignmentWriter.tell(AssignmentWriter.StopLoading.INSTANCE);
         modeLoaded = true;
         startJournaling(now, "rebuilding: " + storeDetail);
         if (operatorRecovery != null) {
