@@ -80,16 +80,17 @@ import java.util.function.LongSupplier;
  * <p><b>Responsibility.</b> Owns the {@link Ledger} and is the only writer of placement decisions. It feeds the
  * ledger with the catalog (from the local {@link CatalogKeeper}), the agents' full reports and start outcomes
  * (through the {@link AgentGateway}s) and time; it carries out what the ledger decides: every {@link Assignment}
- * is first recorded in etcd by compare-and-set (see {@link DesiredStateStore} and {@link AssignmentBook}) and
- * only then sent as {@link AgentCommand.StartInstance} to the host's agent; every {@link StopOrder} becomes a
- * {@link AgentCommand.StopInstance}. It also owns the recovery mode (entered by itself when more than
- * auto-threshold of the desired instances is down at start or after losing hosts, left when the ledger has
- * converged, or switched by an operator), stores it in etcd and tells every agent. It publishes a
+ * is first recorded in etcd by compare-and-set (through its child {@link AssignmentWriter}; which revision to
+ * expect is the {@link AssignmentBook}'s) and only then sent as {@link AgentCommand.StartInstance} to the host's
+ * agent; every {@link StopOrder} becomes a {@link AgentCommand.StopInstance}. It also owns the recovery mode
+ * (entered by itself when more than auto-threshold of the desired instances is down at start or after losing
+ * hosts, left when the ledger has converged, or switched by an operator), has its child {@link ModeWriter} store
+ * it in etcd and tells every agent. It publishes a
  * {@link StatusSnapshot} to every coordinator node's {@link StatusBoard}, with the view of the recovery
  * {@link Tracker} it feeds (throughput, ETA, timeline, downtime) each time it builds one.
  *
- * <p><b>States.</b> <i>rebuilding</i>: loads the assignment records and the mode from etcd (retrying with
- * backoff), asks every agent known to the receptionist for a full report and waits until all of them reported
+ * <p><b>States.</b> <i>rebuilding</i>: waits for the assignment records and the mode from etcd (its children
+ * load them, retrying with backoff), asks every agent known to the receptionist for a full report and waits until all of them reported
  * or settle-time passed, and until a catalog is there — it assigns nothing meanwhile, so a new incarnation after
  * a failover first learns which containers exist. <i>running</i>: re-plans after every catalog update, report,
  * outcome and tick, once the messages already queued are handled (a burst of them shares one plan). A host whose
@@ -106,7 +107,8 @@ import java.util.function.LongSupplier;
  * exists wins) with planning paused, then assignments go to etcd again. Entries left by an earlier incarnation
  * on this node are written back once etcd answers, before anything is planned.
  *
- * <p><b>Never</b> blocks (etcd results come back through {@code pipeToSelf}, the journal's through its keeper),
+ * <p><b>Never</b> blocks (etcd results come back as messages of its children or through {@code pipeToSelf}, the
+ * journal's through its keeper),
  * never sends a start whose assignment was not recorded (in etcd or the journal), never decides placement itself
  * (that is the ledger's policy), never talks to Docker.
  */
