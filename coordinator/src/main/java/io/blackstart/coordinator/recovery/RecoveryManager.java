@@ -14,7 +14,6 @@ import io.blackstart.coordinator.status.EventBatch;
 import io.blackstart.coordinator.status.StatusSnapshot;
 import io.blackstart.coordinator.store.AssignmentJournal;
 import io.blackstart.coordinator.store.DesiredStateStore;
-import io.blackstart.coordinator.store.JournalKeeper;
 import io.blackstart.coordinator.tracker.ThroughputMeter;
 import io.blackstart.coordinator.tracker.TrackerFeed;
 import io.blackstart.coordinator.tracker.TrackerInbox;
@@ -46,7 +45,6 @@ import io.blackstart.scheduler.Ledger;
 import io.blackstart.scheduler.StopOrder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -100,7 +98,7 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Degraded recovery.</b> With etcd unreachable, an operator's {@code recovery start --allow-stale-catalog}
  * lets it go on from the cached catalog: assignments are then recorded in the local {@link AssignmentJournal}
- * (fsync'd, through the {@link JournalKeeper}) instead of etcd, and a start is sent once its line is on disk. Only
+ * (fsync'd, through its child {@link JournalRecorder}) instead of etcd, and a start is sent once its line is on disk. Only
  * one incarnation runs at a time — it is the cluster singleton, and under split-brain resolution only the side
  * that keeps the majority keeps it. While journaling it pings etcd with backoff; when etcd answers, a
  * {@link JournalWriteBack} writes the journal back by compare-and-set ({@link WriteBackPlan}: a container that
@@ -190,13 +188,7 @@ public final class RecoveryManager {
 
     private enum Replan implements Command { INSTANCE }
 
-    private record JournalRead(JournalKeeper.ReadDone done) implements Command {
-    }
-
-    private record Journaled(JournalKeeper.Appended done) implements Command {
-    }
-
-    private record JournalTrimmed(JournalKeeper.Trimmed done) implements Command {
+    private record FromJournal(JournalRecorder.Event event) implements Command {
     }
 
     private record PingDone(Throwable error) implements Command {
@@ -295,17 +287,14 @@ public final class RecoveryManager {
     private boolean replanQueued;
     private long lastSnapshotMillis;
 
-    // degraded recovery (null keeper: no journal configured)
-    private final ActorRef<JournalKeeper.Command> journalKeeper;
-    private final ActorRef<JournalKeeper.Appended> journaledAdapter;
-    private final ActorRef<JournalKeeper.Trimmed> trimmedAdapter;
+    // degraded recovery (null journal: no journal configured)
+    private final ActorRef<JournalRecorder.Command> journal;
     private boolean journalRead;
     private String journalProblem = ""; // the journal could not be read: no degraded recovery
-    private long journalSeq;
     /** Journal entries on disk not yet written back to etcd, in file order. */
     private final List<AssignmentJournal.Entry> unwritten = new ArrayList<>();
-    /** Assignments whose journal lines are being written, by sequence number. */
-    private final Map<Long, Assignment> journaling = new HashMap<>();
+    /** How many assignments' journal lines are being written. */
+    private int journaling;
     /** The assignment token (-seq) of the latest journaled start of each instance, for telling stale outcomes. */
     private final Map<String, Long> journalTokens = new HashMap<>();
     private Recorder recorder = Recorder.ETCD;
@@ -356,17 +345,9 @@ public final class RecoveryManager {
                     + " are NOT authenticated");
         }
         this.storeTryBackoff = settings.storeRetryBackoffMin();
-        if (settings.assignmentJournal() != null) {
-            this.journalKeeper = ctx.spawn(JournalKeeper.create(new AssignmentJournal(settings.assignmentJournal())),
-                    "assignment-journal", DispatcherSelector.blocking());
-            this.journaledAdapter = ctx.messageAdapter(JournalKeeper.Appended.class, Journaled::new);
-            this.trimmedAdapter = ctx.messageAdapter(JournalKeeper.Trimmed.class, JournalTrimmed::new);
-            journalKeeper.tell(new JournalKeeper.Read(ctx.messageAdapter(JournalKeeper.ReadDone.class, JournalRead::new)));
-        } else {
-            this.journalKeeper = null;
-            this.journaledAdapter = null;
-            this.trimmedAdapter = null;
-        }
+        this.journal = settings.assignmentJournal() == null ? null
+                : ctx.spawn(JournalRecorder.create(settings.assignmentJournal(),
+                        ctx.messageAdapter(JournalRecorder.Event.class, FromJournal::new), clock), "journal-recorder");
         this.modeSince = clock.getAsLong();
         this.assignmentWriter = ctx.spawn(AssignmentWriter.create(store, ctx.messageAdapter(AssignmentWriter.Event.class,
                 FromAssignmentWriter::new), settings.storeRetryBackoffMin(), settings.storeRetryBackoffMax()),
@@ -400,7 +381,7 @@ public final class RecoveryManager {
                 .onMessage(AgentsListed.class, m -> { onListed(m.agents()); return maybeRun(); })
                 .onMessage(Tick.class, m -> { publishStatus(false); return maybeRun(); })
                 .onMessage(SetMode.class, this::onSetModeWhileRebuilding)
-                .onMessage(JournalRead.class, m -> { onJournalRead(m); return maybeDegrade(); })
+                .onMessage(FromJournal.class, m -> { onJournal(m); return maybeDegrade(); })
                 .onMessage(Replan.class, m -> {
                     replanQueued = false;
                     return Behaviors.same();
@@ -418,8 +399,8 @@ public final class RecoveryManager {
                 .onMessage(FromAssignmentWriter.class, this::onAssignmentWriter)
                 .onMessage(SetMode.class, this::onSetMode)
                 .onMessage(FromModeWriter.class, this::onModeWriter)
-                .onMessage(JournalRead.class, m -> { onJournalRead(m); return Behaviors.same(); })
-                .onMessage(Journaled.class, this::onJournaled)
+                .onMessage(FromJournal.class, m -> m.event() instanceof JournalRecorder.Journaled j ? onJournaled(j)
+                        : Behaviors.same())
                 .onMessage(PingDone.class, this::onPingDone)
                 .onMessage(WrittenBack.class, this::onWrittenBack)
                 .onMessage(WriteBackStopped.class, this::onWriteBackStopped)
@@ -429,7 +410,6 @@ public final class RecoveryManager {
 
     private BehaviorBuilder<Command> common(BehaviorBuilder<Command> b) {
         return b.onMessage(GetStatus.class, m -> { m.replyTo().tell(snapshot()); return Behaviors.same(); })
-                .onMessage(JournalTrimmed.class, this::onJournalTrimmed)
                 .onMessage(ReplicasListed.class, m -> {
                     replicas = m.replicas();
                     publishStatus(true);
@@ -512,7 +492,7 @@ public final class RecoveryManager {
                 return next;
             }
         }
-        String why = m.allowStaleCatalog() && !storeOk && journalKeeper == null
+        String why = m.allowStaleCatalog() && !storeOk && journal == null
                 ? " (stale catalog allowed, but etcd is unreachable and no assignment journal is configured: "
                 + "blackstart.coordinator.recovery.assignment-journal-file; nothing can be started until etcd answers)"
                 : m.allowStaleCatalog() && !journalProblem.isEmpty()
@@ -569,7 +549,7 @@ public final class RecoveryManager {
     private Behavior<Command> maybeRun() {
         Optional<Catalog> catalog = usableCatalog();
         if (!assignmentsLoaded || !modeLoaded || catalog.isEmpty() || !(settled || everyListedAgentReported())
-                || (journalKeeper != null && !journalRead)) {
+                || (journal != null && !journalRead)) {
             return Behaviors.same(); // the journal must be read first: its entries go back to etcd before planning
         }
         long now = clock.getAsLong();
@@ -832,7 +812,7 @@ public final class RecoveryManager {
                 p[0] = Math.max(p[0], h.outstanding());
             }
         }
-        List<AssignmentJournal.Entry> lines = new ArrayList<>();
+        List<JournalRecorder.Wanted> lines = new ArrayList<>();
         for (Assignment a : plan) {
             long hold = a.container().startTimeoutSeconds() * 1000L + settings.ledger().outcomeGraceMillis();
             String why = book.holdBack(a.instanceId(), a.nodeId(), hold, now);
@@ -842,15 +822,14 @@ public final class RecoveryManager {
             }
             AssignmentValue value = new AssignmentValue(a.nodeId(), a.attempt(), incarnation, now);
             if (recorder == Recorder.JOURNAL) {
-                long seq = ++journalSeq;
-                journaling.put(seq, a);
-                lines.add(new AssignmentJournal.Entry(seq, a.instanceId(), value, book.expectedRevision(a.instanceId())));
+                journaling++;
+                lines.add(new JournalRecorder.Wanted(a, value, book.expectedRevision(a.instanceId())));
             } else {
                 assignmentWriter.tell(new AssignmentWriter.Record(a, value, book.expectedRevision(a.instanceId())));
             }
         }
         if (!lines.isEmpty()) {
-            journalKeeper.tell(new JournalKeeper.Append(lines, journaledAdapter)); // one fsync for the whole plan
+            journal.tell(new JournalRecorder.Append(lines)); // one fsync for the whole plan
         }
     }
 
@@ -1081,7 +1060,7 @@ public final class RecoveryManager {
         if (degraded()) {
             s = s.withDegraded(new StatusSnapshot.Degraded(writingBack || recorder == Recorder.ETCD ? "writing-back"
                     : "journaling", degradedSince, latestCatalog == null ? 0 : latestCatalog.savedAtMillis(),
-                    journaledCount, unwritten.size() + journaling.size(), writtenBackCount, keptEtcdCount,
+                    journaledCount, unwritten.size() + journaling, writtenBackCount, keptEtcdCount,
                     degradedDetail));
         }
         return rebuilding ? s : s.withTracking(TrackerFeed.observe(tracker, s, agents.values().stream()
@@ -1095,7 +1074,7 @@ public final class RecoveryManager {
     }
 
     private boolean canJournal() {
-        return journalKeeper != null && journalRead && journalProblem.isEmpty();
+        return journal != null && journalRead && journalProblem.isEmpty();
     }
 
     /** Rebuilding with etcd unreachable and the stale catalog allowed: go on from the journal. */
@@ -1103,24 +1082,14 @@ public final class RecoveryManager {
         return !assignmentsLoaded && !storeOk && allowStaleCatalog && journalAllowed && canJournal();
     }
 
-    private void onJournalRead(JournalRead m) {
-        journalRead = true;
-        JournalKeeper.ReadDone d = m.done();
-        if (d.error() != null) {
-            journalProblem = settings.assignmentJournal() + ": " + Failures.describe(d.error());
-            ctx.getLog().error("assignment journal unreadable, no degraded recovery: {}", journalProblem);
-            return;
-        }
-        // sequence numbers (and so the start tokens -seq) stay unique across incarnations and emptied journals
-        journalSeq = Math.max(Math.max(journalSeq, d.contents().lastSeq()), clock.getAsLong() * 1000);
-        unwritten.addAll(d.contents().entries());
-        if (d.contents().unreadableLines() > 0) {
-            ctx.getLog().warn("assignment journal {}: {} unreadable lines skipped (a torn last write?)",
-                    settings.assignmentJournal(), d.contents().unreadableLines());
-        }
-        if (!unwritten.isEmpty()) {
-            ctx.getLog().info("assignment journal {} holds {} assignments not yet written back to etcd",
-                    settings.assignmentJournal(), unwritten.size());
+    /** Rebuilding: the journal is read (or unusable); what it holds goes back to etcd before anything is planned. */
+    private void onJournal(FromJournal m) {
+        if (m.event() instanceof JournalRecorder.Opened o) {
+            journalRead = true;
+            unwritten.addAll(o.entries());
+        } else if (m.event() instanceof JournalRecorder.Unusable u) {
+            journalRead = true;
+            journalProblem = u.problem();
         }
     }
 
@@ -1178,15 +1147,13 @@ public final class RecoveryManager {
         publishStatus(true);
     }
 
-    private Behavior<Command> onJournaled(Journaled m) {
+    private Behavior<Command> onJournaled(JournalRecorder.Journaled d) {
         long now = clock.getAsLong();
-        JournalKeeper.Appended d = m.done();
         String before = degradedDetail;
-        for (AssignmentJournal.Entry e : d.entries()) {
-            Assignment a = journaling.remove(e.seq());
-            if (a == null) {
-                continue;
-            }
+        for (JournalRecorder.Line line : d.lines()) {
+            journaling--;
+            Assignment a = line.assignment();
+            AssignmentJournal.Entry e = line.entry();
             if (d.error() != null) {
                 degradedDetail = "journal " + settings.assignmentJournal() + ": " + Failures.describe(d.error());
                 ledger.assignmentConflict(a.instanceId(), a.nodeId(), degradedDetail, now);
@@ -1200,11 +1167,11 @@ public final class RecoveryManager {
         }
         if (d.error() != null && !degradedDetail.equals(before)) { // logged once per distinct problem
             ctx.getLog().error("writing the assignment journal failed, starts are not sent: {}", degradedDetail);
-        } else if (d.error() == null && !d.entries().isEmpty() && before.startsWith("journal ")) {
+        } else if (d.error() == null && !d.lines().isEmpty() && before.startsWith("journal ")) {
             degradedDetail = "";
             ctx.getLog().info("the assignment journal is writable again");
         }
-        if (writeBackWanted && journaling.isEmpty()) {
+        if (writeBackWanted && journaling == 0) {
             writeBackWanted = false;
             startWriteBack(now);
         }
@@ -1272,7 +1239,7 @@ public final class RecoveryManager {
     }
 
     private void startWriteBack(long now) {
-        if (!journaling.isEmpty()) {
+        if (journaling > 0) {
             writeBackWanted = true; // lines still being written: their fsync first (onJournaled starts it)
             return;
         }
@@ -1343,7 +1310,7 @@ public final class RecoveryManager {
             ctx.getLog().info("assignment journal written back: {} written, {} kept etcd's record, {} no longer "
                     + "desired; assignments go to etcd again", f.written().size(), f.kept().size(), f.skipped().size());
             unwritten.removeIf(e -> e.seq() <= f.throughSeq());
-            journalKeeper.tell(new JournalKeeper.Trim(f.throughSeq(), trimmedAdapter));
+            journal.tell(new JournalRecorder.Trim(f.throughSeq()));
             storeTryBackoff = settings.storeRetryBackoffMin();
             degradedDetail = "";
             if (unwritten.isEmpty()) {
@@ -1357,14 +1324,6 @@ public final class RecoveryManager {
         }
         replanSoon();
         publishStatus(true);
-        return Behaviors.same();
-    }
-
-    private Behavior<Command> onJournalTrimmed(JournalTrimmed m) {
-        if (m.done().error() != null) {
-            // the entries stay in the file: a later incarnation writes them back again, finding etcd's records
-            ctx.getLog().warn("trimming the assignment journal failed: {}", Failures.describe(m.done().error()));
-        }
         return Behaviors.same();
     }
 }
