@@ -14,7 +14,6 @@ import io.blackstart.coordinator.status.EventBatch;
 import io.blackstart.coordinator.status.StatusSnapshot;
 import io.blackstart.coordinator.store.AssignmentJournal;
 import io.blackstart.coordinator.store.DesiredStateStore;
-import io.blackstart.coordinator.store.JournalKeeper;
 import io.blackstart.coordinator.tracker.EtaEstimator;
 import io.blackstart.coordinator.tracker.ThroughputMeter;
 
@@ -45,7 +44,6 @@ import io.blackstart.scheduler.Ledger;
 import io.blackstart.scheduler.StopOrder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -79,16 +77,17 @@ import java.util.function.LongSupplier;
  * <p><b>Responsibility.</b> Owns the {@link Ledger} and is the only writer of placement decisions. It feeds the
  * ledger with the catalog (from the local {@link CatalogKeeper}), the agents' full reports and start outcomes
  * (through the {@link AgentGateway}s) and time; it carries out what the ledger decides: every {@link Assignment}
- * is first recorded in etcd by compare-and-set (see {@link DesiredStateStore} and {@link AssignmentBook}) and
- * only then sent as {@link AgentCommand.StartInstance} to the host's agent; every {@link StopOrder} becomes a
- * {@link AgentCommand.StopInstance}. It also owns the recovery mode (entered by itself when more than
- * auto-threshold of the desired instances is down at start or after losing hosts, left when the ledger has
- * converged, or switched by an operator), stores it in etcd and tells every agent. It publishes a
+ * is first recorded in etcd by compare-and-set (through its child {@link AssignmentWriter}; which revision to
+ * expect is the {@link AssignmentBook}'s) and only then sent as {@link AgentCommand.StartInstance} to the host's
+ * agent; every {@link StopOrder} becomes a {@link AgentCommand.StopInstance}. It also owns the recovery mode
+ * (entered by itself when more than auto-threshold of the desired instances is down at start or after losing
+ * hosts, left when the ledger has converged, or switched by an operator), has its child {@link ModeWriter} store
+ * it in etcd and tells every agent. It publishes a
  * {@link StatusSnapshot} to every coordinator node's {@link StatusBoard}, with the view of the recovery
  * {@link Tracker} it feeds (throughput, ETA, timeline, downtime) each time it builds one.
  *
- * <p><b>States.</b> <i>rebuilding</i>: loads the assignment records and the mode from etcd (retrying with
- * backoff), asks every agent known to the receptionist for a full report and waits until all of them reported
+ * <p><b>States.</b> <i>rebuilding</i>: waits for the assignment records and the mode from etcd (its children
+ * load them, retrying with backoff), asks every agent known to the receptionist for a full report and waits until all of them reported
  * or settle-time passed, and until a catalog is there — it assigns nothing meanwhile, so a new incarnation after
  * a failover first learns which containers exist. <i>running</i>: re-plans after every catalog update, report,
  * outcome and tick, once the messages already queued are handled (a burst of them shares one plan). A host whose
@@ -98,14 +97,15 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Degraded recovery.</b> With etcd unreachable, an operator's {@code recovery start --allow-stale-catalog}
  * lets it go on from the cached catalog: assignments are then recorded in the local {@link AssignmentJournal}
- * (fsync'd, through the {@link JournalKeeper}) instead of etcd, and a start is sent once its line is on disk. Only
+ * (fsync'd, through its child {@link JournalRecorder}) instead of etcd, and a start is sent once its line is on disk. Only
  * one incarnation runs at a time — it is the cluster singleton, and under split-brain resolution only the side
  * that keeps the majority keeps it. While journaling it pings etcd with backoff; when etcd answers, a
  * {@link JournalWriteBack} writes the journal back by compare-and-set ({@link WriteBackPlan}: a container that
  * exists wins) with planning paused, then assignments go to etcd again. Entries left by an earlier incarnation
  * on this node are written back once etcd answers, before anything is planned.
  *
- * <p><b>Never</b> blocks (etcd results come back through {@code pipeToSelf}, the journal's through its keeper),
+ * <p><b>Never</b> blocks (etcd results come back as messages of its children or through {@code pipeToSelf}, the
+ * journal's through its keeper),
  * never sends a start whose assignment was not recorded (in etcd or the journal), never decides placement itself
  * (that is the ledger's policy), never talks to Docker.
  */
@@ -175,13 +175,11 @@ public final class RecoveryManager {
         INSTANCE
     }
 
-    private record AssignmentsLoaded(Map<String, AssignmentRecord> records, Throwable error) implements Command {
+    private record FromAssignmentWriter(AssignmentWriter.Event event) implements Command {
     }
 
-    private record ModeLoaded(Optional<ModeRecord> mode, Throwable error) implements Command {
+    private record FromModeWriter(ModeWriter.Event event) implements Command {
     }
-
-    private enum LoadAgain implements Command { INSTANCE }
 
     private enum SettleTimeout implements Command { INSTANCE }
 
@@ -189,20 +187,7 @@ public final class RecoveryManager {
 
     private enum Replan implements Command { INSTANCE }
 
-    private record CasDone(Assignment assignment, AssignmentValue value, CasResult result, Throwable error)
-            implements Command {
-    }
-
-    private record ModeWritten(ModeRecord mode, Throwable error) implements Command {
-    }
-
-    private record JournalRead(JournalKeeper.ReadDone done) implements Command {
-    }
-
-    private record Journaled(JournalKeeper.Appended done) implements Command {
-    }
-
-    private record JournalTrimmed(JournalKeeper.Trimmed done) implements Command {
+    private record FromJournal(JournalRecorder.Event event) implements Command {
     }
 
     private record PingDone(Throwable error) implements Command {
@@ -275,7 +260,7 @@ public final class RecoveryManager {
     private boolean assignmentsLoaded;
     private boolean modeLoaded;
     private boolean settled;
-    private Duration loadBackoff;
+    private final ActorRef<AssignmentWriter.Command> assignmentWriter;
 
     // catalog
     private CatalogKeeper.CatalogUpdate latestCatalog;
@@ -288,12 +273,10 @@ public final class RecoveryManager {
     private boolean recovery;
     private long modeSince;
     private String modeBy = ModeRecord.AUTO;
-    private boolean modeDirty;
-    private boolean modeWriteInFlight;
+    private final ActorRef<ModeWriter.Command> modeWriter;
     // recovery mode is left by itself only after it had something to recover (an operator's "start" on a
     // converged platform stays on until there was work, or until "stop")
     private boolean workSinceRecoveryOn;
-    private final List<ActorRef<ModeReply>> pendingModeReplies = new java.util.ArrayList<>();
 
     // store health as seen by this actor's own calls
     private boolean storeOk = true;
@@ -302,17 +285,14 @@ public final class RecoveryManager {
     private boolean replanQueued;
     private long lastSnapshotMillis;
 
-    // degraded recovery (null keeper: no journal configured)
-    private final ActorRef<JournalKeeper.Command> journalKeeper;
-    private final ActorRef<JournalKeeper.Appended> journaledAdapter;
-    private final ActorRef<JournalKeeper.Trimmed> trimmedAdapter;
+    // degraded recovery (null journal: no journal configured)
+    private final ActorRef<JournalRecorder.Command> journal;
     private boolean journalRead;
     private String journalProblem = ""; // the journal could not be read: no degraded recovery
-    private long journalSeq;
     /** Journal entries on disk not yet written back to etcd, in file order. */
     private final List<AssignmentJournal.Entry> unwritten = new ArrayList<>();
-    /** Assignments whose journal lines are being written, by sequence number. */
-    private final Map<Long, Assignment> journaling = new HashMap<>();
+    /** How many assignments' journal lines are being written. */
+    private int journaling;
     /** The assignment token (-seq) of the latest journaled start of each instance, for telling stale outcomes. */
     private final Map<String, Long> journalTokens = new HashMap<>();
     private Recorder recorder = Recorder.ETCD;
@@ -362,20 +342,16 @@ public final class RecoveryManager {
             ctx.getLog().warn("no TLS identity (plain tcp): agent reports, starts and mode commands inside the cluster"
                     + " are NOT authenticated");
         }
-        this.loadBackoff = settings.storeRetryBackoffMin();
         this.storeTryBackoff = settings.storeRetryBackoffMin();
-        if (settings.assignmentJournal() != null) {
-            this.journalKeeper = ctx.spawn(JournalKeeper.create(new AssignmentJournal(settings.assignmentJournal())),
-                    "assignment-journal", DispatcherSelector.blocking());
-            this.journaledAdapter = ctx.messageAdapter(JournalKeeper.Appended.class, Journaled::new);
-            this.trimmedAdapter = ctx.messageAdapter(JournalKeeper.Trimmed.class, JournalTrimmed::new);
-            journalKeeper.tell(new JournalKeeper.Read(ctx.messageAdapter(JournalKeeper.ReadDone.class, JournalRead::new)));
-        } else {
-            this.journalKeeper = null;
-            this.journaledAdapter = null;
-            this.trimmedAdapter = null;
-        }
+        this.journal = settings.assignmentJournal() == null ? null
+                : ctx.spawn(JournalRecorder.create(settings.assignmentJournal(),
+                        ctx.messageAdapter(JournalRecorder.Event.class, FromJournal::new), clock), "journal-recorder");
         this.modeSince = clock.getAsLong();
+        this.assignmentWriter = ctx.spawn(AssignmentWriter.create(store, ctx.messageAdapter(AssignmentWriter.Event.class,
+                FromAssignmentWriter::new), settings.storeRetryBackoffMin(), settings.storeRetryBackoffMax()),
+                "assignment-writer");
+        this.modeWriter = ctx.spawn(ModeWriter.create(store, ctx.messageAdapter(ModeWriter.Event.class,
+                FromModeWriter::new), settings.storeRetryBackoffMin(), settings.storeRetryBackoffMax()), "mode-writer");
         ctx.getLog().info("recovery manager {} starting: rebuilding from etcd and agent reports", incarnation);
 
         // one adapter per message class: a second messageAdapter for Listing would replace the first
@@ -387,7 +363,6 @@ public final class RecoveryManager {
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(AGENT_KEY, listings));
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(StatusBoard.SERVICE_KEY, listings));
         catalog.tell(new CatalogKeeper.Subscribe(ctx.messageAdapter(CatalogKeeper.CatalogUpdate.class, CatalogChanged::new)));
-        loadFromStore();
         timers.startSingleTimer(SettleTimeout.INSTANCE, settings.settleTime());
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
     }
@@ -397,17 +372,14 @@ public final class RecoveryManager {
     private Behavior<Command> rebuilding() {
         return common(Behaviors.receive(Command.class))
                 .onMessage(AgentEventReceived.class, this::onAgentEventWhileRebuilding)
-                .onMessage(AssignmentsLoaded.class, this::onAssignmentsLoaded)
-                .onMessage(ModeLoaded.class, this::onModeLoaded)
-                .onMessage(LoadAgain.class, m -> { loadFromStore(); return Behaviors.same(); })
+                .onMessage(FromAssignmentWriter.class, this::onAssignmentWriterWhileRebuilding)
+                .onMessage(FromModeWriter.class, this::onModeWriterWhileRebuilding)
                 .onMessage(SettleTimeout.class, m -> { settled = true; return maybeRun(); })
                 .onMessage(CatalogChanged.class, m -> { latestCatalog = m.update(); return maybeRun(); })
                 .onMessage(AgentsListed.class, m -> { onListed(m.agents()); return maybeRun(); })
                 .onMessage(Tick.class, m -> { publishStatus(false); return maybeRun(); })
                 .onMessage(SetMode.class, this::onSetModeWhileRebuilding)
-                .onMessage(CasDone.class, m -> Behaviors.same())
-                .onMessage(ModeWritten.class, this::onModeWritten)
-                .onMessage(JournalRead.class, m -> { onJournalRead(m); return maybeDegrade(); })
+                .onMessage(FromJournal.class, m -> { onJournal(m); return maybeDegrade(); })
                 .onMessage(Replan.class, m -> {
                     replanQueued = false;
                     return Behaviors.same();
@@ -422,24 +394,20 @@ public final class RecoveryManager {
                 .onMessage(AgentsListed.class, this::onAgentsListedRunning)
                 .onMessage(Tick.class, this::onTick)
                 .onMessage(Replan.class, this::onReplan)
-                .onMessage(CasDone.class, this::onCasDone)
+                .onMessage(FromAssignmentWriter.class, this::onAssignmentWriter)
                 .onMessage(SetMode.class, this::onSetMode)
-                .onMessage(ModeWritten.class, this::onModeWritten)
-                .onMessage(JournalRead.class, m -> { onJournalRead(m); return Behaviors.same(); })
-                .onMessage(Journaled.class, this::onJournaled)
+                .onMessage(FromModeWriter.class, this::onModeWriter)
+                .onMessage(FromJournal.class, m -> m.event() instanceof JournalRecorder.Journaled j ? onJournaled(j)
+                        : Behaviors.same())
                 .onMessage(PingDone.class, this::onPingDone)
                 .onMessage(WrittenBack.class, this::onWrittenBack)
                 .onMessage(WriteBackStopped.class, this::onWriteBackStopped)
-                .onMessage(AssignmentsLoaded.class, m -> Behaviors.same())
-                .onMessage(ModeLoaded.class, m -> Behaviors.same())
-                .onMessage(LoadAgain.class, m -> Behaviors.same())
                 .onMessage(SettleTimeout.class, m -> Behaviors.same())
                 .build();
     }
 
     private BehaviorBuilder<Command> common(BehaviorBuilder<Command> b) {
         return b.onMessage(GetStatus.class, m -> { m.replyTo().tell(snapshot()); return Behaviors.same(); })
-                .onMessage(JournalTrimmed.class, this::onJournalTrimmed)
                 .onMessage(ReplicasListed.class, m -> {
                     replicas = m.replicas();
                     publishStatus(true);
@@ -453,39 +421,35 @@ public final class RecoveryManager {
 
     // ---------------------------------------------------------------- rebuilding
 
-    private void loadFromStore() {
-        if (!assignmentsLoaded) {
-            ctx.pipeToSelf(store.loadAssignments(), AssignmentsLoaded::new);
-        }
-        if (!modeLoaded) {
-            ctx.pipeToSelf(store.readMode(), ModeLoaded::new);
-        }
-    }
-
-    private Behavior<Command> onAssignmentsLoaded(AssignmentsLoaded m) {
-        if (m.error() != null) {
-            storeFailed("loading assignments: " + Failures.describe(m.error()));
-            retryLoad();
+    private Behavior<Command> onAssignmentWriterWhileRebuilding(FromAssignmentWriter m) {
+        if (m.event() instanceof AssignmentWriter.LoadFailed f) {
+            storeFailed(f.why());
             return maybeDegrade();
+        }
+        if (!(m.event() instanceof AssignmentWriter.Loaded loaded)) {
+            return Behaviors.same(); // nothing is recorded while rebuilding
         }
         if (!assignmentsLoaded) {
             assignmentsLoaded = true;
             storeOk();
-            book.loaded(m.records(), clock.getAsLong());
-            ctx.getLog().info("loaded {} assignment records", m.records().size());
+            book.loaded(loaded.records(), clock.getAsLong());
+            ctx.getLog().info("loaded {} assignment records", loaded.records().size());
         }
         return maybeRun();
     }
 
-    private Behavior<Command> onModeLoaded(ModeLoaded m) {
-        if (m.error() != null) {
-            storeFailed("reading mode: " + Failures.describe(m.error()));
-            retryLoad();
-            return Behaviors.same();
+    /** Running: only the outcomes of recorded assignments matter (a late load is of no use any more). */
+    private Behavior<Command> onAssignmentWriter(FromAssignmentWriter m) {
+        return m.event() instanceof AssignmentWriter.Recorded r ? onRecorded(r) : Behaviors.same();
+    }
+
+    private Behavior<Command> onModeWriterWhileRebuilding(FromModeWriter m) {
+        if (!(m.event() instanceof ModeWriter.Loaded loaded)) {
+            return onModeWriter(m);
         }
         if (!modeLoaded) {
             modeLoaded = true;
-            m.mode().ifPresent(r -> {
+            loaded.mode().ifPresent(r -> {
                 recovery = r.recovery();
                 modeSince = r.sinceMillis();
                 modeBy = r.by();
@@ -526,7 +490,7 @@ public final class RecoveryManager {
                 return next;
             }
         }
-        String why = m.allowStaleCatalog() && !storeOk && journalKeeper == null
+        String why = m.allowStaleCatalog() && !storeOk && journal == null
                 ? " (stale catalog allowed, but etcd is unreachable and no assignment journal is configured: "
                 + "blackstart.coordinator.recovery.assignment-journal-file; nothing can be started until etcd answers)"
                 : m.allowStaleCatalog() && !journalProblem.isEmpty()
@@ -535,14 +499,6 @@ public final class RecoveryManager {
         m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy,
                 "rebuilding: the recovery manager is still reading etcd and the agents' reports; retry" + why));
         return maybeRun();
-    }
-
-    private void retryLoad() {
-        if (!timers.isTimerActive(LoadAgain.INSTANCE)) {
-            timers.startSingleTimer(LoadAgain.INSTANCE, loadBackoff);
-            loadBackoff = Duration.ofMillis(Math.min(settings.storeRetryBackoffMax().toMillis(),
-                    Math.max(1, loadBackoff.toMillis() * 2)));
-        }
     }
 
     private Behavior<Command> onAgentEventWhileRebuilding(AgentEventReceived received) {
@@ -591,7 +547,7 @@ public final class RecoveryManager {
     private Behavior<Command> maybeRun() {
         Optional<Catalog> catalog = usableCatalog();
         if (!assignmentsLoaded || !modeLoaded || catalog.isEmpty() || !(settled || everyListedAgentReported())
-                || (journalKeeper != null && !journalRead)) {
+                || (journal != null && !journalRead)) {
             return Behaviors.same(); // the journal must be read first: its entries go back to etcd before planning
         }
         long now = clock.getAsLong();
@@ -659,7 +615,7 @@ public final class RecoveryManager {
             long expected = book.expectedRevision(gone);
             if (expected != 0) {
                 book.forget(gone);
-                store.deleteAssignment(gone);
+                assignmentWriter.tell(new AssignmentWriter.Delete(gone));
             }
         }
     }
@@ -818,9 +774,7 @@ public final class RecoveryManager {
         if (recovery && catalogApplied && converged && workSinceRecoveryOn) {
             switchMode(false, ModeRecord.AUTO, now, "converged: every desired instance is running or failed");
         }
-        if (modeDirty && !modeWriteInFlight) {
-            writeMode();
-        }
+        modeWriter.tell(ModeWriter.Retry.INSTANCE);
         tryStoreAgain(now);
         replanSoon();
         publishStatus(false);
@@ -856,7 +810,7 @@ public final class RecoveryManager {
                 p[0] = Math.max(p[0], h.outstanding());
             }
         }
-        List<AssignmentJournal.Entry> lines = new ArrayList<>();
+        List<JournalRecorder.Wanted> lines = new ArrayList<>();
         for (Assignment a : plan) {
             long hold = a.container().startTimeoutSeconds() * 1000L + settings.ledger().outcomeGraceMillis();
             String why = book.holdBack(a.instanceId(), a.nodeId(), hold, now);
@@ -866,16 +820,14 @@ public final class RecoveryManager {
             }
             AssignmentValue value = new AssignmentValue(a.nodeId(), a.attempt(), incarnation, now);
             if (recorder == Recorder.JOURNAL) {
-                long seq = ++journalSeq;
-                journaling.put(seq, a);
-                lines.add(new AssignmentJournal.Entry(seq, a.instanceId(), value, book.expectedRevision(a.instanceId())));
+                journaling++;
+                lines.add(new JournalRecorder.Wanted(a, value, book.expectedRevision(a.instanceId())));
             } else {
-                ctx.pipeToSelf(store.recordAssignment(a.instanceId(), value, book.expectedRevision(a.instanceId())),
-                        (res, err) -> new CasDone(a, value, res, err));
+                assignmentWriter.tell(new AssignmentWriter.Record(a, value, book.expectedRevision(a.instanceId())));
             }
         }
         if (!lines.isEmpty()) {
-            journalKeeper.tell(new JournalKeeper.Append(lines, journaledAdapter)); // one fsync for the whole plan
+            journal.tell(new JournalRecorder.Append(lines)); // one fsync for the whole plan
         }
     }
 
@@ -902,7 +854,7 @@ public final class RecoveryManager {
         }
     }
 
-    private Behavior<Command> onCasDone(CasDone m) {
+    private Behavior<Command> onRecorded(AssignmentWriter.Recorded m) {
         long now = clock.getAsLong();
         Assignment a = m.assignment();
         if (m.error() != null) {
@@ -947,10 +899,8 @@ public final class RecoveryManager {
         }
         if (recorder == Recorder.JOURNAL) {
             m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, degradedMessage()));
-        } else if (modeDirty || modeWriteInFlight) {
-            pendingModeReplies.add(m.replyTo()); // answered once the mode is stored in etcd
         } else {
-            m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "ok"));
+            modeWriter.tell(new ModeWriter.WhenStored(modeRecord(), m.replyTo())); // answered once stored in etcd
         }
         replanSoon();
         publishStatus(true);
@@ -971,45 +921,22 @@ public final class RecoveryManager {
             workSinceRecoveryOn = on && catalogApplied && !ledger.converged();
             ctx.getLog().info("recovery mode {} ({}: {})", on ? "ON" : "OFF", by, why);
         }
-        modeDirty = true;
-        if (!modeWriteInFlight) {
-            writeMode();
-        }
+        modeWriter.tell(new ModeWriter.Write(modeRecord()));
         broadcastMode();
     }
 
-    private void writeMode() {
-        ModeRecord record = new ModeRecord(recovery, modeSince, modeBy);
-        modeDirty = false;
-        modeWriteInFlight = true;
-        ctx.pipeToSelf(store.writeMode(record), (ok, err) -> new ModeWritten(record, err));
+    private ModeRecord modeRecord() {
+        return new ModeRecord(recovery, modeSince, modeBy);
     }
 
-    private Behavior<Command> onModeWritten(ModeWritten m) {
-        modeWriteInFlight = false;
-        if (m.error() != null) {
-            storeFailed("writing mode: " + Failures.describe(m.error()));
-            modeDirty = true; // retried on the next tick
-            answerModeReplies("in force, but not yet stored in etcd (" + Failures.describe(m.error())
-                    + "); retrying");
-        } else {
+    /** Running: the mode writer's results only tell etcd's health (its late read is of no use any more). */
+    private Behavior<Command> onModeWriter(FromModeWriter m) {
+        if (m.event() instanceof ModeWriter.Failed f) {
+            storeFailed(f.why());
+        } else if (m.event() instanceof ModeWriter.Stored) {
             storeOk();
-            if (m.mode().recovery() != recovery || !m.mode().by().equals(modeBy)) {
-                modeDirty = true;
-            }
-            if (modeDirty) {
-                writeMode(); // a newer mode came while this one was written
-            } else {
-                answerModeReplies("ok");
-            }
         }
         return Behaviors.same();
-    }
-
-    private void answerModeReplies(String message) {
-        ModeReply reply = new ModeReply(modeName(), modeSince, modeBy, message);
-        pendingModeReplies.forEach(r -> r.tell(reply));
-        pendingModeReplies.clear();
     }
 
     private void broadcastMode() {
@@ -1132,7 +1059,7 @@ public final class RecoveryManager {
         if (degraded()) {
             s = s.withDegraded(new StatusSnapshot.Degraded(writingBack || recorder == Recorder.ETCD ? "writing-back"
                     : "journaling", degradedSince, latestCatalog == null ? 0 : latestCatalog.savedAtMillis(),
-                    journaledCount, unwritten.size() + journaling.size(), writtenBackCount, keptEtcdCount,
+                    journaledCount, unwritten.size() + journaling, writtenBackCount, keptEtcdCount,
                     degradedDetail));
         }
         return rebuilding ? s : s.withTracking(tracker.view(now, s.mode(), s.modeBy(), s.modeSince(),
@@ -1146,7 +1073,7 @@ public final class RecoveryManager {
     }
 
     private boolean canJournal() {
-        return journalKeeper != null && journalRead && journalProblem.isEmpty();
+        return journal != null && journalRead && journalProblem.isEmpty();
     }
 
     /** Rebuilding with etcd unreachable and the stale catalog allowed: go on from the journal. */
@@ -1154,24 +1081,14 @@ public final class RecoveryManager {
         return !assignmentsLoaded && !storeOk && allowStaleCatalog && journalAllowed && canJournal();
     }
 
-    private void onJournalRead(JournalRead m) {
-        journalRead = true;
-        JournalKeeper.ReadDone d = m.done();
-        if (d.error() != null) {
-            journalProblem = settings.assignmentJournal() + ": " + Failures.describe(d.error());
-            ctx.getLog().error("assignment journal unreadable, no degraded recovery: {}", journalProblem);
-            return;
-        }
-        // sequence numbers (and so the start tokens -seq) stay unique across incarnations and emptied journals
-        journalSeq = Math.max(Math.max(journalSeq, d.contents().lastSeq()), clock.getAsLong() * 1000);
-        unwritten.addAll(d.contents().entries());
-        if (d.contents().unreadableLines() > 0) {
-            ctx.getLog().warn("assignment journal {}: {} unreadable lines skipped (a torn last write?)",
-                    settings.assignmentJournal(), d.contents().unreadableLines());
-        }
-        if (!unwritten.isEmpty()) {
-            ctx.getLog().info("assignment journal {} holds {} assignments not yet written back to etcd",
-                    settings.assignmentJournal(), unwritten.size());
+    /** Rebuilding: the journal is read (or unusable); what it holds goes back to etcd before anything is planned. */
+    private void onJournal(FromJournal m) {
+        if (m.event() instanceof JournalRecorder.Opened o) {
+            journalRead = true;
+            unwritten.addAll(o.entries());
+        } else if (m.event() instanceof JournalRecorder.Unusable u) {
+            journalRead = true;
+            journalProblem = u.problem();
         }
     }
 
@@ -1188,6 +1105,7 @@ public final class RecoveryManager {
         }
         book.loaded(known, now);
         assignmentsLoaded = true;
+        assignmentWriter.tell(AssignmentWriter.StopLoading.INSTANCE);
         modeLoaded = true;
         startJournaling(now, "rebuilding: " + storeDetail);
         if (operatorRecovery != null) {
@@ -1228,15 +1146,13 @@ public final class RecoveryManager {
         publishStatus(true);
     }
 
-    private Behavior<Command> onJournaled(Journaled m) {
+    private Behavior<Command> onJournaled(JournalRecorder.Journaled d) {
         long now = clock.getAsLong();
-        JournalKeeper.Appended d = m.done();
         String before = degradedDetail;
-        for (AssignmentJournal.Entry e : d.entries()) {
-            Assignment a = journaling.remove(e.seq());
-            if (a == null) {
-                continue;
-            }
+        for (JournalRecorder.Line line : d.lines()) {
+            journaling--;
+            Assignment a = line.assignment();
+            AssignmentJournal.Entry e = line.entry();
             if (d.error() != null) {
                 degradedDetail = "journal " + settings.assignmentJournal() + ": " + Failures.describe(d.error());
                 ledger.assignmentConflict(a.instanceId(), a.nodeId(), degradedDetail, now);
@@ -1250,11 +1166,11 @@ public final class RecoveryManager {
         }
         if (d.error() != null && !degradedDetail.equals(before)) { // logged once per distinct problem
             ctx.getLog().error("writing the assignment journal failed, starts are not sent: {}", degradedDetail);
-        } else if (d.error() == null && !d.entries().isEmpty() && before.startsWith("journal ")) {
+        } else if (d.error() == null && !d.lines().isEmpty() && before.startsWith("journal ")) {
             degradedDetail = "";
             ctx.getLog().info("the assignment journal is writable again");
         }
-        if (writeBackWanted && journaling.isEmpty()) {
+        if (writeBackWanted && journaling == 0) {
             writeBackWanted = false;
             startWriteBack(now);
         }
@@ -1322,7 +1238,7 @@ public final class RecoveryManager {
     }
 
     private void startWriteBack(long now) {
-        if (!journaling.isEmpty()) {
+        if (journaling > 0) {
             writeBackWanted = true; // lines still being written: their fsync first (onJournaled starts it)
             return;
         }
@@ -1393,7 +1309,7 @@ public final class RecoveryManager {
             ctx.getLog().info("assignment journal written back: {} written, {} kept etcd's record, {} no longer "
                     + "desired; assignments go to etcd again", f.written().size(), f.kept().size(), f.skipped().size());
             unwritten.removeIf(e -> e.seq() <= f.throughSeq());
-            journalKeeper.tell(new JournalKeeper.Trim(f.throughSeq(), trimmedAdapter));
+            journal.tell(new JournalRecorder.Trim(f.throughSeq()));
             storeTryBackoff = settings.storeRetryBackoffMin();
             degradedDetail = "";
             if (unwritten.isEmpty()) {
@@ -1407,14 +1323,6 @@ public final class RecoveryManager {
         }
         replanSoon();
         publishStatus(true);
-        return Behaviors.same();
-    }
-
-    private Behavior<Command> onJournalTrimmed(JournalTrimmed m) {
-        if (m.done().error() != null) {
-            // the entries stay in the file: a later incarnation writes them back again, finding etcd's records
-            ctx.getLog().warn("trimming the assignment journal failed: {}", Failures.describe(m.done().error()));
-        }
         return Behaviors.same();
     }
 }

@@ -96,8 +96,9 @@ public class RecoveryManagerMdcTest {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
         AgentProbe a = agents.add("host-a");
         TestProbe<CatalogKeeper.Command> keeper = kit.createTestProbe(CatalogKeeper.Command.class);
+        // a settle time the report cannot miss on a loaded machine: the rebuild ends as soon as host-a reported
         ActorRef<RecoveryManager.Command> m = kit.spawn(RecoveryManager.create(store, keeper.ref(),
-                TestFixtures.recovery()));
+                TestFixtures.recovery(3, Duration.ofSeconds(20))));
         keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT).subscriber()
                 .tell(update(catalog(spec("web", 1, "app"))));
         a.expectReportRequest(WAIT);
