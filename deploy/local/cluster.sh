@@ -14,6 +14,8 @@
 # --allow-stale-catalog). Each coordinator journals degraded-recovery assignments to <run>/coordinator-N-assignments.journal. `up` returns once the API answers and every agent has reported.
 # --skip-coordinators 1 writes coordinator-1's config but never starts it (a first seed that never returns after a
 # blackout); the others still list it as a seed, and `up` waits on the API of the first coordinator it started.
+# Management endpoints (/alive, /ready, /cluster/members) on 127.0.0.1: coordinator-N on API port + 8 + N - 1,
+# agent local-N on API port + 12 + N - 1 (so a --api-port range of 16 free ports holds them all).
 # Logs, configs and pids go under deploy/local/run/ (or $BLACKSTART_RUN_DIR).
 # Cluster traffic is mutual TLS 1.3: on its first `up` in a run directory it makes a CA and a key store per node
 # with pki.sh under <run>/tls/ (coordinator-N role coordinator, local-N role agent; a random password in
@@ -144,7 +146,7 @@ up() {
   local endpoints
   endpoints=$(sed 's/[^,][^,]*/"&"/g' <<<"$etcd_url")
   [ "$insecure" = 1 ] || setup_tls
-  local i wait_port=""
+  local i wait_port="" mgmt_base=$api_port
   for i in $(seq 1 "$coordinators"); do
     cat > "$run/coordinator-$i.conf" <<CONF
 $(transport_conf "coordinator-$i")
@@ -155,6 +157,7 @@ blackstart.coordinator {
   etcd.prefix = "$prefix"
   api.host = "127.0.0.1"
   api.port = $((api_port + i - 1))
+  management.port = $((mgmt_base + 8 + i - 1))
   api.token = \${?BLACKSTART_TOKEN}
   catalog-cache-file = "$run/coordinator-$i-catalog.json"
   recovery.assignment-journal-file = "$run/coordinator-$i-assignments.journal"
@@ -172,6 +175,7 @@ $(transport_conf "local-$i")
 pekko.remote.artery.canonical.port = 0
 pekko.cluster.seed-nodes = $(seeds)
 blackstart.agent.node-id = "local-$i"
+blackstart.agent.management.port = $((mgmt_base + 12 + i - 1))
 CONF
     start_node "agent-$i" agent "$run/agent-$i.conf"
   done

@@ -35,7 +35,10 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
+import io.blackstart.protocol.health.NodeManagement;
+import io.blackstart.protocol.health.NodeReadiness;
 import io.blackstart.protocol.trust.NodeIdentity;
+import java.net.URI;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +68,10 @@ public final class CoordinatorNode {
     public static final String ROLE = "coordinator";
     /** The actor system name every Blackstart node uses. */
     public static final String SYSTEM_NAME = "blackstart";
+    /** The readiness condition the {@link CatalogKeeper} owns: the catalog was loaded from etcd at least once. */
+    public static final String CATALOG_CONDITION = "catalog";
+
+    private static final String MANAGEMENT = "blackstart.coordinator.management";
 
     // by identity: a typed ActorSystem is also an ActorRef, equal to any other system with the same name
     private static final Map<ActorSystem<?>, Node> NODES = Collections.synchronizedMap(new IdentityHashMap<>());
@@ -141,6 +148,8 @@ public final class CoordinatorNode {
             throw new IllegalStateException("coordinator node did not start: " + e, e);
         }
         NODES.put(system, new Node(board, http, manager));
+        NodeReadiness.get(system).require(CATALOG_CONDITION, "not yet loaded from etcd");
+        NodeManagement.start(system, MANAGEMENT);
         system.getWhenTerminated().whenComplete((d, e) -> {
             NODES.remove(system);
             if (closeStore) {
@@ -163,6 +172,11 @@ public final class CoordinatorNode {
     public static CompletionStage<InetSocketAddress> httpAddress(ActorSystem<?> system) {
         Node n = NODES.get(system);
         return n == null ? CompletableFuture.failedFuture(new IllegalStateException("not a coordinator node")) : n.http();
+    }
+
+    /** The address of this node's management endpoint ({@code /alive}, {@code /ready}, {@code /cluster/members}). */
+    public static CompletionStage<URI> managementUri(ActorSystem<?> system) {
+        return NodeReadiness.get(system).managementUri();
     }
 
     /** This node's status board (the latest snapshot of the recovery manager). */
@@ -196,9 +210,9 @@ public final class CoordinatorNode {
         if (!roles.contains(ROLE)) {
             roles.add(ROLE);
         }
-        return ConfigFactory.load(ConfigFactory.empty()
+        return NodeManagement.configure(ConfigFactory.load(ConfigFactory.empty()
                 .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
-                .withFallback(config));
+                .withFallback(config)), MANAGEMENT);
     }
 
     /**

@@ -94,6 +94,9 @@ public final class Doctor {
         if (!o.etcdEndpoints().isEmpty()) {
             tasks.add(new AgentRecordsCheck(expected, System::currentTimeMillis));
         }
+        for (String url : o.management()) {
+            tasks.add(new NodeReadyCheck(url, o.connectTimeout(), o.readTimeout()));
+        }
         o.api().ifPresent(api -> {
             tasks.add(new CoordinatorCheck(api, o.connectTimeout(), o.readTimeout()));
             tasks.add(new CoordinatorClusterCheck(api, o.connectTimeout(), o.readTimeout(), expected, o.seeds()));
@@ -125,6 +128,10 @@ public final class Doctor {
         g.requires(CoordinatorClusterCheck.UNREACHABLE, CoordinatorClusterCheck.MEMBERS);
         g.requires(CoordinatorClusterCheck.SINGLETON, CoordinatorClusterCheck.MEMBERS);
         g.requires(CoordinatorClusterCheck.AGENTS, CoordinatorClusterCheck.MEMBERS);
+        // a node's readiness: not joined follows from a cluster that cannot form, no catalog from etcd without quorum
+        for (String url : o.management()) {
+            g.requires(NodeReadyCheck.checkName(url), EtcdAssessment.QUORUM, CoordinatorClusterCheck.FORMATION);
+        }
         // every host through its agent, asked by the coordinator: only agents that are present can answer
         g.requires(HostsCheck.ANSWERING, CoordinatorCheck.REACHABLE, CoordinatorClusterCheck.AGENTS);
         g.requires(HostsCheck.COORDINATOR_CLOCK, CoordinatorCheck.REACHABLE);

@@ -44,6 +44,7 @@ import java.util.Optional;
  * @param waitInterval      pause between runs while waiting
  * @param seeds             the coordinators' seed nodes ({@code pekko://blackstart@host:port} or {@code host:port}),
  *                          first seed first; empty to skip the seed probe of the cluster-formation check
+ * @param management        base URLs of nodes' management endpoints whose {@code /ready} is checked, or empty
  */
 public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, Optional<String> expectedClusterId,
                             long etcdQuotaBytes, long etcdMaxRaftLag, Duration etcdCallTimeout, String etcdPrefix,
@@ -51,7 +52,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
                             int dnsServerAttempts, List<String> probes, Optional<String> api, Duration hostsTimeout,
                             Optional<Path> inventory, Optional<String> dockerHost, Duration connectTimeout, Duration readTimeout,
                             Duration checkTimeout, Duration deadline, Duration waitFor, Duration waitInterval,
-                            EtcdAccess etcdAccess, List<String> seeds) {
+                            EtcdAccess etcdAccess, List<String> seeds, List<String> management) {
 
     /** Validates and copies. */
     public DoctorOptions {
@@ -100,6 +101,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         }
         seeds = seeds.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
         seeds.forEach(SeedAddress::parse);
+        management = management.stream().map(String::strip).filter(v -> !v.isEmpty()).map(DoctorOptions::url).toList();
     }
 
     /** The DNS server to ask, if one is configured. */
@@ -143,7 +145,8 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
                 c.getDuration("wait"),
                 c.getDuration("wait-interval"),
                 EtcdAccess.fromConfig(c, "etcd-tls.", "etcd-user", "etcd-password"),
-                c.getStringList("seeds"));
+                c.getStringList("seeds"),
+                c.getStringList("management"));
     }
 
     /** A builder starting from these options. */
@@ -202,6 +205,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         private Duration waitFor;
         private Duration waitInterval;
         private List<String> seeds;
+        private List<String> management;
 
         private Builder(DoctorOptions o) {
             etcdEndpoints = new ArrayList<>(o.etcdEndpoints);
@@ -228,6 +232,7 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
             waitFor = o.waitFor;
             waitInterval = o.waitInterval;
             seeds = new ArrayList<>(o.seeds);
+            management = new ArrayList<>(o.management);
         }
 
         /** etcd client URLs. */
@@ -305,12 +310,15 @@ public record DoctorOptions(List<String> etcdEndpoints, List<String> etcdPeers, 
         /** The coordinators' seed nodes, first seed first, or empty. */
         public Builder seeds(List<String> v) { seeds = new ArrayList<>(v); return this; }
 
+        /** Base URLs of management endpoints whose {@code /ready} is checked, or empty. */
+        public Builder management(List<String> v) { management = new ArrayList<>(v); return this; }
+
         /** The validated options. */
         public DoctorOptions build() {
             return new DoctorOptions(etcdEndpoints, etcdPeers, expectedClusterId, etcdQuotaBytes, etcdMaxRaftLag,
                     etcdCallTimeout, etcdPrefix, dnsNames, dnsServer, dnsServerTimeout, dnsServerAttempts, probes, api,
                     hostsTimeout, inventory, dockerHost, connectTimeout, readTimeout, checkTimeout,
-                    deadline, waitFor, waitInterval, etcdAccess, seeds);
+                    deadline, waitFor, waitInterval, etcdAccess, seeds, management);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.blackstart.agent;
 
 import com.typesafe.config.Config;
+import io.blackstart.protocol.health.NodeManagement;
+import io.blackstart.protocol.health.NodeReadiness;
 import io.blackstart.protocol.trust.NodeIdentity;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -11,10 +13,12 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
@@ -27,6 +31,10 @@ public final class AgentNode {
 
     /** The cluster role of agent nodes. */
     public static final String ROLE = "agent";
+    /** The readiness condition the {@link ContainerWatcher} owns: the Docker engine answered its last call. */
+    public static final String DOCKER_CONDITION = "docker";
+
+    private static final String MANAGEMENT = "blackstart.agent.management";
 
     private AgentNode() {
     }
@@ -45,7 +53,15 @@ public final class AgentNode {
         Optional<NodeIdentity> identity = NodeIdentity.forNode(full, ROLE, settings.nodeId());
         // initialise logging on this thread, so no early log line from a dispatcher thread is replayed (P6)
         LoggerFactory.getILoggerFactory();
-        return ActorSystem.create(guardian(settings, identity), "blackstart", full);
+        ActorSystem<Void> system = ActorSystem.create(guardian(settings, identity), "blackstart", full);
+        NodeReadiness.get(system).require(DOCKER_CONDITION, "the engine has not answered yet");
+        NodeManagement.start(system, MANAGEMENT);
+        return system;
+    }
+
+    /** The address of this node's management endpoint ({@code /alive}, {@code /ready}, {@code /cluster/members}). */
+    public static CompletionStage<URI> managementUri(ActorSystem<?> system) {
+        return NodeReadiness.get(system).managementUri();
     }
 
     /**
@@ -63,9 +79,9 @@ public final class AgentNode {
         if (!roles.contains(ROLE)) {
             roles.add(ROLE);
         }
-        return config.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
+        return NodeManagement.configure(config.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
                 .withFallback(ConfigFactory.defaultReference())
-                .resolve();
+                .resolve(), MANAGEMENT);
     }
 
     private static Behavior<Void> guardian(AgentSettings settings, Optional<NodeIdentity> identity) {

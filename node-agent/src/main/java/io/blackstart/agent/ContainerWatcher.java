@@ -1,5 +1,6 @@
 package io.blackstart.agent;
 
+import io.blackstart.protocol.health.NodeReadiness;
 import io.blackstart.protocol.wire.ContainerInfo;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -34,6 +35,9 @@ import java.util.HashSet;
  *
  * <p><b>States.</b> Disconnected (retrying every {@code events-retry-interval}) or subscribed. A broken event stream
  * sends it back to disconnected.
+ *
+ * <p>It owns the node's readiness condition {@link AgentNode#DOCKER_CONDITION}: met while the engine answered its
+ * last call (version, list), unmet with the reason when a call failed or the event stream broke.
  *
  * <p><b>Never.</b> Its event callback only tells it a message; it never calls the engine on its own thread.
  */
@@ -75,6 +79,7 @@ public final class ContainerWatcher extends AbstractBehavior<ContainerWatcher.Co
     private final ContainerRuntime runtime;
     private final ActorRef<NodeAgent.Command> agent;
     private final TimerScheduler<Command> timers;
+    private final NodeReadiness readiness;
 
     private long generation;
     private Closeable subscription;
@@ -94,6 +99,7 @@ public final class ContainerWatcher extends AbstractBehavior<ContainerWatcher.Co
         this.runtime = runtime;
         this.agent = agent;
         this.timers = timers;
+        this.readiness = NodeReadiness.get(context.getSystem());
         timers.startTimerWithFixedDelay(Resync.INSTANCE, Resync.INSTANCE, settings.resyncInterval());
         connect();
     }
@@ -125,6 +131,7 @@ public final class ContainerWatcher extends AbstractBehavior<ContainerWatcher.Co
         }
         getContext().getLog().info("container engine {} (API {}) at {}", connected.engine().version(),
                 connected.engine().apiVersion(), settings.dockerHost());
+        readiness.met(AgentNode.DOCKER_CONDITION);
         outageLogged = false;
         long gen = ++generation;
         ActorRef<Command> self = getContext().getSelf();
@@ -207,6 +214,7 @@ public final class ContainerWatcher extends AbstractBehavior<ContainerWatcher.Co
 
     private Behavior<Command> disconnected(String what, Throwable error) {
         unsubscribe();
+        readiness.unmet(AgentNode.DOCKER_CONDITION, what + ": " + StartExecutor.describe(error));
         generation++;
         if (!outageLogged) {
             getContext().getLog().warn("{}: {}; retrying every {}", what, StartExecutor.describe(error),
@@ -235,7 +243,10 @@ public final class ContainerWatcher extends AbstractBehavior<ContainerWatcher.Co
         listing = false;
         if (listed.error() != null) {
             getContext().getLog().warn("cannot list containers: {}", StartExecutor.describe(listed.error()));
+            readiness.unmet(AgentNode.DOCKER_CONDITION, "cannot list containers: "
+                    + StartExecutor.describe(listed.error()));
         } else {
+            readiness.met(AgentNode.DOCKER_CONDITION);
             publish(listed.containers());
             // the list may predate events that arrived while it ran: ask the engine about those again
             List<String> touched = new ArrayList<>(touchedDuringList);

@@ -1,6 +1,7 @@
 package io.blackstart.coordinator.catalog;
 
 import io.blackstart.common.Failures;
+import io.blackstart.coordinator.CoordinatorNode;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.store.DesiredStateStore;
 
@@ -8,6 +9,7 @@ import io.blackstart.protocol.AppSpec;
 import io.blackstart.protocol.Catalog;
 import io.blackstart.protocol.CatalogValidator;
 import io.blackstart.protocol.SpecError;
+import io.blackstart.protocol.health.NodeReadiness;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -45,6 +47,9 @@ import java.util.concurrent.Executor;
  *
  * <p><b>Never</b> blocks: store calls come back through {@code pipeToSelf}, watch callbacks only {@code tell},
  * cache files are read and written on the blocking dispatcher. It never writes to etcd.
+ *
+ * <p>It owns the node's readiness condition {@link CoordinatorNode#CATALOG_CONDITION}: met with the first catalog
+ * loaded from etcd (the disk cache does not count), and kept when etcd goes away later.
  */
 public final class CatalogKeeper {
 
@@ -209,6 +214,7 @@ public final class CatalogKeeper {
     private Behavior<Command> onLoaded(Loaded m) {
         loading = false;
         loadedOnce = true;
+        NodeReadiness.get(ctx.getSystem()).met(CoordinatorNode.CATALOG_CONDITION);
         closeWatch();
         docs.clear();
         for (DesiredStateStore.AppDocument d : m.snapshot().apps()) {
