@@ -63,7 +63,14 @@ public final class Blackstart implements Runnable {
 
     /** The whole command tree, as parsed, helped and completed. */
     static CommandLine commandLine() {
-        return new CommandLine(new Blackstart(), new Factory());
+        CommandLine cmd = new CommandLine(new Blackstart(), new Factory());
+        // the module commands (drill, doctor, bench) know no version of their own: every --version is the build's
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null) {
+                sub.getCommandSpec().versionProvider(new Version());
+            }
+        }
+        return cmd;
     }
 
     @Override

@@ -217,7 +217,7 @@ public final class DoctorCommand implements Callable<Integer> {
                     EtcdAccess.password(Optional.ofNullable(etcdPasswordFile), System.getenv())));
             return b.build();
         } catch (IllegalArgumentException | ConfigException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
