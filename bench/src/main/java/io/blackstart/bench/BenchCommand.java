@@ -107,11 +107,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The options these flags select; a usage error naming the flag otherwise. */
     BenchOptions options() {
-        for (var positive : new Object[][]{{"--agents", agents}, {"--instances", instances}, {"--credits", credits},
-                {"--runs", runs}, {"--timeout", timeoutSeconds}, {"--apps", apps == null ? 1 : apps}}) {
-            if ((int) positive[1] == 0) {
-                throw new ParameterException(spec.commandLine(), positive[0] + " must be positive");
-            }
+        positive("--agents", agents);
+        positive("--instances", instances);
+        positive("--credits", credits);
+        positive("--runs", runs);
+        positive("--timeout", timeoutSeconds);
+        if (apps != null) {
+            positive("--apps", apps);
         }
         int a = apps == null ? Math.max(1, instances / 10) : apps;
         if (a > instances) {
@@ -120,6 +122,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         return new BenchOptions(agents, instances, a, credits, runs, warmups, remote || remoteOnly, !remoteOnly, json,
                 seed, confirmDelayMillis, reportIntervalMillis, fullReports, timeoutSeconds);
+    }
+
+    private void positive(String flag, int value) {
+        if (value == 0) {
+            throw new ParameterException(spec.commandLine(), flag + " must be positive");
+        }
     }
 
     @Override
