@@ -4,10 +4,14 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 
+import picocli.CommandLine;
+
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,7 +20,7 @@ import java.util.Locale;
  * start at once, in this JVM and (with {@code --remote}) in a second JVM over Artery on loopback; placements per
  * second, the median over the measured runs. See {@code bench/README.md}.
  *
- * <p>{@link #run(String[], PrintStream, PrintStream)} is what {@code blackstart bench} calls.
+ * <p>Its flags are {@link BenchCommand}'s, which {@code blackstart bench} runs.
  */
 public final class BenchMain {
 
@@ -27,25 +31,21 @@ public final class BenchMain {
         System.exit(run(args, System.out, System.err));
     }
 
+    /** Parses {@code args} with {@link BenchCommand} and runs the benchmark; returns the exit code (0, 1, 2). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cmd = new CommandLine(new BenchCommand(out, err, () -> { }));
+        cmd.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cmd.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        return cmd.execute(args);
+    }
+
     /**
      * Runs the benchmark.
      *
      * @return 0 when every run placed every instance exactly once within credits, 1 when a run failed or broke an
-     *         invariant, 2 for bad arguments (after printing the usage to {@code err})
+     *         invariant
      */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        BenchOptions o;
-        try {
-            if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-                out.print(BenchOptions.USAGE);
-                return 0;
-            }
-            o = BenchOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("bench: " + e.getMessage());
-            err.print(BenchOptions.USAGE);
-            return 2;
-        }
+    static int bench(BenchOptions o, PrintStream out, PrintStream err) {
         quietLogging();
         if (o.json()) {
             logToStandardError(); // standard output carries the JSON alone

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CoordinatorBenchTest {
 
     private static CoordinatorBench.RunResult run(boolean remote, String... args) throws Exception {
-        BenchOptions o = BenchOptions.parse(args);
+        BenchOptions o = BenchCommand.parse(args);
         return CoordinatorBench.run(o, CatalogGenerator.generate(o.instances(), o.apps(), o.seed()), remote, false,
                 System.out);
     }
@@ -86,7 +86,7 @@ class CoordinatorBenchTest {
             int code = BenchMain.run(args, new PrintStream(new ByteArrayOutputStream()),
                     new PrintStream(err, true, StandardCharsets.UTF_8));
             assertEquals(2, code, String.join(" ", args));
-            assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: blackstart bench"), String.join(" ", args));
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("Usage: bench"), String.join(" ", args));
         }
     }
 }

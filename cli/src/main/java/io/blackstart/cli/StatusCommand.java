@@ -40,7 +40,7 @@ final class StatusCommand implements Runnable {
             description = "With --watch: stop after N redraws (default: until interrupted).")
     int frames;
 
-    @Option(names = "--summary", description = "Print the customer summary, e.g. \"92% of applications are running "
+    @Option(names = "--summary", description = "Print the customer summary, e.g. \"92%% of applications are running "
             + "again; full recovery expected around 15:40 UTC\".")
     boolean summary;
 

@@ -1,6 +1,7 @@
 package io.blackstart.cli;
 
 import io.blackstart.testsupport.SecureEtcd;
+import io.blackstart.doctor.DoctorCommand;
 import io.blackstart.doctor.DoctorMain;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,7 +121,7 @@ class EtcdTlsCliTest {
         assertFalse(ok.all().contains(etcd.password));
 
         Run wrong = doctor(etcdFlags(wrongPasswordFile));
-        assertEquals(2, wrong.exit(), wrong.all());
+        assertEquals(DoctorCommand.EXIT_FAILURES, wrong.exit(), wrong.all());
         assertTrue(wrong.out().contains("root cause: etcd authentication"), wrong.all());
         assertTrue(wrong.out().contains("authentication failed for user 'blackstart'"), wrong.all());
         assertFalse(wrong.out().contains("is down"), wrong.all());
@@ -128,7 +129,7 @@ class EtcdTlsCliTest {
 
         Run noCert = doctor(List.of("--etcd", etcd.url(), "--etcd-ca", etcd.ca().toString(), "--etcd-user",
                 SecureEtcd.USER, "--etcd-password-file", passwordFile.toString()));
-        assertEquals(2, noCert.exit(), noCert.all());
+        assertEquals(DoctorCommand.EXIT_FAILURES, noCert.exit(), noCert.all());
         assertTrue(noCert.out().contains("root cause: etcd TLS"), noCert.all());
 
         Run onCommandLine = doctor(List.of("--etcd", etcd.url(), "--etcd-password", "x"));

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The outcome of one doctor run: every check, and the failing checks that are root causes.
  *
- * <p>Exit code rule ({@link #exitCode()}): 0 when every check is ok, 1 when there are warnings but no
+ * <p>Exit code rule ({@link #exitCode()}, a severity, not the process exit code: that is
+ * {@link DoctorCommand#exitCode}): 0 when every check is ok, 1 when there are warnings but no
  * failure, 2 when any check fails. The JSON form ({@link ReportJson}) is
  * {@code {"checks":[{"group","name","status","finding","hint","blocks":[...]}],"rootCauses":[...]}}.
  *

@@ -127,7 +127,7 @@ class ClusterFormationDoctorTest {
         int code = DoctorMain.run(new String[]{"--no-docker", "--api", stub.url(), "--seeds",
                 dead.substring("pekko://blackstart@".length()) + "," + live, "--timeout", "1"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
-        assertEquals(2, code);
+        assertEquals(DoctorCommand.EXIT_FAILURES, code);
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("coordinators cannot form a cluster: first seed "
                 + dead.substring("pekko://blackstart@".length()) + " down"), out.toString(StandardCharsets.UTF_8));
 

@@ -241,9 +241,9 @@ class DependenciesDoctorTest {
         String[] common = {"--no-api", "--no-docker", "--timeout", "1"};
 
         assertEquals(0, DoctorMain.run(concat(common, "--dns", "localhost", "--probe", redis.url()), out, out));
-        assertEquals(1, DoctorMain.run(concat(common, "--probe", redisWithPassword.url()), out, out));
-        assertEquals(2, DoctorMain.run(concat(common, "--dns", "no-such-host.invalid"), out, out));
-        assertEquals(2, DoctorMain.run(concat(common, "--api", "http://127.0.0.1:" + FreePorts.one()),
+        assertEquals(DoctorCommand.EXIT_WARNINGS, DoctorMain.run(concat(common, "--probe", redisWithPassword.url()), out, out));
+        assertEquals(DoctorCommand.EXIT_FAILURES, DoctorMain.run(concat(common, "--dns", "no-such-host.invalid"), out, out));
+        assertEquals(DoctorCommand.EXIT_FAILURES, DoctorMain.run(concat(common, "--api", "http://127.0.0.1:" + FreePorts.one()),
                 out, out));
         String text = sink.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("✔ dns localhost"), text);

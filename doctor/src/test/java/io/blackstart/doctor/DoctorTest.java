@@ -138,7 +138,7 @@ class DoctorTest {
                     new PrintStream(err, true, StandardCharsets.UTF_8));
 
             assertEquals(2, code, String.join(" ", args));
-            assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: blackstart doctor"), String.join(" ", args));
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("Usage: doctor"), String.join(" ", args));
         }
     }
 

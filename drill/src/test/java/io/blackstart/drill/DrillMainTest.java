@@ -43,7 +43,7 @@ class DrillMainTest {
     void badFlagsGiveUsageAndStatus2(String args) {
         Run r = run(args.split(" "));
         assertEquals(2, r.status(), r.err());
-        assertTrue(r.err().contains("usage:"), r.err());
+        assertTrue(r.err().contains("Usage: drill"), r.err());
     }
 
     @Test

@@ -249,6 +249,6 @@ class KubernetesPolicyTest {
     void registeredAfterStaleSnapshot() {
         assertEquals(Drill.POLICIES.indexOf("stale-snapshot") + 1, Drill.POLICIES.indexOf(K8S));
         assertEquals(Drill.KNOWN_POLICIES.indexOf("stale-snapshot") + 1, Drill.KNOWN_POLICIES.indexOf(K8S));
-        assertTrue(DrillMain.USAGE.contains(K8S));
+        assertTrue(DrillMain.usage().contains(K8S));
     }
 }

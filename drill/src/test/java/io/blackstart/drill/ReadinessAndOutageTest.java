@@ -246,7 +246,7 @@ class ReadinessAndOutageTest {
         DrillMainTest.Run r = DrillMainTest.run(args.split(" "));
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().contains("--etcd-outage"), r.err());
-        assertTrue(r.err().contains("usage:"), r.err());
+        assertTrue(r.err().contains("Usage: drill"), r.err());
     }
 
     @Test
