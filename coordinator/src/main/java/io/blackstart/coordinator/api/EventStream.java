@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without blocking) feeds a broadcast hub; every client gets its own drop-oldest buffer of {@link #CLIENT_BUFFER}
  * items, so a slow browser loses old events instead of slowing the others — and then gets a {@code resync} and a
  * fresh {@code progress} instead of a silent gap ({@link ResyncGate}). A new client first gets the latest progress
- * event. Idle streams carry a heartbeat every {@link #HEARTBEAT} (so a client that went away is noticed by the write
+ * event; the events made while its live stream attached come from the node's last {@link #RECENT_EVENTS}
+ * ({@link RecentEvents}), not as a resync. Idle streams carry a heartbeat every {@link #HEARTBEAT} (so a client that went away is noticed by the write
  * that fails, and the server's idle-timeout never cuts a live stream). At most {@code maxClients} streams are open
  * at once ({@link #open()}); a slot is freed when its stream ends, however it ends.
  */
@@ -42,6 +43,8 @@ public final class EventStream {
     static final int HUB_BUFFER = 256;
     /** Items one client's buffer holds; beyond it the oldest go, and the client resyncs. */
     static final int CLIENT_BUFFER = 512;
+    /** Log events kept to fill a new client's attach gap (see {@link RecentEvents}). */
+    static final int RECENT_EVENTS = 4096;
     /** Heartbeat on an idle stream. */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
@@ -51,6 +54,7 @@ public final class EventStream {
 
     private final StatusBoard board;
     private final BoundedSourceQueue<ResyncGate.Item> queue;
+    private final RecentEvents recent = new RecentEvents(RECENT_EVENTS);
     private final Source<ResyncGate.Item, NotUsed> hub;
     private final int maxClients;
     private final AtomicInteger clients = new AtomicInteger();
@@ -84,8 +88,10 @@ public final class EventStream {
         for (int i = 0; i < events.size(); i++) {
             LedgerEvent e = events.get(i);
             long seq = b.firstSeq() + i;
-            queue.offer(new ResyncGate.Item(b.incarnation(), seq, false,
-                    ServerSentEvent.create(EventJson.of(e, seq).toString(), EventJson.type(e))));
+            ResyncGate.Item item = new ResyncGate.Item(b.incarnation(), seq, false,
+                    ServerSentEvent.create(EventJson.of(e, seq).toString(), EventJson.type(e)));
+            recent.add(item);
+            queue.offer(item);
         }
         mark = new Mark(b.incarnation(), b.lastSeq());
     }
@@ -137,7 +143,7 @@ public final class EventStream {
                 .orElseGet(() -> Source.single(new ResyncGate.Item(m.incarnation(), m.seq(), true,
                         ServerSentEvent.heartbeat())));
         return first.concat(hub.buffer(CLIENT_BUFFER, OverflowStrategy.dropHead()))
-                .statefulMap(() -> new ResyncGate(this::freshProgress),
+                .statefulMap(() -> new ResyncGate(this::freshProgress, recent),
                         (gate, item) -> Pair.create(gate, gate.pass(item)), gate -> Optional.empty())
                 .mapConcat(events -> events)
                 .keepAlive(HEARTBEAT, ServerSentEvent::heartbeat);

@@ -2,8 +2,10 @@ package io.blackstart.coordinator.api;
 
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -24,14 +26,34 @@ final class ResyncGate {
     record Item(String incarnation, long seq, boolean progress, ServerSentEvent sse) {
     }
 
+    /** The node's recent log events: a client's first gap (its connect race) is filled from here. */
+    interface Recent {
+        /** The events {@code fromSeq..toSeq} of {@code incarnation}, all of them, or empty. */
+        Optional<List<ServerSentEvent>> range(String incarnation, long fromSeq, long toSeq);
+    }
+
     private final Supplier<ServerSentEvent> freshProgress;
+    private final Recent recent;
     private boolean started;
+    /** A log event was passed: from then on a gap is the client's (too slow), never filled. */
+    private boolean eventPassed;
     private String incarnation;
     private long seq;
 
-    /** @param freshProgress the progress event of the latest snapshot (sent after a resync) */
+    /** A gate that never fills a gap. @param freshProgress the progress event of the latest snapshot (sent after a resync) */
     ResyncGate(Supplier<ServerSentEvent> freshProgress) {
+        this(freshProgress, (inc, from, to) -> Optional.empty());
+    }
+
+    /**
+     * @param freshProgress the progress event of the latest snapshot (sent after a resync)
+     * @param recent        where the events a new client missed while its stream attached are found: the live
+     *                      stream attaches after the first progress is taken, and events made in between are filled
+     *                      in rather than reported as a gap
+     */
+    ResyncGate(Supplier<ServerSentEvent> freshProgress, Recent recent) {
         this.freshProgress = freshProgress;
+        this.recent = recent;
     }
 
     /** What the client gets for {@code item}: the item, or a resync and a fresh progress first, or nothing. */
@@ -48,19 +70,51 @@ final class ResyncGate {
             if (item.incarnation() == null || (same && item.seq() <= seq)) {
                 return List.of(item.sse());
             }
+            Optional<List<ServerSentEvent>> missed = attachGap(item, item.seq());
+            if (missed.isPresent()) {
+                return append(missed.get(), item.sse());
+            }
             ServerSentEvent resync = resync(item, item.seq());
             return List.of(resync, item.sse()); // the progress is the fresh picture
         }
         if ((same && item.seq() == seq + 1) || first) {
             incarnation = item.incarnation();
             seq = item.seq();
+            eventPassed = true;
             return List.of(item.sse());
         }
         if (same && item.seq() <= seq) {
             return List.of(); // passed already
         }
+        Optional<List<ServerSentEvent>> missed = attachGap(item, item.seq() - 1);
+        if (missed.isPresent()) {
+            return append(missed.get(), item.sse());
+        }
         ServerSentEvent resync = resync(item, item.seq() - 1);
         return List.of(resync, freshProgress.get(), item.sse());
+    }
+
+    /**
+     * Before the client's first log event, the events up to {@code toSeq} it missed while attaching, from the
+     * node's recent ones (the mark moves to {@code item}); empty when it is not that case or they are gone.
+     */
+    private Optional<List<ServerSentEvent>> attachGap(Item item, long toSeq) {
+        if (eventPassed || incarnation == null || !incarnation.equals(item.incarnation())) {
+            return Optional.empty();
+        }
+        Optional<List<ServerSentEvent>> missed = recent.range(incarnation, seq + 1, toSeq);
+        if (missed.isPresent()) {
+            seq = item.seq();
+            eventPassed = true;
+        }
+        return missed;
+    }
+
+    private static List<ServerSentEvent> append(List<ServerSentEvent> first, ServerSentEvent last) {
+        List<ServerSentEvent> out = new ArrayList<>(first.size() + 1);
+        out.addAll(first);
+        out.add(last);
+        return out;
     }
 
     /** The resync for a jump to {@code item}, missing up to {@code toSeq}; moves the mark to {@code item}. */

@@ -67,4 +67,22 @@ public class ResyncGateTest {
         assertEquals(List.of("progress:p0", "progress:p0", "state:e1", "state:e2"),
                 seen(progress(null, 0), progress(null, 0), event("a", 1), event("a", 2)));
     }
+
+    @Test
+    void eventsMadeWhileANewClientAttachedAreFilledInButALaterGapIsStillAResync() {
+        RecentEvents recent = new RecentEvents(16);
+        for (long seq = 1; seq <= 9; seq++) {
+            recent.add(event("a", seq));
+        }
+        ResyncGate attaching = new ResyncGate(() -> ServerSentEvent.create("fresh", "progress"), recent);
+        List<String> out = new ArrayList<>();
+        // connected at the progress of seq 3; the live stream attached when seq 6 went by
+        for (ResyncGate.Item i : List.of(progress("a", 3), event("a", 6), event("a", 7), event("a", 9))) {
+            attaching.pass(i).forEach(e -> out.add(e.getEventType().orElse("") + ":" + e.getData()));
+        }
+        assertEquals(List.of("progress:p3", "state:e4", "state:e5", "state:e6", "state:e7",
+                "resync:{\"incarnation\":\"a\",\"fromSeq\":8,\"toSeq\":8}", "progress:fresh", "state:e9"), out);
+        assertEquals(java.util.Optional.empty(), recent.range("a", 1, 40), "more than it keeps");
+        assertEquals(java.util.Optional.empty(), recent.range("b", 4, 5), "another incarnation's");
+    }
 }
