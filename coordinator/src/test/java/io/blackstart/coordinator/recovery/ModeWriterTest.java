@@ -3,7 +3,6 @@ package io.blackstart.coordinator.recovery;
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.store.DesiredStateStore.ModeRecord;
 import io.blackstart.coordinator.store.InMemoryDesiredStateStore;
-import io.blackstart.testsupport.Await;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -85,14 +84,20 @@ public class ModeWriterTest {
         parent.expectMessageClass(ModeWriter.Loaded.class, WAIT);
         store.setDown(true);
         w.tell(new ModeWriter.Write(ON));
-        w.tell(new ModeWriter.WhenStored(ON, operator.ref()));
         assertTrue(parent.expectMessageClass(ModeWriter.Failed.class, WAIT).why().startsWith("writing mode: "));
+        // not stored: the operator waits for the next try, and is told it failed
+        w.tell(new ModeWriter.WhenStored(ON, operator.ref()));
+        w.tell(ModeWriter.Retry.INSTANCE);
+        parent.expectMessageClass(ModeWriter.Failed.class, WAIT);
         RecoveryManager.ModeReply reply = operator.receiveMessage(WAIT);
         assertEquals("recovery", reply.mode());
         assertTrue(reply.message().startsWith("in force, but not yet stored in etcd"), reply.message());
+
         store.setDown(false);
+        w.tell(new ModeWriter.WhenStored(ON, operator.ref()));
         w.tell(ModeWriter.Retry.INSTANCE);
         assertEquals(new ModeWriter.Stored(ON), parent.receiveMessage(WAIT));
-        Await.until("the mode stored", WAIT, () -> store.modeNow().equals(Optional.of(ON)));
+        assertEquals("ok", operator.receiveMessage(WAIT).message());
+        assertEquals(Optional.of(ON), store.modeNow());
     }
 }
