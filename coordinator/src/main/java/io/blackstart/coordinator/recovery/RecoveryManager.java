@@ -84,7 +84,9 @@ import java.util.function.LongSupplier;
  * hosts, left when the ledger has converged, or switched by an operator), has its child {@link ModeWriter} store
  * it in etcd and tells every agent. It publishes a
  * {@link StatusSnapshot} to every coordinator node's {@link StatusBoard}, with the view of the recovery
- * {@link Tracker} it feeds (throughput, ETA, timeline, downtime) each time it builds one.
+ * {@link Tracker} (throughput, ETA, timeline, downtime), which it feeds every event of the log as it appends it and
+ * the agents' container stop times as reports come; ahead of each snapshot the log's new events go out as
+ * {@link EventBatch}es.
  *
  * <p><b>States.</b> <i>rebuilding</i>: waits for the assignment records and the mode from etcd (its children
  * load them, retrying with backoff), asks every agent known to the receptionist for a full report and waits until all of them reported
