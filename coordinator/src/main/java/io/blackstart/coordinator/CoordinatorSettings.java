@@ -176,7 +176,8 @@ public record CoordinatorSettings(Etcd etcd, CatalogSettings catalog, Api api, R
                 r.getDuration("retry-backoff-base").toMillis(), r.getDuration("retry-backoff-max").toMillis(),
                 r.getDuration("outcome-grace").toMillis(), r.getInt("host-penalty-failures"),
                 r.getDuration("host-penalty-window").toMillis(), r.getDuration("host-penalty").toMillis(),
-                r.getInt("max-pulls-in-flight"), r.getDuration("pull-timeout").toMillis());
+                r.getInt("max-pulls-in-flight"), r.getDuration("pull-timeout").toMillis(),
+                r.getInt("max-start-timeout-factor"));
         double threshold = r.getDouble("auto-threshold");
         if (threshold < 0 || threshold > 1) {
             throw new IllegalArgumentException("blackstart.coordinator.recovery.auto-threshold must be in [0, 1]");

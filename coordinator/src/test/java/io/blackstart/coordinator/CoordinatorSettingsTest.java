@@ -27,6 +27,7 @@ public class CoordinatorSettingsTest {
         assertEquals(7070, s.api().port());
         assertEquals(0.30, s.recovery().autoThreshold());
         assertEquals(5, s.recovery().ledger().maxAttempts());
+        assertEquals(8, s.recovery().ledger().maxStartTimeoutFactor());
         assertNull(s.catalog().cacheFile());
     }
 

@@ -103,7 +103,7 @@ final class BlackstartPolicy implements Policy {
         LedgerSettings d = LedgerSettings.defaults();
         ledger = new Ledger(new LedgerSettings(d.maxAttempts(), d.backoffBaseMillis(), d.backoffMaxMillis(),
                 d.outcomeGraceMillis(), d.hostPenaltyFailures(), d.hostPenaltyWindowMillis(), d.hostPenaltyMillis(),
-                d.maxPullsInFlight(), PULL_TIMEOUT_MILLIS),
+                d.maxPullsInFlight(), PULL_TIMEOUT_MILLIS, d.maxStartTimeoutFactor()),
                 new SplittableRandom(seed ^ 0x5DEECE66DL));
         for (int i = 0; i < w.instances(); i++) {
             instanceIndex.put(w.instanceId[i], i);
@@ -211,7 +211,7 @@ final class BlackstartPolicy implements Policy {
             int h = hostIndex.get(a.nodeId());
             ledger.assignmentRecorded(a.instanceId(), a.nodeId(), ++revision, now);
             unanswered[h]++;
-            sim.sendStart(instanceIndex.get(a.instanceId()), h, a.attempt());
+            sim.sendStart(instanceIndex.get(a.instanceId()), h, a.attempt(), a.container().startTimeoutSeconds());
         }
     }
 

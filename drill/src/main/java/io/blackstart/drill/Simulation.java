@@ -274,10 +274,19 @@ final class Simulation {
 
     /** Sends a start command for {@code instance} to {@code host}; it arrives at once. */
     StartAttempt sendStart(int instance, int host, int attempt) {
+        return sendStart(instance, host, attempt, world.apps[world.instanceApp[instance]].startTimeoutSeconds());
+    }
+
+    /**
+     * A start with the start timeout its command carries (the Blackstart agent enforces the timeout of the
+     * command's {@code ContainerSpec}, which the ledger may have made longer than the app's).
+     */
+    StartAttempt sendStart(int instance, int host, int attempt, int startTimeoutSeconds) {
         if (!up[host]) {
             throw new IllegalStateException("start sent to " + world.hostId[host] + ", which is down");
         }
         StartAttempt s = new StartAttempt(instance, host, attempt, now);
+        s.timeoutSeconds = startTimeoutSeconds;
         startsSent[instance]++;
         if (world.etcdDown(now)) {
             startsDuringOutage++;
@@ -413,7 +422,7 @@ final class Simulation {
         s.job = engine[h].add(now, 1.0, s);
         rescheduleEngine(h);
         if (policy.killsOnTimeout()) {
-            s.deadline = now + world.apps[world.instanceApp[s.instance]].startTimeoutSeconds();
+            s.deadline = now + s.timeoutSeconds;
             schedule(s.deadline, () -> deadline(s));
         }
     }
@@ -544,8 +553,7 @@ final class Simulation {
         containers[s.host].putIfAbsent(s.instance, Boolean.FALSE);
         hostVersion[s.host]++;
         emit(TraceEvent.Kind.KILLED, s.host, s.instance);
-        policy.outcome(s, StartResult.TIMED_OUT, "no outcome within "
-                + world.apps[world.instanceApp[s.instance]].startTimeoutSeconds() + " s");
+        policy.outcome(s, StartResult.TIMED_OUT, "no outcome within " + s.timeoutSeconds + " s");
     }
 
     // ---------------------------------------------------------------- readiness

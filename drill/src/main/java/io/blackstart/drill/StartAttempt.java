@@ -20,6 +20,8 @@ final class StartAttempt {
     Phase phase;
     ProcessorSharing.Job job;
     double deadline = Double.POSITIVE_INFINITY;
+    /** The start timeout of its command, in seconds (from the engine phase to the end of boot). */
+    int timeoutSeconds;
     /** In an in-place restart after a crash (engine and boot again on its host; no timeout, no outcome). */
     boolean restarting;
     /** Crashes since the last backoff reset (kubelet's CrashLoopBackOff). */

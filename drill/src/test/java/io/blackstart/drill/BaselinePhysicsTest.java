@@ -76,8 +76,8 @@ class BaselinePhysicsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"blackstart", "stale-snapshot", "random", "p2c", "allocation-spread"})
-    void aBootLongerThanItsTimeoutNeverCountsAsUpForAnyPolicy(String policy) {
+    @ValueSource(strings = {"stale-snapshot", "random", "p2c", "allocation-spread"})
+    void aBootLongerThanItsTimeoutNeverCountsAsUpForAnyBaseline(String policy) {
         // web boots 90 s against a 60 s start timeout: every start is timed out and removed
         World w = oneHost(64_000, 90.0, 60);
         DrillResult[] r = new DrillResult[1];
@@ -91,6 +91,43 @@ class BaselinePhysicsTest {
                 "no web container ever ran");
         assertTrue(events.stream().anyMatch(e -> e.kind() == TraceEvent.Kind.KILLED), "timed-out starts removed");
         assertTrue(Double.isNaN(r[0].ratioToLowerBound(policy)), "no ratio for an incomplete run");
+    }
+
+    /**
+     * Blackstart's ledger takes a timed-out start as evidence that the timeout is too short: the retry's command
+     * carries twice the timeout (120 s), which the agent enforces, and web's 90 s boot fits it.
+     */
+    @Test
+    void blackstartRetriesATimedOutStartWithTwiceTheTimeoutAndItComesUp() {
+        World w = oneHost(64_000, 90.0, 60);
+        DrillResult[] r = new DrillResult[1];
+        List<TraceEvent> events = trace(w, "blackstart", r);
+        PolicyOutcome o = r[0].policies().get("blackstart");
+        assertTrue(o.complete(), "web boots within the longer timeout of its retry");
+        assertEquals(2, o.timeouts(), "both webs' first attempts, at 60 s; none of the retries");
+        assertEquals(0, o.duplicates());
+        double killed = events.stream().filter(e -> e.kind() == TraceEvent.Kind.KILLED).mapToDouble(TraceEvent::time)
+                .max().orElseThrow();
+        double lastUp = events.stream().filter(e -> e.kind() == TraceEvent.Kind.UP).mapToDouble(TraceEvent::time)
+                .max().orElseThrow();
+        assertTrue(lastUp > killed + 90, "up after a whole 90 s boot of the retry: killed " + killed + ", up " + lastUp);
+        assertTrue(r[0].ratioToLowerBound("blackstart") >= 1.0);
+    }
+
+    /** A boot longer than the longest timeout the ledger grows to (8 × 60 s) stays incomplete, and says so. */
+    @Test
+    void aBootLongerThanBlackstartsLongestTimeoutIsIncomplete() {
+        World w = oneHost(64_000, 1_000.0, 60);
+        DrillResult[] r = new DrillResult[1];
+        List<TraceEvent> events = trace(w, "blackstart", r);
+        PolicyOutcome o = r[0].policies().get("blackstart");
+        assertFalse(o.complete(), "web's boot outlasts every attempt's timeout");
+        assertEquals(1, o.instancesUp(), "only api is up");
+        assertEquals(2 * io.blackstart.scheduler.LedgerSettings.defaults().maxAttempts(), o.timeouts(),
+                "every attempt of both webs timed out, then they failed");
+        assertTrue(events.stream().noneMatch(e -> e.kind() == TraceEvent.Kind.UP && w.instanceApp[e.instance()] == 1),
+                "no web container ever ran");
+        assertTrue(Double.isNaN(r[0].ratioToLowerBound("blackstart")), "no ratio for an incomplete run");
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -68,13 +68,14 @@ class DrillMainTest {
 
     @Test
     void anIncompleteRunHasNoMakespanAndRejectedAppsAreListed(@TempDir Path dir) throws Exception {
-        // start timeouts (1 s) far shorter than the hosts' boot times: Blackstart gives up on them
+        // start timeouts (1 s) far shorter than the boot times (databases in slow-boot: 25-150 s), even grown to
+        // the ledger's cap of 8x: Blackstart gives up on them
         Path catalog = dir.resolve("slow.json");
         Files.writeString(catalog, "[{\"id\":\"slow\",\"image\":\"x/y:1\",\"instances\":20,\"memoryMb\":64,"
-                + "\"cpus\":0.1,\"startTimeoutSeconds\":1},{\"id\":\"bad\",\"image\":\"NOT A REF\"},"
+                + "\"cpus\":0.1,\"tier\":\"database\",\"startTimeoutSeconds\":1},{\"id\":\"bad\",\"image\":\"NOT A REF\"},"
                 + "{\"id\":\"dep\",\"image\":\"x/y:1\",\"dependsOn\":[\"nope\"]}]");
-        Run r = run("--hosts", "5", "--catalog", catalog.toString(), "--return-window", "1m", "--policy",
-                "blackstart", "--json");
+        Run r = run("--scenario", "slow-boot", "--hosts", "5", "--catalog", catalog.toString(), "--return-window",
+                "1m", "--policy", "blackstart", "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode root = new ObjectMapper().readTree(r.out());
         JsonNode b = root.get("policies").get("blackstart");
@@ -85,8 +86,8 @@ class DrillMainTest {
         assertEquals(2, root.get("rejectedApps").asInt());
         assertEquals("slow.json[1]", root.get("rejected").get(0).get("key").asText());
         assertEquals("depends on unknown app 'nope'", root.get("rejected").get(1).get("message").asText());
-        Run table = run("--hosts", "5", "--catalog", catalog.toString(), "--return-window", "1m", "--policy",
-                "blackstart");
+        Run table = run("--scenario", "slow-boot", "--hosts", "5", "--catalog", catalog.toString(),
+                "--return-window", "1m", "--policy", "blackstart");
         assertTrue(table.out().contains("/20*"), table.out());
         assertFalse(table.out().contains("24h00m*"), "no give-up time as a makespan: " + table.out());
         assertTrue(table.out().contains("Rejected from the catalog: 2 app(s), not drilled"), table.out());

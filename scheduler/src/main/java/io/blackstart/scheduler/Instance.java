@@ -51,6 +51,8 @@ final class Instance implements PlacementPolicy.Queued {
     int attempt;
     long notBeforeMillis;
     long deadlineMillis;
+    /** The multiple of its spec's start timeout its current (or last) attempt was sent with. */
+    int timeoutFactor = 1;
     String failure;
     Map<String, ContainerInfo> containers;
     Set<String> failedOn;

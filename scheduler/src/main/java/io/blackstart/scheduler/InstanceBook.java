@@ -34,10 +34,40 @@ final class InstanceBook {
     private final int[][] counts = new int[Tier.values().length][InstanceState.values().length];
     final PlatformGate gate = new PlatformGate();
     private int nextSeq;
+    /**
+     * The multiple of its spec's start timeout every attempt is sent with (1, 2, 4, … up to
+     * {@link LedgerSettings#maxStartTimeoutFactor()}); see {@link #startTimedOut}.
+     */
+    private int timeoutFactor = 1;
 
     InstanceBook(EventSink events, HostBook hosts) {
         this.events = events;
         this.hosts = hosts;
+    }
+
+    /** The multiple of the spec's start timeout a start sent now gets. */
+    int timeoutFactor() {
+        return timeoutFactor;
+    }
+
+    /** The start timeout, in seconds, of an attempt of {@code spec} sent with {@code factor}. */
+    static int startTimeoutSeconds(AppSpec spec, int factor) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) spec.startTimeoutSeconds() * factor);
+    }
+
+    /**
+     * A start sent with {@code factor} times its spec's timeout timed out: evidence that the timeouts are too short
+     * for this recovery (after a blackout every host boots at once, from cold caches), not that the app is broken —
+     * and the slowness is the fleet's, not one app's: most apps have one or two instances, so an app's own timeouts
+     * would teach it too late. Every later attempt gets twice that multiple, up to {@code max}. A start timed out at
+     * a smaller multiple than the current one (sent before it grew) changes nothing, so a wave of starts timing out
+     * together doubles it once. It never shrinks: a longer timeout costs only a later retry of a start that truly
+     * hangs (the agent's slot stays taken until the engine answers anyway), a short one a whole wasted start.
+     */
+    void startTimedOut(int factor, int max) {
+        if (factor >= timeoutFactor) {
+            timeoutFactor = (int) Math.min(max, 2L * factor);
+        }
     }
 
     /** The pending index that dependants released by a state change go to (the two refer to each other). */

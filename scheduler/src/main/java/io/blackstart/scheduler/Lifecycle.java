@@ -40,7 +40,7 @@ final class Lifecycle {
         }
         book.transition(e, InstanceState.STARTING, "assignment recorded", now);
         // a start that needs a pull may first pull for up to the agents' pull timeout: its start timeout begins after
-        e.deadlineMillis = now + e.app.spec.startTimeoutSeconds() * 1000L + settings.outcomeGraceMillis()
+        e.deadlineMillis = now + attemptTimeoutSeconds(e) * 1000L + settings.outcomeGraceMillis()
                 + (e.pulling ? settings.pullTimeoutMillis() : 0);
         deadlines.add(new Timed(e.deadlineMillis, timedSeq++, e, null));
         e.history(now, "starting on " + nodeId + " (attempt " + e.attempt + ")");
@@ -86,9 +86,17 @@ final class Lifecycle {
             healthSeen(e, health == null ? ContainerHealth.NONE : health, null, "started", now);
             return List.of();
         }
+        if (result == StartResult.TIMED_OUT) {
+            book.startTimedOut(e.timeoutFactor, settings.maxStartTimeoutFactor());
+        }
         fail(e, nodeId, result.name().toLowerCase() + (detail == null ? "" : ": " + detail),
                 result != StartResult.REJECTED, now);
         return List.of();
+    }
+
+    /** The start timeout the instance's current attempt was sent with, in seconds. */
+    private static long attemptTimeoutSeconds(Instance e) {
+        return InstanceBook.startTimeoutSeconds(e.app.spec, e.timeoutFactor);
     }
 
     /** Starts with no outcome past their deadline by {@code now} count as timed out. */
@@ -98,7 +106,9 @@ final class Lifecycle {
             if (e.state == InstanceState.STARTING && now >= e.deadlineMillis) {
                 String node = e.node;
                 hosts.releaseOutstanding(e);
-                fail(e, node, "timed_out: no outcome within " + e.app.spec.startTimeoutSeconds() + " s", true, now);
+                long seconds = attemptTimeoutSeconds(e);
+                book.startTimedOut(e.timeoutFactor, settings.maxStartTimeoutFactor());
+                fail(e, node, "timed_out: no outcome within " + seconds + " s", true, now);
             }
         }
     }

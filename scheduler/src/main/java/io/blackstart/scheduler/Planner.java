@@ -154,14 +154,21 @@ final class Planner {
         book.setNode(chosen, h);
         book.transition(chosen, InstanceState.ASSIGNED, "assigned", now);
         chosen.attempt++;
+        chosen.timeoutFactor = book.timeoutFactor();
         hosts.placed(chosen, h, leadingRule == null && !hs.images().contains(chosen.app.spec.image()));
         chosen.history(now, "assigned to " + h.nodeId + " (" + why + ")");
         return new Assignment(chosen.key, chosen.app.spec.id(), h.nodeId, chosen.attempt,
-                containerSpec(chosen.app.spec), why);
+                containerSpec(chosen.app.spec, InstanceBook.startTimeoutSeconds(chosen.app.spec, chosen.timeoutFactor)),
+                why);
     }
 
     static ContainerSpec containerSpec(AppSpec app) {
+        return containerSpec(app, app.startTimeoutSeconds());
+    }
+
+    /** The container to start, with the start timeout this attempt gets (the agent enforces it). */
+    static ContainerSpec containerSpec(AppSpec app, int startTimeoutSeconds) {
         return new ContainerSpec(app.image(), app.command(), app.env(), app.memoryMb(), app.cpus(),
-                app.startTimeoutSeconds(), app.health());
+                startTimeoutSeconds, app.health());
     }
 }
