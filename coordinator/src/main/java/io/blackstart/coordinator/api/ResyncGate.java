@@ -62,6 +62,7 @@ final class ResyncGate {
             started = true;
             incarnation = item.incarnation();
             seq = item.seq();
+            eventPassed = !item.progress();
             return List.of(item.sse());
         }
         boolean same = Objects.equals(incarnation, item.incarnation());
@@ -99,11 +100,14 @@ final class ResyncGate {
      * node's recent ones (the mark moves to {@code item}); empty when it is not that case or they are gone.
      */
     private Optional<List<ServerSentEvent>> attachGap(Item item, long toSeq) {
-        if (eventPassed || incarnation == null || !incarnation.equals(item.incarnation())) {
+        // nothing numbered when the client connected: what it missed starts at the incarnation's first event
+        String inc = incarnation == null ? item.incarnation() : incarnation;
+        if (eventPassed || inc == null || !inc.equals(item.incarnation())) {
             return Optional.empty();
         }
-        Optional<List<ServerSentEvent>> missed = recent.range(incarnation, seq + 1, toSeq);
+        Optional<List<ServerSentEvent>> missed = recent.range(inc, incarnation == null ? 1 : seq + 1, toSeq);
         if (missed.isPresent()) {
+            incarnation = inc;
             seq = item.seq();
             eventPassed = true;
         }

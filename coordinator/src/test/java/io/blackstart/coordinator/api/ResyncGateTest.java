@@ -83,6 +83,13 @@ public class ResyncGateTest {
         assertEquals(List.of("progress:p3", "state:e4", "state:e5", "state:e6", "state:e7",
                 "resync:{\"incarnation\":\"a\",\"fromSeq\":8,\"toSeq\":8}", "progress:fresh", "state:e9"), out);
         assertEquals(java.util.Optional.empty(), recent.range("a", 1, 40), "more than it keeps");
+        // connected before anything was numbered (a null mark); attached when seq 3 went by
+        ResyncGate early = new ResyncGate(() -> ServerSentEvent.create("fresh", "progress"), recent);
+        List<String> fromStart = new ArrayList<>();
+        for (ResyncGate.Item i : List.of(progress(null, 0), event("a", 3), event("a", 4))) {
+            early.pass(i).forEach(e -> fromStart.add(e.getEventType().orElse("") + ":" + e.getData()));
+        }
+        assertEquals(List.of("progress:p0", "state:e1", "state:e2", "state:e3", "state:e4"), fromStart);
         assertEquals(java.util.Optional.empty(), recent.range("b", 4, 5), "another incarnation's");
     }
 }
