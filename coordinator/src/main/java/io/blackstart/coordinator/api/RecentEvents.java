@@ -17,6 +17,8 @@ final class RecentEvents implements ResyncGate.Recent {
 
     private final int capacity;
     private final ArrayDeque<ResyncGate.Item> items = new ArrayDeque<>();
+    /** True once an event was let go: "every event this node has had" is then no longer here. */
+    private boolean dropped;
 
     RecentEvents(int capacity) {
         this.capacity = capacity;
@@ -26,6 +28,7 @@ final class RecentEvents implements ResyncGate.Recent {
         items.addLast(item);
         if (items.size() > capacity) {
             items.removeFirst();
+            dropped = true;
         }
     }
 
@@ -41,5 +44,26 @@ final class RecentEvents implements ResyncGate.Recent {
             }
         }
         return out.size() == toSeq - fromSeq + 1 ? Optional.of(out) : Optional.empty();
+    }
+
+    @Override
+    public synchronized Optional<List<ServerSentEvent>> upTo(String incarnation, long toSeq) {
+        if (dropped) {
+            return Optional.empty();
+        }
+        List<ServerSentEvent> out = new ArrayList<>();
+        long last = -1;
+        for (ResyncGate.Item i : items) {
+            if (!incarnation.equals(i.incarnation()) || i.seq() > toSeq) {
+                continue;
+            }
+            if (last >= 0 && i.seq() != last + 1) {
+                return Optional.empty();
+            }
+            out.add(i.sse());
+            last = i.seq();
+        }
+        // none: the node's first event is the one that follows, nothing was missed; else they must reach toSeq
+        return out.isEmpty() || last == toSeq ? Optional.of(out) : Optional.empty();
     }
 }

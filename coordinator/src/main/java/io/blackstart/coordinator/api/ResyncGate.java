@@ -30,6 +30,14 @@ final class ResyncGate {
     interface Recent {
         /** The events {@code fromSeq..toSeq} of {@code incarnation}, all of them, or empty. */
         Optional<List<ServerSentEvent>> range(String incarnation, long fromSeq, long toSeq);
+
+        /**
+         * Every event of {@code incarnation} up to {@code toSeq} this node has had — for a client that connected
+         * before the node had any (it missed none the node knows of) — or empty if some of them are gone.
+         */
+        default Optional<List<ServerSentEvent>> upTo(String incarnation, long toSeq) {
+            return Optional.empty();
+        }
     }
 
     private final Supplier<ServerSentEvent> freshProgress;
@@ -100,12 +108,13 @@ final class ResyncGate {
      * node's recent ones (the mark moves to {@code item}); empty when it is not that case or they are gone.
      */
     private Optional<List<ServerSentEvent>> attachGap(Item item, long toSeq) {
-        // nothing numbered when the client connected: what it missed starts at the incarnation's first event
+        // the node had no event when the client connected: what it missed is everything the node has had since
         String inc = incarnation == null ? item.incarnation() : incarnation;
         if (eventPassed || inc == null || !inc.equals(item.incarnation())) {
             return Optional.empty();
         }
-        Optional<List<ServerSentEvent>> missed = recent.range(inc, incarnation == null ? 1 : seq + 1, toSeq);
+        Optional<List<ServerSentEvent>> missed = incarnation == null ? recent.upTo(inc, toSeq)
+                : recent.range(inc, seq + 1, toSeq);
         if (missed.isPresent()) {
             incarnation = inc;
             seq = item.seq();

@@ -54,7 +54,7 @@ public final class DowntimeBook {
 
     private final Map<String, App> apps = new TreeMap<>();
     private final Map<String, Instance> instances = new HashMap<>();
-    /** Latest stop time agents reported per instance (0: it ran, stop time unknown), desired or not yet. */
+    /** Latest stop time agents reported per instance (0: stopped, time unknown), desired or not yet. */
     private final Map<String, Long> reportedStops = new HashMap<>();
 
     /** Instance {@code instanceId} of {@code appId} is now up or not (first call: the catalog added it). */
@@ -91,8 +91,11 @@ public final class DowntimeBook {
         evaluate(a, at);
     }
 
-    /** An agent reports a container of {@code instanceId} that ran; {@code stoppedSince} &gt; 0 when it stopped. */
-    public void reported(long now, String instanceId, long stoppedSince) {
+    /**
+     * An agent reports the container of {@code instanceId} stopped, since {@code stoppedSince} (0: unknown). A
+     * desired instance not up whose container stopped is down since then, even if this book never saw it up.
+     */
+    public void stopReported(long now, String instanceId, long stoppedSince) {
         reportedStops.merge(instanceId, stoppedSince, Math::max);
         Instance i = instances.get(instanceId);
         if (i == null || i.up || i.ran) {

@@ -78,16 +78,15 @@ public final class Tracker {
     }
 
     /**
-     * Containers an agent reported (a report lists every container that changed): which instances ran before
-     * (every state but created) and when a stopped one stopped, by the agent's clock.
+     * Containers an agent reported (a report lists every container that changed): a stopped one ran before and
+     * stopped, at its stop time by the agent's clock (0 when the agent does not know it). A running one says
+     * nothing about downtime (a start the ledger is about to confirm), a created one never ran.
      */
     public void containersReported(long now, Collection<ContainerInfo> containers) {
         for (ContainerInfo c : containers) {
-            if (c.state() == ContainerState.CREATED) {
-                continue; // a created container never ran
+            if (c.state() == ContainerState.STOPPED) {
+                downtime.stopReported(now, c.instanceId(), c.stateSinceMillis());
             }
-            long stoppedSince = c.state() == ContainerState.STOPPED ? c.stateSinceMillis() : 0;
-            downtime.reported(now, c.instanceId(), stoppedSince);
         }
     }
 

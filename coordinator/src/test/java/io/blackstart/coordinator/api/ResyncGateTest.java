@@ -90,6 +90,16 @@ public class ResyncGateTest {
             early.pass(i).forEach(e -> fromStart.add(e.getEventType().orElse("") + ":" + e.getData()));
         }
         assertEquals(List.of("progress:p0", "state:e1", "state:e2", "state:e3", "state:e4"), fromStart);
+        // a node that joined late: its first event is 7; a client that connected before it had any misses nothing
+        RecentEvents late = new RecentEvents(16);
+        late.add(event("a", 7));
+        late.add(event("a", 8));
+        ResyncGate joined = new ResyncGate(() -> ServerSentEvent.create("fresh", "progress"), late);
+        List<String> lateOut = new ArrayList<>();
+        for (ResyncGate.Item i : List.of(progress(null, 0), event("a", 8))) {
+            joined.pass(i).forEach(e -> lateOut.add(e.getEventType().orElse("") + ":" + e.getData()));
+        }
+        assertEquals(List.of("progress:p0", "state:e7", "state:e8"), lateOut);
         assertEquals(java.util.Optional.empty(), recent.range("b", 4, 5), "another incarnation's");
     }
 }

@@ -208,7 +208,7 @@ public class TrackerApiTest {
             }
         });
         await("a mode event in " + sse.events().stream().filter(e -> e.type().equals("mode")).map(SseClient.Event::data).toList(), () -> sse.has("mode", "\"mode\":\"normal\"", "\"by\":\"operator\""));
-        assertEquals(0, sse.count("resync"), "one quiet client misses nothing");
+        assertEquals(0, sse.count("resync"), "one quiet client misses nothing: " + sse.events());
         List<Long> seqs = sse.events().stream().filter(e -> !e.type().equals("progress"))
                 .map(e -> Long.parseLong(e.data().replaceAll(".*\"seq\":(\\d+).*", "$1"))).toList();
         for (int i = 1; i < seqs.size(); i++) {

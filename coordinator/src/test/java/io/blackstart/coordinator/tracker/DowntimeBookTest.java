@@ -43,9 +43,9 @@ public class DowntimeBookTest {
         up(b, "web-1", 1_000);
         up(b, "db-0", 1_000);
         // web-1's agent saw its container stop at 4.0 s; its report reaches the ledger at 5.0 s
-        b.reported(5_000, "web-1", 4_000);
+        b.stopReported(5_000, "web-1", 4_000);
         down(b, "web-1", 5_000);
-        b.reported(7_000, "web-0", 6_500);
+        b.stopReported(7_000, "web-0", 6_500);
         down(b, "web-0", 7_000);
         up(b, "web-0", 9_000);
         assertEquals(List.of(new AppDowntime("db", "app", 1, 0, 0, 0, false, 0),
@@ -61,23 +61,42 @@ public class DowntimeBookTest {
         // the catalog first, then the host's first report: the container stopped at 2 s (the power cut)
         down(b, "api-0", 10_000);
         assertEquals(0, b.downtimes(10_000).get(0).periods(), "nothing says it ran before");
-        b.reported(11_000, "api-0", 2_000);
+        b.stopReported(11_000, "api-0", 2_000);
         up(b, "api-0", 13_000);
         assertEquals(new AppDowntime("api", "app", 1, 2_000, 13_000, 11_000, false, 1), b.downtimes(13_000).get(0));
-        // the report first, then the catalog; a running container's report has no stop time: from the catalog
-        b.reported(20_000, "web-0", 0);
+        // the report first, then the catalog; the agent does not know when it stopped: from the catalog
+        b.stopReported(20_000, "web-0", 0);
         down(b, "web-0", 21_000);
         up(b, "web-0", 24_000);
         assertEquals(3_000, b.downtimes(24_000).get(1).downtimeMillis());
     }
 
     @Test
+    void aRunningContainerReportedBeforeItsStartIsConfirmedIsNotDowntime() {
+        // a first deployment: the agent's report shows the container running before the ledger has the outcome;
+        // the tracker hears of it only through the transition, so nothing opens (a CI run caught the old rule)
+        Tracker t = new Tracker(Tracker.Settings.DEFAULT);
+        t.apply(new io.blackstart.scheduler.event.InstanceTransition("api-0", "api", io.blackstart.protocol.Tier.APP,
+                null, io.blackstart.scheduler.InstanceState.PENDING, null, "desired", 1_000));
+        t.apply(new io.blackstart.scheduler.event.InstanceTransition("api-0", "api", io.blackstart.protocol.Tier.APP,
+                io.blackstart.scheduler.InstanceState.PENDING, io.blackstart.scheduler.InstanceState.STARTING, "h1",
+                "assignment recorded", 1_100));
+        t.containersReported(1_200, List.of(new io.blackstart.protocol.wire.ContainerInfo("api-0", "api", "c-0",
+                "busybox", io.blackstart.protocol.wire.ContainerState.RUNNING, 1_150, null, null)));
+        t.apply(new io.blackstart.scheduler.event.InstanceTransition("api-0", "api", io.blackstart.protocol.Tier.APP,
+                io.blackstart.scheduler.InstanceState.STARTING, io.blackstart.scheduler.InstanceState.RUNNING, "h1",
+                "started", 1_300));
+        assertEquals(new AppDowntime("api", "app", 1, 0, 0, 0, false, 0),
+                t.view(1_400, "normal", "auto", 0, java.util.Map.of()).downtime().get(0));
+    }
+
+    @Test
     void periodsAddAndAStaleStopTimeIsNotCountedTwice() {
         DowntimeBook b = new DowntimeBook();
-        b.reported(10_000, "api-0", 0);
+        b.stopReported(10_000, "api-0", 0);
         down(b, "api-0", 10_000);
         up(b, "api-0", 12_000);                 // 2 s
-        b.reported(15_000, "api-0", 5_000);     // a stale stop time from before 12 s
+        b.stopReported(15_000, "api-0", 5_000);     // a stale stop time from before 12 s
         down(b, "api-0", 15_000);
         up(b, "api-0", 16_000);                 // 1 s, from the transition
         AppDowntime d = b.downtimes(30_000).get(0);
@@ -93,7 +112,7 @@ public class DowntimeBookTest {
         up(b, "api-0", 1_000);
         // killed at 1.2 s by the agent's clock, reported at 1.25 s, restarted in place and up at 1.4 s: no status
         // snapshot (every 500 ms) ever shows it down
-        b.reported(1_250, "api-0", 1_200);
+        b.stopReported(1_250, "api-0", 1_200);
         down(b, "api-0", 1_250);
         up(b, "api-0", 1_400);
         assertEquals(new AppDowntime("api", "app", 1, 1_200, 1_400, 200, false, 1), b.downtimes(1_500).get(0));
