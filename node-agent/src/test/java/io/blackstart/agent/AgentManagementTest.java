@@ -92,8 +92,10 @@ class AgentManagementTest {
         URI base = startAgent("");
         assertEquals("127.0.0.1", base.getHost());
         assertEquals(200, get(base, "/alive").statusCode());
-        // its only seed is not a member yet: the agent cannot join
-        HttpResponse<String> notJoined = get(base, "/ready");
+        // its only seed is not a member yet: the agent cannot join (/ready names one unmet condition at a time,
+        // and Docker's first answer may still be on its way: wait for it to be the cluster's)
+        HttpResponse<String> notJoined = Await.until("not ready, for the cluster", WAIT, () -> get(base, "/ready"),
+                r -> !r.body().contains("docker:"));
         assertEquals(503, notJoined.statusCode(), notJoined.body());
         assertTrue(notJoined.body().contains("cluster: not a cluster member"), notJoined.body());
 
