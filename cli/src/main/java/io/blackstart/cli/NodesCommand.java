@@ -49,5 +49,15 @@ final class NodesCommand implements Runnable {
         if (rows.isEmpty()) {
             spec.commandLine().getOut().println("(no agent has reported yet, " + Instant.now() + ")");
         }
+        List<List<String>> missing = new ArrayList<>();
+        for (JsonNode h : n.path("missing")) {
+            missing.add(List.of(Output.text(h, "nodeId"), Output.text(h, "state"),
+                    Instant.ofEpochMilli(h.path("since").asLong()).toString()));
+        }
+        if (!missing.isEmpty()) {
+            spec.commandLine().getOut().println();
+            spec.commandLine().getOut().println("Hosts not reporting (" + missing.size() + "):");
+            Output.table(spec.commandLine().getOut(), List.of("NODE", "STATE", "SINCE"), missing);
+        }
     }
 }

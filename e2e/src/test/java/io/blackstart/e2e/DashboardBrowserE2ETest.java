@@ -103,8 +103,11 @@ class DashboardBrowserE2ETest {
         }
         assertEquals(s.path("summary").asText(), text(d, "summary"));
         assertTrue(text(d, "mode").toLowerCase().startsWith(s.path("mode").asText()), text(d, "mode")); // shown upper-case
-        assertEquals(2, d.findElements(By.cssSelector("#hosts .host")).size());
-        assertTrue(text(d, "host-local-1").contains("granted"), text(d, "host-local-1"));
+        browser.until(Duration.ofSeconds(10), x -> x.findElements(By.cssSelector("#heat .cell")).size() == 2);
+        String title = d.findElement(By.id("host-local-1")).getAttribute("title");
+        assertTrue(title.contains("granted"), title);
+        d.findElement(By.id("host-local-1")).click();
+        assertTrue(text(d, "host-detail").startsWith("local-1: "), text(d, "host-detail"));
         assertEquals("live", text(d, "conn"));
 
         // an instance starts: the page follows without a reload

@@ -18,6 +18,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The live events of {@code GET /api/v1/events} on this coordinator node, from the recovery manager's event log as
  * it reaches the {@link StatusBoard}: one {@code state} event per instance transition, {@code mode} per mode
  * change, {@code host} per host joined or lost (see {@link EventJson}), and a {@code progress} event (the
- * dashboard's whole picture) per snapshot. One producer (the board's listeners, on the replica's thread, offering
+ * dashboard's whole picture but the hosts) per snapshot, and a {@code hosts} event with the hosts that changed
+ * since the last one ({@link HostsPicture}; a new client first gets them all). One producer (the board's listeners, on the replica's thread, offering
  * without blocking) feeds a broadcast hub; every client gets its own drop-oldest buffer of {@link #CLIENT_BUFFER}
  * items, so a slow browser loses old events instead of slowing the others — and then gets a {@code resync} and a
  * fresh {@code progress} instead of a silent gap ({@link ResyncGate}). A new client first gets the latest progress
@@ -48,17 +50,29 @@ public final class EventStream {
     /** Heartbeat on an idle stream. */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
+    /** What goes through the hub: a log or progress item, or a change of the host picture. */
+    sealed interface StreamItem permits ResyncGate.Item, HostsGate.Item {
+    }
+
+    /** One client's gates. */
+    private record Gates(ResyncGate log, HostsGate hosts) {
+        List<ServerSentEvent> pass(StreamItem item) {
+            return item instanceof HostsGate.Item h ? hosts.pass(h) : log.pass((ResyncGate.Item) item);
+        }
+    }
+
     /** The last log event this node received: the mark progress items carry. */
     private record Mark(String incarnation, long seq) {
     }
 
     private final StatusBoard board;
-    private final BoundedSourceQueue<ResyncGate.Item> queue;
+    private final BoundedSourceQueue<StreamItem> queue;
     private final RecentEvents recent = new RecentEvents(RECENT_EVENTS);
-    private final Source<ResyncGate.Item, NotUsed> hub;
+    private final Source<StreamItem, NotUsed> hub;
     private final int maxClients;
     private final AtomicInteger clients = new AtomicInteger();
     private volatile Mark mark = new Mark(null, 0); // written by the board's listeners only (the replica's thread)
+    private volatile HostsPicture hosts = HostsPicture.EMPTY; // likewise
 
     /** Subscribes to {@code board}, at most 256 clients; the stream lives as long as {@code system}. */
     public EventStream(StatusBoard board, ActorSystem<?> system) {
@@ -72,9 +86,9 @@ public final class EventStream {
         }
         this.maxClients = maxClients;
         this.board = board;
-        Pair<BoundedSourceQueue<ResyncGate.Item>, Source<ResyncGate.Item, NotUsed>> p =
-                Source.<ResyncGate.Item>queue(HUB_QUEUE)
-                        .toMat(BroadcastHub.of(ResyncGate.Item.class, HUB_BUFFER), Keep.both())
+        Pair<BoundedSourceQueue<StreamItem>, Source<StreamItem, NotUsed>> p =
+                Source.<StreamItem>queue(HUB_QUEUE)
+                        .toMat(BroadcastHub.of(StreamItem.class, HUB_BUFFER), Keep.both())
                         .run(system);
         this.queue = p.first();
         this.hub = p.second();
@@ -99,6 +113,13 @@ public final class EventStream {
     private void onSnapshot(StatusSnapshot s) {
         Mark m = mark;
         queue.offer(new ResyncGate.Item(m.incarnation(), m.seq(), true, progress(s)));
+        HostsPicture told = hosts;
+        HostsPicture.Next next = told.next(s);
+        if (next.delta().isPresent()) {
+            hosts = next.picture(); // before the change is offered: a client that misses it gets this picture
+            queue.offer(new HostsGate.Item(told.version(), next.picture().version(),
+                    HostsGate.event(next.delta().get().toString())));
+        }
     }
 
     private static ServerSentEvent progress(StatusSnapshot s) {
@@ -135,16 +156,31 @@ public final class EventStream {
         return maxClients;
     }
 
-    /** The events for one client: the latest progress first, then live events (no slot: see {@link #open()}). */
+    /** What the client gets for {@code item}; its first item comes with the whole host picture. */
+    private static List<ServerSentEvent> firstHosts(Gates gates, StreamItem item) {
+        if (gates.hosts().started()) {
+            return gates.pass(item);
+        }
+        List<ServerSentEvent> out = new ArrayList<>(gates.pass(item));
+        if (!gates.hosts().started()) {
+            out.add(gates.hosts().first());
+        }
+        return out;
+    }
+
+    /**
+     * The events for one client: the latest progress and the whole host picture first, then live events (no slot:
+     * see {@link #open()}).
+     */
     public Source<ServerSentEvent, NotUsed> source() {
         Mark m = mark;
-        Source<ResyncGate.Item, NotUsed> first = board.latest()
-                .map(s -> Source.single(new ResyncGate.Item(m.incarnation(), m.seq(), true, progress(s))))
+        Source<StreamItem, NotUsed> first = board.latest()
+                .map(s -> Source.<StreamItem>single(new ResyncGate.Item(m.incarnation(), m.seq(), true, progress(s))))
                 .orElseGet(() -> Source.single(new ResyncGate.Item(m.incarnation(), m.seq(), true,
                         ServerSentEvent.heartbeat())));
         return first.concat(hub.buffer(CLIENT_BUFFER, OverflowStrategy.dropHead()))
-                .statefulMap(() -> new ResyncGate(this::freshProgress, recent),
-                        (gate, item) -> Pair.create(gate, gate.pass(item)), gate -> Optional.empty())
+                .statefulMap(() -> new Gates(new ResyncGate(this::freshProgress, recent), new HostsGate(() -> hosts)),
+                        (gates, item) -> Pair.create(gates, firstHosts(gates, item)), gates -> Optional.empty())
                 .mapConcat(events -> events)
                 .keepAlive(HEARTBEAT, ServerSentEvent::heartbeat);
     }

@@ -280,6 +280,11 @@ public final class HttpApi extends AllDirectives {
         for (StatusSnapshot.HostStatus h : s.get().hosts()) {
             a.add(JSON.valueToTree(h));
         }
+        ArrayNode missing = n.putArray("missing"); // hosts the platform had that are not reporting
+        if (s.get().tracking() != null) {
+            s.get().tracking().missingHosts().forEach(m -> missing.addObject().put("nodeId", m.nodeId())
+                    .put("state", m.state()).put("since", m.sinceMillis()));
+        }
         return json(StatusCodes.OK, n.toString());
     }
 

@@ -40,15 +40,16 @@ public final class ProgressJson {
                 s.etaSeconds(), now);
     }
 
-    /** The dashboard's {@code progress} event: status, summary, hosts, failed instances, running curve. */
+    /**
+     * The dashboard's {@code progress} event: status, summary, failed instances, running curve (the hosts come in
+     * {@code hosts} events: {@link HostsPicture}).
+     */
     static ObjectNode progress(StatusSnapshot s, long now) {
         ObjectNode n = JSON.createObjectNode();
         n.set("status", HttpApi.statusJson(s));
         n.put("summary", summary(s, now));
         n.put("appsDesired", s.tracking().appsDesired());
         n.put("appsRunning", s.tracking().appsRunning());
-        ArrayNode hosts = n.putArray("nodes");
-        s.hosts().forEach(h -> hosts.add(JSON.valueToTree(h)));
         ArrayNode failed = n.putArray("failed");
         int listed = 0;
         for (StatusSnapshot.InstanceStatus i : s.instances()) {

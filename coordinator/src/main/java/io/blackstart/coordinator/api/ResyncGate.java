@@ -23,7 +23,8 @@ final class ResyncGate {
      * One item of a node's stream: a log event numbered {@code seq} of {@code incarnation}, or a progress event
      * made when the last event the node had was {@code seq} of {@code incarnation} (null, 0: none yet).
      */
-    record Item(String incarnation, long seq, boolean progress, ServerSentEvent sse) {
+    record Item(String incarnation, long seq, boolean progress, ServerSentEvent sse)
+            implements EventStream.StreamItem {
     }
 
     /** The node's recent log events: a client's first gap (its connect race) is filled from here. */

@@ -435,6 +435,8 @@ public final class RecoveryManager {
             assignmentsLoaded = true;
             storeOk();
             book.loaded(loaded.records(), clock.getAsLong());
+            tracker.hostsExpected(loaded.records().values().stream().map(r -> r.value().node()).toList(),
+                    clock.getAsLong()); // where instances ran before: a host that never reports again is shown
             ctx.getLog().info("loaded {} assignment records", loaded.records().size());
         }
         return maybeRun();

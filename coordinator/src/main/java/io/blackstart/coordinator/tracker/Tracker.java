@@ -53,6 +53,7 @@ public final class Tracker {
     private final RecoveryTimeline timeline;
     private final DowntimeBook downtime = new DowntimeBook();
     private final UnreadyBook unready = new UnreadyBook();
+    private final HostRoll hosts = new HostRoll();
     private final Map<String, Instance> instances = new HashMap<>();
     private final Map<String, Integer> instancesOfApp = new HashMap<>();
     /** Per tier: desired, running; in tier order as first seen. */
@@ -70,11 +71,21 @@ public final class Tracker {
             transition(t);
         } else if (e instanceof HostJoined h) {
             timeline.hostJoined(h.at(), h.nodeId());
+            hosts.joined(h.nodeId());
         } else if (e instanceof HostLost h) {
             timeline.hostLost(h.at(), h.nodeId());
+            hosts.lost(h.nodeId(), h.at());
         } else if (e instanceof ModeChanged m) {
             timeline.mode(m.at(), m.mode(), m.by(), m.at());
         }
+    }
+
+    /**
+     * The hosts etcd's assignment records name (where instances were placed before this recovery manager started):
+     * each one that has not joined is listed as never returned, from {@code at}, until it joins.
+     */
+    public void hostsExpected(Collection<String> nodeIds, long at) {
+        hosts.expected(nodeIds, at);
     }
 
     /**
@@ -202,6 +213,6 @@ public final class Tracker {
         long eta = EtaEstimator.etaSeconds(remaining, perSecond, levels, rate.meanStartSeconds()).orElse(-1);
         int appsRunning = (int) appUp.values().stream().filter(b -> b).count();
         return new TrackerView(perSecond, eta, rate.meanStartSeconds(), levels, appUp.size(), appsRunning,
-                timeline.events(), downtime.downtimes(now), curve.points(), unready.apps(now));
+                timeline.events(), downtime.downtimes(now), curve.points(), unready.apps(now), hosts.missing());
     }
 }

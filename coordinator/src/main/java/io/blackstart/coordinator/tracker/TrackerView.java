@@ -15,16 +15,26 @@ import java.util.List;
  * @param downtime         per-app downtime, by app id
  * @param curve            running instances over time, oldest first
  * @param unready          per app that had any, the time its instances ran but were not ready, by app id
+ * @param missingHosts     hosts the platform had that are not reporting (lost, never returned), by node id
  */
 public record TrackerView(double startsPerSecond, long etaSeconds, double meanStartSeconds, int remainingLevels,
                           int appsDesired, int appsRunning, List<TimelineEvent> timeline, List<AppDowntime> downtime,
-                          List<CurvePoint> curve, List<AppUnready> unready) {
+                          List<CurvePoint> curve, List<AppUnready> unready, List<MissingHost> missingHosts) {
 
     public TrackerView {
+        missingHosts = missingHosts == null ? List.of() : List.copyOf(missingHosts);
         timeline = List.copyOf(timeline);
         downtime = List.copyOf(downtime);
         curve = List.copyOf(curve);
         unready = List.copyOf(unready);
+    }
+
+    /** A view without missing hosts. */
+    public TrackerView(double startsPerSecond, long etaSeconds, double meanStartSeconds, int remainingLevels,
+                       int appsDesired, int appsRunning, List<TimelineEvent> timeline, List<AppDowntime> downtime,
+                       List<CurvePoint> curve, List<AppUnready> unready) {
+        this(startsPerSecond, etaSeconds, meanStartSeconds, remainingLevels, appsDesired, appsRunning, timeline,
+                downtime, curve, unready, List.of());
     }
 
     /** A view without readiness figures. */

@@ -209,7 +209,10 @@ public class TrackerApiTest {
         });
         await("a mode event in " + sse.events().stream().filter(e -> e.type().equals("mode")).map(SseClient.Event::data).toList(), () -> sse.has("mode", "\"mode\":\"normal\"", "\"by\":\"operator\""));
         assertEquals(0, sse.count("resync"), "one quiet client misses nothing: " + sse.events());
-        List<Long> seqs = sse.events().stream().filter(e -> !e.type().equals("progress"))
+        await("the host in a hosts event", () -> sse.has("hosts", "\"nodeId\":\"host-a\"", "\"state\":\"reporting\""));
+        assertTrue(sse.events().stream().filter(e -> e.type().equals("hosts")).findFirst().orElseThrow().data()
+                .contains("\"full\":true"), "a client's first hosts event is the whole picture");
+        List<Long> seqs = sse.events().stream().filter(e -> !e.type().equals("progress") && !e.type().equals("hosts"))
                 .map(e -> Long.parseLong(e.data().replaceAll(".*\"seq\":(\\d+).*", "$1"))).toList();
         for (int i = 1; i < seqs.size(); i++) {
             assertEquals(seqs.get(i - 1) + 1, seqs.get(i), "consecutive numbers: " + seqs);

@@ -1,0 +1,149 @@
+package io.blackstart.coordinator.api;
+
+import io.blackstart.coordinator.status.StatusSnapshot;
+import io.blackstart.coordinator.tracker.MissingHost;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What the dashboard's clients have been told of the hosts, numbered by {@link #version()}: every reporting host
+ * as its agent last reported it, and every host not reporting ({@code lost}, {@code never-returned}). The next
+ * picture is made from each status snapshot ({@link #next}) and differs from this one only in the hosts whose shown
+ * figures changed — so {@code GET /api/v1/events} sends host changes only, not 2,000 hosts twice a second. A
+ * host's last report time alone counts as a change once it is {@link #REPORT_STEP_MILLIS} newer than the one
+ * told (a client shows "report N s ago" from it). Immutable; pure.
+ *
+ * <p>The {@code hosts} event's data: {@code version}, {@code full} (true: {@code hosts} is every host, replacing
+ * what the client has; false: {@code base} is the version it applies to, {@code hosts} the hosts that changed or
+ * are new, {@code gone} the node ids no longer listed), and the counts {@code reporting}, {@code lost},
+ * {@code neverReturned}. A host: {@code nodeId, state} ({@code reporting}, {@code lost} or {@code never-returned}),
+ * for a missing host {@code since}, for a reporting one {@code credits, startsInFlight, maxCredits, granted,
+ * outstanding, memoryAvailableMb, cpuPressure} (two decimals){@code , containers, runningContainers, gcHeld,
+ * penalisedUntilMillis, peakOutstanding, peakStartsInFlight, lastReportMillis}.
+ */
+final class HostsPicture {
+
+    /** A newer report alone is told once it is this much newer than the one told. */
+    static final long REPORT_STEP_MILLIS = 5_000;
+    static final String REPORTING = "reporting";
+
+    /** No host yet. */
+    static final HostsPicture EMPTY = new HostsPicture(0, Collections.emptyMap(), 0, 0, 0);
+
+    /** One host as told: its shown figures, and the last report time told. */
+    private record Entry(ObjectNode shown, long lastReportMillis) {
+        ObjectNode json() {
+            ObjectNode n = shown.deepCopy();
+            if (lastReportMillis > 0) {
+                n.put("lastReportMillis", lastReportMillis);
+            }
+            return n;
+        }
+    }
+
+    /** The picture after a snapshot, and the {@code hosts} event that takes a client from the last one to it. */
+    record Next(HostsPicture picture, Optional<ObjectNode> delta) {
+    }
+
+    private final long version;
+    private final Map<String, Entry> hosts;
+    private final int reporting;
+    private final int lost;
+    private final int neverReturned;
+
+    private HostsPicture(long version, Map<String, Entry> hosts, int reporting, int lost, int neverReturned) {
+        this.version = version;
+        this.hosts = hosts;
+        this.reporting = reporting;
+        this.lost = lost;
+        this.neverReturned = neverReturned;
+    }
+
+    long version() {
+        return version;
+    }
+
+    int size() {
+        return hosts.size();
+    }
+
+    /** The picture of {@code s}: this one where nothing shown changed, with the next version if anything did. */
+    Next next(StatusSnapshot s) {
+        Map<String, Entry> now = new TreeMap<>();
+        int reportingNow = 0;
+        int lostNow = 0;
+        int neverNow = 0;
+        for (StatusSnapshot.HostStatus h : s.hosts()) {
+            now.put(h.nodeId(), new Entry(shown(h), h.lastReportMillis()));
+            reportingNow++;
+        }
+        if (s.tracking() != null) {
+            for (MissingHost m : s.tracking().missingHosts()) {
+                if (now.containsKey(m.nodeId())) {
+                    continue; // reporting again: the agent's word wins over the tracker's
+                }
+                now.put(m.nodeId(), new Entry(ProgressJson.JSON.createObjectNode().put("nodeId", m.nodeId())
+                        .put("state", m.state()).put("since", m.sinceMillis()), 0));
+                if (MissingHost.LOST.equals(m.state())) {
+                    lostNow++;
+                } else {
+                    neverNow++;
+                }
+            }
+        }
+        ArrayNode changed = ProgressJson.JSON.createArrayNode();
+        for (Map.Entry<String, Entry> e : now.entrySet()) {
+            Entry told = hosts.get(e.getKey());
+            Entry fresh = e.getValue();
+            if (told != null && told.shown().equals(fresh.shown())
+                    && fresh.lastReportMillis() - told.lastReportMillis() < REPORT_STEP_MILLIS) {
+                e.setValue(told); // nothing to tell: the client keeps what it has
+            } else {
+                changed.add(fresh.json());
+            }
+        }
+        ArrayNode gone = ProgressJson.JSON.createArrayNode();
+        hosts.keySet().stream().filter(id -> !now.containsKey(id)).forEach(gone::add);
+        if (changed.isEmpty() && gone.isEmpty() && reportingNow == reporting && lostNow == lost
+                && neverNow == neverReturned) {
+            return new Next(this, Optional.empty());
+        }
+        HostsPicture next = new HostsPicture(version + 1, Collections.unmodifiableMap(now), reportingNow, lostNow,
+                neverNow);
+        ObjectNode delta = next.counts(ProgressJson.JSON.createObjectNode().put("version", next.version)
+                .put("full", false).put("base", version));
+        delta.set("hosts", changed);
+        delta.set("gone", gone);
+        return new Next(next, Optional.of(delta));
+    }
+
+    /** The {@code hosts} event that gives a client this whole picture. */
+    ObjectNode full() {
+        ObjectNode n = counts(ProgressJson.JSON.createObjectNode().put("version", version).put("full", true));
+        ArrayNode list = n.putArray("hosts");
+        hosts.values().forEach(e -> list.add(e.json()));
+        n.putArray("gone");
+        return n;
+    }
+
+    private ObjectNode counts(ObjectNode n) {
+        return n.put("reporting", reporting).put("lost", lost).put("neverReturned", neverReturned);
+    }
+
+    private static ObjectNode shown(StatusSnapshot.HostStatus h) {
+        return ProgressJson.JSON.createObjectNode().put("nodeId", h.nodeId()).put("state", REPORTING)
+                .put("credits", h.credits()).put("startsInFlight", h.startsInFlight())
+                .put("maxCredits", h.maxCredits()).put("granted", h.granted()).put("outstanding", h.outstanding())
+                .put("memoryAvailableMb", h.memoryAvailableMb())
+                .put("cpuPressure", Math.round(h.cpuPressure() * 100) / 100.0)
+                .put("containers", h.containers()).put("runningContainers", h.runningContainers())
+                .put("gcHeld", h.gcHeld()).put("penalisedUntilMillis", h.penalisedUntilMillis())
+                .put("peakOutstanding", h.peakOutstanding()).put("peakStartsInFlight", h.peakStartsInFlight());
+    }
+}
