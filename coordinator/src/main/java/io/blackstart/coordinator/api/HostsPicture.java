@@ -16,8 +16,9 @@ import java.util.TreeMap;
  * as its agent last reported it, and every host not reporting ({@code lost}, {@code never-returned}). The next
  * picture is made from each status snapshot ({@link #next}) and differs from this one only in the hosts whose shown
  * figures changed — so {@code GET /api/v1/events} sends host changes only, not 2,000 hosts twice a second. A
- * host's last report time alone counts as a change once it is {@link #REPORT_STEP_MILLIS} newer than the one
- * told (a client shows "report N s ago" from it). Immutable; pure.
+ * host's report time is not a shown figure (agents report every few seconds even when nothing changes): a host
+ * is shown {@code silentSince} its last report once it has not reported for {@link #SILENT_MILLIS}, until it
+ * reports again or is lost. Immutable; pure.
  *
  * <p>The {@code hosts} event's data: {@code version}, {@code full} (true: {@code hosts} is every host, replacing
  * what the client has; false: {@code base} is the version it applies to, {@code hosts} the hosts that changed or
@@ -25,39 +26,28 @@ import java.util.TreeMap;
  * {@code neverReturned}. A host: {@code nodeId, state} ({@code reporting}, {@code lost} or {@code never-returned}),
  * for a missing host {@code since}, for a reporting one {@code credits, startsInFlight, maxCredits, granted,
  * outstanding, memoryAvailableMb, cpuPressure} (two decimals){@code , containers, runningContainers, gcHeld,
- * penalisedUntilMillis, peakOutstanding, peakStartsInFlight, lastReportMillis}.
+ * penalisedUntilMillis, peakOutstanding, peakStartsInFlight} and, for a silent one, {@code silentSince}.
  */
 final class HostsPicture {
 
-    /** A newer report alone is told once it is this much newer than the one told. */
-    static final long REPORT_STEP_MILLIS = 5_000;
+    /** A reporting host that has not reported for this long (three agent heartbeats) is shown silent. */
+    static final long SILENT_MILLIS = 15_000;
     static final String REPORTING = "reporting";
 
     /** No host yet. */
     static final HostsPicture EMPTY = new HostsPicture(0, Collections.emptyMap(), 0, 0, 0);
-
-    /** One host as told: its shown figures, and the last report time told. */
-    private record Entry(ObjectNode shown, long lastReportMillis) {
-        ObjectNode json() {
-            ObjectNode n = shown.deepCopy();
-            if (lastReportMillis > 0) {
-                n.put("lastReportMillis", lastReportMillis);
-            }
-            return n;
-        }
-    }
 
     /** The picture after a snapshot, and the {@code hosts} event that takes a client from the last one to it. */
     record Next(HostsPicture picture, Optional<ObjectNode> delta) {
     }
 
     private final long version;
-    private final Map<String, Entry> hosts;
+    private final Map<String, ObjectNode> hosts;
     private final int reporting;
     private final int lost;
     private final int neverReturned;
 
-    private HostsPicture(long version, Map<String, Entry> hosts, int reporting, int lost, int neverReturned) {
+    private HostsPicture(long version, Map<String, ObjectNode> hosts, int reporting, int lost, int neverReturned) {
         this.version = version;
         this.hosts = hosts;
         this.reporting = reporting;
@@ -75,12 +65,12 @@ final class HostsPicture {
 
     /** The picture of {@code s}: this one where nothing shown changed, with the next version if anything did. */
     Next next(StatusSnapshot s) {
-        Map<String, Entry> now = new TreeMap<>();
+        Map<String, ObjectNode> now = new TreeMap<>();
         int reportingNow = 0;
         int lostNow = 0;
         int neverNow = 0;
         for (StatusSnapshot.HostStatus h : s.hosts()) {
-            now.put(h.nodeId(), new Entry(shown(h), h.lastReportMillis()));
+            now.put(h.nodeId(), shown(h, s.generatedAt()));
             reportingNow++;
         }
         if (s.tracking() != null) {
@@ -88,8 +78,8 @@ final class HostsPicture {
                 if (now.containsKey(m.nodeId())) {
                     continue; // reporting again: the agent's word wins over the tracker's
                 }
-                now.put(m.nodeId(), new Entry(ProgressJson.JSON.createObjectNode().put("nodeId", m.nodeId())
-                        .put("state", m.state()).put("since", m.sinceMillis()), 0));
+                now.put(m.nodeId(), ProgressJson.JSON.createObjectNode().put("nodeId", m.nodeId())
+                        .put("state", m.state()).put("since", m.sinceMillis()));
                 if (MissingHost.LOST.equals(m.state())) {
                     lostNow++;
                 } else {
@@ -98,14 +88,10 @@ final class HostsPicture {
             }
         }
         ArrayNode changed = ProgressJson.JSON.createArrayNode();
-        for (Map.Entry<String, Entry> e : now.entrySet()) {
-            Entry told = hosts.get(e.getKey());
-            Entry fresh = e.getValue();
-            if (told != null && told.shown().equals(fresh.shown())
-                    && fresh.lastReportMillis() - told.lastReportMillis() < REPORT_STEP_MILLIS) {
-                e.setValue(told); // nothing to tell: the client keeps what it has
-            } else {
-                changed.add(fresh.json());
+        for (Map.Entry<String, ObjectNode> e : now.entrySet()) {
+            ObjectNode told = hosts.get(e.getKey());
+            if (!e.getValue().equals(told)) {
+                changed.add(e.getValue());
             }
         }
         ArrayNode gone = ProgressJson.JSON.createArrayNode();
@@ -127,7 +113,7 @@ final class HostsPicture {
     ObjectNode full() {
         ObjectNode n = counts(ProgressJson.JSON.createObjectNode().put("version", version).put("full", true));
         ArrayNode list = n.putArray("hosts");
-        hosts.values().forEach(e -> list.add(e.json()));
+        hosts.values().forEach(list::add);
         n.putArray("gone");
         return n;
     }
@@ -136,8 +122,8 @@ final class HostsPicture {
         return n.put("reporting", reporting).put("lost", lost).put("neverReturned", neverReturned);
     }
 
-    private static ObjectNode shown(StatusSnapshot.HostStatus h) {
-        return ProgressJson.JSON.createObjectNode().put("nodeId", h.nodeId()).put("state", REPORTING)
+    private static ObjectNode shown(StatusSnapshot.HostStatus h, long now) {
+        ObjectNode n = ProgressJson.JSON.createObjectNode().put("nodeId", h.nodeId()).put("state", REPORTING)
                 .put("credits", h.credits()).put("startsInFlight", h.startsInFlight())
                 .put("maxCredits", h.maxCredits()).put("granted", h.granted()).put("outstanding", h.outstanding())
                 .put("memoryAvailableMb", h.memoryAvailableMb())
@@ -145,5 +131,9 @@ final class HostsPicture {
                 .put("containers", h.containers()).put("runningContainers", h.runningContainers())
                 .put("gcHeld", h.gcHeld()).put("penalisedUntilMillis", h.penalisedUntilMillis())
                 .put("peakOutstanding", h.peakOutstanding()).put("peakStartsInFlight", h.peakStartsInFlight());
+        if (h.lastReportMillis() > 0 && now - h.lastReportMillis() >= SILENT_MILLIS) {
+            n.put("silentSince", h.lastReportMillis());
+        }
+        return n;
     }
 }

@@ -27,8 +27,13 @@ class HostsPictureTest {
     }
 
     private static StatusSnapshot snapshot(List<StatusSnapshot.HostStatus> hosts, List<MissingHost> missing) {
+        return snapshot(hosts, missing, 4_000);
+    }
+
+    private static StatusSnapshot snapshot(List<StatusSnapshot.HostStatus> hosts, List<MissingHost> missing,
+                                           long now) {
         StatusSnapshot.Counts c = new StatusSnapshot.Counts(0, 0, 0, 0, 0);
-        return new StatusSnapshot("running", "recovery", 0, "auto", 0, c, Map.of(), List.of(), true, "", "etcd",
+        return new StatusSnapshot("running", "recovery", 0, "auto", now, c, Map.of(), List.of(), true, "", "etcd",
                 hosts, List.of(), 0, -1).withTracking(new TrackerView(0, -1, 0, 0, 0, 0, List.of(), List.of(),
                 List.of(), List.of(), missing));
     }
@@ -47,7 +52,7 @@ class HostsPictureTest {
         assertEquals(2_000, first.delta().orElseThrow().get("hosts").size());
         assertEquals(2_000, first.picture().full().get("hosts").size());
 
-        // reports come in (within the report step), nothing shown changed: nothing to send
+        // reports come in, nothing shown changed: nothing to send
         HostsPicture.Next quiet = first.picture().next(snapshot(fleet(2_000, 3_000), List.of()));
         assertTrue(quiet.delta().isEmpty());
         assertEquals(first.picture(), quiet.picture());
@@ -59,18 +64,19 @@ class HostsPictureTest {
         assertEquals(1, d.get("hosts").size());
         assertEquals("h0007", d.get("hosts").get(0).get("nodeId").asText());
         assertEquals(2, d.get("hosts").get(0).get("startsInFlight").asInt());
-        assertEquals(3_000, d.get("hosts").get(0).get("lastReportMillis").asLong());
         assertEquals(first.picture().version(), d.get("base").asLong());
         assertEquals(one.picture().version(), d.get("version").asLong());
         assertFalse(d.get("full").asBoolean());
         assertEquals(0.12, d.get("hosts").get(0).get("cpuPressure").asDouble(), "two decimals, as shown");
-        // the others keep the last report they were told
-        assertEquals(1_000, one.picture().full().get("hosts").get(8).get("lastReportMillis").asLong());
+        assertTrue(d.get("hosts").get(0).path("silentSince").isMissingNode(), "it reports");
 
-        // a report alone is told once it is the report step newer
-        HostsPicture.Next aged = one.picture().next(snapshot(fleet(2_000, 1_000 + HostsPicture.REPORT_STEP_MILLIS),
-                List.of()));
-        assertEquals(1_999 + 1, aged.delta().orElseThrow().get("hosts").size()); // h0007 also went back to idle
+        // one host stops reporting: it is shown silent once, when it has been silent long enough
+        List<StatusSnapshot.HostStatus> quietOne = fleet(2_000, 20_000);
+        quietOne.set(7, host("h0007", 2, 3_000));
+        HostsPicture.Next silent = one.picture().next(snapshot(quietOne, List.of(), 3_000 + HostsPicture.SILENT_MILLIS));
+        assertEquals(1, silent.delta().orElseThrow().get("hosts").size());
+        assertEquals(3_000, silent.delta().orElseThrow().get("hosts").get(0).get("silentSince").asLong());
+        assertTrue(silent.picture().next(snapshot(quietOne, List.of(), 30_000)).delta().isEmpty());
     }
 
     @Test
