@@ -23,7 +23,14 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +131,14 @@ class DashboardFleetBrowserE2ETest {
             assertTrue(d.findElement(By.id("missing")).getText().contains("host-1"));
             Await.until("the losses on the stream", Duration.ofSeconds(20),
                     () -> sse.events().stream().anyMatch(e -> e.type().equals("hosts") && e.data().contains("\"lost\":3")));
+            // the API lists them too, by node id
+            String nodes = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + "/api/v1/nodes"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            JsonNode missing = new ObjectMapper().readTree(nodes).path("missing");
+            assertEquals(NEVER_RETURNED + 3, missing.size(), nodes.length() > 2000 ? missing.toString() : nodes);
+            assertEquals("gone-1", missing.get(0).path("nodeId").asText());
+            assertEquals("never-returned", missing.get(0).path("state").asText());
+            assertEquals("lost", missing.get(NEVER_RETURNED).path("state").asText());
             int fullEvents = 0;
             int largestChange = 0;
             for (SseClient.Event e : sse.events()) {
