@@ -17,6 +17,7 @@ import io.blackstart.coordinator.cluster.SingletonHost;
 import io.blackstart.coordinator.jmx.BlackstartMBeans;
 import io.blackstart.coordinator.recovery.RecoveryManager;
 import io.blackstart.coordinator.status.StatusBoard;
+import io.blackstart.coordinator.store.CasTimings;
 import io.blackstart.coordinator.store.DesiredStateStore;
 import io.blackstart.coordinator.store.EtcdDesiredStateStore;
 import io.blackstart.coordinator.tracker.TrackerSettings;
@@ -96,9 +97,10 @@ public final class CoordinatorNode {
     public static ActorSystem<?> start(Config config, Optional<NodeDoctor> doctor) {
         Config resolved = withRole(config);
         CoordinatorSettings settings = CoordinatorSettings.fromConfig(resolved);
-        EtcdDesiredStateStore store = EtcdDesiredStateStore.create(settings.etcd());
+        CasTimings.Relay casTimings = new CasTimings.Relay(); // the node's Metrics, once it exists
+        EtcdDesiredStateStore store = EtcdDesiredStateStore.create(settings.etcd(), casTimings);
         try {
-            return start(resolved, store, true, doctor);
+            return start(resolved, store, true, doctor, casTimings);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -121,6 +123,15 @@ public final class CoordinatorNode {
      */
     public static ActorSystem<Void> start(Config config, DesiredStateStore store, boolean closeStore,
                                           Optional<NodeDoctor> doctor) {
+        return start(config, store, closeStore, doctor, new CasTimings.Relay());
+    }
+
+    /**
+     * As {@link #start(Config, DesiredStateStore, boolean, Optional)}; {@code casTimings}, the store's, is pointed at
+     * the node's {@code Metrics} (histogram {@code blackstart_etcd_cas_latency_seconds}) when the API is enabled.
+     */
+    static ActorSystem<Void> start(Config config, DesiredStateStore store, boolean closeStore,
+                                   Optional<NodeDoctor> doctor, CasTimings.Relay casTimings) {
         Config resolved = withRole(config);
         CoordinatorSettings settings = CoordinatorSettings.fromConfig(resolved);
         StatusBoard board = new StatusBoard();
@@ -135,7 +146,7 @@ public final class CoordinatorNode {
         Config systemConfig = formation.active() ? resolved.withValue("pekko.cluster.seed-nodes",
                 ConfigValueFactory.fromIterable(List.of())) : resolved;
         ActorSystem<Void> system = ActorSystem.create(guardian(store, settings, tracker, formation, board, http,
-                managerRef, identity, doctor), SYSTEM_NAME, withoutEtcdPassword(systemConfig));
+                managerRef, identity, doctor, casTimings), SYSTEM_NAME, withoutEtcdPassword(systemConfig));
         system.log().info("coordinator node starting: etcd {} prefix {}, api {}, cluster formation {}",
                 settings.etcd().endpoints(), settings.etcd().prefix(), settings.api(), formation.active()
                         ? "by majority of " + formation.coordinatorCount() + " coordinators, seeds " + formation.seeds()
@@ -238,7 +249,8 @@ public final class CoordinatorNode {
                                            StatusBoard board,
                                            CompletableFuture<InetSocketAddress> http,
                                            CompletableFuture<ActorRef<RecoveryManager.Command>> managerRef,
-                                           Optional<NodeIdentity> identity, Optional<NodeDoctor> doctor) {
+                                           Optional<NodeIdentity> identity, Optional<NodeDoctor> doctor,
+                                           CasTimings.Relay casTimings) {
         return Behaviors.setup(ctx -> {
             ActorSystem<Void> system = ctx.getSystem();
             if (formation.active()) {
@@ -275,8 +287,10 @@ public final class CoordinatorNode {
                         system.settings().config().getDuration("blackstart.coordinator.doctor.timeout")));
                 HostDiagnosisRoutes hosts = new HostDiagnosisRoutes(roster, board, system,
                         settings.agents().diagnosisDeadline());
+                Metrics metrics = new Metrics(board, () -> SingletonHost.isSelf(system, ROLE));
+                casTimings.delegateTo(metrics);
                 HttpApi api = new HttpApi(board, proxy, settings.api(), system, new TrackerRoutes(board,
-                        new EventStream(board, system, tracker.maxSseClients()), new Metrics(board, () -> SingletonHost.isSelf(system, ROLE)), tracker), doctorRoutes,
+                        new EventStream(board, system, tracker.maxSseClients()), metrics, tracker), doctorRoutes,
                         Optional.of(hosts), identity);
                 Http.get(system).newServerAt(settings.api().host(), settings.api().port()).bind(api.route())
                         .whenComplete((ServerBinding b, Throwable err) -> {

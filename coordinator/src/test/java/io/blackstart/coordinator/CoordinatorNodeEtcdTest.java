@@ -114,5 +114,14 @@ public class CoordinatorNodeEtcdTest {
         var mode = admin.readMode().toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow();
         assertTrue(mode.recovery());
         assertEquals("operator", mode.by());
+
+        // the store start(Config) built times its compare-and-sets into the node's /metrics: web-0's assignment
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.getPort() + "/metrics"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher assigned = java.util.regex.Pattern.compile(
+                "blackstart_etcd_cas_latency_seconds_count\\{op=\"assignment\",outcome=\"succeeded\"} (\\S+)")
+                .matcher(metrics);
+        assertTrue(assigned.find(), metrics);
+        assertTrue(Double.parseDouble(assigned.group(1)) >= 1, "web-0's assignment CAS is counted: " + assigned.group());
     }
 }

@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.api;
 
+import io.blackstart.coordinator.store.CasTimings;
 import io.blackstart.coordinator.status.EventBatch;
 import io.blackstart.coordinator.status.StatusBoard;
 import io.blackstart.coordinator.status.StatusSnapshot;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 
@@ -35,7 +37,12 @@ import java.util.function.ToDoubleFunction;
  * {@code GET /metrics} of one coordinator node, as Prometheus text via Micrometer, in base units (seconds, bytes).
  *
  * <p>Two parts. The node's own: JVM memory, GC, threads, classes, CPU, uptime, file descriptors, and
- * {@code blackstart_singleton_here} (1 on the node that hosts the recovery manager). The cluster's: every
+ * {@code blackstart_singleton_here} (1 on the node that hosts the recovery manager), and the histogram {@code
+ * blackstart_etcd_cas_latency_seconds{op,outcome}} of this node's etcd compare-and-sets (it is the {@link CasTimings}
+ * of the node's store): {@code op="assignment"} is the recovery manager's write of an assignment, so only the
+ * singleton's host has such observations; {@code op="agent"} the write of an agent's record, on any coordinator
+ * agents report to; {@code outcome} is succeeded, conflict (the compare failed) or failed (error, timeout). The
+ * cluster's: every
  * {@code blackstart_*} figure of the recovery — instances per tier and state, mode, throughput, ETA, apps, hosts,
  * degraded recovery, per host credits, starts, CPU pressure and free memory (gauges read the latest
  * {@link StatusSnapshot} at scrape time), and what the event log counts as it arrives: {@code
@@ -45,7 +52,7 @@ import java.util.function.ToDoubleFunction;
  * right, and after a failover the new host's counters go on from what it received as a replica. Nothing asks an
  * actor; event listeners run on the board replica's thread.
  */
-public final class Metrics {
+public final class Metrics implements CasTimings {
 
     private static final List<String> TIERS = List.of("platform", "database", "app");
     private static final List<String> STATES = List.of("running", "starting", "pending", "failed", "running-unready",
@@ -54,6 +61,13 @@ public final class Metrics {
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(2),
             Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30),
             Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10)};
+    private static final Duration[] CAS_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10)};
+    private static final List<String> CAS_OPS = List.of(CasTimings.ASSIGNMENT, CasTimings.AGENT);
+    private static final List<String> CAS_OUTCOMES = List.of(CasTimings.SUCCEEDED, CasTimings.CONFLICT,
+            CasTimings.FAILED);
 
     private final StatusBoard board;
     private final BooleanSupplier singletonHere;
@@ -65,6 +79,8 @@ public final class Metrics {
     private final Counter started;
     private final Counter failed;
     private final Timer startLatency;
+    /** By op, then outcome: registered up front so every series exists before the first CAS. */
+    private final Map<String, Map<String, Timer>> casLatency = new HashMap<>();
     /** Instances assigned and not up yet: when their current attempt was assigned. */
     private final Map<String, Long> assignedAt = new HashMap<>();
 
@@ -88,6 +104,13 @@ public final class Metrics {
         Gauge.builder("blackstart.singleton.here", singletonHere, s -> s.getAsBoolean() ? 1 : 0)
                 .description("1 on the coordinator hosting the recovery manager singleton (it exports the cluster's "
                         + "blackstart_* figures), 0 elsewhere").register(node);
+        for (String op : CAS_OPS) {
+            Map<String, Timer> byOutcome = new HashMap<>();
+            for (String outcome : CAS_OUTCOMES) {
+                byOutcome.put(outcome, casTimer(op, outcome));
+            }
+            casLatency.put(op, byOutcome);
+        }
 
         gauge("blackstart.recovery.mode", "1 while recovery mode is on", s -> "recovery".equals(s.mode()) ? 1 : 0);
         gauge("blackstart.instances.desired", "desired instances", s -> s.total().desired());
@@ -129,6 +152,21 @@ public final class Metrics {
                 .description("from an attempt's assignment to the instance up (running, ready if checked)")
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(cluster);
         board.subscribeEvents(this::events);
+    }
+
+    private Timer casTimer(String op, String outcome) {
+        return Timer.builder("blackstart.etcd.cas.latency")
+                .description("etcd compare-and-set latency of this node, by op (assignment: singleton host only; "
+                        + "agent) and outcome (succeeded, conflict, failed: error or timeout)")
+                .tags("op", op, "outcome", outcome).serviceLevelObjectives(CAS_BUCKETS).register(node);
+    }
+
+    /** One etcd compare-and-set of this node's store took {@code nanos}. */
+    @Override
+    public void observe(String op, String outcome, long nanos) {
+        Map<String, Timer> byOutcome = casLatency.get(op);
+        Timer t = byOutcome == null ? null : byOutcome.get(outcome);
+        (t != null ? t : casTimer(op, outcome)).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     private Counter startCounter(String outcome) {

@@ -41,6 +41,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 /** {@link DesiredStateStore} on etcd v3 with jetcd, using the "tuned" client of ETCD.md section 3. */
 public final class EtcdDesiredStateStore implements DesiredStateStore {
@@ -53,10 +54,12 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
     private final long callTimeoutMillis;
     private final EtcdAccess access;
     private final String endpoints;
+    private final CasTimings timings;
 
     private EtcdDesiredStateStore(Client client, String prefix, long callTimeoutMillis, EtcdAccess access,
-                                  String endpoints) {
+                                  String endpoints, CasTimings timings) {
         this.client = client;
+        this.timings = timings;
         this.access = access;
         this.endpoints = endpoints;
         this.kv = client.getKVClient();
@@ -64,8 +67,13 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
         this.callTimeoutMillis = callTimeoutMillis;
     }
 
-    /** A store with its own client, configured from {@code settings}. */
+    /** A store with its own client, configured from {@code settings}; its compare-and-sets are not timed. */
     public static EtcdDesiredStateStore create(CoordinatorSettings.Etcd settings) {
+        return create(settings, CasTimings.NONE);
+    }
+
+    /** A store with its own client, configured from {@code settings}, telling {@code timings} each CAS's latency. */
+    public static EtcdDesiredStateStore create(CoordinatorSettings.Etcd settings, CasTimings timings) {
         long deadline = Math.max(100, settings.callTimeout().toMillis() - 200);
         Client client = settings.access().applyTo(Client.builder())
                 .endpoints(settings.endpoints().toArray(String[]::new))
@@ -78,7 +86,7 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
                 .interceptor(new UnaryDeadline(deadline))   // frozen / not-ready members: only a deadline helps
                 .build();
         return new EtcdDesiredStateStore(client, settings.prefix(), settings.callTimeout().toMillis(),
-                settings.access(), String.join(",", settings.endpoints()));
+                settings.access(), String.join(",", settings.endpoints()), timings);
     }
 
     private String appsDir() {
@@ -115,6 +123,19 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
             // authentication and TLS failures are named as such, not as "etcd unavailable"
             throw access.explain(endpoints, cause).<RuntimeException>map(m -> new EtcdAccessException(m, cause))
                     .orElseGet(() -> e instanceof CompletionException ce ? ce : new CompletionException(cause));
+        });
+    }
+
+    /** Tells {@link #timings} the latency of a CAS begun at {@code t0}, when it completes (not blocking). */
+    private <T> CompletionStage<T> timed(String op, long t0, Predicate<T> succeeded, CompletionStage<T> cas) {
+        return cas.whenComplete((r, e) -> {
+            String outcome = e != null ? CasTimings.FAILED
+                    : succeeded.test(r) ? CasTimings.SUCCEEDED : CasTimings.CONFLICT;
+            try {
+                timings.observe(op, outcome, System.nanoTime() - t0);
+            } catch (RuntimeException ignored) {
+                // a measurement never changes the write's outcome
+            }
         });
     }
 
@@ -212,7 +233,8 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
         Cmp cmp = expectedModRevision == 0
                 ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
                 : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision));
-        return bounded(kv.txn()
+        long t0 = System.nanoTime();
+        return timed(CasTimings.ASSIGNMENT, t0, r -> r instanceof CasResult.Recorded, bounded(kv.txn()
                 .If(cmp)
                 .Then(Op.put(key, bytes(encode(value)), PutOption.DEFAULT))
                 .Else(Op.get(key, GetOption.DEFAULT))
@@ -229,7 +251,7 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
                         }
                     }
                     return new CasResult.Conflict(current);
-                }));
+                })));
     }
 
     @Override
@@ -268,7 +290,8 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
         Cmp cmp = expectedModRevision == 0
                 ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
                 : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision));
-        return bounded(kv.txn()
+        long t0 = System.nanoTime();
+        return timed(CasTimings.AGENT, t0, r -> r instanceof AgentWrite.Written, bounded(kv.txn()
                 .If(cmp)
                 .Then(Op.put(key, bytes(encodeAgent(agent)), PutOption.DEFAULT))
                 .Else(Op.get(key, GetOption.DEFAULT))
@@ -284,7 +307,7 @@ public final class EtcdDesiredStateStore implements DesiredStateStore {
                         }
                     }
                     return new AgentWrite.Conflict(current);
-                }));
+                })));
     }
 
     @Override

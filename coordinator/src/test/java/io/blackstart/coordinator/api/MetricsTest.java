@@ -1,5 +1,6 @@
 package io.blackstart.coordinator.api;
 
+import io.blackstart.coordinator.store.CasTimings;
 import io.blackstart.coordinator.status.EventBatch;
 import io.blackstart.coordinator.status.StatusBoard;
 import io.blackstart.coordinator.status.StatusSnapshot;
@@ -62,6 +63,9 @@ public class MetricsTest {
         move("web-1", STARTING, RUNNING, 60_000);
         move("web-1", RUNNING, FAILED, 70_000);
         board.events(new EventBatch("i1", 1, List.copyOf(log)));
+        // the node's store: one assignment CAS of 3 ms that succeeded, one agent CAS of 40 ms that conflicted
+        metrics.observe(CasTimings.ASSIGNMENT, CasTimings.SUCCEEDED, 3_000_000L);
+        metrics.observe(CasTimings.AGENT, CasTimings.CONFLICT, 40_000_000L);
 
         String text = metrics.scrape();
         assertTrue(text.contains("blackstart_instance_transitions_total{to=\"running\"} 2.0"), text);
@@ -75,6 +79,23 @@ public class MetricsTest {
         assertTrue(text.contains("jvm_memory_used_bytes"), "the node's JVM: " + text);
         assertTrue(text.contains("process_uptime_seconds"), text);
         assertTrue(text.contains("blackstart_singleton_here 1.0"), text);
+        assertTrue(text.contains("# TYPE blackstart_etcd_cas_latency_seconds histogram"), text);
+        assertTrue(text.contains(
+                "blackstart_etcd_cas_latency_seconds_bucket{op=\"assignment\",outcome=\"succeeded\",le=\"0.005\"} 1"),
+                text);
+        assertTrue(text.contains(
+                "blackstart_etcd_cas_latency_seconds_bucket{op=\"assignment\",outcome=\"succeeded\",le=\"0.001\"} 0"),
+                text);
+        assertTrue(text.contains(
+                "blackstart_etcd_cas_latency_seconds_bucket{op=\"agent\",outcome=\"conflict\",le=\"0.05\"} 1"), text);
+        assertTrue(text.contains(
+                "blackstart_etcd_cas_latency_seconds_bucket{op=\"agent\",outcome=\"conflict\",le=\"0.025\"} 0"), text);
+        for (String op : List.of("assignment", "agent")) {
+            for (String outcome : List.of("succeeded", "conflict", "failed")) {
+                assertTrue(text.contains("blackstart_etcd_cas_latency_seconds_count{op=\"" + op + "\",outcome=\""
+                        + outcome + "\"}"), "every series exists before its first CAS: " + op + "/" + outcome);
+            }
+        }
         Promtool.checkMetrics(text, "blackstart_");
 
         here.set(false);
@@ -83,6 +104,8 @@ public class MetricsTest {
         assertFalse(elsewhere.contains("blackstart_instance_transitions_total"), "sum() over nodes counts once");
         assertFalse(elsewhere.contains("blackstart_instances_desired"), elsewhere);
         assertTrue(elsewhere.contains("jvm_memory_used_bytes"), elsewhere);
+        assertTrue(elsewhere.contains("blackstart_etcd_cas_latency_seconds_bucket{op=\"agent\""),
+                "a node metric, exported by every coordinator: " + elsewhere);
         Promtool.checkMetrics(elsewhere, "blackstart_");
     }
 
