@@ -54,8 +54,13 @@ public final class DowntimeBook {
 
     private final Map<String, App> apps = new TreeMap<>();
     private final Map<String, Instance> instances = new HashMap<>();
+    /** Most stop times kept for instances not desired (yet): stopped containers of removed apps stay on hosts. */
+    static final int MAX_UNDESIRED_STOPS = 65_536;
+
     /** Latest stop time agents reported per instance (0: stopped, time unknown), desired or not yet. */
     private final Map<String, Long> reportedStops = new HashMap<>();
+    /** Of {@link #reportedStops}, how many are of instances not desired. */
+    private int undesiredStops;
 
     /** Instance {@code instanceId} of {@code appId} is now up or not (first call: the catalog added it). */
     public void transition(String instanceId, String appId, String tier, boolean up, long at) {
@@ -69,6 +74,7 @@ public final class DowntimeBook {
             a.instances.add(instanceId);
             Long stop = reportedStops.get(instanceId);
             if (stop != null) {
+                undesiredStops--;
                 i.ran = true;
                 i.stoppedAt = stop;
             }
@@ -96,8 +102,14 @@ public final class DowntimeBook {
      * desired instance not up whose container stopped is down since then, even if this book never saw it up.
      */
     public void stopReported(long now, String instanceId, long stoppedSince) {
-        reportedStops.merge(instanceId, stoppedSince, Math::max);
         Instance i = instances.get(instanceId);
+        if (i == null && !reportedStops.containsKey(instanceId)) {
+            if (undesiredStops >= MAX_UNDESIRED_STOPS) {
+                return; // bounded: such an instance, desired later, counts its downtime from its first transition
+            }
+            undesiredStops++;
+        }
+        reportedStops.merge(instanceId, stoppedSince, Math::max);
         if (i == null || i.up || i.ran) {
             return;
         }
@@ -110,9 +122,10 @@ public final class DowntimeBook {
 
     /** The catalog removed {@code instanceId}; an app with no instance left is forgotten. */
     public void removed(String instanceId, long at) {
-        reportedStops.remove(instanceId);
+        Long stop = reportedStops.remove(instanceId);
         Instance i = instances.remove(instanceId);
         if (i == null) {
+            undesiredStops -= stop == null ? 0 : 1;
             return;
         }
         App a = apps.get(i.appId);
@@ -157,5 +170,10 @@ public final class DowntimeBook {
                     a.periods));
         });
         return out;
+    }
+
+    /** Stop times kept for instances not desired now. */
+    int undesiredStops() {
+        return undesiredStops;
     }
 }

@@ -24,6 +24,21 @@ public class DowntimeBookTest {
     }
 
     @Test
+    void stopsOfInstancesNeverDesiredAreBounded() {
+        DowntimeBook b = new DowntimeBook();
+        for (int n = 0; n < DowntimeBook.MAX_UNDESIRED_STOPS + 1_000; n++) {
+            b.stopReported(1_000, "old-" + n, 500); // stopped containers of apps the catalog no longer has
+        }
+        assertEquals(DowntimeBook.MAX_UNDESIRED_STOPS, b.undesiredStops());
+        // one of them becomes desired: its reported stop still dates its downtime
+        down(b, "old-7", 2_000);
+        assertEquals(500, b.downtimes(3_000).get(0).downSinceMillis());
+        assertEquals(DowntimeBook.MAX_UNDESIRED_STOPS - 1, b.undesiredStops());
+        b.removed("old-8", 3_000);
+        assertEquals(DowntimeBook.MAX_UNDESIRED_STOPS - 2, b.undesiredStops());
+    }
+
+    @Test
     void aFirstDeploymentIsNotDowntimeButAStopAfterwardsIs() {
         DowntimeBook b = new DowntimeBook();
         down(b, "new-0", 1_000); // added by the catalog, pending
