@@ -56,14 +56,16 @@ public final class AgentFleet {
         return Behaviors.setup(ctx -> {
             ctx.getSystem().receptionist().tell(Receptionist.subscribe(SimulatedAgent.gatewayKey(),
                     ctx.messageAdapter(Receptionist.Listing.class, Listed::new)));
-            return Behaviors.receive(Command.class)
+            Behavior<Command> running = Behaviors.receive(Command.class) // later listings change nothing
                     .onMessage(StopAgent.class, m -> {
-                        ctx.getChild(m.nodeId()).ifPresent(c -> ctx.stop(c));
+                        ctx.getChild(m.nodeId()).ifPresent(ctx::stop);
                         return Behaviors.same();
                     })
+                    .build();
+            return Behaviors.receive(Command.class)
                     .onMessage(Listed.class, m -> {
                         var gateways = m.listing().getServiceInstances(SimulatedAgent.gatewayKey());
-                        if (gateways.isEmpty() || ctx.getChildren().iterator().hasNext()) {
+                        if (gateways.isEmpty()) {
                             return Behaviors.same();
                         }
                         ActorRef<AgentEvent> gateway = gateways.iterator().next();
@@ -84,7 +86,7 @@ public final class AgentFleet {
                                     fullReports, List.copyOf(images.get(i)), recorder), id);
                         }
                         ctx.getLog().info("{} simulated agents started, reporting to {}", agents, gateway);
-                        return Behaviors.same();
+                        return running;
                     })
                     .build();
         });

@@ -54,10 +54,19 @@ public final class EventStream {
     sealed interface StreamItem permits ResyncGate.Item, HostsGate.Item {
     }
 
-    /** One client's gates. */
+    /** One client's gates; its first item comes with the whole host picture. */
     private record Gates(ResyncGate log, HostsGate hosts) {
         List<ServerSentEvent> pass(StreamItem item) {
-            return item instanceof HostsGate.Item h ? hosts.pass(h) : log.pass((ResyncGate.Item) item);
+            if (item instanceof HostsGate.Item h) {
+                return hosts.pass(h);
+            }
+            List<ServerSentEvent> out = log.pass((ResyncGate.Item) item);
+            if (hosts.started()) {
+                return out;
+            }
+            List<ServerSentEvent> withHosts = new ArrayList<>(out);
+            withHosts.add(hosts.first());
+            return withHosts;
         }
     }
 
@@ -156,18 +165,6 @@ public final class EventStream {
         return maxClients;
     }
 
-    /** What the client gets for {@code item}; its first item comes with the whole host picture. */
-    private static List<ServerSentEvent> firstHosts(Gates gates, StreamItem item) {
-        if (gates.hosts().started()) {
-            return gates.pass(item);
-        }
-        List<ServerSentEvent> out = new ArrayList<>(gates.pass(item));
-        if (!gates.hosts().started()) {
-            out.add(gates.hosts().first());
-        }
-        return out;
-    }
-
     /**
      * The events for one client: the latest progress and the whole host picture first, then live events (no slot:
      * see {@link #open()}).
@@ -180,7 +177,7 @@ public final class EventStream {
                         ServerSentEvent.heartbeat())));
         return first.concat(hub.buffer(CLIENT_BUFFER, OverflowStrategy.dropHead()))
                 .statefulMap(() -> new Gates(new ResyncGate(this::freshProgress, recent), new HostsGate(() -> hosts)),
-                        (gates, item) -> Pair.create(gates, firstHosts(gates, item)), gates -> Optional.empty())
+                        (gates, item) -> Pair.create(gates, gates.pass(item)), gates -> Optional.empty())
                 .mapConcat(events -> events)
                 .keepAlive(HEARTBEAT, ServerSentEvent::heartbeat);
     }

@@ -78,8 +78,7 @@ final class HostsPicture {
                 if (now.containsKey(m.nodeId())) {
                     continue; // reporting again: the agent's word wins over the tracker's
                 }
-                now.put(m.nodeId(), ProgressJson.JSON.createObjectNode().put("nodeId", m.nodeId())
-                        .put("state", m.state()).put("since", m.sinceMillis()));
+                now.put(m.nodeId(), missing(m));
                 if (MissingHost.LOST.equals(m.state())) {
                     lostNow++;
                 } else {
@@ -96,8 +95,7 @@ final class HostsPicture {
         }
         ArrayNode gone = ProgressJson.JSON.createArrayNode();
         hosts.keySet().stream().filter(id -> !now.containsKey(id)).forEach(gone::add);
-        if (changed.isEmpty() && gone.isEmpty() && reportingNow == reporting && lostNow == lost
-                && neverNow == neverReturned) {
+        if (changed.isEmpty() && gone.isEmpty()) { // the counts follow from the hosts: unchanged too
             return new Next(this, Optional.empty());
         }
         HostsPicture next = new HostsPicture(version + 1, Collections.unmodifiableMap(now), reportingNow, lostNow,
@@ -116,6 +114,12 @@ final class HostsPicture {
         hosts.values().forEach(list::add);
         n.putArray("gone");
         return n;
+    }
+
+    /** A host not reporting: {@code nodeId, state, since} (also in {@code GET /api/v1/nodes}). */
+    static ObjectNode missing(MissingHost m) {
+        return ProgressJson.JSON.createObjectNode().put("nodeId", m.nodeId()).put("state", m.state())
+                .put("since", m.sinceMillis());
     }
 
     private ObjectNode counts(ObjectNode n) {

@@ -282,8 +282,7 @@ public final class HttpApi extends AllDirectives {
         }
         ArrayNode missing = n.putArray("missing"); // hosts the platform had that are not reporting
         if (s.get().tracking() != null) {
-            s.get().tracking().missingHosts().forEach(m -> missing.addObject().put("nodeId", m.nodeId())
-                    .put("state", m.state()).put("since", m.sinceMillis()));
+            s.get().tracking().missingHosts().forEach(m -> missing.add(HostsPicture.missing(m)));
         }
         return json(StatusCodes.OK, n.toString());
     }

@@ -79,8 +79,6 @@ public final class Metrics implements CasTimings {
     private final Counter started;
     private final Counter failed;
     private final Timer startLatency;
-    /** By op, then outcome: registered up front so every series exists before the first CAS. */
-    private final Map<String, Map<String, Timer>> casLatency = new HashMap<>();
     /** Instances assigned and not up yet: when their current attempt was assigned. */
     private final Map<String, Long> assignedAt = new HashMap<>();
 
@@ -105,11 +103,9 @@ public final class Metrics implements CasTimings {
                 .description("1 on the coordinator hosting the recovery manager singleton (it exports the cluster's "
                         + "blackstart_* figures), 0 elsewhere").register(node);
         for (String op : CAS_OPS) {
-            Map<String, Timer> byOutcome = new HashMap<>();
             for (String outcome : CAS_OUTCOMES) {
-                byOutcome.put(outcome, casTimer(op, outcome));
+                casTimer(op, outcome); // registered up front: every series exists before the first CAS
             }
-            casLatency.put(op, byOutcome);
         }
 
         gauge("blackstart.recovery.mode", "1 while recovery mode is on", s -> "recovery".equals(s.mode()) ? 1 : 0);
@@ -154,6 +150,7 @@ public final class Metrics implements CasTimings {
         board.subscribeEvents(this::events);
     }
 
+    /** The timer of {@code op} and {@code outcome}: the registry's, registered on first use. */
     private Timer casTimer(String op, String outcome) {
         return Timer.builder("blackstart.etcd.cas.latency")
                 .description("etcd compare-and-set latency of this node, by op (assignment: singleton host only; "
@@ -164,9 +161,7 @@ public final class Metrics implements CasTimings {
     /** One etcd compare-and-set of this node's store took {@code nanos}. */
     @Override
     public void observe(String op, String outcome, long nanos) {
-        Map<String, Timer> byOutcome = casLatency.get(op);
-        Timer t = byOutcome == null ? null : byOutcome.get(outcome);
-        (t != null ? t : casTimer(op, outcome)).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        casTimer(op, outcome).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     private Counter startCounter(String outcome) {

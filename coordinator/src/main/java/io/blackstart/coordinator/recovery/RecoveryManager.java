@@ -434,9 +434,10 @@ public final class RecoveryManager {
         if (!assignmentsLoaded) {
             assignmentsLoaded = true;
             storeOk();
-            book.loaded(loaded.records(), clock.getAsLong());
+            long now = clock.getAsLong();
+            book.loaded(loaded.records(), now);
             tracker.hostsExpected(loaded.records().values().stream().map(r -> r.value().node()).toList(),
-                    clock.getAsLong()); // where instances ran before: a host that never reports again is shown
+                    now); // where instances ran before: a host that never reports again is shown
             ctx.getLog().info("loaded {} assignment records", loaded.records().size());
         }
         return maybeRun();

@@ -42,6 +42,8 @@ public final class DowntimeBook {
         long upSince;
         /** When it stopped, 0 when unknown. */
         long stoppedAt;
+        /** The latest stop time an agent reported for its container (0: unknown), -1 when none was reported. */
+        long reportedStop = -1;
 
         Instance(String appId) {
             this.appId = appId;
@@ -57,10 +59,8 @@ public final class DowntimeBook {
     /** Most stop times kept for instances not desired (yet): stopped containers of removed apps stay on hosts. */
     static final int MAX_UNDESIRED_STOPS = 65_536;
 
-    /** Latest stop time agents reported per instance (0: stopped, time unknown), desired or not yet. */
-    private final Map<String, Long> reportedStops = new HashMap<>();
-    /** Of {@link #reportedStops}, how many are of instances not desired. */
-    private int undesiredStops;
+    /** Latest stop time agents reported per instance not desired (yet) (0: stopped, time unknown). */
+    private final Map<String, Long> undesiredStops = new HashMap<>();
 
     /** Instance {@code instanceId} of {@code appId} is now up or not (first call: the catalog added it). */
     public void transition(String instanceId, String appId, String tier, boolean up, long at) {
@@ -72,9 +72,9 @@ public final class DowntimeBook {
             instances.put(instanceId, i);
             a = apps.computeIfAbsent(appId, k -> new App(tier));
             a.instances.add(instanceId);
-            Long stop = reportedStops.get(instanceId);
+            Long stop = undesiredStops.remove(instanceId);
             if (stop != null) {
-                undesiredStops--;
+                i.reportedStop = stop;
                 i.ran = true;
                 i.stoppedAt = stop;
             }
@@ -83,9 +83,9 @@ public final class DowntimeBook {
             before = i.downThatRan();
         }
         if (i.up && !up) {
-            Long reported = reportedStops.get(instanceId);
+            long reported = i.reportedStop;
             // the agent's stop time when it reported this stop, else the transition's
-            i.stoppedAt = reported != null && reported > i.upSince && reported <= at ? reported : at;
+            i.stoppedAt = reported > i.upSince && reported <= at ? reported : at;
             a.up--;
         } else if (!i.up && up) {
             i.ran = true;
@@ -103,14 +103,14 @@ public final class DowntimeBook {
      */
     public void stopReported(long now, String instanceId, long stoppedSince) {
         Instance i = instances.get(instanceId);
-        if (i == null && !reportedStops.containsKey(instanceId)) {
-            if (undesiredStops >= MAX_UNDESIRED_STOPS) {
-                return; // bounded: such an instance, desired later, counts its downtime from its first transition
-            }
-            undesiredStops++;
+        if (i == null) {
+            if (undesiredStops.size() < MAX_UNDESIRED_STOPS || undesiredStops.containsKey(instanceId)) {
+                undesiredStops.merge(instanceId, stoppedSince, Math::max);
+            } // else bounded: such an instance, desired later, counts its downtime from its first transition
+            return;
         }
-        reportedStops.merge(instanceId, stoppedSince, Math::max);
-        if (i == null || i.up || i.ran) {
+        i.reportedStop = Math.max(i.reportedStop, stoppedSince);
+        if (i.up || i.ran) {
             return;
         }
         i.ran = true; // a desired instance down since before this coordinator knew it: downtime (a blackout)
@@ -122,10 +122,9 @@ public final class DowntimeBook {
 
     /** The catalog removed {@code instanceId}; an app with no instance left is forgotten. */
     public void removed(String instanceId, long at) {
-        Long stop = reportedStops.remove(instanceId);
         Instance i = instances.remove(instanceId);
         if (i == null) {
-            undesiredStops -= stop == null ? 0 : 1;
+            undesiredStops.remove(instanceId);
             return;
         }
         App a = apps.get(i.appId);
@@ -174,6 +173,6 @@ public final class DowntimeBook {
 
     /** Stop times kept for instances not desired now. */
     int undesiredStops() {
-        return undesiredStops;
+        return undesiredStops.size();
     }
 }
