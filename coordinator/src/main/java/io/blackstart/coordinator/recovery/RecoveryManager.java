@@ -9,8 +9,7 @@ import io.blackstart.coordinator.agents.ReportAssembler;
 import io.blackstart.coordinator.catalog.CatalogKeeper;
 import io.blackstart.coordinator.status.StatusAssembler;
 import io.blackstart.coordinator.status.StatusBoard;
-import io.blackstart.coordinator.status.BoardUpdate;
-import io.blackstart.coordinator.status.EventBatch;
+import io.blackstart.coordinator.status.StatusPublisher;
 import io.blackstart.coordinator.status.StatusSnapshot;
 import io.blackstart.coordinator.store.AssignmentJournal;
 import io.blackstart.coordinator.store.DesiredStateStore;
@@ -82,11 +81,11 @@ import java.util.function.LongSupplier;
  * agent; every {@link StopOrder} becomes a {@link AgentCommand.StopInstance}. It also owns the recovery mode
  * (entered by itself when more than auto-threshold of the desired instances is down at start or after losing
  * hosts, left when the ledger has converged, or switched by an operator), has its child {@link ModeWriter} store
- * it in etcd and tells every agent. It publishes a
- * {@link StatusSnapshot} to every coordinator node's {@link StatusBoard}, with the view of the recovery
- * {@link Tracker} (throughput, ETA, timeline, downtime), which it feeds every event of the log as it appends it and
- * the agents' container stop times as reports come; ahead of each snapshot the log's new events go out as
- * {@link EventBatch}es.
+ * it in etcd and tells every agent. It makes a
+ * {@link StatusSnapshot} about every status-interval, with the view of the recovery {@link Tracker} (throughput,
+ * ETA, timeline, downtime), which it feeds every event of the log as the ledger emits it and the agents' container
+ * stop times as reports come; its child {@link StatusPublisher} sends the events and the snapshots, in that order,
+ * to every coordinator node's {@link StatusBoard}.
  *
  * <p><b>States.</b> <i>rebuilding</i>: waits for the assignment records and the mode from etcd (its children
  * load them, retrying with backoff), asks every agent known to the receptionist for a full report and waits until all of them reported
@@ -169,14 +168,6 @@ public final class RecoveryManager {
     private record AgentsListed(Set<ActorRef<AgentCommand>> agents) implements Command {
     }
 
-    private record ReplicasListed(Set<ActorRef<BoardUpdate>> replicas) implements Command {
-    }
-
-    /** Send the event log's waiting events to the replicas (a backstop for handlers that publish no status). */
-    private enum FlushEvents implements Command {
-        INSTANCE
-    }
-
     private record FromAssignmentWriter(AssignmentWriter.Event event) implements Command {
     }
 
@@ -247,8 +238,7 @@ public final class RecoveryManager {
     private final Map<String, AgentSession> agents = new LinkedHashMap<>();
     private final Set<ActorRef<AgentCommand>> listed = new HashSet<>();
     private final Set<ActorRef<AgentCommand>> reportedRefs = new HashSet<>();
-    private Set<ActorRef<BoardUpdate>> replicas = Set.of();
-    private final EventLog eventLog;
+    private final ActorRef<StatusPublisher.Command> publisher;
     private final ThroughputMeter throughput = new ThroughputMeter(30_000);
     private final RecentStarts recentStarts;
     private final HostImages hostImages = new HostImages();
@@ -331,7 +321,7 @@ public final class RecoveryManager {
         this.settings = settings;
         this.clock = clock;
         this.incarnation = ctx.getSystem().address().hostPort() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        this.eventLog = new EventLog(incarnation);
+        this.publisher = ctx.spawn(StatusPublisher.create(incarnation, EVENT_FLUSH_DELAY), "status-publisher");
         this.ledger = new Ledger(settings.ledger(), new SplittableRandom(), this::logEvent);
         this.book = new AssignmentBook(incarnation, settings.assignmentClockSkew().toMillis());
         this.recentStarts = new RecentStarts(settings.reportGrace().toMillis());
@@ -356,14 +346,11 @@ public final class RecoveryManager {
                 FromModeWriter::new), settings.storeRetryBackoffMin(), settings.storeRetryBackoffMax()), "mode-writer");
         ctx.getLog().info("recovery manager {} starting: rebuilding from etcd and agent reports", incarnation);
 
-        // one adapter per message class: a second messageAdapter for Listing would replace the first
-        ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class,
+        ctx.getSystem().receptionist().tell(Receptionist.subscribe(AGENT_KEY, ctx.messageAdapter(
+                Receptionist.Listing.class,
                 // all instances, reachable or not: an agent is lost when it is removed from the cluster (or stops
                 // reporting), not on a moment of unreachability that would re-place everything it runs
-                l -> l.isForKey(AGENT_KEY) ? new AgentsListed(l.getAllServiceInstances(AGENT_KEY))
-                        : new ReplicasListed(l.getServiceInstances(StatusBoard.SERVICE_KEY)));
-        ctx.getSystem().receptionist().tell(Receptionist.subscribe(AGENT_KEY, listings));
-        ctx.getSystem().receptionist().tell(Receptionist.subscribe(StatusBoard.SERVICE_KEY, listings));
+                l -> new AgentsListed(l.getAllServiceInstances(AGENT_KEY)))));
         catalog.tell(new CatalogKeeper.Subscribe(ctx.messageAdapter(CatalogKeeper.CatalogUpdate.class, CatalogChanged::new)));
         timers.startSingleTimer(SettleTimeout.INSTANCE, settings.settleTime());
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
@@ -409,16 +396,7 @@ public final class RecoveryManager {
     }
 
     private BehaviorBuilder<Command> common(BehaviorBuilder<Command> b) {
-        return b.onMessage(GetStatus.class, m -> { m.replyTo().tell(snapshot()); return Behaviors.same(); })
-                .onMessage(ReplicasListed.class, m -> {
-                    replicas = m.replicas();
-                    publishStatus(true);
-                    return Behaviors.same();
-                })
-                .onMessage(FlushEvents.class, m -> {
-                    flushEvents();
-                    return Behaviors.same();
-                });
+        return b.onMessage(GetStatus.class, m -> { m.replyTo().tell(snapshot()); return Behaviors.same(); });
     }
 
     // ---------------------------------------------------------------- rebuilding
@@ -1011,7 +989,6 @@ public final class RecoveryManager {
         // its garbage lengthens GC pauses, so the next one waits at least STATUS_COST_FACTOR times as long as the
         // last one took; the status may be older than status-interval, the recovery manager keeps placing
         long gap = Math.max(settings.statusInterval().toMillis(), STATUS_COST_FACTOR * lastSnapshotMillis);
-        flushEvents(); // the events first: a snapshot never shows what its events have not told yet
         if (!force && now - lastPublished < gap) {
             return;
         }
@@ -1019,27 +996,16 @@ public final class RecoveryManager {
         long t0 = System.nanoTime();
         StatusSnapshot s = snapshot();
         lastSnapshotMillis = (System.nanoTime() - t0) / 1_000_000;
-        replicas.forEach(r -> r.tell(s));
+        publisher.tell(new StatusPublisher.Publish(s)); // after the events told before it
     }
 
-    /** Appends to the event log; sent with the next status publication or after {@link #EVENT_FLUSH_DELAY}. */
+    /**
+     * One event of the log: to the tracker now, and to the publisher, which numbers it and sends it with the next
+     * snapshot or after {@link #EVENT_FLUSH_DELAY}.
+     */
     private void logEvent(LedgerEvent e) {
-        eventLog.append(e);
         tracker.apply(e);
-        if (!timers.isTimerActive(FlushEvents.INSTANCE)) {
-            timers.startSingleTimer(FlushEvents.INSTANCE, EVENT_FLUSH_DELAY);
-        }
-    }
-
-    /** Sends the waiting events to every replica, in batches of at most {@link EventBatch#MAX_EVENTS}. */
-    private void flushEvents() {
-        if (!eventLog.hasPending()) {
-            return;
-        }
-        timers.cancel(FlushEvents.INSTANCE);
-        for (EventBatch b : eventLog.drain()) {
-            replicas.forEach(r -> r.tell(b));
-        }
+        publisher.tell(new StatusPublisher.Event(e));
     }
 
     private StatusSnapshot snapshot() {

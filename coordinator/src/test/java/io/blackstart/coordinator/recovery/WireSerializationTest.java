@@ -2,6 +2,7 @@ package io.blackstart.coordinator.recovery;
 
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.cluster.MemberVetter;
+import io.blackstart.coordinator.status.EventLog;
 import io.blackstart.coordinator.status.StatusSnapshot;
 
 import io.blackstart.protocol.SpecError;

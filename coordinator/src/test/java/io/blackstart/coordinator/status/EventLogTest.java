@@ -1,6 +1,5 @@
-package io.blackstart.coordinator.recovery;
+package io.blackstart.coordinator.status;
 
-import io.blackstart.coordinator.status.EventBatch;
 import io.blackstart.protocol.Tier;
 import io.blackstart.scheduler.InstanceState;
 import io.blackstart.scheduler.event.InstanceTransition;

@@ -1,6 +1,5 @@
-package io.blackstart.coordinator.recovery;
+package io.blackstart.coordinator.status;
 
-import io.blackstart.coordinator.status.EventBatch;
 import io.blackstart.scheduler.event.InstanceTransition;
 import io.blackstart.scheduler.event.LedgerEvent;
 
@@ -9,12 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The recovery manager's event log: numbers every {@link LedgerEvent} of this incarnation (1, 2, 3, ...) and holds
+ * The recovery's event log, kept by the {@link StatusPublisher}: numbers every {@link LedgerEvent} of one recovery
+ * manager incarnation (1, 2, 3, ...) and holds
  * those not yet sent until {@link #drain()} cuts them into {@link EventBatch}es of at most
  * {@link EventBatch#MAX_EVENTS}. Bounded: at most {@code maxPending} events wait; beyond that the oldest are
  * dropped — their numbers stay taken, so every receiver sees the gap (and its clients get a resync), never a
  * silent loss. A transition's reason is cut to {@link #MAX_REASON_CHARS}, so a batch's size is bounded too.
- * Single-threaded (the recovery manager's); keeps nothing once drained.
+ * Single-threaded (the publisher's); keeps nothing once drained.
  */
 public final class EventLog {
 
