@@ -183,13 +183,7 @@ public final class RecoveryManager {
     private record FromJournal(JournalRecorder.Event event) implements Command {
     }
 
-    private record PingDone(Throwable error) implements Command {
-    }
-
-    private record WrittenBack(JournalWriteBack.Finished finished) implements Command {
-    }
-
-    private record WriteBackStopped(long round) implements Command {
+    private record FromWriteBack(WriteBackRunner.Event event) implements Command {
     }
 
     /** Where new assignments are recorded. */
@@ -226,7 +220,6 @@ public final class RecoveryManager {
 
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
-    private final DesiredStateStore store;
     private final CoordinatorSettings.Recovery settings;
     private final LongSupplier clock;
     private final String incarnation;
@@ -279,6 +272,7 @@ public final class RecoveryManager {
 
     // degraded recovery (null journal: no journal configured)
     private final ActorRef<JournalRecorder.Command> journal;
+    private final ActorRef<WriteBackRunner.Command> writeBack;
     private boolean journalRead;
     private String journalProblem = ""; // the journal could not be read: no degraded recovery
     /** Journal entries on disk not yet written back to etcd, in file order. */
@@ -317,7 +311,6 @@ public final class RecoveryManager {
                             LongSupplier clock, Optional<NodeIdentity> identity) {
         this.ctx = ctx;
         this.timers = timers;
-        this.store = store;
         this.settings = settings;
         this.clock = clock;
         this.incarnation = ctx.getSystem().address().hostPort() + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -338,6 +331,8 @@ public final class RecoveryManager {
         this.journal = settings.assignmentJournal() == null ? null
                 : ctx.spawn(JournalRecorder.create(settings.assignmentJournal(),
                         ctx.messageAdapter(JournalRecorder.Event.class, FromJournal::new), clock), "journal-recorder");
+        this.writeBack = ctx.spawn(WriteBackRunner.create(store, ctx.messageAdapter(WriteBackRunner.Event.class,
+                FromWriteBack::new)), "write-back");
         this.modeSince = clock.getAsLong();
         this.assignmentWriter = ctx.spawn(AssignmentWriter.create(store, ctx.messageAdapter(AssignmentWriter.Event.class,
                 FromAssignmentWriter::new), settings.storeRetryBackoffMin(), settings.storeRetryBackoffMax()),
@@ -388,9 +383,8 @@ public final class RecoveryManager {
                 .onMessage(FromModeWriter.class, this::onModeWriter)
                 .onMessage(FromJournal.class, m -> m.event() instanceof JournalRecorder.Journaled j ? onJournaled(j)
                         : Behaviors.same())
-                .onMessage(PingDone.class, this::onPingDone)
-                .onMessage(WrittenBack.class, this::onWrittenBack)
-                .onMessage(WriteBackStopped.class, this::onWriteBackStopped)
+                .onMessage(FromWriteBack.class, m -> m.event() instanceof WriteBackRunner.Pinged p ? onPinged(p)
+                        : onWrittenBack(((WriteBackRunner.WrittenBack) m.event()).finished()))
                 .onMessage(SettleTimeout.class, m -> Behaviors.same())
                 .build();
     }
@@ -1183,13 +1177,13 @@ public final class RecoveryManager {
         }
         if (recorder == Recorder.JOURNAL) {
             pingInFlight = true;
-            ctx.pipeToSelf(store.ping(), (ok, err) -> new PingDone(err));
+            writeBack.tell(WriteBackRunner.Ping.INSTANCE);
         } else if (!unwritten.isEmpty()) {
             startWriteBack(now);
         }
     }
 
-    private Behavior<Command> onPingDone(PingDone m) {
+    private Behavior<Command> onPinged(WriteBackRunner.Pinged m) {
         pingInFlight = false;
         long now = clock.getAsLong();
         if (m.error() != null) {
@@ -1224,25 +1218,12 @@ public final class RecoveryManager {
                 runningOn.put(id, node);
             }
         });
-        ActorRef<JournalWriteBack.Command> child = ctx.spawnAnonymous(JournalWriteBack.create(store, unwritten,
-                runningOn, desired, WRITE_BACK_ROUNDS, round,
-                ctx.messageAdapter(JournalWriteBack.Finished.class, WrittenBack::new)));
-        ctx.watchWith(child, new WriteBackStopped(round));
+        // copied here: the journal goes on growing in this actor while the write-back runs in another
+        writeBack.tell(new WriteBackRunner.Run(unwritten, runningOn, desired, WRITE_BACK_ROUNDS, round));
         publishStatus(true);
     }
 
-    private Behavior<Command> onWriteBackStopped(WriteBackStopped m) {
-        if (writingBack && m.round() == writeBackRound) {
-            // it stopped without answering (a bug, an exception): planning must not stay paused
-            ctx.getLog().error("write-back {} stopped without an answer; retrying later", m.round());
-            return onWrittenBack(new WrittenBack(new JournalWriteBack.Finished(List.of(), List.of(), List.of(), Map.of(),
-                    0, m.round(), new IllegalStateException("the write-back stopped without an answer"))));
-        }
-        return Behaviors.same();
-    }
-
-    private Behavior<Command> onWrittenBack(WrittenBack m) {
-        JournalWriteBack.Finished f = m.finished();
+    private Behavior<Command> onWrittenBack(JournalWriteBack.Finished f) {
         long now = clock.getAsLong();
         if (!writingBack || f.round() != writeBackRound) {
             return Behaviors.same(); // a round given up on
