@@ -4,8 +4,7 @@ import io.blackstart.common.Failures;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.agents.AgentChannel;
 import io.blackstart.coordinator.agents.AgentGateway;
-import io.blackstart.coordinator.agents.HostImages;
-import io.blackstart.coordinator.agents.ReportAssembler;
+import io.blackstart.coordinator.agents.AgentSessions;
 import io.blackstart.coordinator.catalog.CatalogKeeper;
 import io.blackstart.coordinator.status.StatusAssembler;
 import io.blackstart.coordinator.status.StatusBoard;
@@ -37,7 +36,6 @@ import io.blackstart.scheduler.event.ModeChanged;
 import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.StartResult;
 import io.blackstart.scheduler.Assignment;
-import io.blackstart.scheduler.HostReport;
 import io.blackstart.scheduler.InstanceState;
 import io.blackstart.scheduler.Ledger;
 import io.blackstart.scheduler.StopOrder;
@@ -59,7 +57,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
@@ -189,9 +186,6 @@ public final class RecoveryManager {
     /** Where new assignments are recorded. */
     private enum Recorder { ETCD, JOURNAL }
 
-    private record AgentSession(ActorRef<AgentCommand> ref, AgentEvent.AgentReport report, long lastSeenMillis) {
-    }
-
     /**
      * The behavior of the singleton.
      *
@@ -226,19 +220,11 @@ public final class RecoveryManager {
     private final Ledger ledger;
     private final AssignmentBook book;
     private final ActorRef<AgentEvent> replyAddress;
-    private final AgentChannel channel;
+    private final AgentSessions sessions;
     private final ModeProof.Checker modeChecker; // null: not authenticated
-    private final Map<String, AgentSession> agents = new LinkedHashMap<>();
-    private final Set<ActorRef<AgentCommand>> listed = new HashSet<>();
-    private final Set<ActorRef<AgentCommand>> reportedRefs = new HashSet<>();
     private final ActorRef<StatusPublisher.Command> publisher;
     private final ThroughputMeter throughput = new ThroughputMeter(30_000);
     private final RecentStarts recentStarts;
-    private final HostImages hostImages = new HostImages();
-    private final ReportAssembler reportAssembler = new ReportAssembler();
-    /** When a full report was last asked of each agent whose delta could not be applied. */
-    private final Map<String, Long> fullRequested = new HashMap<>();
-    private final Map<String, int[]> peaks = new HashMap<>(); // node -> {outstanding, starts in flight}
     private final Tracker tracker = new Tracker(Tracker.Settings.DEFAULT);
 
     // rebuilding
@@ -319,8 +305,10 @@ public final class RecoveryManager {
         this.book = new AssignmentBook(incarnation, settings.assignmentClockSkew().toMillis());
         this.recentStarts = new RecentStarts(settings.reportGrace().toMillis());
         this.replyAddress = ctx.messageAdapter(AgentEvent.class, AgentEventReceived::new);
-        this.channel = new AgentChannel(identity, new Payloads(SerializationExtension.get(Adapter.toClassic(ctx.getSystem()))),
-                replyAddress, ctx.getLog(), clock, settings.reportResyncBackoff().toMillis());
+        this.sessions = new AgentSessions(new AgentChannel(identity,
+                new Payloads(SerializationExtension.get(Adapter.toClassic(ctx.getSystem()))), replyAddress, ctx.getLog(),
+                clock, settings.reportResyncBackoff().toMillis()), replyAddress, ctx.getLog(),
+                settings.reportResyncBackoff().toMillis());
         this.modeChecker = identity.map(i -> new ModeProof.Checker(i.peers(), settings.modeCommandMaxAge().toMillis()))
                 .orElse(null);
         if (identity.isEmpty()) {
@@ -360,7 +348,10 @@ public final class RecoveryManager {
                 .onMessage(FromModeWriter.class, this::onModeWriterWhileRebuilding)
                 .onMessage(SettleTimeout.class, m -> { settled = true; return maybeRun(); })
                 .onMessage(CatalogChanged.class, m -> { latestCatalog = m.update(); return maybeRun(); })
-                .onMessage(AgentsListed.class, m -> { onListed(m.agents()); return maybeRun(); })
+                .onMessage(AgentsListed.class, m -> {
+                    onListed(m.agents());
+                    return maybeRun();
+                })
                 .onMessage(Tick.class, m -> { publishStatus(false); return maybeRun(); })
                 .onMessage(SetMode.class, this::onSetModeWhileRebuilding)
                 .onMessage(FromJournal.class, m -> { onJournal(m); return maybeDegrade(); })
@@ -479,20 +470,18 @@ public final class RecoveryManager {
     }
 
     private Behavior<Command> onAgentEventWhileRebuilding(AgentEventReceived received) {
-        AgentEvent event = channel.receive(received.event());
+        AgentEvent event = sessions.receive(received.event());
         if (event == null) {
             return Behaviors.same();
         }
         AgentEventReceived m = new AgentEventReceived(event);
         if (m.event() instanceof AgentEvent.AgentReport delta) {
-            AgentEvent.AgentReport r = complete(delta);
+            long now = clock.getAsLong();
+            AgentEvent.AgentReport r = sessions.complete(delta, now);
             if (r == null) {
                 return Behaviors.same();
             }
-            boolean fresh = !agents.containsKey(r.nodeId());
-            agents.put(r.nodeId(), new AgentSession(r.agent(), r, clock.getAsLong()));
-            reportedRefs.add(r.agent());
-            if (fresh) {
+            if (sessions.held(r, now) == null) {
                 ctx.getLog().info("rebuild: report from {} ({} containers)", r.nodeId(), r.containers().size());
             }
             return maybeRun();
@@ -502,28 +491,13 @@ public final class RecoveryManager {
         return Behaviors.same();
     }
 
-    private void onListed(Set<ActorRef<AgentCommand>> now) {
-        for (ActorRef<AgentCommand> ref : now) {
-            if (listed.add(ref)) {
-                if (channel.authenticated()) {
-                    // a new incarnation has no sessions: the agent opens one, then sends a full report
-                    channel.rehello(ref, "recovery manager " + incarnation + " started");
-                } else {
-                    ref.tell(new AgentCommand.RequestReport(replyAddress));
-                }
-            }
-        }
-        listed.retainAll(now);
-    }
-
-    /** Early end of the settle time: agents are known and each of them reported. */
-    private boolean everyListedAgentReported() {
-        return !listed.isEmpty() && reportedRefs.containsAll(listed);
+    private AgentSessions.Listing onListed(Set<ActorRef<AgentCommand>> now) {
+        return sessions.listed(now, "recovery manager " + incarnation + " started");
     }
 
     private Behavior<Command> maybeRun() {
         Optional<Catalog> catalog = usableCatalog();
-        if (!assignmentsLoaded || !modeLoaded || catalog.isEmpty() || !(settled || everyListedAgentReported())
+        if (!assignmentsLoaded || !modeLoaded || catalog.isEmpty() || !(settled || sessions.everyListedAgentReported())
                 || (journal != null && !journalRead)) {
             return Behaviors.same(); // the journal must be read first: its entries go back to etcd before planning
         }
@@ -533,12 +507,12 @@ public final class RecoveryManager {
         }
         timers.cancel(SettleTimeout.INSTANCE);
         applyCatalog(catalog.get(), now);
-        for (AgentSession s : List.copyOf(agents.values())) {
+        for (AgentSessions.Session s : List.copyOf(sessions.all())) {
             tracker.containersReported(now, s.report().containers()); // the reports held while rebuilding
-            stop(ledger.hostReported(toHostReport(s.report(), s.report().containers(), hostImages), now));
+            stop(ledger.hostReported(sessions.hostReport(s.report(), s.report().containers()), now));
         }
         ctx.getLog().info("rebuild done: {} desired instances, {} hosts, down share {}", ledger.instanceCount(),
-                agents.size(), String.format("%.2f", ledger.downShare()));
+                sessions.size(), String.format("%.2f", ledger.downShare()));
         if (!recovery && ledger.downShare() > settings.autoThreshold()) {
             switchMode(true, ModeRecord.AUTO, now, "down share " + String.format("%.2f", ledger.downShare())
                     + " > " + settings.autoThreshold() + " at start");
@@ -598,7 +572,7 @@ public final class RecoveryManager {
     }
 
     private Behavior<Command> onAgentEvent(AgentEventReceived received) {
-        AgentEvent event = channel.receive(received.event());
+        AgentEvent event = sessions.receive(received.event());
         if (event == null) {
             return Behaviors.same();
         }
@@ -633,53 +607,20 @@ public final class RecoveryManager {
         return Behaviors.same();
     }
 
-    /**
-     * The agent's complete report, rebuilt from a full or delta report; null if this one cannot be used (older than
-     * one taken, or a delta after a gap: then the agent is asked for a full report, at most every
-     * {@code report-resync-backoff}).
-     */
-    private AgentEvent.AgentReport complete(AgentEvent.AgentReport r) {
-        ReportAssembler.Result result = reportAssembler.apply(r);
-        long now = clock.getAsLong();
-        switch (result.verdict()) {
-            case APPLIED -> {
-                if (!r.delta()) {
-                    fullRequested.remove(r.nodeId());
-                }
-                return result.complete();
-            }
-            case GAP -> {
-                Long asked = fullRequested.get(r.nodeId());
-                if (asked == null || now - asked >= settings.reportResyncBackoff().toMillis()) {
-                    ctx.getLog().debug("report {} of {} follows a gap: asking for a full report", r.seq(), r.nodeId());
-                    fullRequested.put(r.nodeId(), now);
-                    channel.send(r.agent(), new AgentCommand.RequestReport(replyAddress));
-                }
-                return null;
-            }
-            default -> {
-                return null;
-            }
-        }
-    }
-
     private void onReport(AgentEvent.AgentReport delta, long now) {
-        AgentEvent.AgentReport r = complete(delta);
+        AgentEvent.AgentReport r = sessions.complete(delta, now);
         if (r == null) {
             return;
         }
-        AgentSession previous = agents.put(r.nodeId(), new AgentSession(r.agent(), r, now));
-        int[] p = peaks.computeIfAbsent(r.nodeId(), n -> new int[2]);
-        p[1] = Math.max(p[1], r.startsInFlight());
-        reportedRefs.add(r.agent());
+        AgentSessions.Session previous = sessions.reported(r, now);
         tracker.containersReported(now, delta.containers()); // a delta lists every container that changed
         if (previous == null || !previous.ref().equals(r.agent())) {
             ctx.getLog().info("host {} reporting (credits {}, {} containers)", r.nodeId(), r.credits(), r.containers().size());
-            channel.send(r.agent(), new AgentCommand.SetRecoveryMode(recovery));
+            sessions.send(r.agent(), new AgentCommand.SetRecoveryMode(recovery));
         } else if (r.gcHeld() != recovery) {
-            channel.send(r.agent(), new AgentCommand.SetRecoveryMode(recovery));
+            sessions.send(r.agent(), new AgentCommand.SetRecoveryMode(recovery));
         }
-        stop(ledger.hostReported(toHostReport(r, recentStarts.containers(r.nodeId(), r.containers(), now), hostImages),
+        stop(ledger.hostReported(sessions.hostReport(r, recentStarts.containers(r.nodeId(), r.containers(), now)),
                 now));
     }
 
@@ -689,22 +630,16 @@ public final class RecoveryManager {
     }
 
     private Behavior<Command> onAgentsListedRunning(AgentsListed m) {
-        Set<ActorRef<AgentCommand>> added = new HashSet<>(m.agents());
-        added.removeAll(listed);
-        Set<ActorRef<AgentCommand>> removed = new HashSet<>(listed);
-        removed.removeAll(m.agents());
-        onListed(m.agents());
-        added.stream().filter(channel::hasSession)
-                .forEach(ref -> channel.send(ref, new AgentCommand.SetRecoveryMode(recovery)));
-        removed.forEach(channel::forget);
+        AgentSessions.Listing listing = onListed(m.agents());
+        listing.added().stream().filter(sessions::hasSession)
+                .forEach(ref -> sessions.send(ref, new AgentCommand.SetRecoveryMode(recovery)));
+        sessions.left(listing.removed());
         long now = clock.getAsLong();
         boolean lost = false;
-        for (Entry<String, AgentSession> e : List.copyOf(agents.entrySet())) {
-            // only a registration seen before and gone now counts: a report may arrive before the registration
-            // has spread to this node
-            if (removed.contains(e.getValue().ref())) {
-                lost |= loseHost(e.getKey(), "its agent left the cluster", now);
-            }
+        // only a registration seen before and gone now counts: a report may arrive before the registration has
+        // spread to this node
+        for (String node : sessions.hostsOf(listing.removed())) {
+            lost |= loseHost(node, "its agent left the cluster", now);
         }
         afterHostsLost(lost, now);
         replanSoon();
@@ -712,16 +647,10 @@ public final class RecoveryManager {
     }
 
     private boolean loseHost(String nodeId, String why, long now) {
-        AgentSession s = agents.remove(nodeId);
-        if (s == null) {
+        if (sessions.lose(nodeId) == null) {
             return false;
         }
-        reportedRefs.remove(s.ref());
-        channel.forget(s.ref());
         recentStarts.forget(nodeId);
-        hostImages.forget(nodeId);
-        reportAssembler.forget(nodeId);
-        fullRequested.remove(nodeId);
         ctx.getLog().warn("host {} lost: {}", nodeId, why);
         ledger.hostLost(nodeId, now);
         return true;
@@ -737,10 +666,8 @@ public final class RecoveryManager {
     private Behavior<Command> onTick(Tick m) {
         long now = clock.getAsLong();
         boolean lost = false;
-        for (Entry<String, AgentSession> e : List.copyOf(agents.entrySet())) {
-            if (now - e.getValue().lastSeenMillis() > settings.hostTimeout().toMillis()) {
-                lost |= loseHost(e.getKey(), "no report for " + (now - e.getValue().lastSeenMillis()) + " ms", now);
-            }
+        for (Map.Entry<String, Long> e : sessions.silentLongerThan(settings.hostTimeout().toMillis(), now).entrySet()) {
+            lost |= loseHost(e.getKey(), "no report for " + e.getValue() + " ms", now);
         }
         afterHostsLost(lost, now);
         ledger.tick(now);
@@ -782,10 +709,7 @@ public final class RecoveryManager {
         }
         List<Assignment> plan = ledger.plan(now);
         if (!plan.isEmpty()) {
-            for (Ledger.HostView h : ledger.hosts()) {
-                int[] p = peaks.computeIfAbsent(h.nodeId(), n -> new int[2]);
-                p[0] = Math.max(p[0], h.outstanding());
-            }
+            sessions.notePlanned(ledger.hosts());
         }
         List<JournalRecorder.Wanted> lines = new ArrayList<>();
         for (Assignment a : plan) {
@@ -810,8 +734,7 @@ public final class RecoveryManager {
 
     /** The start of a recorded assignment, if the ledger still wants it; {@code token} is echoed in its outcome. */
     private void startRecorded(Assignment a, long token, long now) {
-        AgentSession s = agents.get(a.nodeId());
-        if (s == null) {
+        if (sessions.get(a.nodeId()) == null) {
             // the host went away while the record was written: the ledger already made the instance pending
             ledger.assignmentConflict(a.instanceId(), a.nodeId(), "host gone", now);
             return;
@@ -822,7 +745,7 @@ public final class RecoveryManager {
                 && v.attempt() == a.attempt()) {
             debugAbout(a.instanceId(), log -> log.debug("assigned {} to {} (attempt {}, assignment {}): start sent",
                     a.instanceId(), a.nodeId(), a.attempt(), token));
-            channel.send(s.ref(), new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(), token,
+            sessions.send(a.nodeId(), new AgentCommand.StartInstance(a.instanceId(), a.appId(), a.container(), token,
                     a.attempt(), replyAddress));
         } else {
             // meanwhile no longer desired, or already running elsewhere: the record stays, no start is sent
@@ -917,10 +840,7 @@ public final class RecoveryManager {
     }
 
     private void broadcastMode() {
-        Set<ActorRef<AgentCommand>> all = new HashSet<>(listed);
-        agents.values().forEach(s -> all.add(s.ref()));
-        AgentCommand.SetRecoveryMode cmd = new AgentCommand.SetRecoveryMode(recovery);
-        all.stream().filter(channel::hasSession).forEach(ref -> channel.send(ref, cmd));
+        sessions.broadcast(new AgentCommand.SetRecoveryMode(recovery));
     }
 
     private String modeName() {
@@ -947,10 +867,9 @@ public final class RecoveryManager {
 
     private void stop(List<StopOrder> orders) {
         for (StopOrder o : orders) {
-            AgentSession s = agents.get(o.nodeId());
-            if (s != null) {
+            if (sessions.get(o.nodeId()) != null) {
                 about(o.instanceId(), log -> log.info("stopping {} on {}: {}", o.instanceId(), o.nodeId(), o.reason()));
-                channel.send(s.ref(), new AgentCommand.StopInstance(o.instanceId(), o.reason(), replyAddress));
+                sessions.send(o.nodeId(), new AgentCommand.StopInstance(o.instanceId(), o.reason(), replyAddress));
             }
         }
     }
@@ -969,12 +888,6 @@ public final class RecoveryManager {
         if (recorder == Recorder.ETCD && !writingBack) {
             journalAllowed = false;
         }
-    }
-
-    static HostReport toHostReport(AgentEvent.AgentReport r, List<io.blackstart.protocol.wire.ContainerInfo> containers,
-                                   HostImages images) {
-        return new HostReport(r.nodeId(), r.credits(), r.startsInFlight(), r.load().memoryAvailableMb(),
-                images.of(r.nodeId(), r.load().images()), containers);
     }
 
     private void publishStatus(boolean force) {
@@ -1008,16 +921,16 @@ public final class RecoveryManager {
         Map<String, StatusSnapshot.HostStatus> hosts = new HashMap<>();
         Map<String, Ledger.HostView> views = new HashMap<>();
         ledger.hosts().forEach(h -> views.put(h.nodeId(), h));
-        for (AgentSession s : agents.values()) {
+        for (AgentSessions.Session s : sessions.all()) {
             AgentEvent.AgentReport r = s.report();
             Ledger.HostView v = views.get(r.nodeId());
+            int[] peak = sessions.peaks(r.nodeId());
             int running = (int) r.containers().stream().filter(c -> c.state() == ContainerState.RUNNING).count();
             hosts.put(r.nodeId(), new StatusSnapshot.HostStatus(r.nodeId(), r.credits(), r.startsInFlight(),
                     r.maxCredits(), v == null ? r.credits() + r.startsInFlight() : v.granted(),
                     v == null ? 0 : v.outstanding(), r.load().memoryAvailableMb(), r.load().cpuPressure(),
                     r.containers().size(), running, r.gcHeld(), s.lastSeenMillis(),
-                    v == null ? 0 : v.penalisedUntilMillis(), peaks.getOrDefault(r.nodeId(), new int[2])[0],
-                    peaks.getOrDefault(r.nodeId(), new int[2])[1]));
+                    v == null ? 0 : v.penalisedUntilMillis(), peak[0], peak[1]));
         }
         StatusSnapshot s = StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", modeName(), modeSince,
                 modeBy, now, ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);
@@ -1150,7 +1063,7 @@ public final class RecoveryManager {
      * timeout plus the outcome grace has passed since degraded recovery began — nothing is planned.
      */
     private boolean startsStillInFlight(Catalog catalog, long now) {
-        int busy = (int) agents.values().stream().filter(s -> s.report().startsInFlight() > 0).count();
+        int busy = (int) sessions.all().stream().filter(s -> s.report().startsInFlight() > 0).count();
         if (busy == 0) {
             return false;
         }
