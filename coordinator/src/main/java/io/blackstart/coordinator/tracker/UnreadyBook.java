@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * Per app, the time its instances spent running but not ready ({@code running-unready} or {@code needs-attention}):
  * a period opens at the transition into one of those states and closes at the transition out of them (up, or gone
  * down). Pure, single-threaded, time comes in with every call; memory is one entry per instance in such a period
- * and one per app that ever had one (apps no longer desired are dropped).
+ * (what is unready now is counted from them) and one per app that ever had one (apps no longer desired are dropped).
  */
 public final class UnreadyBook {
 
@@ -24,24 +24,23 @@ public final class UnreadyBook {
         String lastDetail;
     }
 
-    private final Map<String, Long> openSince = new HashMap<>();
-    private final Map<String, String> appOfOpen = new HashMap<>();
+    /** An instance in a period: its app, since when, and whether it needs attention (else it is unready). */
+    private static final class Open {
+        final String appId;
+        final long since;
+        boolean attention;
+
+        Open(String appId, long since) {
+            this.appId = appId;
+            this.since = since;
+        }
+    }
+
+    private final Map<String, Open> open = new HashMap<>();
     private final Map<String, App> apps = new TreeMap<>();
-    /** Per app: instances unready, needing attention now. */
-    private final Map<String, int[]> now = new HashMap<>();
-    /** The slot of {@link #now} each unready instance is counted in, and its app. */
-    private final Map<String, Integer> counted = new HashMap<>();
-    private final Map<String, String> appOfCounted = new HashMap<>();
 
     /** Instance {@code instanceId} of {@code appId} moved to {@code to}, for {@code reason}. */
     void transition(String instanceId, String appId, String tier, InstanceState to, String reason, long at) {
-        Integer was = counted.remove(instanceId);
-        if (was != null) {
-            int[] n = now.get(appOfCounted.remove(instanceId));
-            if (n != null) {
-                n[was]--;
-            }
-        }
         boolean unready = to == InstanceState.RUNNING_UNREADY;
         boolean attention = to == InstanceState.NEEDS_ATTENTION;
         if (!unready && !attention) {
@@ -50,17 +49,16 @@ public final class UnreadyBook {
         }
         App a = apps.computeIfAbsent(appId, k -> new App());
         a.tier = tier;
-        if (openSince.putIfAbsent(instanceId, at) == null) {
+        Open o = open.get(instanceId);
+        if (o == null) {
+            o = new Open(appId, at);
+            open.put(instanceId, o);
             a.spans++;
-            appOfOpen.put(instanceId, appId);
         }
+        o.attention = attention;
         if (attention && reason != null) {
             a.lastDetail = reason;
         }
-        int slot = attention ? 1 : 0;
-        now.computeIfAbsent(appId, k -> new int[2])[slot]++;
-        counted.put(instanceId, slot);
-        appOfCounted.put(instanceId, appId);
     }
 
     /** The catalog removed {@code instanceId}: its open period ends. */
@@ -71,17 +69,16 @@ public final class UnreadyBook {
     /** {@code appId} is no longer desired. */
     void forget(String appId) {
         apps.remove(appId);
-        now.remove(appId);
     }
 
     private void close(String instanceId, long at) {
-        Long since = openSince.remove(instanceId);
-        if (since == null) {
+        Open o = open.remove(instanceId);
+        if (o == null) {
             return;
         }
-        App a = apps.get(appOfOpen.remove(instanceId));
+        App a = apps.get(o.appId);
         if (a != null) {
-            long span = Math.max(0, at - since);
+            long span = Math.max(0, at - o.since);
             a.closedMillis += span;
             a.longestMillis = Math.max(a.longestMillis, span);
         }
@@ -89,19 +86,20 @@ public final class UnreadyBook {
 
     /** Every app that had running-but-unready time, by app id, open periods counted up to {@code at}. */
     List<AppUnready> apps(long at) {
-        Map<String, long[]> open = new HashMap<>();
-        openSince.forEach((id, since) -> {
-            long[] o = open.computeIfAbsent(appOfOpen.get(id), k -> new long[2]);
-            long span = Math.max(0, at - since);
-            o[0] += span;
-            o[1] = Math.max(o[1], span);
+        // per app: {open time, longest open period, instances unready now, needing attention now}
+        Map<String, long[]> byApp = new HashMap<>();
+        open.values().forEach(o -> {
+            long[] t = byApp.computeIfAbsent(o.appId, k -> new long[4]);
+            long span = Math.max(0, at - o.since);
+            t[0] += span;
+            t[1] = Math.max(t[1], span);
+            t[o.attention ? 3 : 2]++;
         });
         List<AppUnready> out = new ArrayList<>(apps.size());
         apps.forEach((id, a) -> {
-            long[] o = open.getOrDefault(id, new long[2]);
-            int[] n = now.getOrDefault(id, new int[2]);
-            out.add(new AppUnready(id, a.tier, a.spans, a.closedMillis + o[0], Math.max(a.longestMillis, o[1]), n[0],
-                    n[1], a.lastDetail));
+            long[] t = byApp.getOrDefault(id, new long[4]);
+            out.add(new AppUnready(id, a.tier, a.spans, a.closedMillis + t[0], Math.max(a.longestMillis, t[1]),
+                    (int) t[2], (int) t[3], a.lastDetail));
         });
         return out;
     }

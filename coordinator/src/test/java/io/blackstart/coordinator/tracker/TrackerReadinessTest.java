@@ -38,6 +38,9 @@ public class TrackerReadinessTest {
         AppDowntime dbMid = mid.downtime().stream().filter(d -> d.appId().equals("db")).findFirst().orElseThrow();
         assertTrue(dbMid.down(), "running but not ready is not up");
         assertEquals(0, mid.appsRunning(), "neither app is up");
+        assertEquals(List.of(new AppUnready("cache", "database", 1, 2_000, 2_000, 0, 1, "health check failing: exit 3"),
+                new AppUnready("db", "database", 1, 10_000, 10_000, 1, 0, null)), mid.unready(),
+                "open periods count up to now, with what is unready and what needs attention now");
         assertTrue(mid.timeline().stream().anyMatch(e -> e.kind().equals("needs-attention")
                 && e.detail().equals("cache-0 needs attention: health check failing: exit 3")), mid.timeline().toString());
 
