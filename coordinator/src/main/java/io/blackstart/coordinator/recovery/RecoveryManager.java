@@ -241,13 +241,8 @@ public final class RecoveryManager {
     private boolean allowStaleCatalog;
 
     // mode
-    private boolean recovery;
-    private long modeSince;
-    private String modeBy = ModeRecord.AUTO;
+    private final RecoveryMode mode;
     private final ActorRef<ModeWriter.Command> modeWriter;
-    // recovery mode is left by itself only after it had something to recover (an operator's "start" on a
-    // converged platform stays on until there was work, or until "stop")
-    private boolean workSinceRecoveryOn;
 
     // store health as seen by this actor's own calls
     private boolean storeOk = true;
@@ -321,7 +316,7 @@ public final class RecoveryManager {
                         ctx.messageAdapter(JournalRecorder.Event.class, FromJournal::new), clock), "journal-recorder");
         this.writeBack = ctx.spawn(WriteBackRunner.create(store, ctx.messageAdapter(WriteBackRunner.Event.class,
                 FromWriteBack::new)), "write-back");
-        this.modeSince = clock.getAsLong();
+        this.mode = new RecoveryMode(settings.autoThreshold(), clock.getAsLong());
         this.assignmentWriter = ctx.spawn(AssignmentWriter.create(store, ctx.messageAdapter(AssignmentWriter.Event.class,
                 FromAssignmentWriter::new), settings.storeRetryBackoffMin(), settings.storeRetryBackoffMax()),
                 "assignment-writer");
@@ -417,12 +412,7 @@ public final class RecoveryManager {
         }
         if (!modeLoaded) {
             modeLoaded = true;
-            loaded.mode().ifPresent(r -> {
-                recovery = r.recovery();
-                modeSince = r.sinceMillis();
-                modeBy = r.by();
-                workSinceRecoveryOn = r.recovery(); // stored on: a recovery was under way
-            });
+            loaded.mode().ifPresent(mode::loaded);
         }
         return maybeRun();
     }
@@ -438,7 +428,7 @@ public final class RecoveryManager {
             return true;
         } catch (TrustException e) {
             ctx.getLog().warn("mode command refused: {}", e.getMessage());
-            m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, "refused: " + e.getMessage()));
+            m.replyTo().tell(mode.reply("refused: " + e.getMessage()));
             return false;
         }
     }
@@ -454,7 +444,7 @@ public final class RecoveryManager {
             operatorRecovery = m.recovery();
             if (canDegrade()) {
                 Behavior<Command> next = maybeDegrade();
-                m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, degradedMessage()));
+                m.replyTo().tell(mode.reply(degradedMessage()));
                 return next;
             }
         }
@@ -464,8 +454,7 @@ public final class RecoveryManager {
                 : m.allowStaleCatalog() && !journalProblem.isEmpty()
                 ? " (stale catalog allowed, but the assignment journal is unusable: " + journalProblem + ")"
                 : m.allowStaleCatalog() ? " (stale catalog allowed)" : "";
-        m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy,
-                "rebuilding: the recovery manager is still reading etcd and the agents' reports; retry" + why));
+        m.replyTo().tell(mode.reply("rebuilding: the recovery manager is still reading etcd and the agents' reports; retry" + why));
         return maybeRun();
     }
 
@@ -513,7 +502,7 @@ public final class RecoveryManager {
         }
         ctx.getLog().info("rebuild done: {} desired instances, {} hosts, down share {}", ledger.instanceCount(),
                 sessions.size(), String.format("%.2f", ledger.downShare()));
-        if (!recovery && ledger.downShare() > settings.autoThreshold()) {
+        if (mode.shouldEnter(ledger.downShare())) {
             switchMode(true, ModeRecord.AUTO, now, "down share " + String.format("%.2f", ledger.downShare())
                     + " > " + settings.autoThreshold() + " at start");
         } else {
@@ -616,9 +605,9 @@ public final class RecoveryManager {
         tracker.containersReported(now, delta.containers()); // a delta lists every container that changed
         if (previous == null || !previous.ref().equals(r.agent())) {
             ctx.getLog().info("host {} reporting (credits {}, {} containers)", r.nodeId(), r.credits(), r.containers().size());
-            sessions.send(r.agent(), new AgentCommand.SetRecoveryMode(recovery));
-        } else if (r.gcHeld() != recovery) {
-            sessions.send(r.agent(), new AgentCommand.SetRecoveryMode(recovery));
+            sessions.send(r.agent(), new AgentCommand.SetRecoveryMode(mode.on()));
+        } else if (r.gcHeld() != mode.on()) {
+            sessions.send(r.agent(), new AgentCommand.SetRecoveryMode(mode.on()));
         }
         stop(ledger.hostReported(sessions.hostReport(r, recentStarts.containers(r.nodeId(), r.containers(), now)),
                 now));
@@ -632,7 +621,7 @@ public final class RecoveryManager {
     private Behavior<Command> onAgentsListedRunning(AgentsListed m) {
         AgentSessions.Listing listing = onListed(m.agents());
         listing.added().stream().filter(sessions::hasSession)
-                .forEach(ref -> sessions.send(ref, new AgentCommand.SetRecoveryMode(recovery)));
+                .forEach(ref -> sessions.send(ref, new AgentCommand.SetRecoveryMode(mode.on())));
         sessions.left(listing.removed());
         long now = clock.getAsLong();
         boolean lost = false;
@@ -657,7 +646,7 @@ public final class RecoveryManager {
     }
 
     private void afterHostsLost(boolean lost, long now) {
-        if (lost && !recovery && ledger.downShare() > settings.autoThreshold()) {
+        if (lost && mode.shouldEnter(ledger.downShare())) {
             switchMode(true, ModeRecord.AUTO, now, "down share " + String.format("%.2f", ledger.downShare())
                     + " > " + settings.autoThreshold() + " after losing hosts");
         }
@@ -671,11 +660,7 @@ public final class RecoveryManager {
         }
         afterHostsLost(lost, now);
         ledger.tick(now);
-        boolean converged = ledger.converged();
-        if (recovery && !converged) {
-            workSinceRecoveryOn = true;
-        }
-        if (recovery && catalogApplied && converged && workSinceRecoveryOn) {
+        if (mode.shouldLeave(catalogApplied, ledger.converged())) {
             switchMode(false, ModeRecord.AUTO, now, "converged: every desired instance is running or failed");
         }
         modeWriter.tell(ModeWriter.Retry.INSTANCE);
@@ -794,13 +779,13 @@ public final class RecoveryManager {
         if (m.allowStaleCatalog() && !storeOk && canJournal() && recorder == Recorder.ETCD) {
             startJournaling(now, "operator command with the stale catalog allowed");
         }
-        if (m.recovery() != recovery || !ModeRecord.OPERATOR.equals(modeBy)) {
+        if (mode.operatorChanges(m.recovery())) {
             switchMode(m.recovery(), ModeRecord.OPERATOR, now, "operator command");
         }
         if (recorder == Recorder.JOURNAL) {
-            m.replyTo().tell(new ModeReply(modeName(), modeSince, modeBy, degradedMessage()));
+            m.replyTo().tell(mode.reply(degradedMessage()));
         } else {
-            modeWriter.tell(new ModeWriter.WhenStored(modeRecord(), m.replyTo())); // answered once stored in etcd
+            modeWriter.tell(new ModeWriter.WhenStored(mode.record(), m.replyTo())); // answered once stored in etcd
         }
         replanSoon();
         publishStatus(true);
@@ -810,23 +795,16 @@ public final class RecoveryManager {
     // ---------------------------------------------------------------- mode
 
     private void switchMode(boolean on, String by, long now, String why) {
-        boolean changed = on != recovery;
-        if (changed || !by.equals(modeBy)) {
-            logEvent(new ModeChanged(on ? "recovery" : "normal", by, changed ? now : modeSince));
+        boolean changed = on != mode.on();
+        ModeChanged event = mode.set(on, by, now, catalogApplied && !ledger.converged());
+        if (event != null) {
+            logEvent(event);
         }
-        recovery = on;
-        modeBy = by;
         if (changed) {
-            modeSince = now;
-            workSinceRecoveryOn = on && catalogApplied && !ledger.converged();
             ctx.getLog().info("recovery mode {} ({}: {})", on ? "ON" : "OFF", by, why);
         }
-        modeWriter.tell(new ModeWriter.Write(modeRecord()));
+        modeWriter.tell(new ModeWriter.Write(mode.record()));
         broadcastMode();
-    }
-
-    private ModeRecord modeRecord() {
-        return new ModeRecord(recovery, modeSince, modeBy);
     }
 
     /** Running: the mode writer's results only tell etcd's health (its late read is of no use any more). */
@@ -840,11 +818,7 @@ public final class RecoveryManager {
     }
 
     private void broadcastMode() {
-        sessions.broadcast(new AgentCommand.SetRecoveryMode(recovery));
-    }
-
-    private String modeName() {
-        return recovery ? "recovery" : "normal";
+        sessions.broadcast(new AgentCommand.SetRecoveryMode(mode.on()));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -932,8 +906,8 @@ public final class RecoveryManager {
                     r.containers().size(), running, r.gcHeld(), s.lastSeenMillis(),
                     v == null ? 0 : v.penalisedUntilMillis(), peak[0], peak[1]));
         }
-        StatusSnapshot s = StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", modeName(), modeSince,
-                modeBy, now, ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);
+        StatusSnapshot s = StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", mode.name(), mode.since(),
+                mode.by(), now, ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);
         if (degraded()) {
             s = s.withDegraded(new StatusSnapshot.Degraded(writingBack || recorder == Recorder.ETCD ? "writing-back"
                     : "journaling", degradedSince, latestCatalog == null ? 0 : latestCatalog.savedAtMillis(),
