@@ -1,14 +1,8 @@
 package io.blackstart.agent;
 
 import io.blackstart.testsupport.Await;
-import io.blackstart.testsupport.DockerEngine;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -19,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,30 +29,13 @@ class AgentManagementTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final String nodeId = "mgmt-" + UUID.randomUUID().toString().substring(0, 8);
-    private ActorTestKit coordinator;
-    private ActorSystem<Void> agentSystem;
-
-    private static Config clusterNode(String extra) {
-        return ConfigFactory.parseString("""
-                pekko.actor.provider = cluster
-                pekko.remote.artery.canonical.hostname = 127.0.0.1
-                pekko.remote.artery.canonical.port = 0
-                pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-                pekko.coordinated-shutdown.exit-jvm = off
-                """ + extra);
-    }
+    private CoordinatorAndAgent nodes;
 
     @AfterEach
     void tearDown() throws Exception {
-        if (agentSystem != null) {
-            agentSystem.terminate();
-            agentSystem.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (nodes != null) {
+            nodes.close();
         }
-        if (coordinator != null) {
-            coordinator.shutdownTestKit();
-        }
-        DockerEngine.removeContainers("io.blackstart.node", nodeId);
     }
 
     private HttpResponse<String> get(URI base, String path) {
@@ -72,19 +48,9 @@ class AgentManagementTest {
     }
 
     private URI startAgent(String extra) throws Exception {
-        coordinator = ActorTestKit.create("blackstart", clusterNode("pekko.cluster.roles = [coordinator]")
-                .withFallback(ConfigFactory.load()));
-        String seed = Cluster.get(coordinator.system()).selfMember().address().toString();
-        agentSystem = AgentNode.start(clusterNode("pekko.cluster.seed-nodes = [\"" + seed + "\"]\n"
-                + "blackstart.agent.node-id = " + nodeId + "\n"
-                + "blackstart.agent.management.port = 0\n"
-                + "blackstart.agent.image-gc.threshold-percent = 100\n" + extra));
-        return AgentNode.managementUri(agentSystem).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    private void coordinatorFoundsTheCluster() {
-        Cluster cluster = Cluster.get(coordinator.system());
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        nodes = new CoordinatorAndAgent("mgmt");
+        return AgentNode.managementUri(nodes.startAgent("blackstart.agent.management.port = 0\n" + extra))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -99,21 +65,20 @@ class AgentManagementTest {
         assertEquals(503, notJoined.statusCode(), notJoined.body());
         assertTrue(notJoined.body().contains("cluster: not a cluster member"), notJoined.body());
 
-        coordinatorFoundsTheCluster();
+        nodes.coordinatorFoundsTheCluster();
         Await.until("agent ready", WAIT, () -> get(base, "/ready"), r -> r.statusCode() == 200);
         HttpResponse<String> members = get(base, "/cluster/members");
         assertEquals(200, members.statusCode(), members.body());
         assertTrue(members.body().contains("\"" + AgentNode.ROLE + "\""), members.body());
-        assertTrue(members.body().contains("\"node\":\"" + agentSystem.address() + "\""), members.body());
+        assertTrue(members.body().contains("\"node\":\"" + nodes.agent.address() + "\""), members.body());
     }
 
     @Test
     void aJoinedAgentWhoseEngineDoesNotAnswerIsNotReady() throws Exception {
         URI base = startAgent("blackstart.agent.docker-host = \"unix:///nonexistent/docker.sock\"\n"
                 + "blackstart.agent.docker-connect-timeout = 1s\n");
-        coordinatorFoundsTheCluster();
-        Await.until("agent up", WAIT, () -> agentSystem != null
-                && Cluster.get(agentSystem).selfMember().status() == org.apache.pekko.cluster.MemberStatus.up());
+        nodes.coordinatorFoundsTheCluster();
+        Await.until("agent up", WAIT, () -> Cluster.get(nodes.agent).selfMember().status() == org.apache.pekko.cluster.MemberStatus.up());
         HttpResponse<String> r = Await.until("not ready because of Docker", WAIT, () -> get(base, "/ready"),
                 x -> x.body().contains("docker:"));
         assertEquals(503, r.statusCode(), r.body());

@@ -1,8 +1,5 @@
 package io.blackstart.agent;
 
-import io.blackstart.testsupport.DockerEngine;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.AgentEvent.AgentReport;
@@ -14,14 +11,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
@@ -40,46 +35,25 @@ class AgentNodeClusterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private ActorTestKit coordinator;
-    private ActorSystem<Void> agentSystem;
-    private final String nodeId = "it-" + UUID.randomUUID().toString().substring(0, 8);
-
-    private static Config clusterNode(String extra) {
-        return ConfigFactory.parseString("""
-                pekko.actor.provider = cluster
-                pekko.remote.artery.canonical.hostname = 127.0.0.1
-                pekko.remote.artery.canonical.port = 0
-                pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-                pekko.coordinated-shutdown.exit-jvm = off
-                """ + extra);
-    }
+    private CoordinatorAndAgent nodes;
 
     @AfterEach
     void tearDown() throws Exception {
-        if (agentSystem != null) {
-            agentSystem.terminate();
-            agentSystem.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (nodes != null) {
+            nodes.close();
         }
-        if (coordinator != null) {
-            coordinator.shutdownTestKit();
-        }
-        DockerEngine.removeContainers("io.blackstart.node", nodeId);
     }
 
     @Test
     void anAgentNodeJoinsReportsAndTakesCommandsOverTheNetwork() {
-        coordinator = ActorTestKit.create("blackstart", clusterNode("pekko.cluster.roles = [coordinator]")
-                .withFallback(ConfigFactory.load()));
-        Cluster cluster = Cluster.get(coordinator.system());
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        nodes = new CoordinatorAndAgent("it");
+        ActorTestKit coordinator = nodes.coordinator;
+        Cluster cluster = nodes.coordinatorCluster();
+        nodes.coordinatorFoundsTheCluster();
         TestProbe<AgentEvent> gateway = coordinator.createTestProbe(AgentEvent.class);
         coordinator.system().receptionist().tell(Receptionist.register(NodeAgent.GATEWAY_KEY, gateway.ref()));
-
-        String seed = cluster.selfMember().address().toString();
-        agentSystem = AgentNode.start(clusterNode("pekko.cluster.seed-nodes = [\"" + seed + "\"]\n"
-                + "blackstart.agent.node-id = " + nodeId + "\n"
-                // never let this test collect images on the shared engine
-                + "blackstart.agent.image-gc.threshold-percent = 100\n"));
+        String nodeId = nodes.nodeId;
+        ActorSystem<Void> agentSystem = nodes.startAgent("");
 
         AgentReport report = gateway.expectMessageClass(AgentReport.class, WAIT);
         assertEquals(nodeId, report.nodeId());
@@ -102,7 +76,7 @@ class AgentNodeClusterTest {
 
     @Test
     void aMissingNodeIdIsRefusedBeforeAnythingStarts() {
-        var e = assertThrows(IllegalArgumentException.class, () -> AgentNode.start(clusterNode("")));
+        var e = assertThrows(IllegalArgumentException.class, () -> AgentNode.start(CoordinatorAndAgent.clusterNode("")));
         assertTrue(e.getMessage().contains("blackstart.agent.node-id"), e.getMessage());
     }
 }
