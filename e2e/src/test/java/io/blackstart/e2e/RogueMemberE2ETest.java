@@ -22,7 +22,11 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
@@ -46,6 +50,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -245,10 +250,23 @@ class RogueMemberE2ETest {
     @Test
     @Order(4)
     void aMemberThatDeclaresTheCoordinatorRoleWithAnAgentCertificateIsDowned() throws Exception {
-        // could it host the recovery manager singleton once it is the oldest with the role? It never gets there
+        // could it host the recovery manager singleton once it is the oldest with the role? It never gets there.
+        // What the rogue agent member sees of the cluster's members from now on (each member's latest status)
+        Map<Address, MemberStatus> seen = new ConcurrentHashMap<>();
+        ActorRef<ClusterEvent.MemberEvent> watcher = rogue.systemActorOf(
+                Behaviors.<ClusterEvent.MemberEvent>receiveMessage(e -> {
+                    seen.put(e.member().address(), e instanceof ClusterEvent.MemberRemoved
+                            ? MemberStatus.removed() : e.member().status());
+                    return Behaviors.same();
+                }), "member-watch-" + UUID.randomUUID(), Props.empty());
+        Cluster.get(rogue).subscriptions().tell(Subscribe.create(watcher, ClusterEvent.MemberEvent.class));
         ActorSystem<Void> pretender = ActorSystem.create(Behaviors.empty(), "blackstart", rogueConfig("coordinator"));
+        Address address = Cluster.get(pretender).selfMember().address();
         try {
-            pretender.getWhenTerminated().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            // the cluster's verdict, as another member sees it: the pretender is downed (and then removed). Its own
+            // system may or may not learn of it — once downed it can be quarantined before the news reaches it
+            Await.until("the pretender downed or removed, as the cluster sees it", Duration.ofSeconds(120),
+                    () -> seen.get(address), st -> st == MemberStatus.down() || st == MemberStatus.removed());
         } finally {
             pretender.terminate();
         }
