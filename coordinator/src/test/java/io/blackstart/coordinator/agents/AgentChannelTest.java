@@ -10,14 +10,14 @@ import io.blackstart.protocol.trust.SessionKey;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.StartResult;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import io.blackstart.testsupport.TestKitExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializationExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(120)
 public class AgentChannelTest {
-    private static ActorTestKit kit;
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
     private static NodeIdentity coordinator;
     private static NodeIdentity agent;
     private static NodeIdentity otherAgent;
@@ -43,17 +44,11 @@ public class AgentChannelTest {
 
     @BeforeAll
     static void start() throws Exception {
-        kit = ActorTestKit.create(TestFixtures.localConfig());
         TestPki pki = new TestPki();
         coordinator = pki.node("coordinator-1", "coordinator");
         agent = pki.node("host-1", "agent");
         otherAgent = pki.node("host-2", "agent");
-        payloads = new Payloads(SerializationExtension.get(Adapter.toClassic(kit.system())));
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
+        payloads = new Payloads(SerializationExtension.get(Adapter.toClassic(kit.get().system())));
     }
 
     private record Opened(AgentChannel channel, TestProbe<AgentCommand> probe, AgentCommand.Grant grant,
@@ -61,7 +56,7 @@ public class AgentChannelTest {
     }
 
     private static AgentChannel channel(Optional<NodeIdentity> id) {
-        return new AgentChannel(id, payloads, kit.createTestProbe(AgentEvent.class).ref(),
+        return new AgentChannel(id, payloads, kit.get().createTestProbe(AgentEvent.class).ref(),
                 LoggerFactory.getLogger(AgentChannelTest.class), System::currentTimeMillis, 1_000);
     }
 
@@ -73,7 +68,7 @@ public class AgentChannelTest {
 
     private static Opened open() throws Exception {
         AgentChannel c = channel(Optional.of(coordinator));
-        TestProbe<AgentCommand> probe = kit.createTestProbe(AgentCommand.class);
+        TestProbe<AgentCommand> probe = kit.get().createTestProbe(AgentCommand.class);
         AgentEvent.Hello h = hello(agent, "host-1", probe);
         assertNull(c.receive(h), "a hello is answered, not passed on");
         AgentCommand.Grant g = probe.expectMessageClass(AgentCommand.Grant.class, Duration.ofSeconds(5));
@@ -101,7 +96,7 @@ public class AgentChannelTest {
     @Test
     void theSameHelloAgainGetsTheSameGrantAndANewHelloANewSession() throws Exception {
         AgentChannel c = channel(Optional.of(coordinator));
-        TestProbe<AgentCommand> probe = kit.createTestProbe(AgentCommand.class);
+        TestProbe<AgentCommand> probe = kit.get().createTestProbe(AgentCommand.class);
         AgentEvent.Hello h = hello(agent, "host-1", probe);
         c.receive(h);
         AgentCommand.Grant first = probe.expectMessageClass(AgentCommand.Grant.class, Duration.ofSeconds(5));
@@ -116,7 +111,7 @@ public class AgentChannelTest {
     @Test
     void helloForAnotherNodeOrUnsignedOrByACoordinatorIsRefused() {
         AgentChannel c = channel(Optional.of(coordinator));
-        TestProbe<AgentCommand> probe = kit.createTestProbe(AgentCommand.class);
+        TestProbe<AgentCommand> probe = kit.get().createTestProbe(AgentCommand.class);
         c.receive(hello(otherAgent, "host-1", probe));   // CN=host-2 claims host-1
         AgentEvent.Hello h = hello(agent, "host-1", probe);
         c.receive(new AgentEvent.Hello("host-1", probe.ref(), h.chain(), h.nonce(), 1, otherAgent.sign(new byte[]{1})));
@@ -135,7 +130,7 @@ public class AgentChannelTest {
         assertNull(o.channel().receive(seal(o, "host-1", 2, report("host-2", o.probe().ref(), 1, 2, 0, false))),
                 "a report for another node inside host-1's session");
         assertNull(o.channel().receive(seal(o, "host-1", 3, report("host-1",
-                kit.createTestProbe(AgentCommand.class).ref(), 1, 2, 0, false))), "another agent actor");
+                kit.get().createTestProbe(AgentCommand.class).ref(), 1, 2, 0, false))), "another agent actor");
         AgentEvent.Sealed tampered = seal(o, "host-1", 4, r);
         tampered.payload()[tampered.payload().length - 1] ^= 1;
         assertNull(o.channel().receive(tampered), "payload changed after sealing");
@@ -155,7 +150,7 @@ public class AgentChannelTest {
         Payloads.Payload p = new Payloads.Payload(s.serializerId(), s.manifest(), s.payload());
         assertTrue(o.key().check(Payloads.macInput("command", s.session(), s.seq(), p), s.mac()));
         assertEquals(mode, payloads.decode(p, AgentCommand.class));
-        TestProbe<AgentCommand> stranger = kit.createTestProbe(AgentCommand.class);
+        TestProbe<AgentCommand> stranger = kit.get().createTestProbe(AgentCommand.class);
         o.channel().send(stranger.ref(), mode);
         assertEquals("no session with the recovery manager",
                 stranger.expectMessageClass(AgentCommand.Rehello.class, Duration.ofSeconds(5)).reason());
@@ -164,7 +159,7 @@ public class AgentChannelTest {
     @Test
     void withoutAnIdentityEverythingPassesAsIs() {
         AgentChannel c = channel(Optional.empty());
-        TestProbe<AgentCommand> probe = kit.createTestProbe(AgentCommand.class);
+        TestProbe<AgentCommand> probe = kit.get().createTestProbe(AgentCommand.class);
         AgentEvent.AgentReport r = report("host-1", probe.ref(), 1, 2, 0, false);
         assertSame(r, c.receive(r));
         AgentCommand.SetRecoveryMode mode = new AgentCommand.SetRecoveryMode(false);

@@ -4,13 +4,12 @@ import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.ContainerInfo;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import io.blackstart.testsupport.TestKitExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
@@ -35,20 +34,11 @@ public class AgentSessionsTest {
 
     private static final Duration QUIET = Duration.ofMillis(200);
     private static final long RESYNC_BACKOFF = 1_000;
-    private static ActorTestKit kit;
-
-    @BeforeAll
-    static void start() {
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
 
     private final AtomicLong clock = new AtomicLong(10_000);
-    private final TestProbe<AgentEvent> replies = kit.createTestProbe(AgentEvent.class);
+    private final TestProbe<AgentEvent> replies = kit.get().createTestProbe(AgentEvent.class);
 
     private AgentSessions sessions() {
         var log = LoggerFactory.getLogger(AgentSessionsTest.class);
@@ -65,8 +55,8 @@ public class AgentSessionsTest {
     @Test
     void aListedAgentIsAskedForAReportAndTheSettleTimeEndsWhenEveryListedOneReported() {
         AgentSessions s = sessions();
-        TestProbe<AgentCommand> a = kit.createTestProbe(AgentCommand.class);
-        TestProbe<AgentCommand> b = kit.createTestProbe(AgentCommand.class);
+        TestProbe<AgentCommand> a = kit.get().createTestProbe(AgentCommand.class);
+        TestProbe<AgentCommand> b = kit.get().createTestProbe(AgentCommand.class);
         assertFalse(s.everyListedAgentReported(), "no agent listed yet");
         AgentSessions.Listing l = s.listed(Set.of(a.ref(), b.ref()), "test");
         assertEquals(Set.of(a.ref(), b.ref()), l.added());
@@ -83,7 +73,7 @@ public class AgentSessionsTest {
     @Test
     void aDeltaAfterAGapAsksForOneFullReportPerBackoff() {
         AgentSessions s = sessions();
-        TestProbe<AgentCommand> a = kit.createTestProbe(AgentCommand.class);
+        TestProbe<AgentCommand> a = kit.get().createTestProbe(AgentCommand.class);
         AgentEvent.AgentReport full = s.complete(report("host-a", a.ref(), 1, 2, 0, false, running("web-0")), clock.get());
         assertEquals(1, full.containers().size());
         assertNull(s.complete(delta("host-a", a.ref(), 3, List.of(stopped("web-0"))), clock.get()), "seq 2 is missing");
@@ -98,7 +88,7 @@ public class AgentSessionsTest {
     @Test
     void aLostHostIsForgottenAndItsNextReportIsANewSession() {
         AgentSessions s = sessions();
-        TestProbe<AgentCommand> a = kit.createTestProbe(AgentCommand.class);
+        TestProbe<AgentCommand> a = kit.get().createTestProbe(AgentCommand.class);
         AgentEvent.AgentReport r = s.complete(report("host-a", a.ref(), 1, 2, 1, false), clock.get());
         assertNull(s.reported(r, clock.get()), "a first report");
         assertEquals(1, s.peaks("host-a")[1], "its starts in flight are the peak so far");
@@ -119,8 +109,8 @@ public class AgentSessionsTest {
     @Test
     void aBroadcastReachesListedAndReportingAgentsOnceAndAnAgentThatLeftIsNamedByItsHost() {
         AgentSessions s = sessions();
-        TestProbe<AgentCommand> a = kit.createTestProbe(AgentCommand.class);
-        TestProbe<AgentCommand> b = kit.createTestProbe(AgentCommand.class);
+        TestProbe<AgentCommand> a = kit.get().createTestProbe(AgentCommand.class);
+        TestProbe<AgentCommand> b = kit.get().createTestProbe(AgentCommand.class);
         s.listed(Set.of(a.ref()), "test");
         a.receiveMessage(); // the report request
         s.reported(report("host-a", a.ref(), 1, 2, 0, false), clock.get());

@@ -4,12 +4,12 @@ import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.HostLoad;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import io.blackstart.testsupport.TestKitExtension;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -22,20 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 @Timeout(30)
 public class ReportAssemblerTest {
 
-    private static ActorTestKit kit;
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension();
     private static ActorRef<AgentCommand> agent;
     private static ActorRef<AgentCommand> restartedAgent;
 
     @BeforeAll
     static void start() {
-        kit = ActorTestKit.create();
-        agent = kit.createTestProbe(AgentCommand.class).ref();
-        restartedAgent = kit.createTestProbe(AgentCommand.class).ref();
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
+        agent = kit.get().createTestProbe(AgentCommand.class).ref();
+        restartedAgent = kit.get().createTestProbe(AgentCommand.class).ref();
     }
 
     private static final HostLoad LOAD = new HostLoad(2, 8192, 8192, 0.0, 0.0, 0.1, 0, List.of("busybox:1"));

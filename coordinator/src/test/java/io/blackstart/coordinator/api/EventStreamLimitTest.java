@@ -1,6 +1,7 @@
 package io.blackstart.coordinator.api;
 
 import io.blackstart.testsupport.Await;
+import io.blackstart.testsupport.TestKitExtension;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.recovery.RecoveryManager;
@@ -8,14 +9,13 @@ import io.blackstart.coordinator.status.StatusBoard;
 import io.blackstart.coordinator.status.StatusSnapshot;
 import io.blackstart.coordinator.tracker.TrackerSettings;
 
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,30 +44,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(180)
 public class EventStreamLimitTest {
     private static final int CLIENTS = 2_000;
-    private static ActorTestKit kit;
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
     private static StatusBoard board;
     private static EventStream events;
     private static int port;
 
     @BeforeAll
     static void start() throws Exception {
-        org.slf4j.LoggerFactory.getILoggerFactory();
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-        TestProbe<RecoveryManager.Command> manager = kit.createTestProbe(RecoveryManager.Command.class);
+        TestProbe<RecoveryManager.Command> manager = kit.get().createTestProbe(RecoveryManager.Command.class);
         board = new StatusBoard();
         board.set(snapshot());
-        events = new EventStream(board, kit.system(), TrackerSettings.DEFAULT.maxSseClients());
+        events = new EventStream(board, kit.get().system(), TrackerSettings.DEFAULT.maxSseClients());
         HttpApi routes = new HttpApi(board, manager.ref(), new CoordinatorSettings.Api(true, "127.0.0.1", 0, "t",
-                Duration.ofSeconds(2)), kit.system(), new TrackerRoutes(board, events, new Metrics(board),
+                Duration.ofSeconds(2)), kit.get().system(), new TrackerRoutes(board, events, new Metrics(board),
                 TrackerSettings.DEFAULT));
-        ServerBinding b = Http.get(kit.system()).newServerAt("127.0.0.1", 0).bind(routes.route())
+        ServerBinding b = Http.get(kit.get().system()).newServerAt("127.0.0.1", 0).bind(routes.route())
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         port = b.localAddress().getPort();
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
     }
 
     private static StatusSnapshot snapshot() {

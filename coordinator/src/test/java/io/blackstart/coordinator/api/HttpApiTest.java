@@ -1,6 +1,7 @@
 package io.blackstart.coordinator.api;
 
 import io.blackstart.testsupport.Await;
+import io.blackstart.testsupport.TestKitExtension;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.recovery.RecoveryManager;
@@ -11,14 +12,13 @@ import io.blackstart.coordinator.tracker.TrackerSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.blackstart.protocol.SpecError;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,7 +46,8 @@ public class HttpApiTest {
 
     private static final String TOKEN = "s3cret-token";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static ActorTestKit kit;
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
     private static TestProbe<RecoveryManager.Command> manager;
     private static StatusBoard board;
     private static String base;
@@ -55,24 +56,17 @@ public class HttpApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        org.slf4j.LoggerFactory.getILoggerFactory();
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-        manager = kit.createTestProbe(RecoveryManager.Command.class);
+        manager = kit.get().createTestProbe(RecoveryManager.Command.class);
         board = new StatusBoard();
         base = bind(new CoordinatorSettings.Api(true, "127.0.0.1", 0, TOKEN, Duration.ofSeconds(2)));
         baseNoToken = bind(new CoordinatorSettings.Api(true, "127.0.0.1", 0, "", Duration.ofSeconds(2)));
     }
 
     private static String bind(CoordinatorSettings.Api api) throws Exception {
-        HttpApi routes = new HttpApi(board, manager.ref(), api, kit.system());
-        ServerBinding b = Http.get(kit.system()).newServerAt("127.0.0.1", 0).bind(routes.route())
+        HttpApi routes = new HttpApi(board, manager.ref(), api, kit.get().system());
+        ServerBinding b = Http.get(kit.get().system()).newServerAt("127.0.0.1", 0).bind(routes.route())
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         return "http://127.0.0.1:" + b.localAddress().getPort();
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
@@ -159,7 +153,7 @@ public class HttpApiTest {
     @Test
     void doctorRunsOnItsDispatcherAndAnswersItsJsonOrA503AfterTheTimeout() throws Exception {
         java.util.concurrent.atomic.AtomicReference<String> thread = new java.util.concurrent.atomic.AtomicReference<>();
-        DoctorRoutes doctor = new DoctorRoutes(kit.system(), () -> SCOPE, o -> {
+        DoctorRoutes doctor = new DoctorRoutes(kit.get().system(), () -> SCOPE, o -> {
             thread.set(Thread.currentThread().getName());
             return REPORT;
         }, Duration.ofSeconds(20));
@@ -173,7 +167,7 @@ public class HttpApiTest {
         assertTrue(report.get("rootCauses").isArray(), r.body());
         assertTrue(thread.get().contains("doctor-dispatcher"), thread.get());
 
-        DoctorRoutes slow = new DoctorRoutes(kit.system(), () -> SCOPE, o -> {
+        DoctorRoutes slow = new DoctorRoutes(kit.get().system(), () -> SCOPE, o -> {
             java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(2).toNanos()); // a run that hangs
             return REPORT;
         }, Duration.ofMillis(200));
@@ -187,7 +181,7 @@ public class HttpApiTest {
     void concurrentDoctorRequestsShareOneRunAndTheNextRequestStartsAnother() throws Exception {
         java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        DoctorRoutes doctor = new DoctorRoutes(kit.system(), () -> SCOPE, o -> {
+        DoctorRoutes doctor = new DoctorRoutes(kit.get().system(), () -> SCOPE, o -> {
             runs.incrementAndGet();
             try {
                 release.await(20, TimeUnit.SECONDS);
@@ -223,9 +217,9 @@ public class HttpApiTest {
 
     private static String bindWithDoctor(DoctorRoutes doctor) throws Exception {
         HttpApi routes = new HttpApi(board, manager.ref(), new CoordinatorSettings.Api(true, "127.0.0.1", 0, TOKEN,
-                Duration.ofSeconds(2)), kit.system(), new TrackerRoutes(board, new EventStream(board, kit.system()),
+                Duration.ofSeconds(2)), kit.get().system(), new TrackerRoutes(board, new EventStream(board, kit.get().system()),
                 new Metrics(board), TrackerSettings.DEFAULT), Optional.of(doctor));
-        ServerBinding b = Http.get(kit.system()).newServerAt("127.0.0.1", 0).bind(routes.route())
+        ServerBinding b = Http.get(kit.get().system()).newServerAt("127.0.0.1", 0).bind(routes.route())
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         return "http://127.0.0.1:" + b.localAddress().getPort();
     }
@@ -347,8 +341,8 @@ public class HttpApiTest {
     void statusBeforeAnySnapshotIs503Json() throws Exception {
         StatusBoard empty = new StatusBoard();
         HttpApi routes = new HttpApi(empty, manager.ref(), new CoordinatorSettings.Api(true, "127.0.0.1", 0, TOKEN,
-                Duration.ofSeconds(1)), kit.system());
-        ServerBinding b = Http.get(kit.system()).newServerAt("127.0.0.1", 0).bind(routes.route())
+                Duration.ofSeconds(1)), kit.get().system());
+        ServerBinding b = Http.get(kit.get().system()).newServerAt("127.0.0.1", 0).bind(routes.route())
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + b.localAddress().getPort() + "/api/v1/status")).GET().build(), HttpResponse.BodyHandlers.ofString());

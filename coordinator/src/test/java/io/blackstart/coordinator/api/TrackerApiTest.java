@@ -3,6 +3,7 @@ package io.blackstart.coordinator.api;
 import io.blackstart.testsupport.Await;
 import io.blackstart.testsupport.Promtool;
 import io.blackstart.testsupport.SseClient;
+import io.blackstart.testsupport.TestKitExtension;
 import io.blackstart.coordinator.AgentProbe;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.TestFixtures;
@@ -20,7 +21,6 @@ import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.ContainerInfo;
 import io.blackstart.protocol.wire.ContainerState;
 import io.blackstart.protocol.wire.StartResult;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -66,7 +67,8 @@ public class TrackerApiTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "tracker-test-token";
-    private static ActorTestKit kit;
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
     private static StatusBoard board;
     private static ActorRef<RecoveryManager.Command> manager;
     private static AgentProbe agent;
@@ -76,31 +78,28 @@ public class TrackerApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        org.slf4j.LoggerFactory.getILoggerFactory();
-        kit = ActorTestKit.create(TestFixtures.localConfig());
         board = new StatusBoard();
-        kit.spawn(StatusBoard.replica(board), "status-replica");
-        agent = new AgentProbe("host-a", kit.createTestProbe(AgentCommand.class));
-        kit.system().receptionist().tell(Receptionist.register(RecoveryManager.AGENT_KEY, agent.ref()));
-        TestProbe<CatalogKeeper.Command> keeper = kit.createTestProbe(CatalogKeeper.Command.class);
-        manager = kit.spawn(RecoveryManager.create(new InMemoryDesiredStateStore(), keeper.ref(),
+        kit.get().spawn(StatusBoard.replica(board), "status-replica");
+        agent = new AgentProbe("host-a", kit.get().createTestProbe(AgentCommand.class));
+        kit.get().system().receptionist().tell(Receptionist.register(RecoveryManager.AGENT_KEY, agent.ref()));
+        TestProbe<CatalogKeeper.Command> keeper = kit.get().createTestProbe(CatalogKeeper.Command.class);
+        manager = kit.get().spawn(RecoveryManager.create(new InMemoryDesiredStateStore(), keeper.ref(),
                 TestFixtures.recovery()));
         keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT).subscriber()
                 .tell(update(catalog(spec("web", 2, "app"))));
         CoordinatorSettings.Api api = new CoordinatorSettings.Api(true, "127.0.0.1", 0, TOKEN, Duration.ofSeconds(3));
-        HttpApi routes = new HttpApi(board, manager, api, kit.system(), new TrackerRoutes(board,
-                new EventStream(board, kit.system()), new Metrics(board), new TrackerSettings(Duration.ofSeconds(3600), true)));
-        ServerBinding b = Http.get(kit.system()).newServerAt("127.0.0.1", 0).bind(routes.route())
+        HttpApi routes = new HttpApi(board, manager, api, kit.get().system(), new TrackerRoutes(board,
+                new EventStream(board, kit.get().system()), new Metrics(board), new TrackerSettings(Duration.ofSeconds(3600), true)));
+        ServerBinding b = Http.get(kit.get().system()).newServerAt("127.0.0.1", 0).bind(routes.route())
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         base = "http://127.0.0.1:" + b.localAddress().getPort();
-        mbeans = BlackstartMBeans.register(board, manager, Duration.ofSeconds(3), kit.system());
+        mbeans = BlackstartMBeans.register(board, manager, Duration.ofSeconds(3), kit.get().system());
         agent.expectReportRequest(WAIT);
     }
 
     @AfterAll
     static void stop() {
         mbeans.close();
-        kit.shutdownTestKit();
     }
 
     private static void send(AgentEvent e) {

@@ -9,11 +9,9 @@ import io.blackstart.coordinator.tracker.CurvePoint;
 import io.blackstart.coordinator.tracker.MissingHost;
 import io.blackstart.coordinator.tracker.TimelineEvent;
 import io.blackstart.coordinator.tracker.TrackerView;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.blackstart.protocol.Tier;
 import io.blackstart.scheduler.InstanceState;
@@ -21,6 +19,7 @@ import io.blackstart.scheduler.event.HostJoined;
 import io.blackstart.scheduler.event.HostLost;
 import io.blackstart.scheduler.event.InstanceTransition;
 import io.blackstart.scheduler.event.ModeChanged;
+import io.blackstart.testsupport.TestKitExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -33,18 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(30)
 public class TrackerJsonTest {
 
-    private static ActorTestKit kit;
-
-    @BeforeAll
-    static void start() {
-        org.slf4j.LoggerFactory.getILoggerFactory();
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
 
     private static StatusSnapshot snapshot(String mode, String by, long since, long eta,
                                            StatusSnapshot.InstanceStatus... instances) {
@@ -70,7 +59,7 @@ public class TrackerJsonTest {
     void theTrackersViewCrossesTheWire() {
         StatusSnapshot s = snapshot("recovery", "auto", 1_000, 42, i("web-0", "running", null),
                 i("web-1", "failed", "start timed out"));
-        kit.serializationTestKit().verifySerialization(s, true);
+        kit.get().serializationTestKit().verifySerialization(s, true);
         assertEquals(List.of(new MissingHost("gone-1", MissingHost.NEVER_RETURNED, 1_000)),
                 s.tracking().missingHosts(), "hosts not reporting reach every node");
         assertEquals(42, s.etaSeconds(), "ETA and throughput are the tracker's");

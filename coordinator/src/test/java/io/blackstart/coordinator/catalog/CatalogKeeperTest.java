@@ -1,19 +1,18 @@
 package io.blackstart.coordinator.catalog;
 
 import io.blackstart.testsupport.Await;
+import io.blackstart.testsupport.TestKitExtension;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.store.InMemoryDesiredStateStore;
 
 import io.blackstart.protocol.Catalog;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -33,21 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public class CatalogKeeperTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static ActorTestKit kit;
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        org.slf4j.LoggerFactory.getILoggerFactory();
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
 
     private static CoordinatorSettings.CatalogSettings settings(Path cache) {
         return new CoordinatorSettings.CatalogSettings(cache, Duration.ofMillis(50), Duration.ofMillis(200),
@@ -70,9 +59,9 @@ public class CatalogKeeperTest {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
         put(store, "web", spec("web", 1, "app"));
         store.setDown(true);
-        ActorRef<CatalogKeeper.Command> keeper = kit.spawn(CatalogKeeper.create(store, settings(null)));
-        TestProbe<CatalogKeeper.CatalogUpdate> probe = kit.createTestProbe(CatalogKeeper.CatalogUpdate.class);
-        TestProbe<CatalogKeeper.CatalogUpdate> get = kit.createTestProbe(CatalogKeeper.CatalogUpdate.class);
+        ActorRef<CatalogKeeper.Command> keeper = kit.get().spawn(CatalogKeeper.create(store, settings(null)));
+        TestProbe<CatalogKeeper.CatalogUpdate> probe = kit.get().createTestProbe(CatalogKeeper.CatalogUpdate.class);
+        TestProbe<CatalogKeeper.CatalogUpdate> get = kit.get().createTestProbe(CatalogKeeper.CatalogUpdate.class);
         CatalogKeeper.CatalogUpdate state = Await.until("degraded while the store is down", WAIT, () -> {
             keeper.tell(new CatalogKeeper.Get(get.ref()));
             return get.receiveMessage(WAIT);
@@ -90,21 +79,21 @@ public class CatalogKeeperTest {
         store.setDown(false);
         put(store, "db", spec("db", 1, "database"));
         fish(probe, u -> u.etcdOk() && u.catalog().apps().containsKey("db"));
-        kit.stop(keeper);
+        kit.get().stop(keeper);
     }
 
     @Test
     void endedWatchIsReplacedByAReloadThatMissesNothing() throws Exception {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
-        ActorRef<CatalogKeeper.Command> keeper = kit.spawn(CatalogKeeper.create(store, settings(null)));
-        TestProbe<CatalogKeeper.CatalogUpdate> probe = kit.createTestProbe(CatalogKeeper.CatalogUpdate.class);
+        ActorRef<CatalogKeeper.Command> keeper = kit.get().spawn(CatalogKeeper.create(store, settings(null)));
+        TestProbe<CatalogKeeper.CatalogUpdate> probe = kit.get().createTestProbe(CatalogKeeper.CatalogUpdate.class);
         keeper.tell(new CatalogKeeper.Subscribe(probe.ref()));
         fish(probe, u -> u.etcdOk());
         store.failWatches(new IllegalStateException("compacted"));
         put(store, "web", spec("web", 2, "app"));
         CatalogKeeper.CatalogUpdate u = fish(probe, x -> x.catalog().apps().containsKey("web") && x.etcdOk());
         assertEquals(2, u.catalog().apps().get("web").instances());
-        kit.stop(keeper);
+        kit.get().stop(keeper);
     }
 
     @Test
@@ -119,17 +108,17 @@ public class CatalogKeeperTest {
         put(store, "big", bigJson);
         io.blackstart.protocol.SpecLimits limits = new io.blackstart.protocol.SpecLimits(2048, 32, 64, 256, 32 * 1024,
                 256, 32 * 1024, 256, 1_000_000);
-        ActorRef<CatalogKeeper.Command> keeper = kit.spawn(CatalogKeeper.create(store,
+        ActorRef<CatalogKeeper.Command> keeper = kit.get().spawn(CatalogKeeper.create(store,
                 new CoordinatorSettings.CatalogSettings(null, Duration.ofMillis(50), Duration.ofMillis(200),
                         Duration.ofMillis(20), Duration.ofMillis(100), limits, 10)));
-        TestProbe<CatalogKeeper.CatalogUpdate> probe = kit.createTestProbe(CatalogKeeper.CatalogUpdate.class);
+        TestProbe<CatalogKeeper.CatalogUpdate> probe = kit.get().createTestProbe(CatalogKeeper.CatalogUpdate.class);
         keeper.tell(new CatalogKeeper.Subscribe(probe.ref()));
         CatalogKeeper.CatalogUpdate u = fish(probe, x -> x.catalog().apps().containsKey("web"));
         assertEquals(501, u.rejectedTotal(), "500 bad apps and the document over the configured cap");
         assertEquals(10, u.catalog().rejected().size(), "at most status-rejected listed");
         assertEquals("/blackstart/apps/bad-000", u.catalog().rejected().get(0).key(), "the first by key");
         assertEquals("/blackstart/apps/bad-009", u.catalog().rejected().get(9).key());
-        kit.stop(keeper);
+        kit.get().stop(keeper);
         // the same "big" document under the configured cap, checked directly
         var big = io.blackstart.protocol.CatalogValidator.validate(List.of(new io.blackstart.protocol.CatalogValidator
                 .Document("/k/big", "big", bigJson)), limits);
@@ -142,8 +131,8 @@ public class CatalogKeeperTest {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
         put(store, "web", spec("web", 3, "app"));
         put(store, "db", spec("db", 1, "database"));
-        ActorRef<CatalogKeeper.Command> keeper = kit.spawn(CatalogKeeper.create(store, settings(null)));
-        TestProbe<CatalogKeeper.CatalogUpdate> probe = kit.createTestProbe(CatalogKeeper.CatalogUpdate.class);
+        ActorRef<CatalogKeeper.Command> keeper = kit.get().spawn(CatalogKeeper.create(store, settings(null)));
+        TestProbe<CatalogKeeper.CatalogUpdate> probe = kit.get().createTestProbe(CatalogKeeper.CatalogUpdate.class);
         keeper.tell(new CatalogKeeper.Subscribe(probe.ref()));
         fish(probe, u -> u.catalog().apps().size() == 2);
 
@@ -164,7 +153,7 @@ public class CatalogKeeperTest {
         store.deleteApp("web").toCompletableFuture().get(5, TimeUnit.SECONDS);
         CatalogKeeper.CatalogUpdate w = fish(probe, x -> !x.catalog().apps().containsKey("web"));
         assertEquals(1, w.catalog().rejected().size());
-        kit.stop(keeper);
+        kit.get().stop(keeper);
     }
 
     @Test
@@ -173,23 +162,23 @@ public class CatalogKeeperTest {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
         put(store, "web", spec("web", 2, "app"));
         put(store, "bad", "{");
-        ActorRef<CatalogKeeper.Command> keeper = kit.spawn(CatalogKeeper.create(store, settings(cache)));
-        TestProbe<CatalogKeeper.CatalogUpdate> probe = kit.createTestProbe(CatalogKeeper.CatalogUpdate.class);
+        ActorRef<CatalogKeeper.Command> keeper = kit.get().spawn(CatalogKeeper.create(store, settings(cache)));
+        TestProbe<CatalogKeeper.CatalogUpdate> probe = kit.get().createTestProbe(CatalogKeeper.CatalogUpdate.class);
         keeper.tell(new CatalogKeeper.Subscribe(probe.ref()));
         fish(probe, u -> u.catalog().apps().containsKey("web"));
         Await.until("the catalog cache written", WAIT, () -> Files.exists(cache));
-        kit.stop(keeper);
+        kit.get().stop(keeper);
         Catalog cached = CatalogCache.read(cache).orElseThrow().catalog();
         assertEquals(List.of("web"), List.copyOf(cached.apps().keySet()));
         assertTrue(cached.rejected().isEmpty());
 
         // a new keeper while etcd is down publishes the cache, marked as such
         store.setDown(true);
-        ActorRef<CatalogKeeper.Command> second = kit.spawn(CatalogKeeper.create(store, settings(cache)));
-        TestProbe<CatalogKeeper.CatalogUpdate> p2 = kit.createTestProbe(CatalogKeeper.CatalogUpdate.class);
+        ActorRef<CatalogKeeper.Command> second = kit.get().spawn(CatalogKeeper.create(store, settings(cache)));
+        TestProbe<CatalogKeeper.CatalogUpdate> p2 = kit.get().createTestProbe(CatalogKeeper.CatalogUpdate.class);
         second.tell(new CatalogKeeper.Subscribe(p2.ref()));
         CatalogKeeper.CatalogUpdate fromCache = fish(p2, u -> u.source() == CatalogKeeper.Source.CACHE);
         assertEquals(2, fromCache.catalog().apps().get("web").instances());
-        kit.stop(second);
+        kit.get().stop(second);
     }
 }

@@ -7,13 +7,12 @@ import io.blackstart.coordinator.store.InMemoryDesiredStateStore;
 import io.blackstart.protocol.wire.ContainerSpec;
 import io.blackstart.scheduler.Assignment;
 import io.blackstart.testsupport.Await;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import io.blackstart.testsupport.TestKitExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,21 +29,12 @@ public class AssignmentWriterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final AssignmentValue VALUE = new AssignmentValue("host-1", 1, "test/1", 5);
-    private static ActorTestKit kit;
-
-    @BeforeAll
-    static void start() {
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
 
     private ActorRef<AssignmentWriter.Command> writer(InMemoryDesiredStateStore store,
                                                       TestProbe<AssignmentWriter.Event> parent) {
-        return kit.spawn(AssignmentWriter.create(store, parent.ref(), Duration.ofMillis(20), Duration.ofMillis(100)));
+        return kit.get().spawn(AssignmentWriter.create(store, parent.ref(), Duration.ofMillis(20), Duration.ofMillis(100)));
     }
 
     private static Assignment assignment(String instanceId) {
@@ -57,7 +47,7 @@ public class AssignmentWriterTest {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
         long rev = store.seedAssignment("web-0", VALUE);
         store.setDown(true);
-        TestProbe<AssignmentWriter.Event> parent = kit.createTestProbe(AssignmentWriter.Event.class);
+        TestProbe<AssignmentWriter.Event> parent = kit.get().createTestProbe(AssignmentWriter.Event.class);
         writer(store, parent);
         assertTrue(parent.expectMessageClass(AssignmentWriter.LoadFailed.class, WAIT).why()
                 .startsWith("loading assignments: "));
@@ -75,9 +65,9 @@ public class AssignmentWriterTest {
     void stopLoadingEndsTheRetries() {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
         store.setDown(true);
-        TestProbe<AssignmentWriter.Event> parent = kit.createTestProbe(AssignmentWriter.Event.class);
+        TestProbe<AssignmentWriter.Event> parent = kit.get().createTestProbe(AssignmentWriter.Event.class);
         // the first retry would come 300 ms after the first failure, and would find the store up
-        ActorRef<AssignmentWriter.Command> w = kit.spawn(AssignmentWriter.create(store, parent.ref(),
+        ActorRef<AssignmentWriter.Command> w = kit.get().spawn(AssignmentWriter.create(store, parent.ref(),
                 Duration.ofMillis(300), Duration.ofMillis(300)));
         parent.expectMessageClass(AssignmentWriter.LoadFailed.class, WAIT);
         w.tell(AssignmentWriter.StopLoading.INSTANCE);
@@ -88,7 +78,7 @@ public class AssignmentWriterTest {
     @Test
     void recordsByCompareAndSetAndDeletes() {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
-        TestProbe<AssignmentWriter.Event> parent = kit.createTestProbe(AssignmentWriter.Event.class);
+        TestProbe<AssignmentWriter.Event> parent = kit.get().createTestProbe(AssignmentWriter.Event.class);
         ActorRef<AssignmentWriter.Command> w = writer(store, parent);
         parent.expectMessageClass(AssignmentWriter.Loaded.class, WAIT);
 

@@ -5,13 +5,12 @@ import io.blackstart.coordinator.store.DesiredStateStore.AssignmentValue;
 import io.blackstart.protocol.wire.ContainerSpec;
 import io.blackstart.scheduler.Assignment;
 import io.blackstart.testsupport.Await;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import io.blackstart.testsupport.TestKitExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -29,20 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public class JournalRecorderTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static ActorTestKit kit;
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
 
     private static JournalRecorder.Wanted wanted(String instanceId, long base) {
         Assignment a = new Assignment(instanceId, "web", "host-1", 1,
@@ -51,13 +41,13 @@ public class JournalRecorderTest {
     }
 
     private ActorRef<JournalRecorder.Command> recorder(Path file, TestProbe<JournalRecorder.Event> parent, long now) {
-        return kit.spawn(JournalRecorder.create(file, parent.ref(), () -> now));
+        return kit.get().spawn(JournalRecorder.create(file, parent.ref(), () -> now));
     }
 
     @Test
     void theNextIncarnationFindsTheJournaledAssignmentsAndNumbersBeyondThem() {
         Path file = dir.resolve("journal.jsonl");
-        TestProbe<JournalRecorder.Event> first = kit.createTestProbe(JournalRecorder.Event.class);
+        TestProbe<JournalRecorder.Event> first = kit.get().createTestProbe(JournalRecorder.Event.class);
         ActorRef<JournalRecorder.Command> r1 = recorder(file, first, 1_000);
         assertEquals(new JournalRecorder.Opened(List.of()), first.receiveMessage(WAIT));
         r1.tell(new JournalRecorder.Append(List.of(wanted("web-0", 0), wanted("web-1", 41))));
@@ -69,7 +59,7 @@ public class JournalRecorderTest {
         assertEquals(41, j.lines().get(1).entry().baseRevision());
 
         // a later incarnation with a clock that went backwards still numbers after what it found
-        TestProbe<JournalRecorder.Event> second = kit.createTestProbe(JournalRecorder.Event.class);
+        TestProbe<JournalRecorder.Event> second = kit.get().createTestProbe(JournalRecorder.Event.class);
         ActorRef<JournalRecorder.Command> r2 = recorder(file, second, 1);
         JournalRecorder.Opened opened = assertInstanceOf(JournalRecorder.Opened.class, second.receiveMessage(WAIT));
         assertEquals(List.of("web-0", "web-1"), opened.entries().stream().map(e -> e.instanceId()).toList());
@@ -77,11 +67,11 @@ public class JournalRecorderTest {
         assertTrue(second.expectMessageClass(JournalRecorder.Journaled.class, WAIT).lines().get(0).entry().seq() > lastSeq);
 
         r2.tell(new JournalRecorder.Trim(lastSeq));
-        TestProbe<JournalRecorder.Event> third = kit.createTestProbe(JournalRecorder.Event.class);
+        TestProbe<JournalRecorder.Event> third = kit.get().createTestProbe(JournalRecorder.Event.class);
         Await.until("the trim on disk", WAIT, () -> {
             ActorRef<JournalRecorder.Command> r3 = recorder(file, third, 1);
             JournalRecorder.Opened o = (JournalRecorder.Opened) third.receiveMessage(WAIT);
-            kit.stop(r3);
+            kit.get().stop(r3);
             return o.entries().stream().map(e -> e.instanceId()).toList().equals(List.of("web-2"));
         });
     }

@@ -6,12 +6,11 @@ import io.blackstart.coordinator.store.DesiredStateStore;
 import io.blackstart.coordinator.store.InMemoryDesiredStateStore;
 
 import io.blackstart.coordinator.store.DesiredStateStore.AssignmentValue;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import io.blackstart.testsupport.TestKitExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,17 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public class JournalWriteBackTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static ActorTestKit kit;
-
-    @BeforeAll
-    static void start() {
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
 
     private static List<AssignmentJournal.Entry> entries(int n) {
         List<AssignmentJournal.Entry> out = new ArrayList<>();
@@ -55,8 +45,8 @@ public class JournalWriteBackTest {
                                           Map<String, String> runningOn) {
         Set<String> desired = new HashSet<>();
         entries.forEach(e -> desired.add(e.instanceId()));
-        TestProbe<JournalWriteBack.Finished> reply = kit.createTestProbe(JournalWriteBack.Finished.class);
-        kit.spawn(JournalWriteBack.create(store, entries, runningOn, desired, 3, 1, reply.ref()));
+        TestProbe<JournalWriteBack.Finished> reply = kit.get().createTestProbe(JournalWriteBack.Finished.class);
+        kit.get().spawn(JournalWriteBack.create(store, entries, runningOn, desired, 3, 1, reply.ref()));
         return reply.receiveMessage(WAIT);
     }
 

@@ -3,13 +3,12 @@ package io.blackstart.coordinator.recovery;
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.store.DesiredStateStore.ModeRecord;
 import io.blackstart.coordinator.store.InMemoryDesiredStateStore;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import io.blackstart.testsupport.TestKitExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -24,20 +23,11 @@ public class ModeWriterTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ModeRecord ON = new ModeRecord(true, 1_000, ModeRecord.OPERATOR);
     private static final ModeRecord OFF = new ModeRecord(false, 2_000, ModeRecord.AUTO);
-    private static ActorTestKit kit;
-
-    @BeforeAll
-    static void start() {
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
 
     private ActorRef<ModeWriter.Command> writer(InMemoryDesiredStateStore store, TestProbe<ModeWriter.Event> parent) {
-        return kit.spawn(ModeWriter.create(store, parent.ref(), Duration.ofMillis(20), Duration.ofMillis(100)));
+        return kit.get().spawn(ModeWriter.create(store, parent.ref(), Duration.ofMillis(20), Duration.ofMillis(100)));
     }
 
     @Test
@@ -45,7 +35,7 @@ public class ModeWriterTest {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
         store.writeMode(ON).toCompletableFuture().join();
         store.setDown(true);
-        TestProbe<ModeWriter.Event> parent = kit.createTestProbe(ModeWriter.Event.class);
+        TestProbe<ModeWriter.Event> parent = kit.get().createTestProbe(ModeWriter.Event.class);
         writer(store, parent);
         ModeWriter.Failed failed = parent.expectMessageClass(ModeWriter.Failed.class, WAIT);
         assertTrue(failed.why().startsWith("reading mode: "), failed.why());
@@ -61,8 +51,8 @@ public class ModeWriterTest {
     @Test
     void storesTheLatestModeAndAnswersTheOperatorOnceStored() {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
-        TestProbe<ModeWriter.Event> parent = kit.createTestProbe(ModeWriter.Event.class);
-        TestProbe<RecoveryManager.ModeReply> operator = kit.createTestProbe(RecoveryManager.ModeReply.class);
+        TestProbe<ModeWriter.Event> parent = kit.get().createTestProbe(ModeWriter.Event.class);
+        TestProbe<RecoveryManager.ModeReply> operator = kit.get().createTestProbe(RecoveryManager.ModeReply.class);
         ActorRef<ModeWriter.Command> w = writer(store, parent);
         assertEquals(new ModeWriter.Loaded(Optional.empty()), parent.receiveMessage(WAIT));
         w.tell(new ModeWriter.Write(ON));
@@ -78,8 +68,8 @@ public class ModeWriterTest {
     @Test
     void aFailedWriteIsReportedAnsweredAndRetriedOnTheNextRetry() {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
-        TestProbe<ModeWriter.Event> parent = kit.createTestProbe(ModeWriter.Event.class);
-        TestProbe<RecoveryManager.ModeReply> operator = kit.createTestProbe(RecoveryManager.ModeReply.class);
+        TestProbe<ModeWriter.Event> parent = kit.get().createTestProbe(ModeWriter.Event.class);
+        TestProbe<RecoveryManager.ModeReply> operator = kit.get().createTestProbe(RecoveryManager.ModeReply.class);
         ActorRef<ModeWriter.Command> w = writer(store, parent);
         parent.expectMessageClass(ModeWriter.Loaded.class, WAIT);
         store.setDown(true);

@@ -1,6 +1,7 @@
 package io.blackstart.coordinator.recovery;
 
 import io.blackstart.testsupport.Await;
+import io.blackstart.testsupport.TestKitExtension;
 import io.blackstart.coordinator.AgentProbe;
 import io.blackstart.coordinator.RegisteredAgents;
 import io.blackstart.coordinator.TestFixtures;
@@ -14,15 +15,13 @@ import io.blackstart.protocol.Catalog;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.StartResult;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -49,21 +48,12 @@ public class RecoveryManagerDegradedTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final long CACHED_AT = 1_700_000_000_000L;
-    private static ActorTestKit kit;
-    private final RegisteredAgents agents = new RegisteredAgents(kit);
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
+    private final RegisteredAgents agents = new RegisteredAgents(kit.get());
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
 
     @AfterEach
     void deregister() {
@@ -82,8 +72,8 @@ public class RecoveryManagerDegradedTest {
     /** A manager journaling to {@code journal}, whose catalog keeper (a probe) publishes {@code catalog}. */
     private ActorRef<RecoveryManager.Command> manager(InMemoryDesiredStateStore store, CatalogKeeper.CatalogUpdate catalog,
                                                       Path journal) {
-        TestProbe<CatalogKeeper.Command> keeper = kit.createTestProbe(CatalogKeeper.Command.class);
-        ActorRef<RecoveryManager.Command> m = kit.spawn(RecoveryManager.create(store, keeper.ref(),
+        TestProbe<CatalogKeeper.Command> keeper = kit.get().createTestProbe(CatalogKeeper.Command.class);
+        ActorRef<RecoveryManager.Command> m = kit.get().spawn(RecoveryManager.create(store, keeper.ref(),
                 TestFixtures.recovery().withAssignmentJournal(journal)));
         keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT).subscriber().tell(catalog);
         return m;
@@ -107,13 +97,13 @@ public class RecoveryManagerDegradedTest {
     }
 
     private StatusSnapshot status(ActorRef<RecoveryManager.Command> m) {
-        TestProbe<StatusSnapshot> p = kit.createTestProbe(StatusSnapshot.class);
+        TestProbe<StatusSnapshot> p = kit.get().createTestProbe(StatusSnapshot.class);
         m.tell(new RecoveryManager.GetStatus(p.ref()));
         return p.receiveMessage(WAIT);
     }
 
     private RecoveryManager.ModeReply allowStale(ActorRef<RecoveryManager.Command> m) {
-        TestProbe<RecoveryManager.ModeReply> reply = kit.createTestProbe(RecoveryManager.ModeReply.class);
+        TestProbe<RecoveryManager.ModeReply> reply = kit.get().createTestProbe(RecoveryManager.ModeReply.class);
         m.tell(new RecoveryManager.SetMode(true, true, reply.ref()));
         return reply.receiveMessage(WAIT);
     }
@@ -158,7 +148,7 @@ public class RecoveryManagerDegradedTest {
         store.assignmentsNow().values().forEach(rec -> assertEquals("host-a", rec.value().node()));
         Await.until("the journal trimmed away", WAIT, () -> !Files.exists(journal));
         a.expectNoStart(Duration.ofMillis(300));
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     @Test
@@ -177,7 +167,7 @@ public class RecoveryManagerDegradedTest {
         assertTrue(again.attempt() > first.attempt());
         assertTrue(again.assignment() < first.assignment(), "a later journal line");
         assertEquals(2, new AssignmentJournal(journal).read().entries().size());
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     @Test
@@ -198,7 +188,7 @@ public class RecoveryManagerDegradedTest {
         assertTrue(store.assignmentsNow().get("web-1").modRevision() > store.assignmentsNow().get("web-0").modRevision(),
                 "web-1 was assigned only after the journal's web-0 was back in etcd");
         Await.until("the journal trimmed away", WAIT, () -> !Files.exists(journal));
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     @Test
@@ -212,7 +202,7 @@ public class RecoveryManagerDegradedTest {
         a.expectNoStart(Duration.ofMillis(800));
         Await.until("the journal problem in the status", WAIT, () -> status(m).degraded().detail().contains("a-directory"));
         assertFalse(status(m).total().running() > 0);
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     @Test
@@ -239,6 +229,6 @@ public class RecoveryManagerDegradedTest {
         assertTrue(r.message().startsWith("degraded: etcd down"), r.message());
         AgentCommand.StartInstance s2 = a.expectStart(WAIT);
         assertTrue(s2.assignment() < 0, "journaled");
-        kit.stop(m);
+        kit.get().stop(m);
     }
 }

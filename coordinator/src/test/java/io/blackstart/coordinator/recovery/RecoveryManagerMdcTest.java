@@ -14,15 +14,14 @@ import io.blackstart.protocol.InstanceId;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.StartResult;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import io.blackstart.testsupport.TestKitExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
@@ -46,8 +45,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 public class RecoveryManagerMdcTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static ActorTestKit kit;
-    private final RegisteredAgents agents = new RegisteredAgents(kit);
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
+    private final RegisteredAgents agents = new RegisteredAgents(kit.get());
 
     private record Line(String message, Map<String, String> mdc) {
     }
@@ -61,17 +61,6 @@ public class RecoveryManagerMdcTest {
         }
     };
     private final Logger logger = (Logger) LoggerFactory.getLogger(RecoveryManager.class);
-
-    @BeforeAll
-    static void start() {
-        LoggerFactory.getILoggerFactory();
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
 
     @BeforeEach
     void attach() {
@@ -95,9 +84,9 @@ public class RecoveryManagerMdcTest {
     void linesAboutAnInstanceCarryItsIdAndOnlyThoseLines() {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
         AgentProbe a = agents.add("host-a");
-        TestProbe<CatalogKeeper.Command> keeper = kit.createTestProbe(CatalogKeeper.Command.class);
+        TestProbe<CatalogKeeper.Command> keeper = kit.get().createTestProbe(CatalogKeeper.Command.class);
         // a settle time the report cannot miss on a loaded machine: the rebuild ends as soon as host-a reported
-        ActorRef<RecoveryManager.Command> m = kit.spawn(RecoveryManager.create(store, keeper.ref(),
+        ActorRef<RecoveryManager.Command> m = kit.get().spawn(RecoveryManager.create(store, keeper.ref(),
                 TestFixtures.recovery(3, Duration.ofSeconds(20))));
         keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT).subscriber()
                 .tell(update(catalog(spec("web", 1, "app"))));
@@ -107,10 +96,10 @@ public class RecoveryManagerMdcTest {
         m.tell(new RecoveryManager.AgentEventReceived(new AgentEvent.StartOutcome("host-a", s.instanceId(),
                 s.assignment(), s.attempt(), StartResult.STARTED, "c-1", null, 5)));
         // answered after the outcome (one sender, one mailbox): its line is logged by then
-        TestProbe<StatusSnapshot> status = kit.createTestProbe(StatusSnapshot.class);
+        TestProbe<StatusSnapshot> status = kit.get().createTestProbe(StatusSnapshot.class);
         m.tell(new RecoveryManager.GetStatus(status.ref()));
         status.receiveMessage(WAIT);
-        kit.stop(m);
+        kit.get().stop(m);
 
         assertEquals("web-0", line("assigned web-0 to host-a").mdc().get(InstanceId.MDC_KEY));
         assertEquals("web-0", line("start of web-0 on host-a").mdc().get(InstanceId.MDC_KEY));

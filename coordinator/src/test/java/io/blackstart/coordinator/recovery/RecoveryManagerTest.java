@@ -1,6 +1,7 @@
 package io.blackstart.coordinator.recovery;
 
 import io.blackstart.testsupport.Await;
+import io.blackstart.testsupport.TestKitExtension;
 import io.blackstart.coordinator.AgentProbe;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.RegisteredAgents;
@@ -19,11 +20,10 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,19 +47,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public class RecoveryManagerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static ActorTestKit kit;
-    private final RegisteredAgents agents = new RegisteredAgents(kit);
-
-    @BeforeAll
-    static void start() {
-        org.slf4j.LoggerFactory.getILoggerFactory();
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
+    private final RegisteredAgents agents = new RegisteredAgents(kit.get());
 
     @AfterEach
     void deregister() {
@@ -73,8 +63,8 @@ public class RecoveryManagerTest {
     /** A manager whose catalog keeper is a probe; returns the manager after handing it {@code catalog}. */
     private ActorRef<RecoveryManager.Command> manager(InMemoryDesiredStateStore store, Catalog catalog,
                                                       CoordinatorSettings.Recovery settings) {
-        TestProbe<CatalogKeeper.Command> keeper = kit.createTestProbe(CatalogKeeper.Command.class);
-        ActorRef<RecoveryManager.Command> m = kit.spawn(RecoveryManager.create(store, keeper.ref(), settings));
+        TestProbe<CatalogKeeper.Command> keeper = kit.get().createTestProbe(CatalogKeeper.Command.class);
+        ActorRef<RecoveryManager.Command> m = kit.get().spawn(RecoveryManager.create(store, keeper.ref(), settings));
         CatalogKeeper.Subscribe sub = keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT);
         sub.subscriber().tell(update(catalog));
         return m;
@@ -90,7 +80,7 @@ public class RecoveryManagerTest {
     }
 
     private StatusSnapshot status(ActorRef<RecoveryManager.Command> m) {
-        TestProbe<StatusSnapshot> p = kit.createTestProbe(StatusSnapshot.class);
+        TestProbe<StatusSnapshot> p = kit.get().createTestProbe(StatusSnapshot.class);
         m.tell(new RecoveryManager.GetStatus(p.ref()));
         return p.receiveMessage(WAIT);
     }
@@ -121,7 +111,7 @@ public class RecoveryManagerTest {
         StatusSnapshot.HostStatus h = status(m).hosts().get(0);
         assertEquals(2, h.peakOutstanding(), "never more outstanding than granted");
         assertEquals(2, h.peakStartsInFlight());
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     @Test
@@ -144,7 +134,7 @@ public class RecoveryManagerTest {
         started(m, "host-a", second);
 
         assertEquals("web-0", a.expectStart(WAIT).instanceId());
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     @Test
@@ -168,7 +158,7 @@ public class RecoveryManagerTest {
         StatusSnapshot.InstanceStatus i = st.instances().get(0);
         assertEquals("failed", i.state());
         assertTrue(i.failure().contains("image exploded"), i.failure());
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     @Test
@@ -183,7 +173,7 @@ public class RecoveryManagerTest {
         AgentCommand.StartInstance s2 = a.expectStart(WAIT);
         started(first, "host-a", s1);
         started(first, "host-a", s2);
-        kit.stop(first); // the singleton's node dies
+        kit.get().stop(first); // the singleton's node dies
 
         a.reportRequests = 0;
         int recordedByFirst = store.casCalls.get();
@@ -194,7 +184,7 @@ public class RecoveryManagerTest {
         StatusSnapshot st = status(second);
         assertEquals(2, st.total().running());
         assertEquals(recordedByFirst, store.casCalls.get(), "the second incarnation recorded nothing");
-        kit.stop(second);
+        kit.get().stop(second);
     }
 
     @Test
@@ -220,7 +210,7 @@ public class RecoveryManagerTest {
         send(m, report("host-a", a.ref(), 2, 1, 0, false, running("web-0")));
         a.expectNoStart(Duration.ofMillis(300));
         b.expectNoStart(Duration.ofMillis(300));
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     @Test
@@ -241,7 +231,7 @@ public class RecoveryManagerTest {
         started(m, "host-a", s);
         a.expectNoStart(Duration.ofMillis(200));
         assertEquals(1, status(m).total().running());
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     @Test
@@ -264,7 +254,7 @@ public class RecoveryManagerTest {
         a.expectMode(false, WAIT);
         awaitMode(store, false);
         assertEquals("normal", status(m).mode());
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     @Test
@@ -281,7 +271,7 @@ public class RecoveryManagerTest {
         assertFalse(status(m).mode().equals("recovery"));
 
         // an operator starts recovery mode on a converged platform: it stays on
-        TestProbe<RecoveryManager.ModeReply> reply = kit.createTestProbe(RecoveryManager.ModeReply.class);
+        TestProbe<RecoveryManager.ModeReply> reply = kit.get().createTestProbe(RecoveryManager.ModeReply.class);
         m.tell(new RecoveryManager.SetMode(true, false, reply.ref()));
         assertEquals("recovery", reply.receiveMessage(WAIT).mode());
         a.expectMode(true, WAIT);
@@ -294,14 +284,14 @@ public class RecoveryManagerTest {
         a.expectMode(false, WAIT);
 
         // host-b leaves: half of the instances are down -> recovery mode by itself, web-2/3 restarted on host-a
-        kit.system().receptionist().tell(Receptionist.deregister(RecoveryManager.AGENT_KEY, b.ref()));
+        kit.get().system().receptionist().tell(Receptionist.deregister(RecoveryManager.AGENT_KEY, b.ref()));
         a.expectMode(true, WAIT);
         Set<String> restarted = new HashSet<>();
         restarted.add(a.expectStart(WAIT).instanceId());
         restarted.add(a.expectStart(WAIT).instanceId());
         assertEquals(Set.of("web-2", "web-3"), restarted);
         assertEquals("auto", store.modeNow().orElseThrow().by());
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     /**
@@ -348,8 +338,8 @@ public class RecoveryManagerTest {
     void cachedCatalogIsUsedOnlyAfterAnOperatorAllowsIt() {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
         AgentProbe a = agent("host-a");
-        TestProbe<CatalogKeeper.Command> keeper = kit.createTestProbe(CatalogKeeper.Command.class);
-        ActorRef<RecoveryManager.Command> m = kit.spawn(RecoveryManager.create(store, keeper.ref(), TestFixtures.recovery()));
+        TestProbe<CatalogKeeper.Command> keeper = kit.get().createTestProbe(CatalogKeeper.Command.class);
+        ActorRef<RecoveryManager.Command> m = kit.get().spawn(RecoveryManager.create(store, keeper.ref(), TestFixtures.recovery()));
         CatalogKeeper.Subscribe sub = keeper.expectMessageClass(CatalogKeeper.Subscribe.class, WAIT);
         sub.subscriber().tell(new CatalogKeeper.CatalogUpdate(catalog(spec("web", 1, "app")), 9,
                 CatalogKeeper.Source.CACHE, false, "etcd unreachable"));
@@ -358,12 +348,12 @@ public class RecoveryManagerTest {
         a.expectNoStart(Duration.ofMillis(600));
         assertEquals("rebuilding", status(m).phase());
 
-        TestProbe<RecoveryManager.ModeReply> reply = kit.createTestProbe(RecoveryManager.ModeReply.class);
+        TestProbe<RecoveryManager.ModeReply> reply = kit.get().createTestProbe(RecoveryManager.ModeReply.class);
         m.tell(new RecoveryManager.SetMode(true, true, reply.ref()));
         assertTrue(reply.receiveMessage(WAIT).message().contains("stale catalog allowed"));
         assertEquals("web-0", a.expectStart(WAIT).instanceId());
         assertEquals("cache", status(m).catalogSource());
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     @Test
@@ -388,7 +378,7 @@ public class RecoveryManagerTest {
         send(m, report("host-a", a.ref(), 3, 1, 0, false, running("web-0")));
         b.expectNoStart(Duration.ofMillis(900));
         assertEquals(1, status(m).total().running());
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     @Test
@@ -415,7 +405,7 @@ public class RecoveryManagerTest {
 
         send(m, report("host-a", a.ref(), 5, 0, 0, false, running("web-0"), running("web-1"), running("web-2")));
         assertEquals(3, status(m).total().running());
-        kit.stop(m);
+        kit.get().stop(m);
     }
 
     /** Waits until the manager (rebuilt) shows {@code n} instances running. */

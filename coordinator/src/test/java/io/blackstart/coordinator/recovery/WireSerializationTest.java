@@ -9,12 +9,11 @@ import io.blackstart.protocol.SpecError;
 import io.blackstart.protocol.wire.AgentCommand;
 import io.blackstart.protocol.wire.AgentEvent;
 import io.blackstart.protocol.wire.StartResult;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import io.blackstart.testsupport.TestKitExtension;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -29,23 +28,14 @@ import static io.blackstart.coordinator.TestFixtures.running;
 @Timeout(30)
 public class WireSerializationTest {
 
-    private static ActorTestKit kit;
-
-    @BeforeAll
-    static void start() {
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
 
     @Test
     void crossNodeMessagesRoundTrip() {
-        ActorRef<AgentCommand> agent = kit.createTestProbe(AgentCommand.class).ref();
-        ActorRef<RecoveryManager.ModeReply> replies = kit.createTestProbe(RecoveryManager.ModeReply.class).ref();
-        ActorRef<StatusSnapshot> statuses = kit.createTestProbe(StatusSnapshot.class).ref();
+        ActorRef<AgentCommand> agent = kit.get().createTestProbe(AgentCommand.class).ref();
+        ActorRef<RecoveryManager.ModeReply> replies = kit.get().createTestProbe(RecoveryManager.ModeReply.class).ref();
+        ActorRef<StatusSnapshot> statuses = kit.get().createTestProbe(StatusSnapshot.class).ref();
         List<Object> messages = List.of(
                 new RecoveryManager.AgentEventReceived(report("n1", agent, 3, 2, 1, true, running("web-0"))),
                 new RecoveryManager.AgentEventReceived(new AgentEvent.StartOutcome("n1", "web-0", 7, 1,
@@ -71,7 +61,7 @@ public class WireSerializationTest {
                         new io.blackstart.scheduler.event.HostLost("n1", 4),
                         new io.blackstart.scheduler.event.ModeChanged("recovery", "auto", 5))));
         for (Object m : messages) {
-            kit.serializationTestKit().verifySerialization(m, true);
+            kit.get().serializationTestKit().verifySerialization(m, true);
         }
     }
 
@@ -89,17 +79,17 @@ public class WireSerializationTest {
         var batches = log.drain();
         assertEquals(1, batches.size());
         var serialization = org.apache.pekko.serialization.SerializationExtension.get(
-                org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(kit.system()));
+                org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(kit.get().system()));
         byte[] bytes = serialization.serialize(batches.get(0)).get();
-        long frame = kit.system().settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size");
+        long frame = kit.get().system().settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size");
         assertTrue(bytes.length < frame / 2, "full batch " + bytes.length + " bytes, frame " + frame);
     }
 
     @Test
     void sessionMessagesRoundTrip() {
-        ActorRef<AgentCommand> agent = kit.createTestProbe(AgentCommand.class).ref();
-        ActorRef<AgentEvent> replyTo = kit.createTestProbe(AgentEvent.class).ref();
-        ActorRef<RecoveryManager.ModeReply> replies = kit.createTestProbe(RecoveryManager.ModeReply.class).ref();
+        ActorRef<AgentCommand> agent = kit.get().createTestProbe(AgentCommand.class).ref();
+        ActorRef<AgentEvent> replyTo = kit.get().createTestProbe(AgentEvent.class).ref();
+        ActorRef<RecoveryManager.ModeReply> replies = kit.get().createTestProbe(RecoveryManager.ModeReply.class).ref();
         byte[] b = {1, 2, 3};
         List<Object> messages = List.of(
                 new RecoveryManager.AgentEventReceived(new AgentEvent.Hello("n1", agent, List.of(b), b, 5, b)),
@@ -108,12 +98,12 @@ public class WireSerializationTest {
                 new AgentCommand.Sealed(7, 1, 33, "m", b, b),
                 new AgentCommand.Rehello("new manager"),
                 new RecoveryManager.SetMode(true, false, replies, new ModeProof(List.of(b), 5, b, b)),
-                new MemberVetter.Challenge("pekko://blackstart@127.0.0.1:1", b, kit.createTestProbe(
+                new MemberVetter.Challenge("pekko://blackstart@127.0.0.1:1", b, kit.get().createTestProbe(
                         MemberVetter.Proof.class).ref()),
                 new MemberVetter.Proof("pekko://blackstart@127.0.0.1:1", b, List.of(b), b));
         for (Object m : messages) {
             // byte arrays compare by identity: check that each decodes, and its bytes again decode alike
-            Object back = kit.serializationTestKit().verifySerialization(m, false);
+            Object back = kit.get().serializationTestKit().verifySerialization(m, false);
             assertEquals(m.getClass(), back.getClass());
         }
     }
@@ -138,16 +128,16 @@ public class WireSerializationTest {
                 "a document near the cap: " + doc.length());
         io.blackstart.protocol.AppSpec app = io.blackstart.protocol.AppSpecParser.parse("/apps/big", "big", doc)
                 .spec().orElseThrow();
-        ActorRef<AgentEvent> replyTo = kit.createTestProbe(AgentEvent.class).ref();
+        ActorRef<AgentEvent> replyTo = kit.get().createTestProbe(AgentEvent.class).ref();
         AgentCommand.StartInstance start = new AgentCommand.StartInstance("big-0", "big",
                 new io.blackstart.protocol.wire.ContainerSpec(app.image(), app.command(), app.env(), app.memoryMb(),
                         app.cpus(), 60), 12, 1, replyTo);
         var serialization = org.apache.pekko.serialization.SerializationExtension.get(
-                org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(kit.system()));
+                org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(kit.get().system()));
         var payload = new io.blackstart.protocol.trust.Payloads(serialization).encode(start);
         byte[] sealed = serialization.serialize(new AgentCommand.Sealed(7, 1, payload.serializerId(),
                 payload.manifest(), payload.bytes(), new byte[32])).get();
-        long frame = kit.system().settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size");
+        long frame = kit.get().system().settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size");
         assertTrue(sealed.length < frame / 2, "sealed start " + sealed.length + " bytes, frame " + frame);
     }
 }

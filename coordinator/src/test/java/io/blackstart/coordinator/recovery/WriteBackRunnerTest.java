@@ -5,13 +5,12 @@ import io.blackstart.coordinator.store.AssignmentJournal;
 import io.blackstart.coordinator.store.DesiredStateStore;
 import io.blackstart.coordinator.store.DesiredStateStore.AssignmentValue;
 import io.blackstart.coordinator.store.InMemoryDesiredStateStore;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import io.blackstart.testsupport.TestKitExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -33,17 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public class WriteBackRunnerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static ActorTestKit kit;
-
-    @BeforeAll
-    static void start() {
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
 
     private static WriteBackRunner.Run run(long round, String... instances) {
         List<AssignmentJournal.Entry> entries = new ArrayList<>();
@@ -71,8 +61,8 @@ public class WriteBackRunnerTest {
     @Test
     void aPingTellsWhetherEtcdAnswers() {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
-        TestProbe<WriteBackRunner.Event> manager = kit.createTestProbe(WriteBackRunner.Event.class);
-        ActorRef<WriteBackRunner.Command> runner = kit.spawn(WriteBackRunner.create(store, manager.ref()));
+        TestProbe<WriteBackRunner.Event> manager = kit.get().createTestProbe(WriteBackRunner.Event.class);
+        ActorRef<WriteBackRunner.Command> runner = kit.get().spawn(WriteBackRunner.create(store, manager.ref()));
         runner.tell(WriteBackRunner.Ping.INSTANCE);
         assertNull(manager.expectMessageClass(WriteBackRunner.Pinged.class, WAIT).error());
         store.setDown(true);
@@ -83,8 +73,8 @@ public class WriteBackRunnerTest {
     @Test
     void aWriteBackIsAnsweredOnceWithWhatItWrote() {
         InMemoryDesiredStateStore store = new InMemoryDesiredStateStore();
-        TestProbe<WriteBackRunner.Event> manager = kit.createTestProbe(WriteBackRunner.Event.class);
-        ActorRef<WriteBackRunner.Command> runner = kit.spawn(WriteBackRunner.create(store, manager.ref()));
+        TestProbe<WriteBackRunner.Event> manager = kit.get().createTestProbe(WriteBackRunner.Event.class);
+        ActorRef<WriteBackRunner.Command> runner = kit.get().spawn(WriteBackRunner.create(store, manager.ref()));
         runner.tell(run(7, "web-0", "web-1"));
         JournalWriteBack.Finished f = manager.expectMessageClass(WriteBackRunner.WrittenBack.class, WAIT).finished();
         assertNull(f.error());
@@ -96,8 +86,8 @@ public class WriteBackRunnerTest {
 
     @Test
     void aWriteBackThatDiesWithoutAnsweringIsAnsweredAsFailed() {
-        TestProbe<WriteBackRunner.Event> manager = kit.createTestProbe(WriteBackRunner.Event.class);
-        ActorRef<WriteBackRunner.Command> runner = kit.spawn(WriteBackRunner.create(
+        TestProbe<WriteBackRunner.Event> manager = kit.get().createTestProbe(WriteBackRunner.Event.class);
+        ActorRef<WriteBackRunner.Command> runner = kit.get().spawn(WriteBackRunner.create(
                 loadThrows(new InMemoryDesiredStateStore()), manager.ref()));
         runner.tell(run(3, "web-0"));
         JournalWriteBack.Finished f = manager.expectMessageClass(WriteBackRunner.WrittenBack.class, WAIT).finished();

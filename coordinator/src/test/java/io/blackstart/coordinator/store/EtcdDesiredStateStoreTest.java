@@ -1,6 +1,7 @@
 package io.blackstart.coordinator.store;
 
 import io.blackstart.testsupport.SharedEtcd;
+import io.blackstart.testsupport.TestKitExtension;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.TestFixtures;
 import io.blackstart.coordinator.catalog.CatalogKeeper;
@@ -9,16 +10,14 @@ import io.blackstart.coordinator.store.DesiredStateStore.AppChange;
 import io.blackstart.coordinator.store.DesiredStateStore.AssignmentValue;
 import io.blackstart.coordinator.store.DesiredStateStore.CasResult;
 import io.blackstart.coordinator.store.DesiredStateStore.ModeRecord;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -40,20 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public class EtcdDesiredStateStoreTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static ActorTestKit kit;
+    @RegisterExtension
+    static final TestKitExtension kit = new TestKitExtension(TestFixtures.localConfig());
     private String prefix;
     private EtcdDesiredStateStore store;
-
-    @BeforeAll
-    static void startKit() {
-        org.slf4j.LoggerFactory.getILoggerFactory();
-        kit = ActorTestKit.create(TestFixtures.localConfig());
-    }
-
-    @AfterAll
-    static void stopKit() {
-        kit.shutdownTestKit();
-    }
 
     public static CoordinatorSettings.Etcd etcd(String prefix, String endpoint) {
         return new CoordinatorSettings.Etcd(List.of(endpoint), prefix, Duration.ofSeconds(3), Duration.ofSeconds(1),
@@ -181,10 +170,10 @@ public class EtcdDesiredStateStoreTest {
     void catalogKeeperListsAMalformedSpecWithKeyAndFieldAndKeepsTheValidOne() throws Exception {
         await(store.putApp("good", spec("good", 1, "app")));
         await(store.putApp("bad", "{\"id\":\"bad\",\"image\":\"busybox:1\",\"instances\":\"two\"}"));
-        ActorRef<CatalogKeeper.Command> keeper = kit.spawn(CatalogKeeper.create(store,
+        ActorRef<CatalogKeeper.Command> keeper = kit.get().spawn(CatalogKeeper.create(store,
                 new CoordinatorSettings.CatalogSettings(null, Duration.ofMillis(100), Duration.ofSeconds(1),
                         Duration.ofMillis(20), Duration.ofSeconds(1))));
-        TestProbe<CatalogKeeper.CatalogUpdate> sub = kit.createTestProbe(CatalogKeeper.CatalogUpdate.class);
+        TestProbe<CatalogKeeper.CatalogUpdate> sub = kit.get().createTestProbe(CatalogKeeper.CatalogUpdate.class);
         keeper.tell(new CatalogKeeper.Subscribe(sub.ref()));
         CatalogKeeper.CatalogUpdate u = sub.receiveMessage(WAIT);
         assertEquals(List.of("good"), List.copyOf(u.catalog().apps().keySet()));
@@ -201,7 +190,7 @@ public class EtcdDesiredStateStoreTest {
                         : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
         assertTrue(fixed.catalog().rejected().isEmpty());
         assertNotNull(fixed.catalog().apps().get("good"));
-        kit.stop(keeper);
+        kit.get().stop(keeper);
     }
 
     @Test

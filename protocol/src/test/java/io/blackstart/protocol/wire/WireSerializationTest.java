@@ -1,15 +1,15 @@
 package io.blackstart.protocol.wire;
 
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import io.blackstart.testsupport.TestKitExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -21,23 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @Timeout(60)
 class WireSerializationTest {
 
-    private static ActorTestKit testKit;
+    @RegisterExtension
+    static final TestKitExtension testKit = new TestKitExtension();
     private static SerializationTestKit serialization;
 
     @BeforeAll
     static void start() {
-        testKit = ActorTestKit.create();
-        serialization = new SerializationTestKit(testKit.system());
-    }
-
-    @AfterAll
-    static void stop() {
-        testKit.shutdownTestKit();
+        serialization = new SerializationTestKit(testKit.get().system());
     }
 
     static Stream<CborSerializable> messages() {
-        TestProbe<AgentEvent> coordinator = testKit.createTestProbe();
-        TestProbe<AgentCommand> agent = testKit.createTestProbe();
+        TestProbe<AgentEvent> coordinator = testKit.get().createTestProbe();
+        TestProbe<AgentCommand> agent = testKit.get().createTestProbe();
         ContainerSpec spec = new ContainerSpec("blackstart/testapp:1", List.of("/bin/sleep", "100000"),
                 Map.of("PORT", "8080"), 64, 0.25, 30);
         ContainerInfo info = new ContainerInfo("web-0", "web", "c0ffee", "blackstart/testapp:1", ContainerState.STOPPED, 1700000000000L);
@@ -62,7 +57,7 @@ class WireSerializationTest {
 
     @Test
     void everyMessageRoundTripsThroughCbor() {
-        Serialization ser = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+        Serialization ser = SerializationExtension.get(Adapter.toClassic(testKit.get().system()));
         List<CborSerializable> all = messages().toList();
         assertEquals(11, all.size());
         for (CborSerializable m : all) {
