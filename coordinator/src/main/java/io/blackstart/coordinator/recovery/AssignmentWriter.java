@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * The assignment records in etcd ({@code <prefix>/assignments/<instanceId>}), a child of the
- * {@link RecoveryManager}.
+ * {@link AssignmentRecorder}.
  *
  * <p><b>Responsibility.</b> Loads every record once when it starts, retrying with backoff until etcd answers or the
  * parent no longer needs them ({@link StopLoading}: a degraded rebuild goes on from the assignment journal);

@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Assignments recorded in the local assignment journal while etcd has no quorum (degraded recovery), a child of the
- * {@link RecoveryManager} that exists only when a journal file is configured.
+ * {@link AssignmentRecorder} that exists only when a journal file is configured.
  *
  * <p><b>Responsibility.</b> Reads the journal once when it starts and tells its parent what an earlier incarnation
  * left there ({@link Opened}) or that the journal is unusable ({@link Unusable}); numbers the assignments the parent

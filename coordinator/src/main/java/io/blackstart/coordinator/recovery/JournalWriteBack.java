@@ -20,12 +20,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One write-back of journaled assignments to etcd, as a short-lived child of the recovery manager: loads etcd's
+ * One write-back of journaled assignments to etcd, as a short-lived child of the {@link WriteBackRunner}: loads etcd's
  * assignment records, decides per instance with {@link WriteBackPlan}, writes by compare-and-set, and for a
  * compare-and-set that lost (someone wrote the key after the load) loads and decides again, at most
  * {@code maxRounds} times in all; a record still changing after that stands as etcd has it. Answers once with
- * {@link Finished} and stops. A store error ends it at once with the error (the journal is kept, the recovery
- * manager tries again later); every store call is bounded by the store's call timeout, and at most
+ * {@link Finished} and stops. A store error ends it at once with the error (the journal is kept, the
+ * {@link AssignmentRecorder} tries again later); every store call is bounded by the store's call timeout, and at most
  * {@link #MAX_IN_FLIGHT} compare-and-sets are outstanding at once (a journal of a whole fleet's recovery must not
  * open a hundred thousand etcd calls at once).
  */

@@ -1,6 +1,5 @@
 package io.blackstart.coordinator.recovery;
 
-import io.blackstart.common.Failures;
 import io.blackstart.coordinator.CoordinatorSettings;
 import io.blackstart.coordinator.agents.AgentChannel;
 import io.blackstart.coordinator.agents.AgentGateway;
@@ -19,7 +18,6 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.blackstart.coordinator.store.DesiredStateStore.AssignmentRecord;
 import io.blackstart.coordinator.store.DesiredStateStore.AssignmentValue;
-import io.blackstart.coordinator.store.DesiredStateStore.CasResult;
 import io.blackstart.coordinator.store.DesiredStateStore.ModeRecord;
 import io.blackstart.coordinator.tracker.Tracker;
 import io.blackstart.protocol.AppSpec;
@@ -73,9 +71,9 @@ import java.util.function.LongSupplier;
  * <p><b>Responsibility.</b> Owns the {@link Ledger} and is the only writer of placement decisions. It feeds the
  * ledger with the catalog (from the local {@link CatalogKeeper}), the agents' full reports and start outcomes
  * (through the {@link AgentGateway}s) and time; it carries out what the ledger decides: every {@link Assignment}
- * is first recorded in etcd by compare-and-set (through its child {@link AssignmentWriter}; which revision to
- * expect is the {@link AssignmentBook}'s) and only then sent as {@link AgentCommand.StartInstance} to the host's
- * agent; every {@link StopOrder} becomes a {@link AgentCommand.StopInstance}. It also owns the recovery mode
+ * is first recorded — in etcd by compare-and-set, or in the journal (see below) — by its child
+ * {@link AssignmentRecorder} (which revision to expect is the {@link AssignmentBook}'s) and only then sent as
+ * {@link AgentCommand.StartInstance} to the host's agent; every {@link StopOrder} becomes a {@link AgentCommand.StopInstance}. It also owns the recovery mode
  * (entered by itself when more than auto-threshold of the desired instances is down at start or after losing
  * hosts, left when the ledger has converged, or switched by an operator), has its child {@link ModeWriter} store
  * it in etcd and tells every agent. It makes a
@@ -85,8 +83,8 @@ import java.util.function.LongSupplier;
  * to every coordinator node's {@link StatusBoard}.
  *
  * <p><b>States.</b> <i>rebuilding</i>: waits for the assignment records and the mode from etcd (its children
- * load them, retrying with backoff), asks every agent known to the receptionist for a full report and waits until all of them reported
- * or settle-time passed, and until a catalog is there — it assigns nothing meanwhile, so a new incarnation after
+ * load them, retrying with backoff) and for the journal to be read, asks every agent known to the receptionist for a full report and waits until all of them reported
+ * or settle-time passed (counted in ticks), and until a catalog is there — it assigns nothing meanwhile, so a new incarnation after
  * a failover first learns which containers exist. <i>running</i>: re-plans after every catalog update, report,
  * outcome and tick, once the messages already queued are handled (a burst of them shares one plan). A host whose
  * agent left the receptionist or sent no report for host-timeout is lost.
@@ -94,13 +92,15 @@ import java.util.function.LongSupplier;
  * a report that misses the container is read as older than the start ({@link RecentStarts}).
  *
  * <p><b>Degraded recovery.</b> With etcd unreachable, an operator's {@code recovery start --allow-stale-catalog}
- * lets it go on from the cached catalog: assignments are then recorded in the local {@link AssignmentJournal}
- * (fsync'd, through its child {@link JournalRecorder}) instead of etcd, and a start is sent once its line is on disk. Only
- * one incarnation runs at a time — it is the cluster singleton, and under split-brain resolution only the side
- * that keeps the majority keeps it. While journaling it pings etcd with backoff; when etcd answers, a
- * {@link JournalWriteBack} writes the journal back by compare-and-set ({@link WriteBackPlan}: a container that
- * exists wins) with planning paused, then assignments go to etcd again. Entries left by an earlier incarnation
- * on this node are written back once etcd answers, before anything is planned.
+ * lets it go on from the cached catalog: the recorder then records assignments in the local
+ * {@link AssignmentJournal} (fsync'd) instead of etcd, and a start is sent once its line is on disk. Only one
+ * incarnation runs at a time — it is the cluster singleton, and under split-brain resolution only the side that
+ * keeps the majority keeps it. While journaling the recorder pings etcd with backoff; when etcd answers, it asks
+ * this actor for the ledger's view and writes the journal back by compare-and-set ({@link WriteBackPlan}: a
+ * container that exists wins) while nothing is planned, then assignments go to etcd again. Entries left by an
+ * earlier incarnation on this node are written back once etcd answers, before anything is planned. Whether the
+ * operator allowed it, and what the status and the operator are told, is this actor's; where the records go, the
+ * recorder's.
  *
  * <p><b>Never</b> blocks (etcd results come back as messages of its children or through {@code pipeToSelf}, the
  * journal's through its keeper),
@@ -165,26 +165,16 @@ public final class RecoveryManager {
     private record AgentsListed(Set<ActorRef<AgentCommand>> agents) implements Command {
     }
 
-    private record FromAssignmentWriter(AssignmentWriter.Event event) implements Command {
+    private record FromRecorder(AssignmentRecorder.Event event) implements Command {
     }
 
     private record FromModeWriter(ModeWriter.Event event) implements Command {
     }
 
-    private enum SettleTimeout implements Command { INSTANCE }
-
+    /** Periodic: host timeouts, the end of the settle time, the mode write's retry, a status. */
     private enum Tick implements Command { INSTANCE }
 
     private enum Replan implements Command { INSTANCE }
-
-    private record FromJournal(JournalRecorder.Event event) implements Command {
-    }
-
-    private record FromWriteBack(WriteBackRunner.Event event) implements Command {
-    }
-
-    /** Where new assignments are recorded. */
-    private enum Recorder { ETCD, JOURNAL }
 
     /**
      * The behavior of the singleton.
@@ -231,7 +221,9 @@ public final class RecoveryManager {
     private boolean assignmentsLoaded;
     private boolean modeLoaded;
     private boolean settled;
-    private final ActorRef<AssignmentWriter.Command> assignmentWriter;
+    /** Ticks until the settle time is over. */
+    private long settleTicksLeft;
+    private final ActorRef<AssignmentRecorder.Command> recorder;
 
     // catalog
     private CatalogKeeper.CatalogUpdate latestCatalog;
@@ -251,37 +243,24 @@ public final class RecoveryManager {
     private boolean replanQueued;
     private long lastSnapshotMillis;
 
-    // degraded recovery (null journal: no journal configured)
-    private final ActorRef<JournalRecorder.Command> journal;
-    private final ActorRef<WriteBackRunner.Command> writeBack;
+    // degraded recovery
+    /** The recorder's state as last told (its {@link AssignmentRecorder.State}), or as a command just sent makes it. */
+    private AssignmentRecorder.State recording = AssignmentRecorder.State.INITIAL;
+    private final boolean journalConfigured;
     private boolean journalRead;
     private String journalProblem = ""; // the journal could not be read: no degraded recovery
-    /** Journal entries on disk not yet written back to etcd, in file order. */
-    private final List<AssignmentJournal.Entry> unwritten = new ArrayList<>();
-    /** How many assignments' journal lines are being written. */
-    private int journaling;
+    /** What an earlier incarnation left in the journal: a degraded rebuild's knowledge in place of etcd's records. */
+    private List<AssignmentJournal.Entry> journalLeftovers = List.of();
     /** The assignment token (-seq) of the latest journaled start of each instance, for telling stale outcomes. */
     private final Map<String, Long> journalTokens = new HashMap<>();
-    private Recorder recorder = Recorder.ETCD;
-    private boolean writingBack;
-    private long writeBackRound;
-    /** A write-back waits for journal lines being written; meanwhile nothing new is journaled. */
-    private boolean writeBackWanted;
+    /** A write-back round the recorder asked a view for while rebuilding (0: none): answered when running. */
+    private long writeBackDue;
     /**
      * The operator's stale-catalog allowance is for one outage: journaling may begin only while it stands, and it
      * ends with the next successful etcd call made while assignments go to etcd.
      */
     private boolean journalAllowed;
-    private boolean pingInFlight;
-    private long nextStoreTryMillis;
-    private Duration storeTryBackoff;
     private Boolean operatorRecovery; // the mode asked for by the operator command that allowed the stale catalog
-    private long degradedSince;
-    private int journaledCount;
-    private int writtenBackCount;
-    private int keptEtcdCount;
-    private String degradedDetail = "";
-    private static final int WRITE_BACK_ROUNDS = 3;
     /** Snapshots take at most about 1 / (1 + this) of the recovery manager's time. */
     private static final int STATUS_COST_FACTOR = 9;
     /** Longest an event waits in the log before it is sent, when no status is published meanwhile. */
@@ -310,16 +289,10 @@ public final class RecoveryManager {
             ctx.getLog().warn("no TLS identity (plain tcp): agent reports, starts and mode commands inside the cluster"
                     + " are NOT authenticated");
         }
-        this.storeTryBackoff = settings.storeRetryBackoffMin();
-        this.journal = settings.assignmentJournal() == null ? null
-                : ctx.spawn(JournalRecorder.create(settings.assignmentJournal(),
-                        ctx.messageAdapter(JournalRecorder.Event.class, FromJournal::new), clock), "journal-recorder");
-        this.writeBack = ctx.spawn(WriteBackRunner.create(store, ctx.messageAdapter(WriteBackRunner.Event.class,
-                FromWriteBack::new)), "write-back");
+        this.journalConfigured = settings.assignmentJournal() != null;
         this.mode = new RecoveryMode(settings.autoThreshold(), clock.getAsLong());
-        this.assignmentWriter = ctx.spawn(AssignmentWriter.create(store, ctx.messageAdapter(AssignmentWriter.Event.class,
-                FromAssignmentWriter::new), settings.storeRetryBackoffMin(), settings.storeRetryBackoffMax()),
-                "assignment-writer");
+        this.recorder = ctx.spawn(AssignmentRecorder.create(store, ctx.messageAdapter(AssignmentRecorder.Event.class,
+                FromRecorder::new), settings, clock), "assignment-recorder");
         this.modeWriter = ctx.spawn(ModeWriter.create(store, ctx.messageAdapter(ModeWriter.Event.class,
                 FromModeWriter::new), settings.storeRetryBackoffMin(), settings.storeRetryBackoffMax()), "mode-writer");
         ctx.getLog().info("recovery manager {} starting: rebuilding from etcd and agent reports", incarnation);
@@ -330,7 +303,9 @@ public final class RecoveryManager {
                 // reporting), not on a moment of unreachability that would re-place everything it runs
                 l -> new AgentsListed(l.getAllServiceInstances(AGENT_KEY)))));
         catalog.tell(new CatalogKeeper.Subscribe(ctx.messageAdapter(CatalogKeeper.CatalogUpdate.class, CatalogChanged::new)));
-        timers.startSingleTimer(SettleTimeout.INSTANCE, settings.settleTime());
+        // the settle time is counted in ticks (fixed delay: never shorter); it ends up to one tick late
+        this.settleTicksLeft = Math.max(1, -Math.floorDiv(-settings.settleTime().toMillis(),
+                Math.max(1, settings.tickInterval().toMillis())));
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
     }
 
@@ -339,17 +314,19 @@ public final class RecoveryManager {
     private Behavior<Command> rebuilding() {
         return common(Behaviors.receive(Command.class))
                 .onMessage(AgentEventReceived.class, this::onAgentEventWhileRebuilding)
-                .onMessage(FromAssignmentWriter.class, this::onAssignmentWriterWhileRebuilding)
+                .onMessage(FromRecorder.class, this::onRecorderWhileRebuilding)
                 .onMessage(FromModeWriter.class, this::onModeWriterWhileRebuilding)
-                .onMessage(SettleTimeout.class, m -> { settled = true; return maybeRun(); })
                 .onMessage(CatalogChanged.class, m -> { latestCatalog = m.update(); return maybeRun(); })
                 .onMessage(AgentsListed.class, m -> {
                     onListed(m.agents());
                     return maybeRun();
                 })
-                .onMessage(Tick.class, m -> { publishStatus(false); return maybeRun(); })
+                .onMessage(Tick.class, m -> {
+                    settled |= --settleTicksLeft <= 0;
+                    publishStatus(false);
+                    return maybeRun();
+                })
                 .onMessage(SetMode.class, this::onSetModeWhileRebuilding)
-                .onMessage(FromJournal.class, m -> { onJournal(m); return maybeDegrade(); })
                 .onMessage(Replan.class, m -> {
                     replanQueued = false;
                     return Behaviors.same();
@@ -364,14 +341,9 @@ public final class RecoveryManager {
                 .onMessage(AgentsListed.class, this::onAgentsListedRunning)
                 .onMessage(Tick.class, this::onTick)
                 .onMessage(Replan.class, this::onReplan)
-                .onMessage(FromAssignmentWriter.class, this::onAssignmentWriter)
+                .onMessage(FromRecorder.class, m -> onRecorder(m.event()))
                 .onMessage(SetMode.class, this::onSetMode)
                 .onMessage(FromModeWriter.class, this::onModeWriter)
-                .onMessage(FromJournal.class, m -> m.event() instanceof JournalRecorder.Journaled j ? onJournaled(j)
-                        : Behaviors.same())
-                .onMessage(FromWriteBack.class, m -> m.event() instanceof WriteBackRunner.Pinged p ? onPinged(p)
-                        : onWrittenBack(((WriteBackRunner.WrittenBack) m.event()).finished()))
-                .onMessage(SettleTimeout.class, m -> Behaviors.same())
                 .build();
     }
 
@@ -381,15 +353,18 @@ public final class RecoveryManager {
 
     // ---------------------------------------------------------------- rebuilding
 
-    private Behavior<Command> onAssignmentWriterWhileRebuilding(FromAssignmentWriter m) {
-        if (m.event() instanceof AssignmentWriter.LoadFailed f) {
+    /**
+     * Rebuilding: the assignment records, the journal, the recorder's state, a write-back due; nothing is recorded
+     * yet, so no other event comes.
+     */
+    private Behavior<Command> onRecorderWhileRebuilding(FromRecorder m) {
+        AssignmentRecorder.Event e = m.event();
+        if (e instanceof AssignmentRecorder.State st) {
+            recording = st;
+        } else if (e instanceof AssignmentRecorder.LoadFailed f) {
             storeFailed(f.why());
             return maybeDegrade();
-        }
-        if (!(m.event() instanceof AssignmentWriter.Loaded loaded)) {
-            return Behaviors.same(); // nothing is recorded while rebuilding
-        }
-        if (!assignmentsLoaded) {
+        } else if (e instanceof AssignmentRecorder.Loaded loaded && !assignmentsLoaded) {
             assignmentsLoaded = true;
             storeOk();
             long now = clock.getAsLong();
@@ -397,13 +372,15 @@ public final class RecoveryManager {
             tracker.hostsExpected(loaded.records().values().stream().map(r -> r.value().node()).toList(),
                     now); // where instances ran before: a host that never reports again is shown
             ctx.getLog().info("loaded {} assignment records", loaded.records().size());
+        } else if (e instanceof AssignmentRecorder.JournalRead read) {
+            journalRead = true;
+            journalLeftovers = read.entries();
+            journalProblem = read.problem();
+            return maybeDegrade();
+        } else if (e instanceof AssignmentRecorder.WriteBackDue due) {
+            writeBackDue = due.round();
         }
         return maybeRun();
-    }
-
-    /** Running: only the outcomes of recorded assignments matter (a late load is of no use any more). */
-    private Behavior<Command> onAssignmentWriter(FromAssignmentWriter m) {
-        return m.event() instanceof AssignmentWriter.Recorded r ? onRecorded(r) : Behaviors.same();
     }
 
     private Behavior<Command> onModeWriterWhileRebuilding(FromModeWriter m) {
@@ -448,7 +425,7 @@ public final class RecoveryManager {
                 return next;
             }
         }
-        String why = m.allowStaleCatalog() && !storeOk && journal == null
+        String why = m.allowStaleCatalog() && !storeOk && !journalConfigured
                 ? " (stale catalog allowed, but etcd is unreachable and no assignment journal is configured: "
                 + "blackstart.coordinator.recovery.assignment-journal-file; nothing can be started until etcd answers)"
                 : m.allowStaleCatalog() && !journalProblem.isEmpty()
@@ -487,14 +464,13 @@ public final class RecoveryManager {
     private Behavior<Command> maybeRun() {
         Optional<Catalog> catalog = usableCatalog();
         if (!assignmentsLoaded || !modeLoaded || catalog.isEmpty() || !(settled || sessions.everyListedAgentReported())
-                || (journal != null && !journalRead)) {
+                || (journalConfigured && !journalRead)) {
             return Behaviors.same(); // the journal must be read first: its entries go back to etcd before planning
         }
         long now = clock.getAsLong();
-        if (recorder == Recorder.JOURNAL && startsStillInFlight(catalog.get(), now)) {
+        if (recording.where() == AssignmentRecorder.Where.JOURNAL && startsStillInFlight(catalog.get(), now)) {
             return Behaviors.same(); // re-checked on every report and tick
         }
-        timers.cancel(SettleTimeout.INSTANCE);
         applyCatalog(catalog.get(), now);
         for (AgentSessions.Session s : List.copyOf(sessions.all())) {
             tracker.containersReported(now, s.report().containers()); // the reports held while rebuilding
@@ -508,10 +484,9 @@ public final class RecoveryManager {
         } else {
             broadcastMode();
         }
-        if (recorder == Recorder.ETCD && !unwritten.isEmpty()) {
-            ctx.getLog().info("{} journaled assignments of an earlier incarnation: writing them back to etcd before "
-                    + "planning", unwritten.size());
-            startWriteBack(now);
+        if (writeBackDue != 0) { // the journal's entries of an earlier incarnation go back to etcd before planning
+            answerWriteBack(writeBackDue);
+            writeBackDue = 0;
         }
         replanSoon();
         publishStatus(true);
@@ -555,7 +530,7 @@ public final class RecoveryManager {
             long expected = book.expectedRevision(gone);
             if (expected != 0) {
                 book.forget(gone);
-                assignmentWriter.tell(new AssignmentWriter.Delete(gone));
+                recorder.tell(new AssignmentRecorder.Delete(gone));
             }
         }
     }
@@ -664,7 +639,6 @@ public final class RecoveryManager {
             switchMode(false, ModeRecord.AUTO, now, "converged: every desired instance is running or failed");
         }
         modeWriter.tell(ModeWriter.Retry.INSTANCE);
-        tryStoreAgain(now);
         replanSoon();
         publishStatus(false);
         return Behaviors.same();
@@ -689,14 +663,14 @@ public final class RecoveryManager {
     }
 
     private void replan(long now) {
-        if (writingBack || writeBackWanted || (recorder == Recorder.ETCD && !unwritten.isEmpty())) {
+        if (recording.planningPaused()) {
             return; // the journal goes back to etcd first: a plan now could contradict it
         }
         List<Assignment> plan = ledger.plan(now);
         if (!plan.isEmpty()) {
             sessions.notePlanned(ledger.hosts());
         }
-        List<JournalRecorder.Wanted> lines = new ArrayList<>();
+        List<AssignmentRecorder.Wanted> wanted = new ArrayList<>();
         for (Assignment a : plan) {
             long hold = a.container().startTimeoutSeconds() * 1000L + settings.ledger().outcomeGraceMillis();
             String why = book.holdBack(a.instanceId(), a.nodeId(), hold, now);
@@ -705,15 +679,10 @@ public final class RecoveryManager {
                 continue;
             }
             AssignmentValue value = new AssignmentValue(a.nodeId(), a.attempt(), incarnation, now);
-            if (recorder == Recorder.JOURNAL) {
-                journaling++;
-                lines.add(new JournalRecorder.Wanted(a, value, book.expectedRevision(a.instanceId())));
-            } else {
-                assignmentWriter.tell(new AssignmentWriter.Record(a, value, book.expectedRevision(a.instanceId())));
-            }
+            wanted.add(new AssignmentRecorder.Wanted(a, value, book.expectedRevision(a.instanceId())));
         }
-        if (!lines.isEmpty()) {
-            journal.tell(new JournalRecorder.Append(lines)); // one fsync for the whole plan
+        if (!wanted.isEmpty()) {
+            recorder.tell(new AssignmentRecorder.Record(wanted, journalAllowed)); // journaled: one fsync per plan
         }
     }
 
@@ -739,25 +708,43 @@ public final class RecoveryManager {
         }
     }
 
-    private Behavior<Command> onRecorded(AssignmentWriter.Recorded m) {
+    /** Running: what became of the assignments sent to be recorded, the recorder's state, the write-back. */
+    private Behavior<Command> onRecorder(AssignmentRecorder.Event event) {
         long now = clock.getAsLong();
-        Assignment a = m.assignment();
-        if (m.error() != null) {
-            storeFailed("recording assignment: " + Failures.describe(m.error()));
-            ledger.assignmentConflict(a.instanceId(), a.nodeId(), "etcd: " + Failures.describe(m.error()), now);
-            if (journalAllowed && canJournal() && recorder == Recorder.ETCD) {
-                startJournaling(now, "recording an assignment failed (" + Failures.describe(m.error()) + ")");
+        if (event instanceof AssignmentRecorder.State st) {
+            onRecordingState(st);
+            return Behaviors.same();
+        } else if (event instanceof AssignmentRecorder.Recorded r) {
+            Assignment a = r.assignment();
+            if (r.journaled()) {
+                journalTokens.put(a.instanceId(), r.token());
+            } else {
+                storeOk();
+                journalTokens.remove(a.instanceId());
             }
-        } else if (m.result() instanceof CasResult.Recorded r) {
+            book.recorded(a.instanceId(), r.value(), r.revision(), now);
+            startRecorded(a, r.token(), now);
+        } else if (event instanceof AssignmentRecorder.Conflict c) {
             storeOk();
-            book.recorded(a.instanceId(), m.value(), r.modRevision(), now);
-            journalTokens.remove(a.instanceId());
-            startRecorded(a, r.modRevision(), now);
-        } else if (m.result() instanceof CasResult.Conflict c) {
-            storeOk();
+            Assignment a = c.assignment();
             book.conflicted(a.instanceId(), c.current(), now);
-            ledger.assignmentConflict(a.instanceId(), a.nodeId(), "assignment record changed"
-                    + c.current().map(r -> " (now " + r.value().node() + " by " + r.value().coordinator() + ")").orElse(""), now);
+            ledger.assignmentConflict(a.instanceId(), a.nodeId(), "assignment record changed" + c.current()
+                    .map(r -> " (now " + r.value().node() + " by " + r.value().coordinator() + ")").orElse(""), now);
+        } else if (event instanceof AssignmentRecorder.NotRecorded n) {
+            if (n.storeProblem() != null) {
+                storeFailed(n.storeProblem());
+            }
+            ledger.assignmentConflict(n.assignment().instanceId(), n.assignment().nodeId(), n.why(), now);
+        } else if (event instanceof AssignmentRecorder.StoreDown d) {
+            storeFailed(d.why());
+            return Behaviors.same();
+        } else if (event instanceof AssignmentRecorder.WriteBackDue due) {
+            answerWriteBack(due.round());
+            return Behaviors.same();
+        } else if (event instanceof AssignmentRecorder.WrittenBack w) {
+            onWrittenBack(w, now);
+        } else {
+            return Behaviors.same(); // a late load or journal read is of no use any more
         }
         replanSoon();
         publishStatus(false);
@@ -776,13 +763,13 @@ public final class RecoveryManager {
         if (m.allowStaleCatalog()) {
             journalAllowed = true;
         }
-        if (m.allowStaleCatalog() && !storeOk && canJournal() && recorder == Recorder.ETCD) {
-            startJournaling(now, "operator command with the stale catalog allowed");
+        if (m.allowStaleCatalog() && !storeOk && canJournal() && recording.where() == AssignmentRecorder.Where.ETCD) {
+            journalFrom(now, "operator command with the stale catalog allowed");
         }
         if (mode.operatorChanges(m.recovery())) {
             switchMode(m.recovery(), ModeRecord.OPERATOR, now, "operator command");
         }
-        if (recorder == Recorder.JOURNAL) {
+        if (recording.where() == AssignmentRecorder.Where.JOURNAL) {
             m.replyTo().tell(mode.reply(degradedMessage()));
         } else {
             modeWriter.tell(new ModeWriter.WhenStored(mode.record(), m.replyTo())); // answered once stored in etcd
@@ -841,9 +828,8 @@ public final class RecoveryManager {
 
     private void stop(List<StopOrder> orders) {
         for (StopOrder o : orders) {
-            if (sessions.get(o.nodeId()) != null) {
+            if (sessions.send(o.nodeId(), new AgentCommand.StopInstance(o.instanceId(), o.reason(), replyAddress))) {
                 about(o.instanceId(), log -> log.info("stopping {} on {}: {}", o.instanceId(), o.nodeId(), o.reason()));
-                sessions.send(o.nodeId(), new AgentCommand.StopInstance(o.instanceId(), o.reason(), replyAddress));
             }
         }
     }
@@ -859,7 +845,7 @@ public final class RecoveryManager {
     private void storeOk() {
         storeOk = true;
         storeDetail = "";
-        if (recorder == Recorder.ETCD && !writingBack) {
+        if (recording.where() == AssignmentRecorder.Where.ETCD && !recording.writingBack()) {
             journalAllowed = false;
         }
     }
@@ -908,11 +894,10 @@ public final class RecoveryManager {
         }
         StatusSnapshot s = StatusAssembler.assemble(rebuilding ? "rebuilding" : "running", mode.name(), mode.since(),
                 mode.by(), now, ledger, hosts.values(), latestCatalog, storeOk, storeDetail, throughput);
-        if (degraded()) {
-            s = s.withDegraded(new StatusSnapshot.Degraded(writingBack || recorder == Recorder.ETCD ? "writing-back"
-                    : "journaling", degradedSince, latestCatalog == null ? 0 : latestCatalog.savedAtMillis(),
-                    journaledCount, unwritten.size() + journaling, writtenBackCount, keptEtcdCount,
-                    degradedDetail));
+        if (recording.degraded()) {
+            s = s.withDegraded(new StatusSnapshot.Degraded(recording.phase(), recording.degradedSince(),
+                    latestCatalog == null ? 0 : latestCatalog.savedAtMillis(), recording.journaled(),
+                    recording.pending(), recording.writtenBack(), recording.keptEtcd(), recording.detail()));
         }
         return rebuilding ? s : s.withTracking(tracker.view(now, s.mode(), s.modeBy(), s.modeSince(),
                 EtaEstimator.dependencies(ledger.apps())));
@@ -920,28 +905,13 @@ public final class RecoveryManager {
 
     // ---------------------------------------------------------------- degraded recovery
 
-    private boolean degraded() {
-        return recorder == Recorder.JOURNAL || writingBack || !unwritten.isEmpty();
-    }
-
     private boolean canJournal() {
-        return journal != null && journalRead && journalProblem.isEmpty();
+        return journalConfigured && journalRead && journalProblem.isEmpty();
     }
 
     /** Rebuilding with etcd unreachable and the stale catalog allowed: go on from the journal. */
     private boolean canDegrade() {
         return !assignmentsLoaded && !storeOk && allowStaleCatalog && journalAllowed && canJournal();
-    }
-
-    /** Rebuilding: the journal is read (or unusable); what it holds goes back to etcd before anything is planned. */
-    private void onJournal(FromJournal m) {
-        if (m.event() instanceof JournalRecorder.Opened o) {
-            journalRead = true;
-            unwritten.addAll(o.entries());
-        } else if (m.event() instanceof JournalRecorder.Unusable u) {
-            journalRead = true;
-            journalProblem = u.problem();
-        }
     }
 
     private Behavior<Command> maybeDegrade() {
@@ -952,18 +922,39 @@ public final class RecoveryManager {
         // the journal's assignments are this incarnation's knowledge in place of etcd's records: an earlier
         // incarnation's starts may still be in flight, so the book holds back re-assigning them elsewhere
         Map<String, AssignmentRecord> known = new HashMap<>();
-        for (AssignmentJournal.Entry e : unwritten) {
+        for (AssignmentJournal.Entry e : journalLeftovers) {
             known.put(e.instanceId(), new AssignmentRecord(e.instanceId(), e.value(), e.baseRevision()));
         }
         book.loaded(known, now);
         assignmentsLoaded = true;
-        assignmentWriter.tell(AssignmentWriter.StopLoading.INSTANCE);
         modeLoaded = true;
-        startJournaling(now, "rebuilding: " + storeDetail);
+        journalFrom(now, "rebuilding: " + storeDetail);
         if (operatorRecovery != null) {
             switchMode(operatorRecovery, ModeRecord.OPERATOR, now, "operator command (etcd unreachable)");
         }
         return maybeRun();
+    }
+
+    /**
+     * Has the recorder journal assignments from now on, and takes the state that leads to at once: what is planned
+     * next is journaled, and what the status and the operator are told says so.
+     */
+    private void journalFrom(long now, String why) {
+        recorder.tell(new AssignmentRecorder.Journal(why, now));
+        recording = recording.journalingFrom(now);
+        ctx.getLog().warn("degraded recovery from catalog {}", catalogInUse());
+        publishStatus(true);
+    }
+
+    /** The recorder's state changed; the status says so at once when journaling or writing back began or ended. */
+    private void onRecordingState(AssignmentRecorder.State st) {
+        AssignmentRecorder.State before = recording;
+        recording = st;
+        if (st.where() == AssignmentRecorder.Where.JOURNAL && before.where() != AssignmentRecorder.Where.JOURNAL) {
+            ctx.getLog().warn("degraded recovery from catalog {}", catalogInUse()); // the recorder's own decision
+        }
+        publishStatus(st.where() != before.where() || st.writingBack() != before.writingBack()
+                || st.degraded() != before.degraded());
     }
 
     /** What an operator is told while assignments are journaled. */
@@ -984,53 +975,6 @@ public final class RecoveryManager {
         return "cached at " + (cachedAt == 0 ? "an unknown time" : Instant.ofEpochMilli(cachedAt));
     }
 
-    private void startJournaling(long now, String why) {
-        recorder = Recorder.JOURNAL;
-        if (degradedSince == 0) {
-            degradedSince = now;
-            journaledCount = 0;
-            writtenBackCount = 0;
-            keptEtcdCount = 0;
-        }
-        nextStoreTryMillis = now + storeTryBackoff.toMillis();
-        ctx.getLog().warn("degraded recovery: etcd unreachable ({}); assignments go to the journal {}; catalog {}",
-                why, settings.assignmentJournal(), catalogInUse());
-        publishStatus(true);
-    }
-
-    private Behavior<Command> onJournaled(JournalRecorder.Journaled d) {
-        long now = clock.getAsLong();
-        String before = degradedDetail;
-        for (JournalRecorder.Line line : d.lines()) {
-            journaling--;
-            Assignment a = line.assignment();
-            AssignmentJournal.Entry e = line.entry();
-            if (d.error() != null) {
-                degradedDetail = "journal " + settings.assignmentJournal() + ": " + Failures.describe(d.error());
-                ledger.assignmentConflict(a.instanceId(), a.nodeId(), degradedDetail, now);
-                continue;
-            }
-            unwritten.add(e);
-            journaledCount++;
-            book.recorded(e.instanceId(), e.value(), e.baseRevision(), now);
-            journalTokens.put(e.instanceId(), -e.seq());
-            startRecorded(a, -e.seq(), now);
-        }
-        if (d.error() != null && !degradedDetail.equals(before)) { // logged once per distinct problem
-            ctx.getLog().error("writing the assignment journal failed, starts are not sent: {}", degradedDetail);
-        } else if (d.error() == null && !d.lines().isEmpty() && before.startsWith("journal ")) {
-            degradedDetail = "";
-            ctx.getLog().info("the assignment journal is writable again");
-        }
-        if (writeBackWanted && journaling == 0) {
-            writeBackWanted = false;
-            startWriteBack(now);
-        }
-        replanSoon();
-        publishStatus(false);
-        return Behaviors.same();
-    }
-
     /**
      * A degraded rebuild knows no etcd records: a start an earlier incarnation sent may still be under way on a host
      * without its container showing yet. Until no reporting host has a start in flight — or the longest start
@@ -1043,11 +987,12 @@ public final class RecoveryManager {
         }
         long longest = catalog.apps().values().stream().mapToLong(a -> a.startTimeoutSeconds() * 1000L).max().orElse(0)
                 + settings.ledger().outcomeGraceMillis();
-        if (now - degradedSince >= longest) {
+        long since = recording.degradedSince();
+        if (now - since >= longest) {
             return false;
         }
         ctx.getLog().info("degraded rebuild: {} hosts still run starts of an earlier incarnation; waiting up to {} ms",
-                busy, degradedSince + longest - now);
+                busy, since + longest - now);
         return true;
     }
 
@@ -1057,111 +1002,42 @@ public final class RecoveryManager {
         return journaled != null ? journaled == token : token == book.expectedRevision(instanceId);
     }
 
-    /** On every tick: while journaling, ping etcd (with backoff); with journal entries to write back, do so. */
-    private void tryStoreAgain(long now) {
-        if (writingBack || pingInFlight || now < nextStoreTryMillis) {
-            return;
-        }
-        if (recorder == Recorder.JOURNAL) {
-            pingInFlight = true;
-            writeBack.tell(WriteBackRunner.Ping.INSTANCE);
-        } else if (!unwritten.isEmpty()) {
-            startWriteBack(now);
-        }
-    }
-
-    private Behavior<Command> onPinged(WriteBackRunner.Pinged m) {
-        pingInFlight = false;
-        long now = clock.getAsLong();
-        if (m.error() != null) {
-            storeFailed("ping: " + Failures.describe(m.error()));
-            backOffStore(now);
-        } else {
-            ctx.getLog().info("etcd answers again: writing back {} journaled assignments", unwritten.size());
-            startWriteBack(now);
-        }
-        return Behaviors.same();
-    }
-
-    private void backOffStore(long now) {
-        nextStoreTryMillis = now + storeTryBackoff.toMillis();
-        storeTryBackoff = Duration.ofMillis(Math.min(settings.storeRetryBackoffMax().toMillis(),
-                Math.max(1, storeTryBackoff.toMillis() * 2)));
-    }
-
-    private void startWriteBack(long now) {
-        if (journaling > 0) {
-            writeBackWanted = true; // lines still being written: their fsync first (onJournaled starts it)
-            return;
-        }
-        writingBack = true;
-        long round = ++writeBackRound;
+    /**
+     * The recorder is about to write the journal back: it gets where the ledger has each instance now (a container
+     * there, or a journaled start under way there: the host the record must name) and which are desired. Planning is
+     * paused from its "due" until the write-back ends ({@link AssignmentRecorder.State#planningPaused()}).
+     */
+    private void answerWriteBack(long round) {
         Map<String, String> runningOn = new HashMap<>();
         Set<String> desired = new HashSet<>();
         ledger.forEachInstance((id, app, tier, state, node, attempt, failure) -> {
             desired.add(id);
-            // a container there, or a journaled start under way there: the host the record must name
             if ((state.hasContainer() || state == InstanceState.STARTING) && node != null) {
                 runningOn.put(id, node);
             }
         });
-        // copied here: the journal goes on growing in this actor while the write-back runs in another
-        writeBack.tell(new WriteBackRunner.Run(unwritten, runningOn, desired, WRITE_BACK_ROUNDS, round));
-        publishStatus(true);
+        recorder.tell(new AssignmentRecorder.WriteBackView(round, runningOn, desired));
     }
 
-    private Behavior<Command> onWrittenBack(JournalWriteBack.Finished f) {
-        long now = clock.getAsLong();
-        if (!writingBack || f.round() != writeBackRound) {
-            return Behaviors.same(); // a round given up on
+    private void onWrittenBack(AssignmentRecorder.WrittenBack w, long now) {
+        for (JournalWriteBack.Written x : w.written()) {
+            book.recorded(x.instanceId(), x.value(), x.modRevision(), now);
         }
-        writingBack = false;
-        Set<String> journaled = new HashSet<>();
-        unwritten.forEach(e -> journaled.add(e.instanceId()));
-        for (JournalWriteBack.Written w : f.written()) {
-            book.recorded(w.instanceId(), w.value(), w.modRevision(), now);
-            writtenBackCount++;
-        }
-        for (WriteBackPlan.Keep k : f.kept()) {
-            if (keptEtcdCount++ < 20) { // a summary follows; a fleet-sized journal must not log a line per instance
-                about(k.instanceId(), log -> log.warn("write-back of {}: {}", k.instanceId(), k.why()));
-            }
+        for (WriteBackPlan.Keep k : w.kept()) {
             book.conflicted(k.instanceId(), Optional.of(k.current()), now);
         }
         // what etcd holds for instances this journal did not touch (records of before the outage)
-        f.etcd().forEach((id, r) -> {
-            if (!journaled.contains(id)) {
-                book.conflicted(id, Optional.of(r), now);
-            }
-        });
-        if (f.error() != null) {
-            degradedDetail = "write-back: " + Failures.describe(f.error());
-            storeFailed(degradedDetail);
-            ctx.getLog().warn("write-back of the assignment journal failed ({} of {} written); retrying: {}",
-                    f.written().size(), unwritten.size(), Failures.describe(f.error()));
-            if (journalAllowed && canJournal()) {
-                recorder = Recorder.JOURNAL;
-            }
-            backOffStore(now);
-        } else {
-            storeOk();
-            ctx.getLog().info("assignment journal written back: {} written, {} kept etcd's record, {} no longer "
-                    + "desired; assignments go to etcd again", f.written().size(), f.kept().size(), f.skipped().size());
-            unwritten.removeIf(e -> e.seq() <= f.throughSeq());
-            journal.tell(new JournalRecorder.Trim(f.throughSeq()));
-            storeTryBackoff = settings.storeRetryBackoffMin();
-            degradedDetail = "";
-            if (unwritten.isEmpty()) {
-                recorder = Recorder.ETCD;
-                degradedSince = 0;
-                journalAllowed = false; // the operator's allowance was for this outage
-                if (latestCatalog != null && latestCatalog.source() == CatalogKeeper.Source.ETCD) {
-                    allowStaleCatalog = false;
-                }
+        w.others().forEach((id, r) -> book.conflicted(id, Optional.of(r), now));
+        if (w.error() != null) {
+            storeFailed(w.error());
+            return;
+        }
+        storeOk();
+        if (!recording.degraded()) {
+            journalAllowed = false; // the operator's allowance was for this outage
+            if (latestCatalog != null && latestCatalog.source() == CatalogKeeper.Source.ETCD) {
+                allowStaleCatalog = false;
             }
         }
-        replanSoon();
-        publishStatus(true);
-        return Behaviors.same();
     }
 }

@@ -13,12 +13,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The recovery manager's child for the way back from degraded recovery: asks etcd whether it answers again
+ * The {@link AssignmentRecorder}'s child for the way back from degraded recovery: asks etcd whether it answers again
  * ({@link Ping}, one store call bounded by the store's call timeout) and runs each write-back of the journal
  * ({@link Run}) as a {@link JournalWriteBack} child, which it watches. It answers every command exactly once, with
  * {@link Pinged} or {@link WrittenBack}: a write-back child that stops without an answer (a bug, an exception)
- * is answered as failed, so the manager's planning never stays paused. It decides nothing: when to ping, when to
- * write back and what the answer means are the manager's.
+ * is answered as failed, so the recorder (and the manager's planning) never stays paused. It decides nothing:
+ * when to ping, when to write back and what the answer means are the recorder's.
  */
 public final class WriteBackRunner {
 
@@ -31,7 +31,7 @@ public final class WriteBackRunner {
 
     /**
      * Write {@code entries} back ({@link JournalWriteBack}); answered with {@link WrittenBack} of the same
-     * {@code round}. The collections are copied by the sender (they are the manager's state at that moment).
+     * {@code round}. The collections are copied by the sender (they are the recorder's and the manager's state at that moment).
      */
     public record Run(List<AssignmentJournal.Entry> entries, Map<String, String> runningOn, Set<String> desired,
                       int maxRounds, long round) implements Command {
@@ -51,7 +51,7 @@ public final class WriteBackRunner {
     private record Stopped(long round) implements Command {
     }
 
-    /** What the runner tells the manager. */
+    /** What the runner tells its parent. */
     public sealed interface Event permits Pinged, WrittenBack {
     }
 
