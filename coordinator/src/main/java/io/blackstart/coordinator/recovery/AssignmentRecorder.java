@@ -35,26 +35,31 @@ import java.util.function.LongSupplier;
  * desired ({@link Delete}). Owns the degraded-recovery state: journaling or not, the journal lines not yet written
  * back, the etcd pings with backoff while journaling (on its own tick), and the write-back rounds. A write-back needs
  * the ledger's view of the moment: the recorder says {@link WriteBackDue} and the manager answers with
- * {@link WriteBackView}; from "due" until it is finished no assignment is recorded (a plan then could contradict the
- * journal), and the manager, told by {@link State#planningPaused()}, plans nothing meanwhile. Every change of its
- * state is sent as a {@link State} before the events it comes with.
+ * {@link WriteBackView}; from "due" until it is finished no new assignment is recorded (a plan then could contradict
+ * the journal; compare-and-sets already under way complete), and the manager, told by
+ * {@link State#planningPaused()}, plans nothing meanwhile. What one message led to goes to the manager as one
+ * {@link Batch}: the events, then the {@link State} they led to, if it changed — taken together, so nothing of the
+ * manager's comes between an event and the state it left.
  *
- * <p><b>Never</b> blocks (its children's results come back as messages), never decides placement nor whether the
- * operator allows journaling (the manager says so with each {@link Record} and with {@link Journal}), never sends a
+ * <p>The operator's stale-catalog allowance ({@link Allowance}) is the manager's to give; it is for one outage and
+ * ends with the next etcd answer while assignments go to etcd — the recorder applies that rule to its own
+ * compare-and-sets and to the end of a write-back, the manager to the mode writer's answers (and tells it).
+ *
+ * <p><b>Never</b> blocks (its children's results come back as messages), never decides placement, never sends a
  * start.
  */
 public final class AssignmentRecorder {
 
     /** Messages of the recorder. */
-    public sealed interface Command permits Record, Delete, Journal, WriteBackView, Tick, FromWriter, FromJournal,
+    public sealed interface Command permits Record, Delete, Allowance, WriteBackView, Tick, FromWriter, FromJournal,
             FromWriteBack {
     }
 
     /**
-     * Record one plan's assignments. With {@code journalAllowed} (the operator's stale-catalog allowance stands), a
-     * failed etcd record makes assignments go to the journal from then on.
+     * Record one plan's assignments. While the operator's stale-catalog allowance stands, a failed etcd record makes
+     * assignments go to the journal from then on.
      */
-    public record Record(List<Wanted> assignments, boolean journalAllowed) implements Command {
+    public record Record(List<Wanted> assignments) implements Command {
         public Record {
             assignments = List.copyOf(assignments);
         }
@@ -69,10 +74,12 @@ public final class AssignmentRecorder {
     }
 
     /**
-     * The operator allowed the stale catalog with etcd unreachable: assignments go to the journal from now on
-     * (ignored without a usable journal). {@code now} is when degraded recovery began if none is under way.
+     * The operator's stale-catalog allowance stands ({@code allowed}) or ended. With {@code journalNow} (given while
+     * etcd is unreachable), assignments go to the journal from now on (ignored without a usable journal); {@code now}
+     * is then when degraded recovery began, if none is under way. {@code seq} numbers the manager's allowances; the
+     * {@link State} echoes the last one taken.
      */
-    public record Journal(String why, long now) implements Command {
+    public record Allowance(long seq, boolean allowed, boolean journalNow, String why, long now) implements Command {
     }
 
     /** The manager's answer to {@link WriteBackDue}: the hosts its instances are on, and the desired instances. */
@@ -91,8 +98,15 @@ public final class AssignmentRecorder {
     }
 
     /** What the recorder tells the manager. */
-    public sealed interface Event permits Loaded, LoadFailed, JournalRead, Recorded, Conflict, NotRecorded, StoreDown,
-            WriteBackDue, WrittenBack, State {
+    public sealed interface Event permits Batch, Loaded, LoadFailed, JournalRead, Recorded, Conflict, NotRecorded,
+            StoreDown, WriteBackDue, WrittenBack, State {
+    }
+
+    /** What one message of the recorder led to: its events in order, then its state if that changed (else null). */
+    public record Batch(List<Event> events, State state) implements Event {
+        public Batch {
+            events = List.copyOf(events);
+        }
     }
 
     /** Every assignment record in etcd; sent once. */
@@ -155,12 +169,13 @@ public final class AssignmentRecorder {
      * @param unwritten       journal lines on disk not yet written back
      * @param journaling      assignments whose journal lines are being written
      * @param degradedSince   when degraded recovery began (0: none)
+     * @param allowanceSeq    the last {@link Allowance} taken (0: none)
      */
     public record State(Where where, boolean writingBack, boolean writeBackWanted, int unwritten, int journaling,
-                        long degradedSince, int journaled, int writtenBack, int keptEtcd, String detail)
-            implements Event {
+                        long degradedSince, int journaled, int writtenBack, int keptEtcd, String detail,
+                        long allowanceSeq) implements Event {
         /** Before anything happened. */
-        public static final State INITIAL = new State(Where.ETCD, false, false, 0, 0, 0, 0, 0, 0, "");
+        public static final State INITIAL = new State(Where.ETCD, false, false, 0, 0, 0, 0, 0, 0, "", 0);
 
         /** Journaling, written back or not yet: the status shows a degraded section. */
         public boolean degraded() {
@@ -182,12 +197,13 @@ public final class AssignmentRecorder {
             return unwritten + journaling;
         }
 
-        /** The state once {@link Journal} of {@code now} is taken. */
-        public State journalingFrom(long now) {
+        /** The state once an {@link Allowance} {@code seq} with {@code journalNow} of {@code now} is taken. */
+        public State journalingFrom(long seq, long now) {
+            // a write-back asked for but not begun waits for the pings again
             return degradedSince == 0
-                    ? new State(Where.JOURNAL, writingBack, writeBackWanted, unwritten, journaling, now, 0, 0, 0, detail)
-                    : new State(Where.JOURNAL, writingBack, writeBackWanted, unwritten, journaling, degradedSince,
-                    journaled, writtenBack, keptEtcd, detail);
+                    ? new State(Where.JOURNAL, writingBack, false, unwritten, journaling, now, 0, 0, 0, detail, seq)
+                    : new State(Where.JOURNAL, writingBack, false, unwritten, journaling, degradedSince, journaled,
+                    writtenBack, keptEtcd, detail, seq);
         }
     }
 
@@ -235,6 +251,7 @@ public final class AssignmentRecorder {
     private int writtenBackCount;
     private int keptEtcdCount;
     private String detail = "";
+    private long allowanceSeq;
     private State told = State.INITIAL;
 
     private AssignmentRecorder(ActorContext<Command> ctx, TimerScheduler<Command> timers, DesiredStateStore store,
@@ -259,7 +276,7 @@ public final class AssignmentRecorder {
                 .onMessage(Record.class, m -> after(() -> onRecord(m)))
                 .onMessage(Delete.class, m -> { writer.tell(new AssignmentWriter.Delete(m.instanceId()));
                     return Behaviors.same(); })
-                .onMessage(Journal.class, m -> after(() -> onJournal(m)))
+                .onMessage(Allowance.class, m -> after(() -> onAllowance(m)))
                 .onMessage(WriteBackView.class, m -> after(() -> onView(m)))
                 .onMessage(Tick.class, m -> after(this::onTick))
                 .onMessage(FromWriter.class, m -> after(() -> onWriter(m.event())))
@@ -269,17 +286,17 @@ public final class AssignmentRecorder {
     }
 
     /**
-     * Runs {@code handler}, which collects its events; then tells the manager the new state (if it changed) and
-     * those events, in that order.
+     * Runs {@code handler}, which collects its events; then tells the manager those events and the new state (if it
+     * changed) as one {@link Batch}.
      */
     private Behavior<Command> after(Handler handler) {
         List<Event> events = handler.run();
         State now = state();
-        if (!now.equals(told)) {
-            told = now;
-            parent.tell(now);
+        State changed = now.equals(told) ? null : now;
+        told = now;
+        if (!events.isEmpty() || changed != null) {
+            parent.tell(new Batch(events, changed));
         }
-        events.forEach(parent::tell);
         return Behaviors.same();
     }
 
@@ -290,7 +307,7 @@ public final class AssignmentRecorder {
 
     private State state() {
         return new State(where, writingBack, writeBackWanted, unwritten.size(), journaling, degradedSince,
-                journaledCount, writtenBackCount, keptEtcdCount, detail);
+                journaledCount, writtenBackCount, keptEtcdCount, detail, allowanceSeq);
     }
 
     private boolean canJournal() {
@@ -300,7 +317,6 @@ public final class AssignmentRecorder {
     // ---------------------------------------------------------------- recording
 
     private List<Event> onRecord(Record m) {
-        journalAllowed = m.journalAllowed();
         List<Event> events = new ArrayList<>();
         if (writingBack || writeBackWanted) {
             for (Wanted w : m.assignments()) {
@@ -324,14 +340,22 @@ public final class AssignmentRecorder {
         return events;
     }
 
-    private List<Event> onJournal(Journal m) {
-        told = null; // the manager expects the state this leads to: say it even if it did not change
-        if (!canJournal() || where == Where.JOURNAL) {
+    private List<Event> onAllowance(Allowance m) {
+        allowanceSeq = m.seq();
+        journalAllowed = m.allowed();
+        if (!m.journalNow()) {
             return List.of();
         }
-        journalAllowed = true;
+        if (!canJournal() || where == Where.JOURNAL) { // the manager learns so from the State (its seq changed)
+            return List.of();
+        }
         if (!loaded) {
             writer.tell(AssignmentWriter.StopLoading.INSTANCE); // the journal stands in for etcd's records
+        }
+        if (writeBackWanted && !writingBack) {
+            // leftovers asked to go back before etcd answered: they wait for the pings now (a late view is ignored)
+            writeBackWanted = false;
+            viewAsked = false;
         }
         startJournaling(m.now(), m.why());
         return List.of();
@@ -368,6 +392,9 @@ public final class AssignmentRecorder {
                 startJournaling(clock.getAsLong(), "recording an assignment failed (" + why + ")");
             }
             return List.of(new NotRecorded(a, "etcd: " + why, "recording assignment: " + why));
+        }
+        if (where == Where.ETCD && !writingBack) {
+            journalAllowed = false; // etcd answered: the operator's allowance was for the outage before
         }
         if (r.result() instanceof CasResult.Recorded ok) {
             return List.of(new Recorded(a, r.value(), ok.modRevision(), ok.modRevision()));
@@ -441,8 +468,8 @@ public final class AssignmentRecorder {
         if (where == Where.JOURNAL) {
             pingInFlight = true;
             writeBack.tell(WriteBackRunner.Ping.INSTANCE);
-        } else if (!unwritten.isEmpty()) {
-            wantWriteBack(events); // after a failed write-back; the manager answers once it runs
+        } else if (!unwritten.isEmpty() && (loaded || writeBackRound > 0)) {
+            wantWriteBack(events); // again after a failed write-back (leftovers go back once loaded)
         }
         return events;
     }

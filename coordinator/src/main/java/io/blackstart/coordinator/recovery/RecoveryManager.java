@@ -102,8 +102,7 @@ import java.util.function.LongSupplier;
  * operator allowed it, and what the status and the operator are told, is this actor's; where the records go, the
  * recorder's.
  *
- * <p><b>Never</b> blocks (etcd results come back as messages of its children or through {@code pipeToSelf}, the
- * journal's through its keeper),
+ * <p><b>Never</b> blocks (etcd's and the journal's results come back as messages of its children),
  * never sends a start whose assignment was not recorded (in etcd or the journal), never decides placement itself
  * (that is the ledger's policy), never talks to Docker.
  */
@@ -260,6 +259,8 @@ public final class RecoveryManager {
      * ends with the next successful etcd call made while assignments go to etcd.
      */
     private boolean journalAllowed;
+    /** The number of the last {@link AssignmentRecorder.Allowance} sent; an older recorder state is out of date. */
+    private long allowanceSeq;
     private Boolean operatorRecovery; // the mode asked for by the operator command that allowed the stale catalog
     /** Snapshots take at most about 1 / (1 + this) of the recovery manager's time. */
     private static final int STATUS_COST_FACTOR = 9;
@@ -293,6 +294,7 @@ public final class RecoveryManager {
         this.mode = new RecoveryMode(settings.autoThreshold(), clock.getAsLong());
         this.recorder = ctx.spawn(AssignmentRecorder.create(store, ctx.messageAdapter(AssignmentRecorder.Event.class,
                 FromRecorder::new), settings, clock), "assignment-recorder");
+        ctx.watch(recorder); // it holds what is being recorded: if it fails, so does this incarnation (and restarts)
         this.modeWriter = ctx.spawn(ModeWriter.create(store, ctx.messageAdapter(ModeWriter.Event.class,
                 FromModeWriter::new), settings.storeRetryBackoffMin(), settings.storeRetryBackoffMax()), "mode-writer");
         ctx.getLog().info("recovery manager {} starting: rebuilding from etcd and agent reports", incarnation);
@@ -341,7 +343,7 @@ public final class RecoveryManager {
                 .onMessage(AgentsListed.class, this::onAgentsListedRunning)
                 .onMessage(Tick.class, this::onTick)
                 .onMessage(Replan.class, this::onReplan)
-                .onMessage(FromRecorder.class, m -> onRecorder(m.event()))
+                .onMessage(FromRecorder.class, m -> onRecorder((AssignmentRecorder.Batch) m.event()))
                 .onMessage(SetMode.class, this::onSetMode)
                 .onMessage(FromModeWriter.class, this::onModeWriter)
                 .build();
@@ -354,33 +356,39 @@ public final class RecoveryManager {
     // ---------------------------------------------------------------- rebuilding
 
     /**
-     * Rebuilding: the assignment records, the journal, the recorder's state, a write-back due; nothing is recorded
-     * yet, so no other event comes.
+     * Rebuilding: the assignment records, the journal, the recorder's state, a write-back due, a failed ping (a
+     * degraded rebuild waiting for an earlier incarnation's starts); nothing is recorded yet.
      */
     private Behavior<Command> onRecorderWhileRebuilding(FromRecorder m) {
-        AssignmentRecorder.Event e = m.event();
-        if (e instanceof AssignmentRecorder.State st) {
-            recording = st;
-        } else if (e instanceof AssignmentRecorder.LoadFailed f) {
-            storeFailed(f.why());
-            return maybeDegrade();
-        } else if (e instanceof AssignmentRecorder.Loaded loaded && !assignmentsLoaded) {
-            assignmentsLoaded = true;
-            storeOk();
-            long now = clock.getAsLong();
-            book.loaded(loaded.records(), now);
-            tracker.hostsExpected(loaded.records().values().stream().map(r -> r.value().node()).toList(),
-                    now); // where instances ran before: a host that never reports again is shown
-            ctx.getLog().info("loaded {} assignment records", loaded.records().size());
-        } else if (e instanceof AssignmentRecorder.JournalRead read) {
-            journalRead = true;
-            journalLeftovers = read.entries();
-            journalProblem = read.problem();
-            return maybeDegrade();
-        } else if (e instanceof AssignmentRecorder.WriteBackDue due) {
-            writeBackDue = due.round();
+        boolean mayDegrade = false;
+        AssignmentRecorder.Batch batch = (AssignmentRecorder.Batch) m.event();
+        for (AssignmentRecorder.Event e : batch.events()) {
+            if (e instanceof AssignmentRecorder.StoreDown d) {
+                storeFailed(d.why());
+            } else if (e instanceof AssignmentRecorder.LoadFailed f) {
+                storeFailed(f.why());
+                mayDegrade = true;
+            } else if (e instanceof AssignmentRecorder.Loaded loaded && !assignmentsLoaded) {
+                assignmentsLoaded = true;
+                storeOk();
+                long now = clock.getAsLong();
+                book.loaded(loaded.records(), now);
+                tracker.hostsExpected(loaded.records().values().stream().map(r -> r.value().node()).toList(),
+                        now); // where instances ran before: a host that never reports again is shown
+                ctx.getLog().info("loaded {} assignment records", loaded.records().size());
+            } else if (e instanceof AssignmentRecorder.JournalRead read) {
+                journalRead = true;
+                journalLeftovers = read.entries();
+                journalProblem = read.problem();
+                mayDegrade = true;
+            } else if (e instanceof AssignmentRecorder.WriteBackDue due) {
+                writeBackDue = due.round();
+            }
         }
-        return maybeRun();
+        if (batch.state() != null) {
+            onRecordingState(batch.state());
+        }
+        return mayDegrade ? maybeDegrade() : maybeRun();
     }
 
     private Behavior<Command> onModeWriterWhileRebuilding(FromModeWriter m) {
@@ -424,6 +432,7 @@ public final class RecoveryManager {
                 m.replyTo().tell(mode.reply(degradedMessage()));
                 return next;
             }
+            tellAllowance(false, "", clock.getAsLong());
         }
         String why = m.allowStaleCatalog() && !storeOk && !journalConfigured
                 ? " (stale catalog allowed, but etcd is unreachable and no assignment journal is configured: "
@@ -682,7 +691,7 @@ public final class RecoveryManager {
             wanted.add(new AssignmentRecorder.Wanted(a, value, book.expectedRevision(a.instanceId())));
         }
         if (!wanted.isEmpty()) {
-            recorder.tell(new AssignmentRecorder.Record(wanted, journalAllowed)); // journaled: one fsync per plan
+            recorder.tell(new AssignmentRecorder.Record(wanted)); // journaled: one fsync per plan
         }
     }
 
@@ -708,13 +717,26 @@ public final class RecoveryManager {
         }
     }
 
-    /** Running: what became of the assignments sent to be recorded, the recorder's state, the write-back. */
-    private Behavior<Command> onRecorder(AssignmentRecorder.Event event) {
+    /** Running: what became of the assignments sent to be recorded, the write-back, then the recorder's state. */
+    private Behavior<Command> onRecorder(AssignmentRecorder.Batch batch) {
         long now = clock.getAsLong();
-        if (event instanceof AssignmentRecorder.State st) {
-            onRecordingState(st);
-            return Behaviors.same();
-        } else if (event instanceof AssignmentRecorder.Recorded r) {
+        boolean replan = false;
+        for (AssignmentRecorder.Event e : batch.events()) {
+            replan |= onRecorderEvent(e, now);
+        }
+        if (batch.state() != null) {
+            onRecordingState(batch.state());
+        }
+        if (replan) {
+            replanSoon();
+            publishStatus(false);
+        }
+        return Behaviors.same();
+    }
+
+    /** One event of the recorder; true if it may change the plan. */
+    private boolean onRecorderEvent(AssignmentRecorder.Event event, long now) {
+        if (event instanceof AssignmentRecorder.Recorded r) {
             Assignment a = r.assignment();
             if (r.journaled()) {
                 journalTokens.put(a.instanceId(), r.token());
@@ -737,18 +759,16 @@ public final class RecoveryManager {
             ledger.assignmentConflict(n.assignment().instanceId(), n.assignment().nodeId(), n.why(), now);
         } else if (event instanceof AssignmentRecorder.StoreDown d) {
             storeFailed(d.why());
-            return Behaviors.same();
+            return false;
         } else if (event instanceof AssignmentRecorder.WriteBackDue due) {
             answerWriteBack(due.round());
-            return Behaviors.same();
+            return false;
         } else if (event instanceof AssignmentRecorder.WrittenBack w) {
             onWrittenBack(w, now);
         } else {
-            return Behaviors.same(); // a late load or journal read is of no use any more
+            return false; // a late load or journal read is of no use any more
         }
-        replanSoon();
-        publishStatus(false);
-        return Behaviors.same();
+        return true;
     }
 
     private Behavior<Command> onSetMode(SetMode m) {
@@ -762,9 +782,11 @@ public final class RecoveryManager {
         }
         if (m.allowStaleCatalog()) {
             journalAllowed = true;
-        }
-        if (m.allowStaleCatalog() && !storeOk && canJournal() && recording.where() == AssignmentRecorder.Where.ETCD) {
-            journalFrom(now, "operator command with the stale catalog allowed");
+            if (!storeOk && canJournal() && recording.where() == AssignmentRecorder.Where.ETCD) {
+                journalFrom(now, "operator command with the stale catalog allowed");
+            } else {
+                tellAllowance(false, "", now);
+            }
         }
         if (mode.operatorChanges(m.recovery())) {
             switchMode(m.recovery(), ModeRecord.OPERATOR, now, "operator command");
@@ -845,8 +867,9 @@ public final class RecoveryManager {
     private void storeOk() {
         storeOk = true;
         storeDetail = "";
-        if (recording.where() == AssignmentRecorder.Where.ETCD && !recording.writingBack()) {
+        if (journalAllowed && recording.where() == AssignmentRecorder.Where.ETCD && !recording.writingBack()) {
             journalAllowed = false;
+            tellAllowance(false, "", clock.getAsLong());
         }
     }
 
@@ -940,16 +963,33 @@ public final class RecoveryManager {
      * next is journaled, and what the status and the operator are told says so.
      */
     private void journalFrom(long now, String why) {
-        recorder.tell(new AssignmentRecorder.Journal(why, now));
-        recording = recording.journalingFrom(now);
+        tellAllowance(true, why, now);
+        recording = recording.journalingFrom(allowanceSeq, now);
         ctx.getLog().warn("degraded recovery from catalog {}", catalogInUse());
         publishStatus(true);
     }
 
-    /** The recorder's state changed; the status says so at once when journaling or writing back began or ended. */
+    /** Tells the recorder the operator's allowance as it stands now; with {@code journalNow}, to journal from now on. */
+    private void tellAllowance(boolean journalNow, String why, long now) {
+        recorder.tell(new AssignmentRecorder.Allowance(++allowanceSeq, journalAllowed, journalNow, why, now));
+    }
+
+    /**
+     * The recorder's state changed; the status says so at once when journaling or writing back began or ended.
+     * When degraded recovery ends (everything journaled is back in etcd) so does the operator's allowance.
+     */
     private void onRecordingState(AssignmentRecorder.State st) {
+        if (st.allowanceSeq() < allowanceSeq) {
+            return; // from before the latest allowance: the state that one leads to follows
+        }
         AssignmentRecorder.State before = recording;
         recording = st;
+        if (before.degraded() && !st.degraded()) {
+            journalAllowed = false; // the operator's allowance was for this outage (the recorder ended its own)
+            if (latestCatalog != null && latestCatalog.source() == CatalogKeeper.Source.ETCD) {
+                allowStaleCatalog = false;
+            }
+        }
         if (st.where() == AssignmentRecorder.Where.JOURNAL && before.where() != AssignmentRecorder.Where.JOURNAL) {
             ctx.getLog().warn("degraded recovery from catalog {}", catalogInUse()); // the recorder's own decision
         }
@@ -1032,12 +1072,6 @@ public final class RecoveryManager {
             storeFailed(w.error());
             return;
         }
-        storeOk();
-        if (!recording.degraded()) {
-            journalAllowed = false; // the operator's allowance was for this outage
-            if (latestCatalog != null && latestCatalog.source() == CatalogKeeper.Source.ETCD) {
-                allowStaleCatalog = false;
-            }
-        }
+        storeOk(); // the allowance ends with the state that follows, if nothing is left to write back
     }
 }
