@@ -51,6 +51,18 @@ class RogueNodeE2ETest {
                 + "\"memoryMb\":16,\"cpus\":0.1,\"command\":[\"/bin/sleep\",\"100000\"]}");
         Await.until("the app running", Duration.ofSeconds(90), () -> LocalCluster.containers(APP),
                 c -> c.size() == 1 && c.get(0).endsWith("running"));
+        // if the app was in the catalog when the coordinator's rebuild ended, it entered the recovery mode and leaves
+        // it once the start is confirmed: the tests compare the mode from that settled state
+        Await.until("the platform converged, recovery mode off", Duration.ofSeconds(60), () -> {
+            try {
+                return get("/api/v1/status").path("mode").asText();
+            } catch (IOException e) {
+                return "unreadable: " + e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }, "normal"::equals);
     }
 
     @AfterAll
