@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Where an assignment is recorded, a child of the {@link RecoveryManager}: in etcd by compare-and-set (its child
@@ -289,8 +290,8 @@ public final class AssignmentRecorder {
      * Runs {@code handler}, which collects its events; then tells the manager those events and the new state (if it
      * changed) as one {@link Batch}.
      */
-    private Behavior<Command> after(Handler handler) {
-        List<Event> events = handler.run();
+    private Behavior<Command> after(Supplier<List<Event>> handler) {
+        List<Event> events = handler.get();
         State now = state();
         State changed = now.equals(told) ? null : now;
         told = now;
@@ -298,11 +299,6 @@ public final class AssignmentRecorder {
             parent.tell(new Batch(events, changed));
         }
         return Behaviors.same();
-    }
-
-    @FunctionalInterface
-    private interface Handler {
-        List<Event> run();
     }
 
     private State state() {

@@ -964,9 +964,7 @@ public final class RecoveryManager {
      */
     private void journalFrom(long now, String why) {
         tellAllowance(true, why, now);
-        recording = recording.journalingFrom(allowanceSeq, now);
-        ctx.getLog().warn("degraded recovery from catalog {}", catalogInUse());
-        publishStatus(true);
+        onRecordingState(recording.journalingFrom(allowanceSeq, now)); // logs it and publishes the status
     }
 
     /** Tells the recorder the operator's allowance as it stands now; with {@code journalNow}, to journal from now on. */
@@ -991,7 +989,7 @@ public final class RecoveryManager {
             }
         }
         if (st.where() == AssignmentRecorder.Where.JOURNAL && before.where() != AssignmentRecorder.Where.JOURNAL) {
-            ctx.getLog().warn("degraded recovery from catalog {}", catalogInUse()); // the recorder's own decision
+            ctx.getLog().warn("degraded recovery from catalog {}", catalogInUse());
         }
         publishStatus(st.where() != before.where() || st.writingBack() != before.writingBack()
                 || st.degraded() != before.degraded());
